@@ -1,0 +1,389 @@
+//! The tape parser: iterative, one pass, no copies of strings.
+
+use std::borrow::Cow;
+
+use super::{Document, Duplicate, JsonError, JsonErrorKind, Limits, Token, TokenKind};
+
+/// Parses `bytes` as one JSON document under `limits`.
+///
+/// Checks the size first (so a 100 MB input costs nothing), then UTF-8, then the syntax.
+/// Duplicate member names are collected in [`Document::duplicates`], not treated as errors.
+pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> std::result::Result<Document<'a>, JsonError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(JsonError {
+            kind: JsonErrorKind::TooLong {
+                size: bytes.len(),
+                limit: limits.max_bytes,
+            },
+            offset: 0,
+        });
+    }
+    let src = std::str::from_utf8(bytes).map_err(|e| JsonError {
+        kind: JsonErrorKind::InvalidUtf8,
+        offset: e.valid_up_to(),
+    })?;
+    let mut parser = Parser {
+        src,
+        bytes,
+        pos: 0,
+        tape: Vec::with_capacity(bytes.len() / 8 + 4),
+        duplicates: Vec::new(),
+        scratch: Vec::new(),
+        max_depth: limits.max_depth.min(Limits::MAX_DEPTH_CAP),
+    };
+    let had_bom = src.starts_with('\u{feff}');
+    if had_bom {
+        parser.pos = 3;
+    }
+    parser.run()?;
+    parser.duplicates.sort_by_key(|d| d.offset);
+    Ok(Document {
+        src,
+        tape: parser.tape,
+        duplicates: parser.duplicates,
+        had_bom,
+    })
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    tape: Vec<Token>,
+    duplicates: Vec<Duplicate>,
+    /// Reused by the duplicate check: (member name, offset).
+    scratch: Vec<(Cow<'a, str>, usize)>,
+    max_depth: usize,
+}
+
+/// An open container.
+struct Frame {
+    idx: u32,
+    count: u32,
+    object: bool,
+}
+
+type Result<T> = std::result::Result<T, JsonError>;
+
+impl<'a> Parser<'a> {
+    fn err<T>(&self, kind: JsonErrorKind, offset: usize) -> Result<T> {
+        Err(JsonError { kind, offset })
+    }
+
+    fn syntax<T>(&self, msg: &'static str) -> Result<T> {
+        if self.pos >= self.bytes.len() {
+            self.err(JsonErrorKind::UnexpectedEnd, self.bytes.len())
+        } else {
+            self.err(JsonErrorKind::Syntax(msg), self.pos)
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn push(&mut self, kind: TokenKind, start: usize, escaped: bool) {
+        let idx = self.tape.len() as u32;
+        self.tape.push(Token {
+            kind,
+            escaped,
+            start: start as u32,
+            end: self.pos as u32,
+            next: idx + 1,
+            count: 0,
+        });
+    }
+
+    fn run(&mut self) -> Result<()> {
+        let mut stack: Vec<Frame> = Vec::new();
+        self.skip_ws();
+        if self.pos >= self.bytes.len() {
+            return self.err(JsonErrorKind::Empty, 0);
+        }
+        'value: loop {
+            // Expecting a value.
+            self.skip_ws();
+            let start = self.pos;
+            match self.peek() {
+                Some(b'{') | Some(b'[') => {
+                    if stack.len() >= self.max_depth {
+                        return self.err(
+                            JsonErrorKind::TooDeep {
+                                limit: self.max_depth,
+                            },
+                            start,
+                        );
+                    }
+                    let object = self.peek() == Some(b'{');
+                    self.pos += 1;
+                    let idx = self.tape.len() as u32;
+                    let kind = if object {
+                        TokenKind::Object
+                    } else {
+                        TokenKind::Array
+                    };
+                    self.push(kind, start, false);
+                    stack.push(Frame {
+                        idx,
+                        count: 0,
+                        object,
+                    });
+                    self.skip_ws();
+                    let close = if object { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        self.pos += 1;
+                        self.close(&mut stack);
+                    } else if object {
+                        self.member_name()?;
+                        continue 'value;
+                    } else {
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => {
+                    let escaped = self.string()?;
+                    self.push(TokenKind::String, start, escaped);
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    self.number()?;
+                    self.push(TokenKind::Number, start, false);
+                }
+                Some(b't') => self.literal(b"true", TokenKind::True)?,
+                Some(b'f') => self.literal(b"false", TokenKind::False)?,
+                Some(b'n') => self.literal(b"null", TokenKind::Null)?,
+                _ => return self.syntax("expected a value"),
+            }
+            // After a value: a separator, a closing bracket, or the end.
+            loop {
+                let Some(top) = stack.last_mut() else {
+                    self.skip_ws();
+                    if self.pos < self.bytes.len() {
+                        return self.err(JsonErrorKind::TrailingContent, self.pos);
+                    }
+                    return Ok(());
+                };
+                top.count += 1;
+                let object = top.object;
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if object {
+                            self.skip_ws();
+                            self.member_name()?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b'}') if object => {
+                        self.pos += 1;
+                        self.close(&mut stack);
+                    }
+                    Some(b']') if !object => {
+                        self.pos += 1;
+                        self.close(&mut stack);
+                    }
+                    _ if object => return self.syntax("expected ',' or '}' after a member"),
+                    _ => return self.syntax("expected ',' or ']' after an item"),
+                }
+            }
+        }
+    }
+
+    /// Closes the innermost container; the caller has consumed its closing bracket.
+    fn close(&mut self, stack: &mut Vec<Frame>) {
+        let Some(frame) = stack.pop() else { return };
+        let next = self.tape.len() as u32;
+        let end = self.pos as u32;
+        if let Some(t) = self.tape.get_mut(frame.idx as usize) {
+            t.end = end;
+            t.next = next;
+            t.count = frame.count;
+        }
+        if frame.object && frame.count > 1 {
+            self.find_duplicates(frame.idx);
+        }
+    }
+
+    /// Parses `"name" :` at the current position.
+    fn member_name(&mut self) -> Result<()> {
+        let start = self.pos;
+        if self.peek() != Some(b'"') {
+            return self.syntax("expected a member name in double quotes");
+        }
+        let escaped = self.string()?;
+        self.push(TokenKind::Key, start, escaped);
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return self.syntax("expected ':' after a member name");
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Scans a string starting at its quote; returns whether it contains escapes.
+    fn string(&mut self) -> Result<bool> {
+        self.pos += 1;
+        let mut escaped = false;
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return self.err(JsonErrorKind::UnexpectedEnd, self.bytes.len());
+            };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(escaped);
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                0..=0x1f => return self.syntax("control character in a string (escape it)"),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let s = self.src.get(at..at + 4)?;
+        if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(s, 16).ok()
+    }
+
+    /// Checks the escape at the current backslash and moves past it.
+    fn escape(&mut self) -> Result<()> {
+        match self.bytes.get(self.pos + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                self.pos += 2;
+                Ok(())
+            }
+            Some(b'u') => {
+                let Some(code) = self.hex4(self.pos + 2) else {
+                    return self.syntax("invalid \\u escape: four hex digits expected");
+                };
+                match code {
+                    0xD800..=0xDBFF => {
+                        let low = (self.bytes.get(self.pos + 6) == Some(&b'\\')
+                            && self.bytes.get(self.pos + 7) == Some(&b'u'))
+                        .then(|| self.hex4(self.pos + 8))
+                        .flatten();
+                        match low {
+                            Some(0xDC00..=0xDFFF) => {
+                                self.pos += 12;
+                                Ok(())
+                            }
+                            _ => self.syntax("invalid \\u escape: unpaired surrogate"),
+                        }
+                    }
+                    0xDC00..=0xDFFF => self.syntax("invalid \\u escape: unpaired surrogate"),
+                    _ => {
+                        self.pos += 6;
+                        Ok(())
+                    }
+                }
+            }
+            None => self.err(JsonErrorKind::UnexpectedEnd, self.bytes.len()),
+            Some(_) => self.syntax("invalid escape in a string"),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// Scans a number by the JSON grammar.
+    fn number(&mut self) -> Result<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return self.syntax("invalid number: leading zero");
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return self.syntax("invalid number: digit expected"),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return self.syntax("invalid number: digit expected after '.'");
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return self.syntax("invalid number: digit expected in the exponent");
+            }
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &'static [u8], kind: TokenKind) -> Result<()> {
+        let start = self.pos;
+        if self.bytes.get(start..start + word.len()) != Some(word) {
+            return self.syntax("expected a value");
+        }
+        self.pos += word.len();
+        self.push(kind, start, false);
+        Ok(())
+    }
+
+    /// Records member names that repeat within the object at tape index `obj`.
+    fn find_duplicates(&mut self, obj: u32) {
+        let end = self.tape[obj as usize].next;
+        let mut keys = std::mem::take(&mut self.scratch);
+        keys.clear();
+        let mut pos = obj + 1;
+        while pos < end {
+            let key = self.tape[pos as usize];
+            let inner = &self.src[key.start as usize + 1..key.end as usize - 1];
+            let name = if key.escaped {
+                Cow::Owned(super::unescape(inner))
+            } else {
+                Cow::Borrowed(inner)
+            };
+            keys.push((name, key.start as usize));
+            pos = self.tape[pos as usize + 1].next;
+        }
+        if keys.len() <= 32 {
+            for i in 1..keys.len() {
+                if keys[..i].iter().any(|(k, _)| *k == keys[i].0) {
+                    self.duplicates.push(Duplicate {
+                        offset: keys[i].1,
+                        name: keys[i].0.to_string(),
+                    });
+                }
+            }
+        } else {
+            keys.sort();
+            for w in keys.windows(2) {
+                if w[0].0 == w[1].0 {
+                    self.duplicates.push(Duplicate {
+                        offset: w[1].1,
+                        name: w[1].0.to_string(),
+                    });
+                }
+            }
+        }
+        self.scratch = keys;
+    }
+}

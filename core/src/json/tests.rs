@@ -1,0 +1,115 @@
+use super::*;
+
+fn doc(s: &str) -> Document<'_> {
+    parse(s.as_bytes(), &Limits::default()).expect("valid JSON")
+}
+
+fn error(s: &[u8]) -> JsonError {
+    parse(s, &Limits::default()).expect_err("invalid JSON")
+}
+
+#[test]
+fn reads_members_items_and_offsets() {
+    let d = doc(r#" {"a": [1, 2.50, {"b": null}], "c": "x\"y", "d": true} "#);
+    let root = d.root();
+    assert_eq!(root.kind(), Kind::Object);
+    assert_eq!(root.len(), 3);
+    let names: Vec<_> = root.members().map(|m| m.key.text().into_owned()).collect();
+    assert_eq!(names, ["a", "c", "d"]);
+    let a = root.get("a").expect("a");
+    assert_eq!(a.len(), 3);
+    let items: Vec<_> = a.items().map(|v| v.raw()).collect();
+    assert_eq!(items, ["1", "2.50", r#"{"b": null}"#]);
+    assert_eq!(a.item(2).and_then(|o| o.get("b")).map(|v| v.kind()), Some(Kind::Null));
+    assert_eq!(root.get("c").and_then(|v| v.as_str()).as_deref(), Some("x\"y"));
+    assert_eq!(root.get("d").and_then(|v| v.as_bool()), Some(true));
+    assert_eq!(root.get("c").map(|v| v.offset()), Some(36));
+    assert!(root.get("zz").is_none());
+}
+
+#[test]
+fn unescapes_strings_and_surrogate_pairs() {
+    let d = doc(r#"["a\u00e9\n", "\ud83d\ude00", "\/"]"#);
+    let texts: Vec<_> = d.root().items().map(|v| v.text().into_owned()).collect();
+    assert_eq!(texts, ["aé\n", "😀", "/"]);
+}
+
+#[test]
+fn reports_syntax_errors_with_offsets() {
+    assert_eq!(error(b"").kind, JsonErrorKind::Empty);
+    assert_eq!(error(b"  ").kind, JsonErrorKind::Empty);
+    assert_eq!(error(b"{").kind, JsonErrorKind::UnexpectedEnd);
+    assert_eq!(error(b"{\"a\" 1}").offset, 5);
+    assert_eq!(error(b"[1,]").offset, 3);
+    assert_eq!(error(b"[01]").offset, 2);
+    assert_eq!(error(b"[1.]").offset, 3);
+    assert_eq!(error(b"[1e]").offset, 3);
+    assert_eq!(error(b"[tru]").offset, 1);
+    assert_eq!(error(b"{} x").kind, JsonErrorKind::TrailingContent);
+    assert_eq!(error(b"\"a\x01\"").offset, 2);
+    assert_eq!(error(br#""\ud800""#).offset, 1);
+    assert_eq!(error(br#""\x""#).offset, 1);
+    assert_eq!(error(b"{\"a\":1,}").offset, 7);
+}
+
+#[test]
+fn rejects_invalid_utf8_at_its_offset() {
+    let e = error(b"{\"a\": \"\xff\"}");
+    assert_eq!(e.kind, JsonErrorKind::InvalidUtf8);
+    assert_eq!(e.offset, 7);
+}
+
+#[test]
+fn size_limit_is_checked_before_parsing() {
+    let big = vec![b'['; 2 * 1024 * 1024];
+    let e = error(&big);
+    assert!(matches!(e.kind, JsonErrorKind::TooLong { .. }));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let mut s = "[".repeat(100_000);
+    s.push_str(&"]".repeat(100_000));
+    let limits = Limits {
+        max_bytes: 1 << 20,
+        max_depth: 64,
+    };
+    let e = parse(s.as_bytes(), &limits).expect_err("too deep");
+    assert_eq!(e.kind, JsonErrorKind::TooDeep { limit: 64 });
+    assert_eq!(e.offset, 64);
+    let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+    assert!(parse(ok.as_bytes(), &limits).is_ok());
+}
+
+#[test]
+fn finds_duplicate_member_names() {
+    let d = doc(r#"{"a": 1, "b": {"x": 1, "x": 2}, "a": 3}"#);
+    let dups: Vec<_> = d.duplicates.iter().map(|d| (d.name.as_str(), d.offset)).collect();
+    assert_eq!(dups, [("x", 23), ("a", 32)]);
+    let many: String = (0..40).map(|i| format!("\"k{i}\": 1, ")).collect();
+    let text = format!("{{{many}\"k7\": 2}}");
+    let d2 = doc(&text);
+    assert_eq!(d2.duplicates.len(), 1);
+    assert_eq!(d2.duplicates[0].name, "k7");
+}
+
+#[test]
+fn skips_a_byte_order_mark() {
+    let d = parse("\u{feff}{}".as_bytes(), &Limits::default()).expect("parses");
+    assert!(d.had_bom);
+    assert_eq!(d.root().kind(), Kind::Object);
+}
+
+#[test]
+fn line_and_column_count_characters() {
+    let src = "{\n  \"é\": 1,\r\n\t\"b\": 2\r}";
+    let idx = LineIndex::new(src);
+    assert_eq!(idx.line_col(0), (1, 1));
+    let b = src.find("\"b\"").expect("b");
+    assert_eq!(idx.line_col(b), (3, 2));
+    let one = src.find('1').expect("1");
+    assert_eq!(idx.line_col(one), (2, 8));
+    assert_eq!(idx.line_col(src.len() - 1), (4, 1));
+    assert_eq!(idx.line_text(2), "  \"é\": 1,");
+    assert_eq!(line_col_bytes(b"ab\ncd\xff", 5), (2, 3));
+}
