@@ -57,10 +57,17 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 #[test]
 fn every_official_example_round_trips() {
     let files = example_files();
-    assert!(files.len() >= 50, "expected the vendored examples, found {}", files.len());
+    assert!(
+        files.len() >= 50,
+        "expected the vendored examples, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for file in &files {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let bytes = std::fs::read(file).expect("readable");
         let original: Value = serde_json::from_slice(&bytes).expect("example is JSON");
         let resource: Resource = match model::from_slice(&bytes, ReadMode::Tolerant) {
@@ -74,12 +81,19 @@ fn every_official_example_round_trips() {
             failures.push(format!("{name}: read as an unmodelled resource"));
             continue;
         }
-        let written: Value = serde_json::from_slice(&model::to_vec(&resource)).expect("writes JSON");
+        let written: Value =
+            serde_json::from_slice(&model::to_vec(&resource)).expect("writes JSON");
         if let Some(d) = first_difference(&original, &written, "") {
             failures.push(format!("{name}: {d}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples fail:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
     println!("{} examples round-tripped", files.len());
 }
 
@@ -108,11 +122,20 @@ fn primitive_extensions_and_null_aligned_arrays_survive() {
         "name":[{"given":["A",null,"C"],"_given":[null,{"id":"g2","extension":[{"url":"http://example.org/y","valueCode":"masked"}]},null]}]}"#;
     let p: model::Patient = model::from_slice(json, ReadMode::Tolerant).expect("reads");
     assert_eq!(p.birth_date.as_deref(), Some("1975-06-16"));
-    assert_eq!(p.birth_date_ext.as_ref().map(|e| e.extension.len()), Some(1));
+    assert_eq!(
+        p.birth_date_ext.as_ref().map(|e| e.extension.len()),
+        Some(1)
+    );
     let name = &p.name[0];
-    assert_eq!(name.given, vec![Some("A".to_string()), None, Some("C".to_string())]);
+    assert_eq!(
+        name.given,
+        vec![Some("A".to_string()), None, Some("C".to_string())]
+    );
     assert_eq!(name.given_ext.len(), 3);
-    assert_eq!(name.given_ext[1].as_ref().and_then(|e| e.id.as_deref()), Some("g2"));
+    assert_eq!(
+        name.given_ext[1].as_ref().and_then(|e| e.id.as_deref()),
+        Some("g2")
+    );
     let back: Value = serde_json::from_slice(&model::to_vec(&p)).expect("json");
     let orig: Value = serde_json::from_slice(json).expect("json");
     assert_eq!(back, orig);
@@ -135,13 +158,20 @@ fn debug_never_prints_values() {
     let json = br#"{"resourceType":"Patient","id":"p1","name":[{"family":"Secretname"}],"birthDate":"1975-06-16"}"#;
     let p: model::Patient = model::from_slice(json, ReadMode::Tolerant).expect("reads");
     let dbg = format!("{p:?} {:?}", Resource::from(p.clone()));
-    assert!(!dbg.contains("Secretname") && !dbg.contains("1975") && !dbg.contains("p1"), "{dbg}");
-    assert!(dbg.contains("birthDate") && dbg.contains("name[1]"), "{dbg}");
+    assert!(
+        !dbg.contains("Secretname") && !dbg.contains("1975") && !dbg.contains("p1"),
+        "{dbg}"
+    );
+    assert!(
+        dbg.contains("birthDate") && dbg.contains("name[1]"),
+        "{dbg}"
+    );
 }
 
 #[test]
 fn the_platforms_example_response_reads_tolerantly() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/partner/example-response.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/partner/example-response.json");
     let bytes = std::fs::read(path).expect("vendored example response");
     let b: model::Bundle = model::from_slice(&bytes, ReadMode::Tolerant).expect("reads");
     assert_eq!(b.id.as_deref(), Some("AAAA1234567890"));
@@ -149,5 +179,8 @@ fn the_platforms_example_response_reads_tolerantly() {
         Some(Resource::Patient(p)) => Some(p),
         _ => None,
     });
-    assert_eq!(patient.and_then(|p| p.id.as_deref()), Some("AAAA1234567890"));
+    assert_eq!(
+        patient.and_then(|p| p.id.as_deref()),
+        Some("AAAA1234567890")
+    );
 }

@@ -117,7 +117,12 @@ fn read_element(e: &Value) -> Result<ElementDefinition> {
     let min = e.get("min").and_then(Value::as_u64).unwrap_or(0) as u32;
     let max = parse_max(e.get("max").and_then(Value::as_str).unwrap_or("*"))?;
     let mut types = Vec::new();
-    for t in e.get("type").and_then(Value::as_array).into_iter().flatten() {
+    for t in e
+        .get("type")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         // Primitive `value` elements carry no code, only the JSON type extension.
         let Some(code) = t.get("code").and_then(Value::as_str) else {
             continue;
@@ -178,7 +183,10 @@ fn read_element(e: &Value) -> Result<ElementDefinition> {
         required_binding,
         constraints,
         short: str_of(e, "short").to_string(),
-        is_modifier: e.get("isModifier").and_then(Value::as_bool).unwrap_or(false),
+        is_modifier: e
+            .get("isModifier")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         is_summary: e.get("isSummary").and_then(Value::as_bool).unwrap_or(false),
     })
 }
@@ -250,11 +258,7 @@ fn read_code_systems(dir: &Path) -> Result<BTreeMap<String, Value>> {
     Ok(systems)
 }
 
-fn read_value_set(
-    dir: &Path,
-    url: &str,
-    systems: &BTreeMap<String, Value>,
-) -> Result<ValueSet> {
+fn read_value_set(dir: &Path, url: &str, systems: &BTreeMap<String, Value>) -> Result<ValueSet> {
     let id = url.rsplit('/').next().unwrap_or(url);
     let v = read_json(&dir.join(format!("ValueSet-{id}.json")))?;
     let mut codes = Vec::new();
@@ -265,7 +269,9 @@ fn read_value_set(
     for inc in includes {
         let system = str_of(inc, "system");
         if inc.get("filter").is_some() || inc.get("valueSet").is_some() {
-            return Err(format!("{url}: filters and nested value sets are not supported"));
+            return Err(format!(
+                "{url}: filters and nested value sets are not supported"
+            ));
         }
         if let Some(concepts) = inc.get("concept") {
             collect_concepts(system, concepts, &mut codes);
@@ -273,7 +279,11 @@ fn read_value_set(
             let cs = systems
                 .get(system)
                 .ok_or_else(|| format!("{url}: code system {system} is not vendored"))?;
-            collect_concepts(system, cs.get("concept").unwrap_or(&Value::Null), &mut codes);
+            collect_concepts(
+                system,
+                cs.get("concept").unwrap_or(&Value::Null),
+                &mut codes,
+            );
         }
     }
     if v.pointer("/compose/exclude").is_some() {

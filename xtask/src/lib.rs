@@ -87,7 +87,9 @@ pub fn all_generated() -> Result<Vec<Generated>, String> {
 pub fn stale_files(files: &[Generated]) -> Vec<&'static str> {
     files
         .iter()
-        .filter(|f| std::fs::read_to_string(root().join(f.path)).ok().as_deref() != Some(&f.content))
+        .filter(|f| {
+            std::fs::read_to_string(root().join(f.path)).ok().as_deref() != Some(&f.content)
+        })
         .map(|f| f.path)
         .collect()
 }

@@ -37,6 +37,9 @@ fn check() -> Result<(), String> {
         println!("generated files are up to date");
         Ok(())
     } else {
-        Err(format!("out of date: {} (run `cargo xtask gen`)", stale.join(", ")))
+        Err(format!(
+            "out of date: {} (run `cargo xtask gen`)",
+            stale.join(", ")
+        ))
     }
 }

@@ -189,7 +189,10 @@ fn boxed_edges(structs: &[Struct]) -> BTreeSet<(String, String)> {
 
 fn doc_line(s: &str) -> String {
     let s = s.trim().replace(['\r', '\n'], " ");
-    let s = s.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;");
+    let s = s
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "&lt;");
     if s.is_empty() {
         "(no description)".to_string()
     } else {
@@ -215,7 +218,9 @@ pub fn generate(defs: &Definitions) -> String {
                 FieldKind::Primitive { rust } if f.repeats => format!("Vec<Option<{rust}>>"),
                 FieldKind::Primitive { rust } => format!("Option<{rust}>"),
                 FieldKind::Complex { rust } if f.repeats => format!("Vec<{rust}>"),
-                FieldKind::Complex { rust } if boxed.contains(&(s.name.clone(), f.rust.clone())) => {
+                FieldKind::Complex { rust }
+                    if boxed.contains(&(s.name.clone(), f.rust.clone())) =>
+                {
                     format!("Option<Box<{rust}>>")
                 }
                 FieldKind::Complex { rust } => format!("Option<{rust}>"),
@@ -247,7 +252,11 @@ pub fn generate(defs: &Definitions) -> String {
 
         // FhirObject impl.
         let _ = writeln!(out, "impl FhirObject for {} {{", s.name);
-        let _ = writeln!(out, "    const TYPE_NAME: &'static str = {:?};", s.type_name);
+        let _ = writeln!(
+            out,
+            "    const TYPE_NAME: &'static str = {:?};",
+            s.type_name
+        );
         let _ = writeln!(out, "    const IS_RESOURCE: bool = {};", s.is_resource);
         let _ = writeln!(
             out,
@@ -333,7 +342,10 @@ pub fn generate(defs: &Definitions) -> String {
         let _ = writeln!(out, "]");
         let _ = writeln!(out, "    }}");
         let _ = writeln!(out, "    fn extra(&self) -> &Extra {{ &self.extra }}");
-        let _ = writeln!(out, "    fn extra_mut(&mut self) -> &mut Extra {{ &mut self.extra }}");
+        let _ = writeln!(
+            out,
+            "    fn extra_mut(&mut self) -> &mut Extra {{ &mut self.extra }}"
+        );
         let _ = writeln!(out, "}}");
         let _ = writeln!(out, "fhir_object!({});\n", s.name);
     }

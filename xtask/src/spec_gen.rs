@@ -113,7 +113,12 @@ fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: 
     let _ = writeln!(out, "}};");
 }
 
-fn write_element(out: &mut String, defs: &Definitions, def: &TypeDefinition, e: &ElementDefinition) {
+fn write_element(
+    out: &mut String,
+    defs: &Definitions,
+    def: &TypeDefinition,
+    e: &ElementDefinition,
+) {
     let name = element_name(&e.path);
     let choice = e.path.ends_with("[x]");
     let max = e.max.map_or("UNBOUNDED".to_string(), |m| m.to_string());
@@ -136,7 +141,10 @@ fn write_element(out: &mut String, defs: &Definitions, def: &TypeDefinition, e: 
             node_static(target)
         );
     } else if is_node(def, e) {
-        let code = e.types.first().map_or("BackboneElement", |t| t.code.as_str());
+        let code = e
+            .types
+            .first()
+            .map_or("BackboneElement", |t| t.code.as_str());
         let _ = writeln!(
             out,
             "                TypeRef {{ json_name: {}, code: {}, target: Target::Backbone(&{}), reference_targets: &[] }},",
@@ -240,7 +248,11 @@ pub fn generate(defs: &Definitions) -> String {
     let _ = writeln!(out, "];\n");
     for (url, vs) in &defs.value_sets {
         let codes: Vec<String> = vs.codes.iter().map(|(_, c)| lit(c)).collect();
-        let _ = writeln!(out, "static {}: ValueSetDef = ValueSetDef {{", vs_static(url));
+        let _ = writeln!(
+            out,
+            "static {}: ValueSetDef = ValueSetDef {{",
+            vs_static(url)
+        );
         let _ = writeln!(out, "    url: {}, name: {},", lit(url), lit(&vs.name));
         let _ = writeln!(out, "    codes: &[{}],", codes.join(", "));
         let _ = writeln!(out, "}};");

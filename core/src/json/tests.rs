@@ -20,8 +20,14 @@ fn reads_members_items_and_offsets() {
     assert_eq!(a.len(), 3);
     let items: Vec<_> = a.items().map(|v| v.raw()).collect();
     assert_eq!(items, ["1", "2.50", r#"{"b": null}"#]);
-    assert_eq!(a.item(2).and_then(|o| o.get("b")).map(|v| v.kind()), Some(Kind::Null));
-    assert_eq!(root.get("c").and_then(|v| v.as_str()).as_deref(), Some("x\"y"));
+    assert_eq!(
+        a.item(2).and_then(|o| o.get("b")).map(|v| v.kind()),
+        Some(Kind::Null)
+    );
+    assert_eq!(
+        root.get("c").and_then(|v| v.as_str()).as_deref(),
+        Some("x\"y")
+    );
     assert_eq!(root.get("d").and_then(|v| v.as_bool()), Some(true));
     assert_eq!(root.get("c").map(|v| v.offset()), Some(36));
     assert!(root.get("zz").is_none());
@@ -84,7 +90,11 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 #[test]
 fn finds_duplicate_member_names() {
     let d = doc(r#"{"a": 1, "b": {"x": 1, "x": 2}, "a": 3}"#);
-    let dups: Vec<_> = d.duplicates.iter().map(|d| (d.name.as_str(), d.offset)).collect();
+    let dups: Vec<_> = d
+        .duplicates
+        .iter()
+        .map(|d| (d.name.as_str(), d.offset))
+        .collect();
     assert_eq!(dups, [("x", 23), ("a", 32)]);
     let many: String = (0..40).map(|i| format!("\"k{i}\": 1, ")).collect();
     let text = format!("{{{many}\"k7\": 2}}");

@@ -65,7 +65,13 @@ mod tests {
 
     #[test]
     fn keeps_exact_text() {
-        for text in ["1.50", "0.000", "-3", "-0.0", "123456789012345678901234567890.5"] {
+        for text in [
+            "1.50",
+            "0.000",
+            "-3",
+            "-0.0",
+            "123456789012345678901234567890.5",
+        ] {
             let d: Decimal = text.parse().expect("parses");
             assert_eq!(d.as_str(), text);
             let json = serde_json::to_string(&d).expect("serializes");

@@ -107,7 +107,9 @@ impl fmt::Debug for Resource {
 
 impl Resource {
     fn resource_type_of<'a>(&self, map: &'a Extra) -> &'a str {
-        map.get("resourceType").and_then(Value::as_str).unwrap_or("Resource")
+        map.get("resourceType")
+            .and_then(Value::as_str)
+            .unwrap_or("Resource")
     }
 }
 

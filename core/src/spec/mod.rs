@@ -262,10 +262,7 @@ impl NodeDef {
             if !key.starts_with(e.name) {
                 return None;
             }
-            e.types
-                .iter()
-                .find(|t| t.json_name == key)
-                .map(|t| (e, t))
+            e.types.iter().find(|t| t.json_name == key).map(|t| (e, t))
         })
     }
 }
