@@ -12,5 +12,6 @@
 
 pub mod json;
 pub mod model;
+pub mod profile;
 pub mod spec;
 pub mod validate;

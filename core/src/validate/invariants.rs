@@ -1,0 +1,500 @@
+//! The STU3 invariants of the modelled resources and datatypes, one function each, named by
+//! its key. Their text (human description and FHIRPath) comes from the generated tables.
+//!
+//! ele-1 is structural and checked by the walker (empty objects, strings and arrays).
+
+use super::context::{Container, Ctx};
+use super::issue::Severity;
+use super::messages::MessageId;
+use super::primitives::temporal_key;
+use super::xhtml;
+use crate::json::{Kind, Value};
+use crate::spec;
+
+/// The UCUM code system (`%ucum`).
+const UCUM: &str = "http://unitsofmeasure.org";
+
+/// Every invariant key with an implementation here (used by a test against the tables).
+#[cfg(test)]
+pub const IMPLEMENTED: &[&str] = &[
+    "age-1", "att-1", "bdl-1", "bdl-2", "bdl-3", "bdl-4", "bdl-5", "bdl-7", "bdl-8", "bdl-9",
+    "cnt-3", "con-1", "con-2", "con-3", "con-4", "cpt-2", "dis-1", "dom-1", "dom-2", "dom-3",
+    "dom-4", "drt-1", "ext-1", "mny-1", "pat-1", "per-1", "qty-3", "rat-1", "ref-1", "rng-2",
+    "tim-1", "tim-10", "tim-2", "tim-4", "tim-5", "tim-6", "tim-7", "tim-8", "tim-9", "txt-1",
+    "txt-2",
+];
+
+/// Reports a violated invariant at `path_suffix` below the current path (or at it).
+fn fail(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, offset: usize, path_suffix: Option<&str>) {
+    let def = spec::invariant(key);
+    let severity = match def.map(|d| d.severity) {
+        Some("warning") => Severity::Warning,
+        _ => Severity::Error,
+    };
+    let human = def.map_or("invariant violated", |d| d.human);
+    let len = path_suffix.map(|s| ctx.push(s));
+    ctx.report_full(
+        severity,
+        MessageId::Invariant,
+        Some(key),
+        offset,
+        format!("{human} ({key})."),
+        def.map(|d| d.expression),
+    );
+    if let Some(len) = len {
+        ctx.pop(len);
+    }
+}
+
+fn has(obj: Value<'_, '_>, name: &str) -> bool {
+    obj.get(name).is_some_and(|v| v.kind() != Kind::Null)
+}
+
+fn string<'a>(obj: Value<'_, 'a>, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+    obj.get(name).and_then(|v| v.as_str())
+}
+
+fn number(obj: Value<'_, '_>, name: &str) -> Option<f64> {
+    obj.get(name)
+        .filter(|v| v.kind() == Kind::Number)
+        .and_then(|v| v.raw().parse().ok())
+}
+
+/// True when any member `prefix<Type>` of a choice is present (`value[x]`).
+fn has_choice(obj: Value<'_, '_>, prefix: &str) -> bool {
+    obj.members().any(|m| {
+        let k = m.key.text();
+        k.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
+/// A check that holds or not for the object it constrains (reported at the object).
+type Holds = fn(Value<'_, '_>) -> bool;
+
+/// Invariants that are a plain condition on their object, by key.
+const OBJECT_INVARIANTS: &[(&str, Holds)] = &[
+    ("age-1", age_1),
+    ("att-1", att_1),
+    ("cnt-3", cnt_3),
+    ("con-1", con_1),
+    ("con-2", con_2),
+    ("cpt-2", cpt_2),
+    ("dis-1", dis_1),
+    ("drt-1", drt_1),
+    ("ext-1", ext_1),
+    ("mny-1", mny_1),
+    ("pat-1", pat_1),
+    ("per-1", per_1),
+    ("qty-3", qty_3),
+    ("rat-1", rat_1),
+    ("rng-2", rng_2),
+    ("tim-9", tim_9),
+    ("tim-10", tim_10),
+    ("bdl-5", bdl_5),
+];
+
+/// Runs the invariant `key` on `obj`.
+pub fn check<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, key: &'static str, obj: Value<'d, 'a>) {
+    if let Some((_, holds)) = OBJECT_INVARIANTS.iter().find(|(k, _)| *k == key) {
+        if !holds(obj) {
+            fail(ctx, key, obj.offset(), None);
+        }
+        return;
+    }
+    match key {
+        "ref-1" => ref_1(ctx, obj),
+        "con-3" => con_3(ctx, obj),
+        "con-4" => con_4(ctx, obj),
+        "txt-1" | "txt-2" => txt(ctx, key, obj),
+        "tim-1" => implies(ctx, key, obj, "duration", "durationUnit"),
+        "tim-2" => implies(ctx, key, obj, "period", "periodUnit"),
+        "tim-6" => implies(ctx, key, obj, "periodMax", "period"),
+        "tim-7" => implies(ctx, key, obj, "durationMax", "duration"),
+        "tim-8" => implies(ctx, key, obj, "countMax", "count"),
+        "tim-4" => non_negative(ctx, key, obj, "duration"),
+        "tim-5" => non_negative(ctx, key, obj, "period"),
+        "bdl-1" | "bdl-2" | "bdl-3" | "bdl-4" | "bdl-7" | "bdl-9" => bundle(ctx, key, obj),
+        "bdl-8" => bdl_8(ctx, obj),
+        "dom-1" | "dom-2" | "dom-4" => contained(ctx, key, obj),
+        // dom-3 needs the whole resource walked first: see `dom_3`.
+        _ => {}
+    }
+}
+
+/// ext-1: `extension.exists() != value.exists()`.
+fn ext_1(obj: Value<'_, '_>) -> bool {
+    has(obj, "extension") != has_choice(obj, "value")
+}
+
+/// att-1: `data.empty() or contentType.exists()`.
+fn att_1(obj: Value<'_, '_>) -> bool {
+    !has(obj, "data") || has(obj, "contentType")
+}
+
+/// cpt-2: `value.empty() or system.exists()`.
+fn cpt_2(obj: Value<'_, '_>) -> bool {
+    !has(obj, "value") || has(obj, "system")
+}
+
+/// qty-3: `code.empty() or system.exists()`.
+fn qty_3(obj: Value<'_, '_>) -> bool {
+    !has(obj, "code") || has(obj, "system")
+}
+
+/// `(code or value.empty())` and `(system.empty() or system = <system>)`.
+fn coded_in(obj: Value<'_, '_>, system: &str) -> bool {
+    (has(obj, "code") || !has(obj, "value")) && string(obj, "system").is_none_or(|s| s == system)
+}
+
+/// age-1: coded in UCUM, and a positive value.
+fn age_1(obj: Value<'_, '_>) -> bool {
+    coded_in(obj, UCUM) && number(obj, "value").is_none_or(|v| v > 0.0)
+}
+
+/// dis-1: coded in UCUM.
+fn dis_1(obj: Value<'_, '_>) -> bool {
+    coded_in(obj, UCUM)
+}
+
+/// cnt-3: coded in UCUM with code `1`, and a whole value.
+fn cnt_3(obj: Value<'_, '_>) -> bool {
+    coded_in(obj, UCUM)
+        && string(obj, "code").is_none_or(|c| c == "1")
+        && obj.get("value").is_none_or(|v| !v.raw().contains('.'))
+}
+
+/// drt-1: `code.exists() implies ((system = %ucum) and value.exists())`.
+fn drt_1(obj: Value<'_, '_>) -> bool {
+    !has(obj, "code") || (string(obj, "system").is_some_and(|s| s == UCUM) && has(obj, "value"))
+}
+
+/// mny-1: coded in ISO 4217.
+fn mny_1(obj: Value<'_, '_>) -> bool {
+    coded_in(obj, "urn:iso:std:iso:4217")
+}
+
+/// per-1: `start.empty() or end.empty() or (start <= end)`.
+fn per_1(obj: Value<'_, '_>) -> bool {
+    match (string(obj, "start"), string(obj, "end")) {
+        (Some(start), Some(end)) => !starts_after_end(&start, &end),
+        _ => true,
+    }
+}
+
+/// rng-2: `low.empty() or high.empty() or (low <= high)`.
+fn rng_2(obj: Value<'_, '_>) -> bool {
+    let low = obj.get("low").and_then(|l| number(l, "value"));
+    let high = obj.get("high").and_then(|h| number(h, "value"));
+    !matches!((low, high), (Some(l), Some(h)) if l > h)
+}
+
+/// rat-1: numerator and denominator both present or both absent (then an extension).
+fn rat_1(obj: Value<'_, '_>) -> bool {
+    let n = has(obj, "numerator");
+    n == has(obj, "denominator") && (n || has(obj, "extension"))
+}
+
+/// pat-1: a contact has details or an organization.
+fn pat_1(obj: Value<'_, '_>) -> bool {
+    ["name", "telecom", "address", "organization"]
+        .iter()
+        .any(|n| has(obj, n))
+}
+
+/// con-1: a stage has a summary or an assessment.
+fn con_1(obj: Value<'_, '_>) -> bool {
+    has(obj, "summary") || has(obj, "assessment")
+}
+
+/// con-2: evidence has a code or a detail.
+fn con_2(obj: Value<'_, '_>) -> bool {
+    has(obj, "code") || has(obj, "detail")
+}
+
+/// tim-9: an offset needs a `when` that is not C, CM, CD or CV.
+fn tim_9(obj: Value<'_, '_>) -> bool {
+    if !has(obj, "offset") {
+        return true;
+    }
+    let mut whens = obj
+        .get("when")
+        .into_iter()
+        .flat_map(|w| w.items())
+        .peekable();
+    whens.peek().is_some()
+        && whens.all(|w| {
+            !w.as_str()
+                .is_some_and(|s| matches!(s.as_ref(), "C" | "CM" | "CD" | "CV"))
+        })
+}
+
+/// tim-10: `timeOfDay.empty() or when.empty()`.
+fn tim_10(obj: Value<'_, '_>) -> bool {
+    !(has(obj, "timeOfDay") && has(obj, "when"))
+}
+
+/// bdl-5: an entry has a resource, a request or a response.
+fn bdl_5(obj: Value<'_, '_>) -> bool {
+    has(obj, "resource") || has(obj, "request") || has(obj, "response")
+}
+
+/// bdl-8: `fullUrl.contains('/_history/').not()`.
+fn bdl_8(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>) {
+    if let Some(url) = obj
+        .get("fullUrl")
+        .filter(|u| u.as_str().is_some_and(|s| s.contains("/_history/")))
+    {
+        fail(ctx, "bdl-8", url.offset(), Some("fullUrl"));
+    }
+}
+
+/// con-3: `verificationStatus='entered-in-error' or clinicalStatus.exists()`.
+fn con_3(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>) {
+    let entered_in_error =
+        string(obj, "verificationStatus").is_some_and(|s| s == "entered-in-error");
+    if !entered_in_error && !has(obj, "clinicalStatus") {
+        fail(ctx, "con-3", obj.offset(), Some("clinicalStatus"));
+    }
+}
+
+/// con-4: an abated condition is resolved, in remission or inactive.
+///
+/// Evaluated as STU3's FHIRPath reads, like the reference validator: `(abatement as
+/// boolean).not()` is empty (not false) for a non-boolean abatement, so only
+/// `abatementBoolean: true` demands a resolved, remission or inactive status. (R4 rewrote
+/// con-4 to cover every abatement type.)
+fn con_4(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>) {
+    let abated = obj.get("abatementBoolean").and_then(|v| v.as_bool()) == Some(true);
+    let status_ok = string(obj, "clinicalStatus")
+        .is_some_and(|s| matches!(s.as_ref(), "resolved" | "remission" | "inactive"));
+    if abated && !status_ok {
+        let offset = obj
+            .get("clinicalStatus")
+            .map_or(obj.offset(), |v| v.offset());
+        fail(ctx, "con-4", offset, Some("clinicalStatus"));
+    }
+}
+
+/// txt-1 (basic XHTML only) and txt-2 (some content) on a Narrative's `div`.
+fn txt(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
+    let Some(div) = obj.get("div").filter(|d| d.kind() == Kind::String) else {
+        return;
+    };
+    let text = div.text();
+    let holds = if key == "txt-1" {
+        xhtml::check_basic_html(&text).is_ok()
+    } else {
+        xhtml::has_content(&text)
+    };
+    if !holds {
+        fail(ctx, key, div.offset(), Some("div"));
+    }
+}
+
+/// tim-4 / tim-5: a duration or period is not negative.
+fn non_negative(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>, name: &str) {
+    if let Some(v) = obj.get(name) {
+        if number(obj, name).is_some_and(|n| n < 0.0) {
+            fail(ctx, key, v.offset(), Some(name));
+        }
+    }
+}
+
+/// per-1: true when `start` is provably later than `end`. Values of different precision are
+/// compared on their common date part (`2020-05` starts after `2020-04-30`).
+fn starts_after_end(start: &str, end: &str) -> bool {
+    let (Some((s, ps)), Some((e, pe))) = (temporal_key(start), temporal_key(end)) else {
+        return false;
+    };
+    if ps == pe {
+        return s > e;
+    }
+    let common = start.len().min(end.len()).min(10);
+    start[..common] > end[..common]
+}
+
+fn implies(
+    ctx: &mut Ctx<'_, '_, '_>,
+    key: &'static str,
+    obj: Value<'_, '_>,
+    if_present: &str,
+    then: &str,
+) {
+    if let Some(v) = obj.get(if_present) {
+        if !has(obj, then) {
+            fail(ctx, key, v.offset(), Some(if_present));
+        }
+    }
+}
+
+/// bdl-1, -2, -3, -4, -7, -9: rules on the Bundle as a whole.
+fn bundle(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
+    let bundle_type = string(obj, "type")
+        .map(|s| s.into_owned())
+        .unwrap_or_default();
+    let entries = obj.get("entry");
+    let entry_member = |name: &str| -> Vec<(usize, usize)> {
+        entries
+            .into_iter()
+            .flat_map(|e| e.items().enumerate())
+            .filter_map(|(i, e)| e.get(name).map(|v| (i, v.offset())))
+            .collect()
+    };
+    let report_entries = |ctx: &mut Ctx<'_, '_, '_>, name: &str| {
+        for (i, offset) in entry_member(name) {
+            let len = ctx.push("entry");
+            ctx.push_index(i);
+            fail(ctx, key, offset, Some(name));
+            ctx.pop(len);
+        }
+    };
+    match key {
+        "bdl-1" => {
+            if let Some(total) = obj.get("total") {
+                if !matches!(bundle_type.as_str(), "searchset" | "history") {
+                    fail(ctx, key, total.offset(), Some("total"));
+                }
+            }
+        }
+        "bdl-2" if bundle_type != "searchset" => report_entries(ctx, "search"),
+        "bdl-3" if !matches!(bundle_type.as_str(), "batch" | "transaction" | "history") => {
+            report_entries(ctx, "request")
+        }
+        "bdl-4"
+            if !matches!(
+                bundle_type.as_str(),
+                "batch-response" | "transaction-response"
+            ) =>
+        {
+            report_entries(ctx, "response")
+        }
+        "bdl-7" => {
+            let mut seen: Vec<(String, String)> = Vec::new();
+            for (i, e) in entries.into_iter().flat_map(|e| e.items().enumerate()) {
+                let Some(url) = string(e, "fullUrl") else {
+                    continue;
+                };
+                let version = e
+                    .get("resource")
+                    .and_then(|r| r.get("meta"))
+                    .and_then(|m| string(m, "versionId"))
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default();
+                let pair = (url.into_owned(), version);
+                if seen.contains(&pair) {
+                    let offset = e.get("fullUrl").map_or(e.offset(), |u| u.offset());
+                    let len = ctx.push("entry");
+                    ctx.push_index(i);
+                    fail(ctx, key, offset, Some("fullUrl"));
+                    ctx.pop(len);
+                } else {
+                    seen.push(pair);
+                }
+            }
+        }
+        "bdl-9" if bundle_type == "document" => {
+            let id = obj.get("identifier");
+            if !id.is_some_and(|i| has(i, "system") && has(i, "value")) {
+                fail(
+                    ctx,
+                    key,
+                    id.map_or(obj.offset(), |i| i.offset()),
+                    Some("identifier"),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// dom-1, -2, -4: rules on the contained resources of a DomainResource.
+fn contained(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
+    let Some(list) = obj.get("contained") else {
+        return;
+    };
+    for (i, r) in list.items().enumerate() {
+        let bad = match key {
+            "dom-1" => r.get("text"),
+            "dom-2" => r.get("contained"),
+            _ => r
+                .get("meta")
+                .and_then(|m| m.get("versionId").or_else(|| m.get("lastUpdated"))),
+        };
+        if let Some(b) = bad {
+            let len = ctx.push("contained");
+            ctx.push_index(i);
+            fail(ctx, key, b.offset(), None);
+            ctx.pop(len);
+        }
+    }
+}
+
+/// ref-1: a local reference (`#id`) names a contained resource of its container.
+fn ref_1(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>) {
+    let Some(reference) = obj.get("reference").filter(|r| r.kind() == Kind::String) else {
+        return;
+    };
+    let text = reference.text();
+    let Some(id) = text.strip_prefix('#') else {
+        return;
+    };
+    let Some(container) = ctx.containers.last_mut() else {
+        return;
+    };
+    container.local_refs.push(id.to_string());
+    let found = id.is_empty()
+        || container
+            .obj
+            .get("contained")
+            .is_some_and(|c| c.items().any(|r| r.get("id").is_some_and(|i| i.str_eq(id))));
+    if !found {
+        fail(ctx, "ref-1", reference.offset(), Some("reference"));
+    }
+}
+
+/// dom-3: every contained resource is referenced from elsewhere in its container.
+pub fn dom_3(ctx: &mut Ctx<'_, '_, '_>, container: &Container<'_, '_>) {
+    let Some(list) = container.obj.get("contained") else {
+        return;
+    };
+    for (i, r) in list.items().enumerate() {
+        let Some(id) = r.get("id").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if !container.local_refs.iter().any(|l| *l == *id) {
+            let path = format!("{}.contained[{i}]", container.path);
+            let saved = std::mem::replace(&mut ctx.path, path);
+            fail(ctx, "dom-3", r.offset(), None);
+            ctx.path = saved;
+        }
+    }
+}
+
+/// A Reference's literal reference points at a resource type the element does not allow.
+pub fn reference_target(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>, targets: &[&str]) {
+    let Some(reference) = obj.get("reference").filter(|r| r.kind() == Kind::String) else {
+        return;
+    };
+    let text = reference.text();
+    if text.starts_with('#') || text.starts_with("urn:") {
+        return;
+    }
+    let path = text.split("/_history/").next().unwrap_or(&text);
+    let mut segments = path.rsplit('/');
+    let (Some(_id), Some(rtype)) = (segments.next(), segments.next()) else {
+        return;
+    };
+    if spec::is_resource_type(rtype) && !targets.contains(&rtype) {
+        let len = ctx.push("reference");
+        ctx.report(
+            MessageId::ReferenceTarget,
+            reference.offset(),
+            format!(
+                "This reference points to a {rtype}; the element allows {}.",
+                targets.join(" or ")
+            ),
+        );
+        ctx.pop(len);
+    }
+}

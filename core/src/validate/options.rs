@@ -1,0 +1,138 @@
+//! Validator options: which profile, partner rule severities, accepted authorities, limits.
+
+use crate::json::Limits;
+use crate::profile::{Rule, RuleSeverity, DEFAULT_AUTHORITIES};
+
+/// Which rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// STU3 only: structure, cardinality, formats, bindings, invariants.
+    Base,
+    /// STU3 plus the partner profile rules.
+    #[default]
+    Partner,
+}
+
+/// A configuration the validator refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionsError {
+    /// `max_bytes` is zero or above 4 GiB.
+    #[error("the size limit must be between 1 byte and 4 GiB")]
+    Size,
+    /// `max_depth` is zero or above the cap.
+    #[error("the depth limit must be between 1 and {cap}")]
+    Depth {
+        /// The largest accepted depth limit.
+        cap: usize,
+    },
+    /// A rule id that does not exist.
+    #[error("unknown partner rule {0:?}")]
+    UnknownRule(String),
+    /// A severity name that does not exist.
+    #[error("unknown rule severity {0:?} (expected error, warning or off)")]
+    UnknownSeverity(String),
+    /// An assigning authority that is not a URI.
+    #[error("an assigning authority must be a non-empty URI without whitespace")]
+    BadAuthority,
+}
+
+/// Options of a [`super::Validator`]. `Default` gives the partner profile with its default
+/// rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidatorOptions {
+    /// Base (STU3) or partner validation.
+    pub profile: Profile,
+    /// Size and nesting limits.
+    pub limits: Limits,
+    /// Put the offending values in messages (off by default: they are patient data).
+    pub include_values: bool,
+    /// Identifier systems accepted as the Patient's assigning authority.
+    pub authorities: Vec<String>,
+    severities: Vec<RuleSeverity>,
+}
+
+impl Default for ValidatorOptions {
+    fn default() -> Self {
+        ValidatorOptions {
+            profile: Profile::Partner,
+            limits: Limits::default(),
+            include_values: false,
+            authorities: DEFAULT_AUTHORITIES.iter().map(|s| s.to_string()).collect(),
+            severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
+        }
+    }
+}
+
+impl ValidatorOptions {
+    /// Partner validation with the defaults.
+    pub fn partner() -> Self {
+        Self::default()
+    }
+
+    /// Base (STU3-only) validation with the defaults.
+    pub fn base() -> Self {
+        ValidatorOptions {
+            profile: Profile::Base,
+            ..Self::default()
+        }
+    }
+
+    /// The severity of a partner rule.
+    pub fn severity(&self, rule: Rule) -> RuleSeverity {
+        self.severities
+            .get(rule as usize)
+            .copied()
+            .unwrap_or(rule.default_severity())
+    }
+
+    /// Sets the severity of a partner rule.
+    pub fn set_severity(&mut self, rule: Rule, severity: RuleSeverity) -> &mut Self {
+        if let Some(s) = self.severities.get_mut(rule as usize) {
+            *s = severity;
+        }
+        self
+    }
+
+    /// Sets a rule's severity by id and severity name (`"partner-meta-profile"`, `"off"`).
+    pub fn set_severity_by_name(
+        &mut self,
+        rule: &str,
+        severity: &str,
+    ) -> Result<&mut Self, OptionsError> {
+        let r = Rule::from_id(rule).ok_or_else(|| OptionsError::UnknownRule(rule.to_string()))?;
+        let s = RuleSeverity::from_name(severity)
+            .ok_or_else(|| OptionsError::UnknownSeverity(severity.to_string()))?;
+        Ok(self.set_severity(r, s))
+    }
+
+    /// Accepts one more identifier system as an assigning authority.
+    pub fn add_authority(&mut self, system: &str) -> Result<&mut Self, OptionsError> {
+        if system.is_empty() || system.chars().any(char::is_whitespace) {
+            return Err(OptionsError::BadAuthority);
+        }
+        if !self.authorities.iter().any(|a| a == system) {
+            self.authorities.push(system.to_string());
+        }
+        Ok(self)
+    }
+
+    /// Checks the limits.
+    pub fn check(&self) -> Result<(), OptionsError> {
+        if self.limits.max_bytes == 0 || self.limits.max_bytes > u32::MAX as usize {
+            return Err(OptionsError::Size);
+        }
+        if self.limits.max_depth == 0 || self.limits.max_depth > Limits::MAX_DEPTH_CAP {
+            return Err(OptionsError::Depth {
+                cap: Limits::MAX_DEPTH_CAP,
+            });
+        }
+        if self
+            .authorities
+            .iter()
+            .any(|a| a.is_empty() || a.chars().any(char::is_whitespace))
+        {
+            return Err(OptionsError::BadAuthority);
+        }
+        Ok(())
+    }
+}

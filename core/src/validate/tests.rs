@@ -1,0 +1,145 @@
+use super::*;
+
+fn issues(v: &Validator, json: &str) -> Vec<(String, String, String, u32, u32)> {
+    v.validate(json.as_bytes())
+        .issues
+        .into_iter()
+        .map(|i| {
+            (
+                i.message_id.to_string(),
+                i.code().as_str().to_string(),
+                i.expression,
+                i.line,
+                i.column,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_valid_patient_has_no_issues() {
+    let v = Validator::base();
+    let out = v.validate(
+        br#"{"resourceType":"Patient","id":"p1","gender":"male","birthDate":"1975-06-16"}"#,
+    );
+    assert!(out.issues.is_empty(), "{:?}", out.issues);
+    assert!(out.to_json().contains("\"code\":\"informational\""));
+}
+
+#[test]
+fn reports_structure_cardinality_formats_and_bindings() {
+    let v = Validator::base();
+    let json = "{\"resourceType\":\"Condition\",\n \"foo\": 1,\n \"clinicalStatus\": \"activ\",\n \"onsetDateTime\": \"2020-13-01\"}";
+    let got = issues(&v, json);
+    let expected = vec![
+        (
+            "PFHIR-V0301".to_string(),
+            "required".to_string(),
+            "Condition.subject".to_string(),
+            1,
+            1,
+        ),
+        (
+            "PFHIR-V0201".to_string(),
+            "structure".to_string(),
+            "Condition.foo".to_string(),
+            2,
+            2,
+        ),
+        (
+            "PFHIR-V0304".to_string(),
+            "invalid".to_string(),
+            "Condition.clinicalStatus".to_string(),
+            3,
+            20,
+        ),
+        (
+            "PFHIR-V0303".to_string(),
+            "invalid".to_string(),
+            "Condition.onsetDateTime".to_string(),
+            4,
+            19,
+        ),
+    ];
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn values_appear_in_messages_only_on_request() {
+    let json = br#"{"resourceType":"Patient","birthDate":"1975-13-16"}"#;
+    let quiet = Validator::base().validate(json);
+    assert!(
+        !quiet.issues[0].message.contains("1975"),
+        "{}",
+        quiet.issues[0].message
+    );
+    let mut opts = ValidatorOptions::base();
+    opts.include_values = true;
+    let loud = Validator::new(opts).expect("options").validate(json);
+    assert!(
+        loud.issues[0].message.contains("1975-13-16"),
+        "{}",
+        loud.issues[0].message
+    );
+}
+
+#[test]
+fn parse_errors_are_fatal_with_position() {
+    let v = Validator::base();
+    let out = v.validate(b"{\n  \"resourceType\": \"Patient\",\n  \"id\": }");
+    assert_eq!(out.issues.len(), 1);
+    let i = &out.issues[0];
+    assert_eq!(
+        (i.severity, i.message_id, i.line, i.column),
+        (Severity::Fatal, MessageId::Syntax, 3, 9)
+    );
+    let invalid = v.validate(b"{\"resourceType\":\"Patient\",\"id\":\"\xc3\x28\"}");
+    assert_eq!(invalid.issues[0].message_id, MessageId::InvalidUtf8);
+    assert_eq!(invalid.issues[0].column, 33);
+}
+
+#[test]
+fn options_are_checked() {
+    let mut o = ValidatorOptions::default();
+    o.limits.max_depth = 0;
+    assert!(Validator::new(o.clone()).is_err());
+    o.limits.max_depth = 10_000;
+    assert!(Validator::new(o).is_err());
+    let mut o = ValidatorOptions::default();
+    assert!(o
+        .set_severity_by_name("partner-meta-profile", "off")
+        .is_ok());
+    assert!(o.set_severity_by_name("nope", "off").is_err());
+    assert!(o
+        .set_severity_by_name("partner-meta-profile", "loud")
+        .is_err());
+    assert!(o.add_authority("urn:oid:1.2 3").is_err());
+}
+
+#[test]
+fn every_node_fits_the_seen_table() {
+    for t in crate::spec::TYPES {
+        assert!(t.root.elements.len() <= 64, "{}", t.name);
+    }
+}
+
+#[test]
+fn every_invariant_of_the_tables_is_implemented() {
+    for inv in crate::spec::INVARIANTS {
+        if inv.key == "ele-1" {
+            continue;
+        }
+        assert!(
+            invariants::IMPLEMENTED.contains(&inv.key),
+            "{} has no implementation",
+            inv.key
+        );
+    }
+}
+
+#[test]
+fn the_validator_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Validator>();
+    assert_send_sync::<Outcome>();
+}

@@ -1,0 +1,596 @@
+//! Layers 2 to 4: structure against the generated tables, cardinality, primitive formats,
+//! required bindings, then each node's invariants.
+
+use super::context::{Container, Ctx};
+use super::invariants;
+use super::messages::MessageId;
+use super::primitives::{self, FormatError};
+use crate::json::{Kind, Value};
+use crate::spec::{
+    self, Binding, ElementDef, JsonType, NodeDef, Primitive, Target, TypeKind, TypeRef,
+};
+
+/// STU3's upper bound on the length of a string (`string.maxLength`), in characters.
+const MAX_STRING_CHARS: usize = 1024 * 1024;
+
+/// Validates a resource at the top of a document or of a Bundle entry.
+pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: bool) {
+    if v.kind() != Kind::Object {
+        ctx.report(
+            MessageId::WrongJsonType,
+            v.offset(),
+            format!(
+                "Expected a resource (an object), found {}.",
+                v.kind().describe()
+            ),
+        );
+        return;
+    }
+    let Some(rt) = v.get("resourceType") else {
+        ctx.report(
+            MessageId::MissingResourceType,
+            v.offset(),
+            "This resource has no resourceType.".to_string(),
+        );
+        return;
+    };
+    let Some(name) = rt.as_str() else {
+        ctx.report(
+            MessageId::WrongJsonType,
+            rt.offset(),
+            format!(
+                "resourceType must be a string, found {}.",
+                rt.kind().describe()
+            ),
+        );
+        return;
+    };
+    let top = ctx.path.is_empty();
+    let len = if top { ctx.push(&name) } else { ctx.path.len() };
+    match spec::type_def(&name).filter(|t| t.kind == TypeKind::Resource) {
+        Some(td) => {
+            if !contained {
+                ctx.containers.push(Container {
+                    obj: v,
+                    path: ctx.path.clone(),
+                    local_refs: Vec::new(),
+                });
+            }
+            object(ctx, v, td.root, true);
+            if !contained {
+                if let Some(c) = ctx.containers.pop() {
+                    invariants::dom_3(ctx, &c);
+                }
+            }
+        }
+        None if spec::is_resource_type(&name) => ctx.report(
+            MessageId::NotValidated,
+            v.offset(),
+            format!("A {name} resource: pfhir checks it as JSON only (it validates Bundle, MessageHeader, Patient, Condition and OperationOutcome)."),
+        ),
+        None => ctx.report(
+            MessageId::UnknownResourceType,
+            rt.offset(),
+            format!("'{name}' is not an STU3 resource type."),
+        ),
+    }
+    ctx.pop(len);
+}
+
+/// `null`, `""`, `[]` and `{}` do not count as a value for cardinality (and are reported
+/// as structure issues of their own).
+fn is_empty_value(v: Value<'_, '_>) -> bool {
+    match v.kind() {
+        Kind::Null => true,
+        Kind::String => v.raw().len() == 2,
+        Kind::Array | Kind::Object => v.is_empty(),
+        _ => false,
+    }
+}
+
+/// Which element of a node a member belongs to, and its type.
+enum Lookup {
+    Value(usize, &'static TypeRef),
+    Extension(usize),
+    Unknown,
+}
+
+fn lookup(node: &'static NodeDef, key: &str) -> Lookup {
+    if let Some(name) = key.strip_prefix('_') {
+        if let Some((el, tr)) = node.member(name) {
+            if matches!(tr.target, Target::Primitive(_)) {
+                return Lookup::Extension(element_index(node, el));
+            }
+        }
+        return Lookup::Unknown;
+    }
+    match node.member(key) {
+        Some((el, tr)) => Lookup::Value(element_index(node, el), tr),
+        None => Lookup::Unknown,
+    }
+}
+
+fn element_index(node: &NodeDef, el: &ElementDef) -> usize {
+    node.elements
+        .iter()
+        .position(|e| std::ptr::eq(e, el))
+        .unwrap_or(0)
+}
+
+/// The elements of one node that were seen, and which type each choice took.
+struct Seen {
+    /// `types[i]` is 0 when element i is absent, else 1 + the index of its TypeRef.
+    types: [u8; 64],
+    /// Offset of an empty value (`""`, `[]`, `{}`, `null`) given for element i, or 0.
+    empty_at: [u32; 64],
+}
+
+/// Validates the members of an object against a node of the tables.
+pub fn object<'d, 'a>(
+    ctx: &mut Ctx<'_, 'd, 'a>,
+    obj: Value<'d, 'a>,
+    node: &'static NodeDef,
+    is_resource: bool,
+) {
+    let mut seen = Seen {
+        types: [0; 64],
+        empty_at: [0; 64],
+    };
+    let mut content = false;
+    for m in obj.members() {
+        let key = m.key.text();
+        if is_resource && key == "resourceType" {
+            continue;
+        }
+        if key != "id" {
+            content = true;
+        }
+        match lookup(node, &key) {
+            Lookup::Unknown => unknown_member(ctx, node, &key, m.key.offset()),
+            Lookup::Extension(i) => {
+                if seen.types[i % 64] == 0 {
+                    seen.types[i % 64] = u8::MAX;
+                }
+                let el = &node.elements[i];
+                let len = ctx.push(el.name);
+                primitive_extension(ctx, obj, el, &key[1..], m.value);
+                ctx.pop(len);
+            }
+            Lookup::Value(i, tr) => {
+                let el = &node.elements[i];
+                let type_index = el
+                    .types
+                    .iter()
+                    .position(|t| std::ptr::eq(t, tr))
+                    .unwrap_or(0) as u8
+                    + 1;
+                let slot = &mut seen.types[i % 64];
+                if el.choice && *slot != 0 && *slot != u8::MAX && *slot != type_index {
+                    let len = ctx.push(&key);
+                    ctx.report(
+                        MessageId::ChoiceTwice,
+                        m.key.offset(),
+                        format!(
+                            "{}[x] has more than one value; keep only one of its types.",
+                            el.name
+                        ),
+                    );
+                    ctx.pop(len);
+                    continue;
+                }
+                if is_empty_value(m.value) {
+                    seen.empty_at[i % 64] = m.value.offset() as u32;
+                } else {
+                    *slot = type_index;
+                }
+                let len = ctx.push(&key);
+                member(ctx, obj, el, tr, &key, m.value);
+                ctx.pop(len);
+            }
+        }
+    }
+    if !content && !is_resource {
+        ctx.report(
+            MessageId::EmptyObject,
+            obj.offset(),
+            "This element has no content: it needs a value or child elements other than id (ele-1).".to_string(),
+        );
+    }
+    for (i, el) in node.elements.iter().enumerate() {
+        if el.min > 0 && seen.types[i % 64] == 0 {
+            let len = ctx.push(el.name);
+            let what = if el.choice {
+                format!("{}[x]", el.name)
+            } else {
+                el.name.to_string()
+            };
+            let (offset, message) = match seen.empty_at[i % 64] {
+                0 => (
+                    obj.offset(),
+                    format!(
+                        "The required element '{what}' is missing (minimum {}).",
+                        el.min
+                    ),
+                ),
+                at => (
+                    at as usize,
+                    format!(
+                        "The required element '{what}' has no value (minimum {}).",
+                        el.min
+                    ),
+                ),
+            };
+            ctx.report(MessageId::Required, offset, message);
+            ctx.pop(len);
+        }
+    }
+    for key in node.invariants {
+        invariants::check(ctx, key, obj);
+    }
+}
+
+fn unknown_member(ctx: &mut Ctx<'_, '_, '_>, node: &'static NodeDef, key: &str, offset: usize) {
+    let len = ctx.push(key);
+    let choice = node.elements.iter().find(|e| {
+        e.choice
+            && (key == e.name
+                || key
+                    .strip_prefix(e.name)
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())))
+    });
+    match choice {
+        Some(el) => {
+            let names: Vec<&str> = el.types.iter().map(|t| t.json_name).collect();
+            let id = if key == el.name {
+                MessageId::ChoiceWithoutType
+            } else {
+                MessageId::UnknownElement
+            };
+            ctx.report(
+                id,
+                offset,
+                format!(
+                    "'{key}' is not an element of {}: {}[x] is written as one of {}.",
+                    node.path,
+                    el.name,
+                    names.join(", ")
+                ),
+            );
+        }
+        None => ctx.report(
+            MessageId::UnknownElement,
+            offset,
+            format!("'{key}' is not an element of {}.", node.path),
+        ),
+    }
+    ctx.pop(len);
+}
+
+/// Validates one member's value: array or single value, then each value by its type.
+fn member<'d, 'a>(
+    ctx: &mut Ctx<'_, 'd, 'a>,
+    obj: Value<'d, 'a>,
+    el: &'static ElementDef,
+    tr: &'static TypeRef,
+    key: &str,
+    v: Value<'d, 'a>,
+) {
+    if el.repeats() {
+        if v.kind() != Kind::Array {
+            ctx.report(
+                MessageId::ExpectedArray,
+                v.offset(),
+                format!("'{key}' repeats: write it as an array, even for one value."),
+            );
+            value(ctx, el, tr, v);
+            return;
+        }
+        if v.is_empty() {
+            ctx.report(
+                MessageId::EmptyArray,
+                v.offset(),
+                format!("'{key}' is an empty array: leave it out instead."),
+            );
+            return;
+        }
+        if el.max != spec::UNBOUNDED && v.len() > el.max as usize {
+            ctx.report(
+                MessageId::TooMany,
+                v.offset(),
+                format!(
+                    "'{key}' allows at most {} values, found {}.",
+                    el.max,
+                    v.len()
+                ),
+            );
+        }
+        let primitive = matches!(tr.target, Target::Primitive(_));
+        for (i, item) in v.items().enumerate() {
+            let len = ctx.push_index(i);
+            if item.kind() == Kind::Null && primitive {
+                let has_ext = obj
+                    .get(&format!("_{key}"))
+                    .and_then(|ext| ext.item(i))
+                    .is_some_and(|e| e.kind() == Kind::Object);
+                if !has_ext {
+                    ctx.report(
+                        MessageId::NullValue,
+                        item.offset(),
+                        format!("null in '{key}' needs a matching object in '_{key}' at the same position."),
+                    );
+                }
+            } else {
+                value(ctx, el, tr, item);
+            }
+            ctx.pop(len);
+        }
+    } else if v.kind() == Kind::Array {
+        ctx.report(
+            MessageId::UnexpectedArray,
+            v.offset(),
+            format!("'{key}' takes a single value, not an array."),
+        );
+        for (i, item) in v.items().enumerate() {
+            let len = ctx.push_index(i);
+            value(ctx, el, tr, item);
+            ctx.pop(len);
+        }
+    } else {
+        value(ctx, el, tr, v);
+    }
+}
+
+/// Validates one value by its type.
+fn value<'d, 'a>(
+    ctx: &mut Ctx<'_, 'd, 'a>,
+    el: &'static ElementDef,
+    tr: &'static TypeRef,
+    v: Value<'d, 'a>,
+) {
+    if v.kind() == Kind::Null {
+        ctx.report(
+            MessageId::NullValue,
+            v.offset(),
+            "null is not a value: leave the element out instead.".to_string(),
+        );
+        return;
+    }
+    match tr.target {
+        Target::Primitive(p) => primitive(ctx, el, p, v),
+        Target::Complex(td) => {
+            if expect_object(ctx, tr, v) {
+                object(ctx, v, td.root, false);
+                if !tr.reference_targets.is_empty() {
+                    invariants::reference_target(ctx, v, tr.reference_targets);
+                }
+            }
+        }
+        Target::Backbone(node) => {
+            if expect_object(ctx, tr, v) {
+                object(ctx, v, node, false);
+            }
+        }
+        Target::Resource => {
+            let contained = el.name == "contained";
+            if contained {
+                ctx.contained_depth += 1;
+            }
+            resource(ctx, v, contained || ctx.contained_depth > 0);
+            if contained {
+                ctx.contained_depth -= 1;
+            }
+        }
+    }
+}
+
+fn expect_object(ctx: &mut Ctx<'_, '_, '_>, tr: &TypeRef, v: Value<'_, '_>) -> bool {
+    if v.kind() == Kind::Object {
+        return true;
+    }
+    ctx.report(
+        MessageId::WrongJsonType,
+        v.offset(),
+        format!(
+            "Expected an object ({}), found {}.",
+            tr.code,
+            v.kind().describe()
+        ),
+    );
+    false
+}
+
+/// Validates a primitive value: JSON type, format, length, required binding.
+fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v: Value<'_, '_>) {
+    let expected = p.json_type();
+    let kind_ok = matches!(
+        (expected, v.kind()),
+        (JsonType::String, Kind::String)
+            | (JsonType::Number, Kind::Number)
+            | (JsonType::Boolean, Kind::Bool)
+    );
+    if !kind_ok {
+        let want = match expected {
+            JsonType::String => "a string",
+            JsonType::Number => "a number",
+            JsonType::Boolean => "true or false",
+        };
+        ctx.report(
+            MessageId::WrongJsonType,
+            v.offset(),
+            format!(
+                "Expected {want} ({}), found {}.",
+                p.code(),
+                v.kind().describe()
+            ),
+        );
+        return;
+    }
+    match expected {
+        JsonType::Boolean => {}
+        JsonType::Number => {
+            let text = v.raw();
+            match primitives::check_number(p, text) {
+                Ok(()) => {}
+                Err(FormatError::Format) => {
+                    let note = ctx.value_note(text);
+                    ctx.report(
+                        MessageId::InvalidFormat,
+                        v.offset(),
+                        format!("Not {}{note}.", primitives::expected_format(p)),
+                    );
+                }
+                Err(FormatError::Range) => {
+                    let note = ctx.value_note(text);
+                    ctx.report(
+                        MessageId::OutOfRange,
+                        v.offset(),
+                        format!(
+                            "Out of range for {}{note}: expected {} up to 2147483647.",
+                            p.code(),
+                            match p {
+                                Primitive::PositiveInt => "1",
+                                Primitive::UnsignedInt => "0",
+                                _ => "-2147483648",
+                            }
+                        ),
+                    );
+                }
+            }
+        }
+        JsonType::String => {
+            let text = v.text();
+            if text.is_empty() {
+                ctx.report(
+                    MessageId::EmptyString,
+                    v.offset(),
+                    "An empty string is not a value: leave the element out instead.".to_string(),
+                );
+                return;
+            }
+            if text.len() > MAX_STRING_CHARS && text.chars().count() > MAX_STRING_CHARS {
+                ctx.report(
+                    MessageId::StringTooLong,
+                    v.offset(),
+                    "A string longer than 1 MiB characters (STU3's limit).".to_string(),
+                );
+                return;
+            }
+            if primitives::check_string(p, &text).is_err() {
+                let note = ctx.value_note(&text);
+                ctx.report(
+                    MessageId::InvalidFormat,
+                    v.offset(),
+                    format!("Not {}{note}.", primitives::expected_format(p)),
+                );
+                return;
+            }
+            match el.binding {
+                Some(Binding::Codes(vs)) if !vs.contains(&text) => {
+                    let note = ctx.value_note(&text);
+                    ctx.report(
+                        MessageId::CodeNotInValueSet,
+                        v.offset(),
+                        format!(
+                            "Not a code of the required value set {}{note}; allowed: {}.",
+                            vs.url,
+                            vs.codes.join(", ")
+                        ),
+                    );
+                }
+                Some(Binding::MimeType) if !primitives::is_mime_type(&text) => {
+                    let note = ctx.value_note(&text);
+                    ctx.report(
+                        MessageId::CodeNotInValueSet,
+                        v.offset(),
+                        format!("Not a MIME type (type/subtype, BCP 13){note}."),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Validates a `_name` member: an object (or an array of objects and nulls, aligned with the
+/// value array) holding the primitive's id and extensions.
+fn primitive_extension<'d, 'a>(
+    ctx: &mut Ctx<'_, 'd, 'a>,
+    obj: Value<'d, 'a>,
+    el: &'static ElementDef,
+    name: &str,
+    v: Value<'d, 'a>,
+) {
+    let Some(td) = el
+        .types
+        .iter()
+        .find(|t| t.json_name == name)
+        .and_then(|t| match t.target {
+            Target::Primitive(p) => spec::type_def(p.code()),
+            _ => None,
+        })
+    else {
+        return;
+    };
+    if el.repeats() {
+        if v.kind() != Kind::Array {
+            ctx.report(
+                MessageId::BadPrimitiveExtension,
+                v.offset(),
+                format!("'_{name}' must be an array aligned with '{name}'."),
+            );
+            return;
+        }
+        let values = obj.get(name);
+        if let Some(values) = values.filter(|x| x.kind() == Kind::Array) {
+            if values.len() != v.len() {
+                ctx.report(
+                    MessageId::BadPrimitiveExtension,
+                    v.offset(),
+                    format!(
+                        "'_{name}' has {} items but '{name}' has {}: they must line up.",
+                        v.len(),
+                        values.len()
+                    ),
+                );
+            }
+        }
+        for (i, item) in v.items().enumerate() {
+            let len = ctx.push_index(i);
+            match item.kind() {
+                Kind::Null => {
+                    let has_value = values
+                        .and_then(|vals| vals.item(i))
+                        .is_some_and(|x| x.kind() != Kind::Null);
+                    if !has_value {
+                        ctx.report(
+                            MessageId::NullValue,
+                            item.offset(),
+                            format!("null in '_{name}' where '{name}' has no value either."),
+                        );
+                    }
+                }
+                Kind::Object => object(ctx, item, td.root, false),
+                other => ctx.report(
+                    MessageId::BadPrimitiveExtension,
+                    item.offset(),
+                    format!(
+                        "Items of '_{name}' are objects with id and extension, found {}.",
+                        other.describe()
+                    ),
+                ),
+            }
+            ctx.pop(len);
+        }
+    } else if v.kind() == Kind::Object {
+        object(ctx, v, td.root, false);
+    } else {
+        ctx.report(
+            MessageId::BadPrimitiveExtension,
+            v.offset(),
+            format!(
+                "'_{name}' is an object with id and extension, found {}.",
+                v.kind().describe()
+            ),
+        );
+    }
+}
