@@ -47,9 +47,9 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JsonErrorKind {
     /// The input is larger than [`Limits::max_bytes`].
-    #[error("the document is {size} bytes, more than the limit of {limit} bytes")]
+    #[error("the document is larger than the limit of {limit} bytes")]
     TooLong {
-        /// Input size in bytes.
+        /// Input size in bytes (at least `limit + 1`: a reader may stop there).
         size: usize,
         /// The limit.
         limit: usize,

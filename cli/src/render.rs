@@ -1,0 +1,66 @@
+//! Human-readable reports of validation issues, in the style of rustc diagnostics.
+
+use pfhir_core::json::LineIndex;
+use pfhir_core::validate::{Issue, Outcome, Severity};
+use std::fmt::Write;
+
+/// Renders every issue of `outcome` for the file `name` whose text is `source`.
+pub fn render_outcome(name: &str, source: &[u8], outcome: &Outcome) -> String {
+    let text = String::from_utf8_lossy(source);
+    let index = LineIndex::new(&text);
+    let mut out = String::new();
+    for issue in &outcome.issues {
+        render_issue(&mut out, name, &index, issue, 0);
+    }
+    out
+}
+
+/// Renders one issue; `line_offset` shifts line numbers (NDJSON: the line in the file).
+pub fn render_issue(
+    out: &mut String,
+    name: &str,
+    index: &LineIndex<'_>,
+    issue: &Issue,
+    line_offset: u32,
+) {
+    let level = match issue.severity {
+        Severity::Fatal | Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information => "note",
+    };
+    let _ = writeln!(out, "{level}[{}]: {}", issue.message_id, issue.message);
+    let line = issue.line + line_offset;
+    let _ = writeln!(out, "  --> {name}:{line}:{}", issue.column);
+    if issue.line > 0 {
+        let src = index.line_text(issue.line);
+        // Show at most 120 characters around the column.
+        let start = (issue.column as usize).saturating_sub(60);
+        let shown: String = src.chars().skip(start).take(120).collect();
+        let caret_at = issue.column as usize - 1 - start;
+        let width = line.to_string().len();
+        let _ = writeln!(out, "{:width$} |", "");
+        let _ = writeln!(out, "{line} | {shown}");
+        let mut label = format!("{}", issue.code().as_str());
+        if let Some(key) = issue.key {
+            let _ = write!(label, " ({key})");
+        }
+        if !issue.expression.is_empty() {
+            let _ = write!(label, " at {}", issue.expression);
+        }
+        let pad: String = shown
+            .chars()
+            .take(caret_at)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = writeln!(out, "{:width$} | {pad}^ {label}", "");
+    }
+    out.push('\n');
+}
+
+/// `3 errors, 1 warning` style summary of an outcome.
+pub fn summary(outcome: &Outcome) -> String {
+    let e = outcome.error_count();
+    let w = outcome.warning_count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(e, "error"), plural(w, "warning"))
+}

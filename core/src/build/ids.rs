@@ -1,0 +1,99 @@
+//! Fresh ids (UUID v4) and timestamps (instants in UTC).
+
+/// Random bytes were not available from the operating system.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the system random number generator failed")]
+pub struct RandomError;
+
+/// A random UUID (version 4), lower case (`5109d51b-421e-4746-b673-16e3fe2b3442`).
+pub fn uuid_v4() -> Result<String, RandomError> {
+    let mut b = [0u8; 16];
+    getrandom::getrandom(&mut b).map_err(|_| RandomError)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
+}
+
+/// The date of a day count since 1970-01-01 (proleptic Gregorian; inverse of
+/// `days_from_civil`).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Formats milliseconds since the Unix epoch as an STU3 instant (`2020-03-27T12:21:39.471Z`).
+pub fn instant_from_millis(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    let (h, min, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
+}
+
+/// The current time as an instant, where the platform has a clock (`None` on
+/// wasm32-unknown-unknown, whose callers pass the time in).
+pub fn now_instant() -> Option<String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_millis();
+        Some(instant_from_millis(i64::try_from(ms).ok()?))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::primitives::days_from_civil;
+
+    #[test]
+    fn uuids_are_version_4() {
+        let a = uuid_v4().expect("random");
+        let b = uuid_v4().expect("random");
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn instants_format_and_round_trip_days() {
+        assert_eq!(instant_from_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            instant_from_millis(1_585_311_699_471),
+            "2020-03-27T12:21:39.471Z"
+        );
+        for days in [-1_000_000, -1, 0, 59, 11_016, 20_000, 1_000_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), days);
+        }
+        assert!(now_instant().is_some_and(|n| n.ends_with('Z')));
+    }
+}
