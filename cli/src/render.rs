@@ -40,7 +40,7 @@ pub fn render_issue(
         let width = line.to_string().len();
         let _ = writeln!(out, "{:width$} |", "");
         let _ = writeln!(out, "{line} | {shown}");
-        let mut label = format!("{}", issue.code().as_str());
+        let mut label = issue.code().as_str().to_string();
         if let Some(key) = issue.key {
             let _ = write!(label, " ({key})");
         }
