@@ -10,7 +10,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub use error::ErrorCode;
+
 pub mod build;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod error;
 pub mod json;
 pub mod model;
 pub mod profile;

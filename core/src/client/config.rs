@@ -1,0 +1,202 @@
+//! Client configuration: where to send, who we are, how long to wait, how to retry.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Which generation of the partner API to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiVersion {
+    /// v1 (being deprecated): `POST Bundle`, `PUT Bundle/{business id}`.
+    V1,
+    /// v2: `POST v2/Bundle`, `PUT v2/Bundle/{logical id}`.
+    #[default]
+    V2,
+}
+
+impl ApiVersion {
+    /// Parses `v1` or `v2`.
+    pub fn parse(s: &str) -> Option<ApiVersion> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "v1" | "1" => Some(ApiVersion::V1),
+            "v2" | "2" => Some(ApiVersion::V2),
+            _ => None,
+        }
+    }
+
+    /// `v1` or `v2`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1",
+            ApiVersion::V2 => "v2",
+        }
+    }
+}
+
+/// A secret string: never shown by `Debug` or `Display`, overwritten when dropped.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The secret itself (to send it; never to log it).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// True when no secret was given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "Secret(<empty>)"
+        } else {
+            "Secret(<redacted>)"
+        })
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        // Best effort: overwrite the bytes before the allocation is freed.
+        let mut bytes = std::mem::take(&mut self.0).into_bytes();
+        for b in bytes.iter_mut() {
+            // A volatile-free overwrite can be elided by the optimizer; black_box keeps it.
+            *b = std::hint::black_box(0);
+        }
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret::new(s)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+/// Timeouts. The defaults leave room for the platform's published worst case (10 s for a
+/// create) plus network time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// TCP connect plus TLS handshake.
+    pub connect: Duration,
+    /// One attempt, from sending to the last byte of the answer.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+        }
+    }
+}
+
+/// When and how often to retry.
+///
+/// Only idempotent requests (PUT, GET) are retried after a failure the platform may have
+/// seen; a create (POST) is retried only when it provably never left the machine. Every
+/// attempt carries the same `x-origin-request-id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 = no retry).
+    pub max_attempts: u32,
+    /// Delay before the first retry; doubles each time (with jitter).
+    pub initial_backoff: Duration,
+    /// Longest delay between two attempts (also caps `Retry-After`).
+    pub max_backoff: Duration,
+    /// No retry starts once this much time has passed since the first attempt.
+    pub total_timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+}
+
+/// Everything a [`super::Client`] needs. Secrets are redacted in `Debug`.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL up to `/partners/fhir/stu3/api/` (https only).
+    pub base_url: String,
+    /// v1 or v2 endpoints.
+    pub api_version: ApiVersion,
+    /// OID of the sending organization (`org_id` header).
+    pub org_id: String,
+    /// Public identifier of the organization (`client_id` header).
+    pub client_id: String,
+    /// Secret shared with the platform (`client_secret` header).
+    pub client_secret: Secret,
+    /// Client certificate chain, PEM (leaf first).
+    pub cert_pem: String,
+    /// Client private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: Secret,
+    /// CA certificates that replace the system roots for the server, PEM (optional).
+    pub ca_pem: Option<String>,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Retry policy.
+    pub retry: RetryPolicy,
+    /// Largest accepted response body (default 16 MiB).
+    pub max_response_bytes: u64,
+    /// Validator options for the local check before sending.
+    pub validation: crate::validate::ValidatorOptions,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: String::new(),
+            api_version: ApiVersion::default(),
+            org_id: String::new(),
+            client_id: String::new(),
+            client_secret: Secret::default(),
+            cert_pem: String::new(),
+            key_pem: Secret::default(),
+            ca_pem: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            max_response_bytes: 16 << 20,
+            validation: crate::validate::ValidatorOptions::default(),
+        }
+    }
+}
+
+impl ClientConfig {
+    /// A configuration with the defaults and the given base URL.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            ..Default::default()
+        }
+    }
+}

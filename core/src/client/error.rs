@@ -1,0 +1,290 @@
+//! [`ClientError`]: every way a request can fail, with what a caller needs to react.
+
+use crate::error::ErrorCode;
+use crate::model::OperationOutcome;
+use crate::validate::Outcome;
+use std::time::Duration;
+
+/// Why the TLS handshake failed, in plain language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsCause {
+    /// The server's certificate is not signed by a CA we trust (check `ca_pem`).
+    UnknownCa,
+    /// The server's certificate is for another host name.
+    NameMismatch,
+    /// The server's certificate has expired.
+    Expired,
+    /// The server's certificate is not valid yet (check the clock).
+    NotYetValid,
+    /// The server refused our client certificate (or we sent none it accepts).
+    ClientCertRejected,
+    /// Another TLS failure.
+    Other,
+}
+
+impl TlsCause {
+    /// A sentence for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TlsCause::UnknownCa => {
+                "the server's certificate is not signed by a trusted CA (check ca_pem)"
+            }
+            TlsCause::NameMismatch => "the server's certificate is for another host name",
+            TlsCause::Expired => "the server's certificate has expired",
+            TlsCause::NotYetValid => {
+                "the server's certificate is not valid yet (check the system clock)"
+            }
+            TlsCause::ClientCertRejected => "the server did not accept the client certificate",
+            TlsCause::Other => "the TLS handshake failed",
+        }
+    }
+}
+
+/// The platform's error kinds (PARTNER_API.md "Errors"), plus HTTP-level refusals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerErrorKind {
+    /// `required`
+    Required,
+    /// `structure`
+    Structure,
+    /// `invalid`
+    Invalid,
+    /// `too-long`
+    TooLong,
+    /// `timeout` (transient)
+    Timeout,
+    /// `exception` (transient)
+    Exception,
+    /// 403 / `forbidden`
+    Forbidden,
+    /// 404 / `not-found`
+    NotFound,
+    /// `not-supported`
+    NotSupported,
+    /// 429
+    RateLimited,
+    /// 502 / 503 / 504 without a FHIR answer
+    Unavailable,
+    /// Any other status
+    Other,
+}
+
+impl ServerErrorKind {
+    /// The shared error code.
+    pub fn code(self) -> ErrorCode {
+        match self {
+            ServerErrorKind::Required => ErrorCode::ServerRequired,
+            ServerErrorKind::Structure => ErrorCode::ServerStructure,
+            ServerErrorKind::Invalid => ErrorCode::ServerInvalid,
+            ServerErrorKind::TooLong => ErrorCode::ServerTooLong,
+            ServerErrorKind::Timeout => ErrorCode::ServerTimeout,
+            ServerErrorKind::Exception => ErrorCode::ServerException,
+            ServerErrorKind::Forbidden => ErrorCode::Forbidden,
+            ServerErrorKind::NotFound => ErrorCode::NotFound,
+            ServerErrorKind::NotSupported => ErrorCode::NotSupported,
+            ServerErrorKind::RateLimited => ErrorCode::RateLimited,
+            ServerErrorKind::Unavailable => ErrorCode::Unavailable,
+            ServerErrorKind::Other => ErrorCode::HttpStatus,
+        }
+    }
+
+    /// True for kinds worth retrying (for idempotent requests).
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ServerErrorKind::Timeout
+                | ServerErrorKind::Exception
+                | ServerErrorKind::RateLimited
+                | ServerErrorKind::Unavailable
+        )
+    }
+}
+
+/// An HTTP error answer of the platform.
+#[derive(Debug, Clone)]
+pub struct HttpFailure {
+    /// HTTP status.
+    pub status: u16,
+    /// What kind of refusal.
+    pub kind: ServerErrorKind,
+    /// The OperationOutcome, when the body is one.
+    pub outcome: Option<OperationOutcome>,
+    /// The raw body (HTML from a gateway, empty for a bare 403...).
+    pub body: Vec<u8>,
+    /// `Retry-After`, when given.
+    pub retry_after: Option<Duration>,
+}
+
+impl HttpFailure {
+    /// The first diagnostic of the OperationOutcome (details.text or diagnostics).
+    pub fn summary(&self) -> String {
+        let first = self
+            .outcome
+            .as_ref()
+            .and_then(|o| o.issue.first())
+            .and_then(|i| {
+                i.details
+                    .as_ref()
+                    .and_then(|d| d.text.clone())
+                    .or_else(|| i.diagnostics.clone())
+                    .or_else(|| i.code.clone())
+            });
+        match first {
+            Some(t) => t,
+            None if self.body.is_empty() => "empty body".to_string(),
+            None => "no OperationOutcome in the body".to_string(),
+        }
+    }
+}
+
+/// Why a request failed. Every variant knows its [`ErrorCode`], its request id (when a request
+/// was made) and whether retrying is safe.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClientError {
+    /// The configuration is wrong; nothing was sent.
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    /// The Bundle failed local validation; nothing was sent.
+    #[error("the Bundle failed local validation with {} error(s); nothing was sent", .outcome.error_count())]
+    Validation {
+        /// The validator's findings.
+        outcome: Outcome,
+    },
+    /// TLS failed.
+    #[error("TLS failure: {} (request {request_id})", .cause.describe())]
+    Tls {
+        /// Why, in plain language.
+        cause: TlsCause,
+        /// The underlying error.
+        detail: String,
+        /// The request id.
+        request_id: String,
+    },
+    /// The server could not be reached; nothing was sent.
+    #[error("cannot connect: {detail} (request {request_id})")]
+    Connect {
+        /// The underlying error.
+        detail: String,
+        /// The request id.
+        request_id: String,
+    },
+    /// A timeout.
+    #[error("timed out {phase} (request {request_id})")]
+    Timeout {
+        /// Where: "connecting", "waiting for the answer"...
+        phase: &'static str,
+        /// True when the request may have reached the server.
+        sent: bool,
+        /// Whether a retry is safe for this request (not sent, or idempotent).
+        retry_safe: bool,
+        /// The request id.
+        request_id: String,
+    },
+    /// The connection failed after sending: the platform may have processed the request.
+    #[error("the connection failed after the request was sent; the outcome is unknown: re-send with the same request id {request_id} ({detail})")]
+    OutcomeUnknown {
+        /// The underlying error.
+        detail: String,
+        /// The request id to re-send with.
+        request_id: String,
+    },
+    /// The platform answered with an error status.
+    #[error("the platform answered HTTP {} ({}): {} (request {request_id})", .failure.status, .failure.kind.code(), .failure.summary())]
+    Http {
+        /// The answer.
+        failure: Box<HttpFailure>,
+        /// The request id.
+        request_id: String,
+        /// Whether a retry is safe for this request.
+        retry_safe: bool,
+    },
+    /// A success answer pfhir cannot use.
+    #[error("unusable answer (HTTP {status}): {detail} (request {request_id})")]
+    InvalidResponse {
+        /// HTTP status.
+        status: u16,
+        /// What is wrong.
+        detail: String,
+        /// The raw body.
+        body: Vec<u8>,
+        /// The request id.
+        request_id: String,
+    },
+}
+
+impl ClientError {
+    /// The shared error code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ClientError::Config(_) => ErrorCode::Config,
+            ClientError::Validation { .. } => ErrorCode::Validation,
+            ClientError::Tls { .. } => ErrorCode::Tls,
+            ClientError::Connect { .. } => ErrorCode::Connect,
+            ClientError::Timeout { .. } => ErrorCode::Timeout,
+            ClientError::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
+            ClientError::Http { failure, .. } => failure.kind.code(),
+            ClientError::InvalidResponse { .. } => ErrorCode::InvalidResponse,
+        }
+    }
+
+    /// The request id sent as `x-origin-request-id`, when a request was made.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ClientError::Config(_) | ClientError::Validation { .. } => None,
+            ClientError::Tls { request_id, .. }
+            | ClientError::Connect { request_id, .. }
+            | ClientError::Timeout { request_id, .. }
+            | ClientError::OutcomeUnknown { request_id, .. }
+            | ClientError::Http { request_id, .. }
+            | ClientError::InvalidResponse { request_id, .. } => Some(request_id),
+        }
+    }
+
+    /// The HTTP status, when the platform answered.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            ClientError::Http { failure, .. } => Some(failure.status),
+            ClientError::InvalidResponse { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The platform's OperationOutcome, when it sent one.
+    pub fn server_outcome(&self) -> Option<&OperationOutcome> {
+        match self {
+            ClientError::Http { failure, .. } => failure.outcome.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The OperationOutcome as JSON: the platform's, or the local validation's.
+    pub fn outcome_json(&self) -> Option<String> {
+        match self {
+            ClientError::Validation { outcome } => Some(outcome.to_json()),
+            ClientError::Http { failure, .. } => failure
+                .outcome
+                .as_ref()
+                .map(|o| String::from_utf8(crate::model::to_vec(o)).unwrap_or_default()),
+            _ => None,
+        }
+    }
+
+    /// The raw response body, when there was one.
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            ClientError::Http { failure, .. } => Some(&failure.body),
+            ClientError::InvalidResponse { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// True when sending the same request again cannot do harm and may succeed.
+    pub fn retry_safe(&self) -> bool {
+        match self {
+            ClientError::Connect { .. } => true,
+            ClientError::Timeout { retry_safe, .. } => *retry_safe,
+            ClientError::Http { retry_safe, .. } => *retry_safe,
+            _ => false,
+        }
+    }
+}

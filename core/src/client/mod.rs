@@ -1,0 +1,701 @@
+//! The mutual-TLS client of the Partners FHIR API (feature `client`).
+//!
+//! A [`Client`] is built once from a [`ClientConfig`] and shared across threads (`Send +
+//! Sync`); it keeps connections alive. Every request is validated locally first, carries a
+//! fresh (or caller-given) `x-origin-request-id` (the same one on every retry), and its answer
+//! becomes a typed result or a [`ClientError`] with a stable code, the HTTP status, the
+//! platform's OperationOutcome, the request id and whether a retry is safe.
+//!
+//! Retries: PUT and GET on connection failures, timeouts, 429, 502, 503, 504 and the
+//! platform's transient codes, with exponential backoff, jitter and `Retry-After`, under a
+//! total time cap; POST only when the request provably never left the machine. The client
+//! secret, the private key and patient data never appear in `Debug`, `Display`, errors or logs.
+
+mod config;
+mod error;
+mod retry;
+mod transport;
+
+pub use config::{ApiVersion, ClientConfig, RetryPolicy, Secret, Timeouts};
+pub use error::{ClientError, HttpFailure, ServerErrorKind, TlsCause};
+
+use crate::model::{self, Bundle, OperationOutcome, Patient, ReadMode, Resource};
+use crate::validate::Validator;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use transport::ConnectPhase;
+
+/// Per-request options.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// The `x-origin-request-id` to send (default: a fresh UUID). Re-send an uncertain create
+    /// with the same id.
+    pub request_id: Option<String>,
+}
+
+/// The answer to a create.
+#[derive(Debug, Clone)]
+pub struct CreateResult {
+    /// The platform's Bundle id.
+    pub bundle_id: String,
+    /// The platform's Patient id (the id to update and read with; v1: the business id).
+    pub patient_id: String,
+    /// The `x-origin-request-id` sent.
+    pub request_id: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Attempts made (1 = no retry).
+    pub attempts: u32,
+    /// The Bundle the platform returned (read tolerantly).
+    pub bundle: Bundle,
+}
+
+/// The answer to an update.
+#[derive(Debug, Clone)]
+pub struct UpdateResult {
+    /// The `x-origin-request-id` sent.
+    pub request_id: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// The answer to a read.
+#[derive(Debug, Clone)]
+pub struct ReadResult {
+    /// The Patient (read tolerantly).
+    pub patient: Patient,
+    /// The Patient as the platform sent it.
+    pub json: Vec<u8>,
+    /// The `x-origin-request-id` sent.
+    pub request_id: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// Counters of a client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientStats {
+    /// Requests sent (attempts, retries included).
+    pub attempts: u64,
+    /// New TLS connections opened (the rest reused a kept-alive one).
+    pub connections: u64,
+}
+
+/// The Partners FHIR API client. Build once, share across threads.
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    config: ClientConfig,
+    validator: Validator,
+    connections: Arc<AtomicU64>,
+    attempts: AtomicU64,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base)
+            .field("api_version", &self.config.api_version)
+            .field("org_id", &self.config.org_id)
+            .field("client_id", &self.config.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+    Put,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+
+    fn idempotent(self) -> bool {
+        self != Method::Post
+    }
+}
+
+/// A raw answer.
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+}
+
+/// One attempt's failure, with whether another attempt may follow.
+struct Failure {
+    error: ClientError,
+    retry: bool,
+    retry_after: Option<Duration>,
+}
+
+/// Percent-encodes a path segment (ids may come from EMRs with any characters).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn check_config(config: &ClientConfig) -> Result<String, ClientError> {
+    let base = config.base_url.trim();
+    if !base.starts_with("https://") {
+        return Err(ClientError::Config(
+            "base_url must start with https://".into(),
+        ));
+    }
+    for (name, v) in [("org_id", &config.org_id), ("client_id", &config.client_id)] {
+        if v.trim().is_empty() {
+            return Err(ClientError::Config(format!("{name} is required")));
+        }
+        if v.chars().any(|c| c.is_control()) {
+            return Err(ClientError::Config(format!(
+                "{name} must not contain control characters"
+            )));
+        }
+    }
+    if config.client_secret.is_empty() {
+        return Err(ClientError::Config("client_secret is required".into()));
+    }
+    if config
+        .client_secret
+        .expose()
+        .chars()
+        .any(|c| c.is_control())
+    {
+        return Err(ClientError::Config(
+            "client_secret must not contain control characters".into(),
+        ));
+    }
+    if config.timeouts.connect.is_zero() || config.timeouts.request.is_zero() {
+        return Err(ClientError::Config("timeouts must be positive".into()));
+    }
+    if config.retry.max_attempts == 0 {
+        return Err(ClientError::Config(
+            "retry.max_attempts must be at least 1".into(),
+        ));
+    }
+    let mut base = base.to_string();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    Ok(base)
+}
+
+impl Client {
+    /// Builds a client: checks the configuration, parses the certificates and key.
+    pub fn new(config: ClientConfig) -> Result<Client, ClientError> {
+        let base = check_config(&config)?;
+        let validator = Validator::new(config.validation.clone())
+            .map_err(|e| ClientError::Config(format!("validation options: {e}")))?;
+        let connections = Arc::new(AtomicU64::new(0));
+        let agent = transport::build_agent(&config, connections.clone())?;
+        Ok(Client {
+            agent,
+            base,
+            config,
+            validator,
+            connections,
+            attempts: AtomicU64::new(0),
+        })
+    }
+
+    /// The configuration (secrets redacted in its `Debug`).
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// Counters: attempts and new TLS connections.
+    pub fn stats(&self) -> ClientStats {
+        ClientStats {
+            attempts: self.attempts.load(Ordering::Relaxed),
+            connections: self.connections.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Creates a patient: POST the message Bundle; returns the platform's ids.
+    pub fn create(&self, bundle_json: &[u8]) -> Result<CreateResult, ClientError> {
+        self.create_with(bundle_json, &RequestOptions::default())
+    }
+
+    /// Creates a patient from a model Bundle.
+    pub fn create_bundle(&self, bundle: &Bundle) -> Result<CreateResult, ClientError> {
+        self.create(&model::to_vec(bundle))
+    }
+
+    /// Creates a patient with request options.
+    pub fn create_with(
+        &self,
+        bundle_json: &[u8],
+        opts: &RequestOptions,
+    ) -> Result<CreateResult, ClientError> {
+        self.check_locally(bundle_json)?;
+        let path = match self.config.api_version {
+            crate::client::ApiVersion::V1 => "Bundle".to_string(),
+            crate::client::ApiVersion::V2 => "v2/Bundle".to_string(),
+        };
+        let (request_id, answer, attempts) =
+            self.execute(Method::Post, &path, "Bundle", Some(bundle_json), opts)?;
+        let bundle: Bundle = model::from_slice(&answer.body, ReadMode::Tolerant).map_err(|e| {
+            ClientError::InvalidResponse {
+                status: answer.status,
+                detail: format!("the create answer is not a Bundle ({e})"),
+                body: answer.body.clone(),
+                request_id: request_id.clone(),
+            }
+        })?;
+        let patient_id = bundle.entry.iter().find_map(|e| match &e.resource {
+            Some(Resource::Patient(p)) => p.id.clone().filter(|id| !id.is_empty()),
+            _ => None,
+        });
+        let bundle_id = bundle.id.clone().filter(|id| !id.is_empty());
+        let (Some(bundle_id), Some(patient_id)) = (bundle_id, patient_id) else {
+            return Err(ClientError::InvalidResponse {
+                status: answer.status,
+                detail: "the create answer lacks Bundle.id or Patient.id".into(),
+                body: answer.body,
+                request_id,
+            });
+        };
+        Ok(CreateResult {
+            bundle_id,
+            patient_id,
+            request_id,
+            status: answer.status,
+            attempts,
+            bundle,
+        })
+    }
+
+    /// Updates a patient: PUT the message Bundle to the patient's id (v2: the logical id the
+    /// create returned; v1: the business id, Patient.identifier.value).
+    pub fn update(&self, id: &str, bundle_json: &[u8]) -> Result<UpdateResult, ClientError> {
+        self.update_with(id, bundle_json, &RequestOptions::default())
+    }
+
+    /// Updates a patient with request options.
+    pub fn update_with(
+        &self,
+        id: &str,
+        bundle_json: &[u8],
+        opts: &RequestOptions,
+    ) -> Result<UpdateResult, ClientError> {
+        if id.is_empty() {
+            return Err(ClientError::Config("update needs the patient's id".into()));
+        }
+        self.check_locally(bundle_json)?;
+        let path = match self.config.api_version {
+            crate::client::ApiVersion::V1 => format!("Bundle/{}", encode_segment(id)),
+            crate::client::ApiVersion::V2 => format!("v2/Bundle/{}", encode_segment(id)),
+        };
+        let (request_id, answer, attempts) =
+            self.execute(Method::Put, &path, "Bundle/{id}", Some(bundle_json), opts)?;
+        Ok(UpdateResult {
+            request_id,
+            status: answer.status,
+            attempts,
+        })
+    }
+
+    /// Reads a patient by logical id.
+    pub fn read(&self, id: &str) -> Result<ReadResult, ClientError> {
+        self.read_with(id, &RequestOptions::default())
+    }
+
+    /// Reads a patient with request options.
+    pub fn read_with(&self, id: &str, opts: &RequestOptions) -> Result<ReadResult, ClientError> {
+        if id.is_empty() {
+            return Err(ClientError::Config("read needs the patient's id".into()));
+        }
+        let path = format!("Patient/{}", encode_segment(id));
+        let (request_id, answer, attempts) =
+            self.execute(Method::Get, &path, "Patient/{id}", None, opts)?;
+        let patient: Patient =
+            model::from_slice(&answer.body, ReadMode::Tolerant).map_err(|e| {
+                ClientError::InvalidResponse {
+                    status: answer.status,
+                    detail: format!("the read answer is not a Patient ({e})"),
+                    body: answer.body.clone(),
+                    request_id: request_id.clone(),
+                }
+            })?;
+        Ok(ReadResult {
+            patient,
+            json: answer.body,
+            request_id,
+            status: answer.status,
+            attempts,
+        })
+    }
+
+    fn check_locally(&self, bundle_json: &[u8]) -> Result<(), ClientError> {
+        let outcome = self.validator.validate(bundle_json);
+        if outcome.has_errors() {
+            return Err(ClientError::Validation { outcome });
+        }
+        Ok(())
+    }
+
+    /// Sends with retries; returns the request id, the successful answer and the attempts.
+    fn execute(
+        &self,
+        method: Method,
+        path: &str,
+        log_path: &str,
+        body: Option<&[u8]>,
+        opts: &RequestOptions,
+    ) -> Result<(String, Answer, u32), ClientError> {
+        let request_id = match &opts.request_id {
+            Some(id) if !id.trim().is_empty() && !id.chars().any(|c| c.is_control()) => id.clone(),
+            Some(_) => {
+                return Err(ClientError::Config(
+                    "request_id must be non-empty printable text".into(),
+                ))
+            }
+            None => crate::build::uuid_v4().map_err(|e| ClientError::Config(e.to_string()))?,
+        };
+        let url = format!("{}{path}", self.base);
+        let policy = self.config.retry;
+        let started = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            log::debug!(target: "pfhir::client", "{} {log_path} request {request_id} attempt {attempt}", method.as_str());
+            let t0 = Instant::now();
+            match self.attempt(method, &url, body, &request_id) {
+                Ok(answer) => {
+                    log::info!(target: "pfhir::client", "{} {log_path} request {request_id}: HTTP {} in {} ms", method.as_str(), answer.status, t0.elapsed().as_millis());
+                    return Ok((request_id, answer, attempt));
+                }
+                Err(f) => {
+                    log::warn!(target: "pfhir::client", "{} {log_path} request {request_id} attempt {attempt} failed: {}", method.as_str(), f.error.code());
+                    if !f.retry || attempt >= policy.max_attempts {
+                        return Err(f.error);
+                    }
+                    let wait = retry::delay(&policy, attempt, f.retry_after);
+                    if started.elapsed() + wait > policy.total_timeout {
+                        return Err(f.error);
+                    }
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// One attempt: send, read, classify.
+    fn attempt(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&[u8]>,
+        request_id: &str,
+    ) -> Result<Answer, Failure> {
+        self.attempts.fetch_add(1, Ordering::Relaxed);
+        transport::reset_phase();
+        let c = &self.config;
+        let result = match method {
+            Method::Get => self
+                .agent
+                .get(url)
+                .header("org_id", &c.org_id)
+                .header("client_id", &c.client_id)
+                .header("client_secret", c.client_secret.expose())
+                .header("x-origin-request-id", request_id)
+                .header("accept", "application/fhir+json")
+                .call(),
+            Method::Post | Method::Put => {
+                let builder = if method == Method::Post {
+                    self.agent.post(url)
+                } else {
+                    self.agent.put(url)
+                };
+                builder
+                    .header("org_id", &c.org_id)
+                    .header("client_id", &c.client_id)
+                    .header("client_secret", c.client_secret.expose())
+                    .header("x-origin-request-id", request_id)
+                    .header("accept", "application/fhir+json")
+                    .header("content-type", "application/fhir+json")
+                    .send(body.unwrap_or_default())
+            }
+        };
+        let phase = transport::phase();
+        let mut response = match result {
+            Ok(r) => r,
+            Err(e) => return Err(self.transport_failure(method, &e, phase, request_id)),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(retry::parse_retry_after);
+        let body = match response
+            .body_mut()
+            .with_config()
+            .limit(c.max_response_bytes)
+            .read_to_vec()
+        {
+            Ok(b) => b,
+            Err(ureq::Error::BodyExceedsLimit(limit)) => {
+                return Err(Failure {
+                    error: ClientError::InvalidResponse {
+                        status,
+                        detail: format!("the answer is larger than {limit} bytes"),
+                        body: Vec::new(),
+                        request_id: request_id.to_string(),
+                    },
+                    retry: false,
+                    retry_after: None,
+                })
+            }
+            Err(e) => {
+                return Err(self.transport_failure(method, &e, ConnectPhase::NotCalled, request_id))
+            }
+        };
+        if (200..300).contains(&status) {
+            return Ok(Answer { status, body });
+        }
+        let failure = http_failure(status, body, retry_after);
+        let retry = method.idempotent() && failure.kind.is_transient();
+        Err(Failure {
+            retry,
+            retry_after: failure.retry_after,
+            error: ClientError::Http {
+                retry_safe: retry,
+                failure: Box::new(failure),
+                request_id: request_id.to_string(),
+            },
+        })
+    }
+
+    /// Classifies a transport error (no HTTP answer).
+    fn transport_failure(
+        &self,
+        method: Method,
+        e: &ureq::Error,
+        phase: ConnectPhase,
+        request_id: &str,
+    ) -> Failure {
+        let request_id = request_id.to_string();
+        let detail = e.to_string();
+        let never_sent = phase == ConnectPhase::Failed
+            || (phase == ConnectPhase::NotCalled && transport::is_unreachable(e));
+        if let Some(cause) = transport::tls_cause(e) {
+            // A certificate problem does not heal by retrying.
+            return Failure {
+                error: ClientError::Tls {
+                    cause,
+                    detail,
+                    request_id,
+                },
+                retry: false,
+                retry_after: None,
+            };
+        }
+        if let ureq::Error::Timeout(t) = e {
+            let (label, sent) = match t {
+                ureq::Timeout::Resolve => ("resolving the host", false),
+                ureq::Timeout::Connect => ("connecting", false),
+                _ if never_sent => ("connecting", false),
+                ureq::Timeout::SendRequest | ureq::Timeout::SendBody => {
+                    ("sending the request", true)
+                }
+                _ => ("waiting for the answer", true),
+            };
+            let retry = !sent || method.idempotent();
+            return Failure {
+                error: ClientError::Timeout {
+                    phase: label,
+                    sent,
+                    retry_safe: retry,
+                    request_id,
+                },
+                retry,
+                retry_after: None,
+            };
+        }
+        if never_sent {
+            return Failure {
+                error: ClientError::Connect { detail, request_id },
+                retry: true,
+                retry_after: None,
+            };
+        }
+        if phase == ConnectPhase::Established
+            && transport::is_connection_closed(e)
+            && method != Method::Post
+        {
+            // TLS 1.3 reports a refused client certificate after the handshake: the server's
+            // alert is lost when the connection closes under our write.
+            // For idempotent requests retrying once tells a refusal from a transient drop.
+            return Failure {
+                error: ClientError::OutcomeUnknown {
+                    detail: format!("{detail}; the server may have refused the client certificate"),
+                    request_id,
+                },
+                retry: true,
+                retry_after: None,
+            };
+        }
+        if method.idempotent() {
+            return Failure {
+                error: ClientError::OutcomeUnknown { detail, request_id },
+                retry: true,
+                retry_after: None,
+            };
+        }
+        let detail = if phase == ConnectPhase::Established && transport::is_connection_closed(e) {
+            format!(
+                "{detail}; on a new connection this is also how a refused client certificate shows"
+            )
+        } else {
+            detail
+        };
+        Failure {
+            error: ClientError::OutcomeUnknown { detail, request_id },
+            retry: false,
+            retry_after: None,
+        }
+    }
+}
+
+/// Reads an error answer: the OperationOutcome if the body is one, and the kind.
+fn http_failure(status: u16, body: Vec<u8>, retry_after: Option<Duration>) -> HttpFailure {
+    let outcome: Option<OperationOutcome> = model::from_slice(&body, ReadMode::Tolerant).ok();
+    let first_code = outcome.as_ref().and_then(|o| {
+        o.issue
+            .iter()
+            .find(|i| matches!(i.severity.as_deref(), Some("error" | "fatal")))
+            .or_else(|| o.issue.first())
+            .and_then(|i| i.code.clone())
+    });
+    let kind = match (first_code.as_deref(), status) {
+        (Some("required"), _) => ServerErrorKind::Required,
+        (Some("structure"), _) => ServerErrorKind::Structure,
+        (Some("too-long"), _) => ServerErrorKind::TooLong,
+        (Some("timeout"), _) => ServerErrorKind::Timeout,
+        (Some("exception"), _) => ServerErrorKind::Exception,
+        (Some("forbidden" | "security" | "login"), _) | (None, 403) => ServerErrorKind::Forbidden,
+        (Some("not-found"), _) | (None, 404) => ServerErrorKind::NotFound,
+        (Some("not-supported"), _) => ServerErrorKind::NotSupported,
+        (
+            Some(
+                "invalid" | "value" | "invariant" | "code-invalid" | "business-rule" | "duplicate"
+                | "conflict",
+            ),
+            _,
+        ) => ServerErrorKind::Invalid,
+        (_, 429) => ServerErrorKind::RateLimited,
+        (_, 502..=504) => ServerErrorKind::Unavailable,
+        (_, 500) => ServerErrorKind::Exception,
+        (_, 413) => ServerErrorKind::TooLong,
+        (_, 403) => ServerErrorKind::Forbidden,
+        (_, 404) => ServerErrorKind::NotFound,
+        _ => ServerErrorKind::Other,
+    };
+    HttpFailure {
+        status,
+        kind,
+        outcome,
+        body,
+        retry_after,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(encode_segment("Bj6.1Lq-hvb-28"), "Bj6.1Lq-hvb-28");
+        assert_eq!(encode_segment("a/b c"), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn http_failures_are_classified() {
+        let oo = |code: &str| {
+            format!(r#"{{"resourceType":"OperationOutcome","issue":[{{"severity":"error","code":"{code}"}}]}}"#).into_bytes()
+        };
+        assert_eq!(
+            http_failure(400, oo("required"), None).kind,
+            ServerErrorKind::Required
+        );
+        assert_eq!(
+            http_failure(400, oo("structure"), None).kind,
+            ServerErrorKind::Structure
+        );
+        assert_eq!(
+            http_failure(400, oo("invalid"), None).kind,
+            ServerErrorKind::Invalid
+        );
+        assert_eq!(
+            http_failure(413, oo("too-long"), None).kind,
+            ServerErrorKind::TooLong
+        );
+        assert_eq!(
+            http_failure(504, oo("timeout"), None).kind,
+            ServerErrorKind::Timeout
+        );
+        assert_eq!(
+            http_failure(500, oo("exception"), None).kind,
+            ServerErrorKind::Exception
+        );
+        assert_eq!(
+            http_failure(403, Vec::new(), None).kind,
+            ServerErrorKind::Forbidden
+        );
+        assert_eq!(
+            http_failure(502, b"<html>bad gateway</html>".to_vec(), None).kind,
+            ServerErrorKind::Unavailable
+        );
+        assert_eq!(
+            http_failure(429, Vec::new(), None).kind,
+            ServerErrorKind::RateLimited
+        );
+        assert!(http_failure(502, b"<html/>".to_vec(), None)
+            .outcome
+            .is_none());
+    }
+
+    #[test]
+    fn config_is_checked_and_secrets_are_redacted() {
+        let mut c = ClientConfig::new("http://insecure");
+        assert!(matches!(
+            Client::new(c.clone()),
+            Err(ClientError::Config(_))
+        ));
+        c.base_url = "https://example.org/api".into();
+        c.org_id = "2.16.724.4.2".into();
+        c.client_id = "1234567890".into();
+        c.client_secret = Secret::new("s3cr3t-value");
+        c.key_pem = Secret::new("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        let debug = format!("{c:?}");
+        assert!(
+            !debug.contains("s3cr3t-value") && !debug.contains("AAAA"),
+            "{debug}"
+        );
+        let err = Client::new(c).expect_err("no certificate");
+        assert_eq!(err.code(), crate::error::ErrorCode::Config);
+        assert!(!err.to_string().contains("s3cr3t"));
+    }
+}
