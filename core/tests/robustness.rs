@@ -1,0 +1,79 @@
+//! Hostile inputs get the right issue, quickly and without a crash; one validator serves
+//! many threads.
+
+use pfhir_core::validate::{MessageId, Severity, Validator};
+use std::sync::Arc;
+
+fn only_issue(bytes: &[u8]) -> (MessageId, Severity, u32, u32) {
+    let out = Validator::partner().validate(bytes);
+    assert_eq!(out.issues.len(), 1, "{:?}", out.issues);
+    let i = &out.issues[0];
+    (i.message_id, i.severity, i.line, i.column)
+}
+
+#[test]
+fn a_100_mb_document_is_too_long() {
+    let big = vec![b' '; 100 * 1024 * 1024];
+    let (id, sev, line, col) = only_issue(&big);
+    assert_eq!(
+        (id, sev, line, col),
+        (MessageId::TooLong, Severity::Fatal, 1, 1)
+    );
+    assert_eq!(id.code().as_str(), "too-long");
+}
+
+#[test]
+fn a_hundred_thousand_levels_of_nesting_are_refused() {
+    let mut s = "{\"a\":".repeat(50_000).into_bytes();
+    s.extend(std::iter::repeat_n(b'[', 50_000));
+    let (id, sev, _, col) = only_issue(&s);
+    assert_eq!((id, sev), (MessageId::TooDeep, Severity::Fatal));
+    assert_eq!(col, 64 * 5 + 1, "reported where the 65th level opens");
+    assert_eq!(id.code().as_str(), "structure");
+}
+
+#[test]
+fn invalid_utf8_is_a_structure_issue_at_its_position() {
+    let (id, _, line, col) =
+        only_issue(b"{\n \"resourceType\": \"Patient\",\n \"id\": \"a\xffb\"\n}");
+    assert_eq!((id, line, col), (MessageId::InvalidUtf8, 3, 10));
+    assert_eq!(id.code().as_str(), "structure");
+}
+
+#[test]
+fn the_validator_is_shared_by_eight_threads() {
+    let validator = Arc::new(Validator::partner());
+    let good = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/partner/good-bundle.json"
+    ))
+    .expect("fixture");
+    let bad = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/partner/example-response.json"
+    ))
+    .expect("fixture");
+    let expected_good = validator.validate(&good);
+    let expected_bad = validator.validate(&bad);
+    assert!(expected_good.issues.is_empty());
+    assert_eq!(expected_bad.error_count(), 4);
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let (v, good, bad) = (validator.clone(), good.clone(), bad.clone());
+            let (eg, eb) = (expected_good.clone(), expected_bad.clone());
+            std::thread::spawn(move || {
+                for i in 0..200 {
+                    let (input, expected) = if (i + t) % 2 == 0 {
+                        (&good, &eg)
+                    } else {
+                        (&bad, &eb)
+                    };
+                    assert_eq!(&v.validate(input), expected);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("thread did not panic");
+    }
+}
