@@ -4,7 +4,11 @@
 //! the arguments. Exit status: 0 when no error-level issue was found (or the request
 //! succeeded), 1 when some was (or the platform refused), 2 for usage or I/O errors.
 
+pub mod client_cmd;
+pub mod connect;
+pub mod demo;
 pub mod render;
+pub mod sandbox_cmd;
 pub mod validate_cmd;
 
 use std::io::Read;

@@ -1,7 +1,9 @@
 //! `pfhir`: see the crate docs of `pfhir-cli`.
 
 use clap::{Args, Parser, Subcommand};
-use pfhir_cli::validate_cmd;
+use pfhir_cli::connect::ConnectArgs;
+use pfhir_cli::sandbox_cmd::SandboxArgs;
+use pfhir_cli::{client_cmd, demo, sandbox_cmd, validate_cmd};
 use pfhir_cli::{CliError, ExitCode};
 use pfhir_core::json::Limits;
 use pfhir_core::validate::{Validator, ValidatorOptions};
@@ -18,6 +20,56 @@ struct Cli {
 enum Command {
     /// Validate FHIR JSON files (partner profile unless --base); exit 1 if any error is found.
     Validate(ValidateArgs),
+    /// Build a partner message Bundle from a PatientInput JSON file (`-`: stdin).
+    Build {
+        /// The PatientInput JSON (see docs/patient-input.md).
+        input: String,
+        /// Pretty-print the Bundle.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Create a patient: send a message Bundle (validated locally first).
+    Create {
+        /// The Bundle JSON file (`-`: stdin).
+        file: String,
+        /// x-origin-request-id to use (default: a new UUID); re-send an uncertain create with it.
+        #[arg(long)]
+        request_id: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// Update a patient: send a message Bundle to its id (v2: logical id; v1: business id).
+    Update {
+        /// The patient's id.
+        id: String,
+        /// The Bundle JSON file (`-`: stdin).
+        file: String,
+        /// x-origin-request-id to use (default: a new UUID).
+        #[arg(long)]
+        request_id: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// Read a patient by logical id; prints the Patient JSON.
+    Read {
+        /// The patient's logical id.
+        id: String,
+        /// x-origin-request-id to use (default: a new UUID).
+        #[arg(long)]
+        request_id: Option<String>,
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// Run the local sandbox of the Partners API (mutual TLS) until killed.
+    Sandbox(SandboxArgs),
+    /// The main job, offline: sandbox, build, validate, create, update, read; prints a report.
+    Demo,
 }
 
 #[derive(Args)]
@@ -87,6 +139,36 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 validate_cmd::validate_ndjson(&validator, file, args.json)
             } else {
                 validate_cmd::validate_files(&validator, &args.files, args.json)
+            }
+        }
+        Command::Build { input, pretty } => client_cmd::build(&input, pretty),
+        Command::Create {
+            file,
+            request_id,
+            json,
+            connect,
+        } => client_cmd::create(&connect, &file, &request_id, json),
+        Command::Update {
+            id,
+            file,
+            request_id,
+            json,
+            connect,
+        } => client_cmd::update(&connect, &id, &file, &request_id, json),
+        Command::Read {
+            id,
+            request_id,
+            connect,
+        } => client_cmd::read(&connect, &id, &request_id),
+        Command::Sandbox(args) => sandbox_cmd::run(&args).map(|()| ExitCode::Ok),
+        Command::Demo => {
+            let report = demo::run();
+            match report {
+                Ok(text) => {
+                    print!("{text}");
+                    Ok(ExitCode::Ok)
+                }
+                Err(e) => Err(e),
             }
         }
     }

@@ -1,0 +1,190 @@
+//! `pfhir create`, `update`, `read` and `build`.
+
+use crate::connect::ConnectArgs;
+use crate::render;
+use crate::{read_input, CliError, ExitCode};
+use pfhir_core::build::{build_bundle_from_json, BuildError};
+use pfhir_core::client::{ClientError, RequestOptions};
+use pfhir_core::json::Limits;
+use std::time::Instant;
+
+/// Prints a failed request: code, status, request id, and the platform's or the local
+/// OperationOutcome issues. Never a secret or a patient value.
+pub fn print_client_error(what: &str, e: &ClientError) {
+    eprintln!("pfhir: {what} failed [{}]: {e}", e.code());
+    if e.retry_safe() {
+        eprintln!("  (a retry is safe)");
+    }
+    match e {
+        ClientError::Validation { outcome } => {
+            for i in &outcome.issues {
+                eprintln!(
+                    "  {} {} at {} (line {}, column {}): {}",
+                    i.severity.as_str(),
+                    i.message_id,
+                    i.expression,
+                    i.line,
+                    i.column,
+                    i.message
+                );
+            }
+        }
+        ClientError::Http { failure, .. } => {
+            if let Some(oo) = &failure.outcome {
+                for i in &oo.issue {
+                    let text = i
+                        .details
+                        .as_ref()
+                        .and_then(|d| d.text.clone())
+                        .or_else(|| i.diagnostics.clone())
+                        .unwrap_or_default();
+                    eprintln!(
+                        "  {} {}: {text}",
+                        i.severity.as_deref().unwrap_or("?"),
+                        i.code.as_deref().unwrap_or("?")
+                    );
+                }
+            } else if !failure.body.is_empty() {
+                eprintln!(
+                    "  (the body is not an OperationOutcome: {} bytes)",
+                    failure.body.len()
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn exit_for(e: &ClientError) -> ExitCode {
+    match e {
+        ClientError::Config(_) => ExitCode::Usage,
+        _ => ExitCode::Invalid,
+    }
+}
+
+fn options(request_id: &Option<String>) -> RequestOptions {
+    RequestOptions {
+        request_id: request_id.clone(),
+    }
+}
+
+/// `pfhir create FILE`.
+pub fn create(
+    connect: &ConnectArgs,
+    file: &str,
+    request_id: &Option<String>,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let client = connect.client()?;
+    let body = read_input(file, client.config().validation.limits.max_bytes)?;
+    let t0 = Instant::now();
+    match client.create_with(&body, &options(request_id)) {
+        Ok(r) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"patientId": r.patient_id, "bundleId": r.bundle_id, "requestId": r.request_id, "status": r.status, "attempts": r.attempts})
+                );
+            } else {
+                println!(
+                    "created: patient id {} (bundle id {}), request id {}, HTTP {} in {} ms",
+                    r.patient_id,
+                    r.bundle_id,
+                    r.request_id,
+                    r.status,
+                    t0.elapsed().as_millis()
+                );
+            }
+            Ok(ExitCode::Ok)
+        }
+        Err(e) => {
+            print_client_error("create", &e);
+            Ok(exit_for(&e))
+        }
+    }
+}
+
+/// `pfhir update ID FILE`.
+pub fn update(
+    connect: &ConnectArgs,
+    id: &str,
+    file: &str,
+    request_id: &Option<String>,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let client = connect.client()?;
+    let body = read_input(file, client.config().validation.limits.max_bytes)?;
+    let t0 = Instant::now();
+    match client.update_with(id, &body, &options(request_id)) {
+        Ok(r) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"requestId": r.request_id, "status": r.status, "attempts": r.attempts})
+                );
+            } else {
+                println!(
+                    "updated: request id {}, HTTP {} in {} ms",
+                    r.request_id,
+                    r.status,
+                    t0.elapsed().as_millis()
+                );
+            }
+            Ok(ExitCode::Ok)
+        }
+        Err(e) => {
+            print_client_error("update", &e);
+            Ok(exit_for(&e))
+        }
+    }
+}
+
+/// `pfhir read ID`: prints the Patient JSON.
+pub fn read(
+    connect: &ConnectArgs,
+    id: &str,
+    request_id: &Option<String>,
+) -> Result<ExitCode, CliError> {
+    let client = connect.client()?;
+    match client.read_with(id, &options(request_id)) {
+        Ok(r) => {
+            println!("{}", String::from_utf8_lossy(&r.json));
+            Ok(ExitCode::Ok)
+        }
+        Err(e) => {
+            print_client_error("read", &e);
+            Ok(exit_for(&e))
+        }
+    }
+}
+
+/// `pfhir build INPUT`: PatientInput JSON to Bundle JSON.
+pub fn build(file: &str, pretty: bool) -> Result<ExitCode, CliError> {
+    let input = read_input(file, Limits::DEFAULT_MAX_BYTES)?;
+    match build_bundle_from_json(&input) {
+        Ok(bundle) => {
+            let text = if pretty {
+                serde_json::to_string_pretty(&bundle).map_err(|e| CliError::Io(e.to_string()))?
+            } else {
+                String::from_utf8_lossy(&pfhir_core::model::to_vec(&bundle)).into_owned()
+            };
+            println!("{text}");
+            Ok(ExitCode::Ok)
+        }
+        Err(BuildError::Input(errors)) => {
+            for e in errors {
+                eprintln!("pfhir: input: {e}");
+            }
+            Ok(ExitCode::Invalid)
+        }
+        Err(e) => {
+            eprintln!("pfhir: build: {e}");
+            Ok(ExitCode::Invalid)
+        }
+    }
+}
+
+/// Summary line of an outcome (re-exported for the demo).
+pub fn outcome_summary(o: &pfhir_core::validate::Outcome) -> String {
+    render::summary(o)
+}

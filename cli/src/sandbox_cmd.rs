@@ -1,0 +1,64 @@
+//! `pfhir sandbox`: run the local Partners API sandbox until killed.
+
+use crate::CliError;
+use pfhir_sandbox::{Certs, Sandbox, SandboxConfig};
+use std::io::Write;
+
+/// Options of `pfhir sandbox`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SandboxArgs {
+    /// Folder with ca.pem, server.pem, server-key.pem, client.pem, client-key.pem (generated
+    /// there when missing).
+    #[arg(long)]
+    pub certs: String,
+    /// Port on 127.0.0.1 (0 = a free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// org_id the sandbox accepts.
+    #[arg(long, default_value = pfhir_sandbox::config::DEFAULT_ORG_ID)]
+    pub org_id: String,
+    /// client_id the sandbox accepts.
+    #[arg(long, default_value = pfhir_sandbox::config::DEFAULT_CLIENT_ID)]
+    pub client_id: String,
+    /// client_secret the sandbox accepts.
+    #[arg(long, default_value = pfhir_sandbox::config::DEFAULT_CLIENT_SECRET, hide_default_value = true)]
+    pub client_secret: String,
+}
+
+/// Starts the sandbox, prints how to reach it (the base URL on the first line containing
+/// `https://`), and serves until the process is killed.
+pub fn run(args: &SandboxArgs) -> Result<(), CliError> {
+    let certs = Certs::load_or_generate(&args.certs).map_err(|e| CliError::Io(e.to_string()))?;
+    let mut config = SandboxConfig::with_certs(certs);
+    config.port = args.port;
+    config.org_id = args.org_id.clone();
+    config.client_id = args.client_id.clone();
+    config.client_secret = args.client_secret.clone();
+    let sandbox = Sandbox::start(config).map_err(|e| CliError::Io(e.to_string()))?;
+    let dir = std::path::Path::new(&args.certs);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "pfhir sandbox listening on {}", sandbox.base_url())?;
+    writeln!(
+        out,
+        "  org_id {}  client_id {}  client_secret: see --client-secret (default sandbox-secret)",
+        args.org_id, args.client_id
+    )?;
+    writeln!(
+        out,
+        "  trust {}; present {} with key {}",
+        dir.join("ca.pem").display(),
+        dir.join("client.pem").display(),
+        dir.join("client-key.pem").display()
+    )?;
+    writeln!(
+        out,
+        "  faults: POST https://{}{}faults (see sandbox/README.md); stop with Ctrl-C",
+        sandbox.addr(),
+        pfhir_sandbox::ADMIN_PATH
+    )?;
+    out.flush()?;
+    drop(out);
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,280 @@
+//! [`Sandbox`]: the TLS listener on its own thread and tokio runtime.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use pfhir_core::validate::{Validator, ValidatorOptions};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+
+use crate::api::{self, State, BASE_PATH};
+use crate::certs::{cert_chain, private_key, Certs};
+use crate::config::SandboxConfig;
+use crate::error::{Result, SandboxError};
+use crate::faults::Faults;
+use crate::store::Store;
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(60);
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+/// Counters of a running sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Completed server-side TLS handshakes (one per connection, resumed ones included).
+    pub tls_handshakes: u64,
+    /// HTTP requests received (the `/_sandbox/` endpoints included).
+    pub requests: u64,
+    /// Patients stored.
+    pub patients: usize,
+}
+
+/// A running sandbox: an HTTPS server with client-certificate verification on 127.0.0.1.
+///
+/// `Send + Sync`; it stops on [`Sandbox::shutdown`] or when dropped.
+pub struct Sandbox {
+    addr: SocketAddr,
+    config: SandboxConfig,
+    state: Arc<State>,
+    shutdown: watch::Sender<bool>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox; returns once it is listening.
+    pub fn start(config: SandboxConfig) -> Result<Sandbox> {
+        if config.max_body_bytes == 0 {
+            return Err(SandboxError::Config(
+                "max_body_bytes must be at least 1".to_string(),
+            ));
+        }
+        let mut options = ValidatorOptions::partner();
+        options.limits.max_bytes = config.max_body_bytes;
+        let validator = Validator::new(options).map_err(|e| SandboxError::Config(e.to_string()))?;
+        let acceptor = TlsAcceptor::from(tls_config(&config.certs)?);
+
+        let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|source| SandboxError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+            port: config.port,
+            source,
+        })?;
+
+        let state = Arc::new(State {
+            org_id: config.org_id.clone(),
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            max_body_bytes: config.max_body_bytes,
+            unique_email: config.unique_email,
+            validator,
+            store: Mutex::new(Store::default()),
+            faults: Faults::default(),
+            handshakes: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("pfhir-sandbox-worker")
+            .enable_all()
+            .build()
+            .map_err(SandboxError::Runtime)?;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let (ready_tx, ready_rx) = mpsc::channel::<std::io::Result<()>>();
+        let thread_state = state.clone();
+        let thread = std::thread::Builder::new()
+            .name("pfhir-sandbox".to_string())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    accept_loop(listener, acceptor, thread_state, shutdown_rx).await;
+                });
+                // Cancels the connections still open (hanging requests included).
+                runtime.shutdown_timeout(SHUTDOWN_GRACE);
+            })
+            .map_err(SandboxError::Runtime)?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(SandboxError::Runtime(e)),
+            Err(_) => {
+                return Err(SandboxError::Runtime(std::io::Error::other(
+                    "the sandbox thread ended before listening",
+                )))
+            }
+        }
+        log::info!("sandbox listening on https://{addr}{BASE_PATH}");
+        Ok(Sandbox {
+            addr,
+            config,
+            state,
+            shutdown,
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// The base URL of the API: `https://127.0.0.1:PORT/partners/fhir/stu3/api/`.
+    pub fn base_url(&self) -> String {
+        format!("https://{}{}", self.addr, BASE_PATH)
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The listening port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The certificates: trust `ca_pem`, present `client_pem` + `client_key_pem`.
+    pub fn certs(&self) -> &Certs {
+        &self.config.certs
+    }
+
+    /// The configuration the sandbox was started with (the port as requested).
+    pub fn config(&self) -> &SandboxConfig {
+        &self.config
+    }
+
+    /// The current counters.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            tls_handshakes: self.state.handshakes.load(Ordering::Relaxed),
+            requests: self.state.requests.load(Ordering::Relaxed),
+            patients: self.state.store().len(),
+        }
+    }
+
+    /// The fault rules, to push faults for the next requests.
+    pub fn faults(&self) -> &Faults {
+        &self.state.faults
+    }
+
+    /// Stops the server and waits for its thread (at most about half a second after the
+    /// connections are cancelled). Idempotent; also done on drop.
+    pub fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+        let thread = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(thread) = thread {
+            if thread.join().is_err() {
+                log::error!("the sandbox thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The rustls configuration: ring, TLS 1.2 and 1.3, a client certificate from the CA
+/// required, HTTP/1.1 by ALPN.
+fn tls_config(certs: &Certs) -> Result<Arc<ServerConfig>> {
+    let tls = |e: rustls::Error| SandboxError::Tls(e.to_string());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = RootCertStore::empty();
+    for cert in cert_chain(&certs.ca_pem, "ca.pem")? {
+        roots.add(cert).map_err(tls)?;
+    }
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| SandboxError::Tls(e.to_string()))?;
+    let chain = cert_chain(&certs.server_pem, "server.pem")?;
+    let key = private_key(&certs.server_key_pem, "server-key.pem")?;
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(tls)?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)
+        .map_err(tls)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    state: Arc<State>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let tcp = tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    // Out of file descriptors, say: do not spin.
+                    log::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+        };
+        tokio::spawn(connection(tcp, acceptor.clone(), state.clone()));
+    }
+}
+
+/// Serves one connection: the handshake, then HTTP/1.1 requests with keep-alive.
+async fn connection(tcp: TcpStream, acceptor: TlsAcceptor, state: Arc<State>) {
+    let _ = tcp.set_nodelay(true);
+    let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+        Ok(Ok(tls)) => tls,
+        Ok(Err(e)) => {
+            log::info!("TLS handshake failed: {e}");
+            return;
+        }
+        Err(_) => {
+            log::info!("TLS handshake timed out");
+            return;
+        }
+    };
+    state.handshakes.fetch_add(1, Ordering::Relaxed);
+    let service = service_fn(move |request| {
+        let state = state.clone();
+        async move { api::handle(&state, request).await }
+    });
+    let served = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(tls), service)
+        .await;
+    if let Err(e) = served {
+        log::debug!("connection closed: {e}");
+    }
+}
