@@ -19,6 +19,11 @@ macro_rules! error_codes {
                 match self { $(ErrorCode::$variant => $name,)* }
             }
 
+            /// What the code means (one line).
+            pub const fn description(self) -> &'static str {
+                match self { $(ErrorCode::$variant => concat!($($doc),*).trim_ascii(),)* }
+            }
+
             /// The code with this number.
             pub fn from_u32(n: u32) -> Option<ErrorCode> {
                 match n { $($num => Some(ErrorCode::$variant),)* _ => None }
@@ -38,6 +43,8 @@ error_codes! {
     InvalidArgument = 3, "invalid_argument";
     /// pfhir panicked: a bug; the panic was caught at the boundary.
     Panic = 4, "panic";
+    /// An internal failure: no randomness from the operating system, or a bug.
+    Internal = 5, "internal";
     /// The client configuration is incomplete or wrong (URL, certificate, key...).
     Config = 10, "config";
     /// A PatientInput field is wrong (the message names it).

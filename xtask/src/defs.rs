@@ -55,6 +55,9 @@ pub struct ElementDefinition {
     pub short: String,
     pub is_modifier: bool,
     pub is_summary: bool,
+    /// True for elements that are XML attributes (`Element.id`, `Extension.url`): their JSON
+    /// form has no `_name` member.
+    pub xml_attr: bool,
 }
 
 /// One allowed type of an element.
@@ -188,6 +191,10 @@ fn read_element(e: &Value) -> Result<ElementDefinition> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         is_summary: e.get("isSummary").and_then(Value::as_bool).unwrap_or(false),
+        xml_attr: e
+            .get("representation")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|x| x.as_str() == Some("xmlAttr"))),
     })
 }
 

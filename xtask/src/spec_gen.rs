@@ -125,11 +125,12 @@ fn write_element(
     let _ = writeln!(out, "        ElementDef {{");
     let _ = writeln!(
         out,
-        "            name: {}, path: {}, min: {}, max: {max}, choice: {choice}, modifier: {},",
+        "            name: {}, path: {}, min: {}, max: {max}, choice: {choice}, modifier: {}, xml_attr: {},",
         lit(name),
         lit(&e.path),
         e.min,
-        e.is_modifier
+        e.is_modifier,
+        e.xml_attr
     );
     let _ = writeln!(out, "            types: &[");
     if let Some(reference) = &e.content_reference {

@@ -303,6 +303,17 @@ impl<'d, 'a> Value<'d, 'a> {
         self.len() == 0
     }
 
+    /// True for `null`, `""`, `[]` and `{}`: values that carry nothing (FHIR counts them as
+    /// absent).
+    pub fn is_blank(&self) -> bool {
+        match self.kind() {
+            Kind::Null => true,
+            Kind::String => self.raw().len() == 2,
+            Kind::Array | Kind::Object => self.is_empty(),
+            Kind::Number | Kind::Bool => false,
+        }
+    }
+
     /// The members of an object (nothing for other kinds), in document order.
     pub fn members(&self) -> Members<'d, 'a> {
         let t = self.token();

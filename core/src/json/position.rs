@@ -32,7 +32,11 @@ impl<'a> LineIndex<'a> {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.starts[line];
+        let mut start = self.starts[line];
+        // A byte order mark is not part of the JSON text: columns of line 1 start after it.
+        if line == 0 && self.src.starts_with('\u{feff}') && offset >= 3 {
+            start = 3;
+        }
         let prefix = self.src.get(start..offset).unwrap_or("");
         let col = prefix.chars().count() + 1;
         (line as u32 + 1, col as u32)
@@ -50,18 +54,26 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The 1-based line and column of a byte offset in raw bytes that may not be valid UTF-8
-/// (for errors found before the text is known to be UTF-8: columns count bytes there).
+/// (for errors found before or while parsing), with the same rules as [`LineIndex`]: `\n`,
+/// `\r\n` and lone `\r` end lines; columns count characters, after a byte order mark on
+/// line 1.
 pub fn line_col_bytes(bytes: &[u8], offset: usize) -> (u32, u32) {
     let offset = offset.min(bytes.len());
     let before = &bytes[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
+    let mut line = 1u32;
+    let mut line_start = 0;
+    for (i, &b) in before.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    if line == 1 && before.starts_with(b"\xef\xbb\xbf") {
+        line_start = 3;
+    }
     let col = String::from_utf8_lossy(&before[line_start..])
         .chars()
         .count()
         + 1;
-    (line as u32, col as u32)
+    (line, col as u32)
 }

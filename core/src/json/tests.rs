@@ -122,4 +122,9 @@ fn line_and_column_count_characters() {
     assert_eq!(idx.line_col(src.len() - 1), (4, 1));
     assert_eq!(idx.line_text(2), "  \"é\": 1,");
     assert_eq!(line_col_bytes(b"ab\ncd\xff", 5), (2, 3));
+    assert_eq!(line_col_bytes(b"a\rb\r\nc", 5), (3, 1));
+    let bom = "\u{feff}{\"a\": 1}";
+    assert_eq!(LineIndex::new(bom).line_col(3), (1, 1));
+    assert_eq!(LineIndex::new(bom).line_col(0), (1, 1));
+    assert_eq!(line_col_bytes(bom.as_bytes(), 4), (1, 2));
 }

@@ -144,7 +144,7 @@ rules! {
         "The guide's examples carry the partner profiles' canonical URLs in meta.profile; the guide does not say they are required.";
     /// No resource that pfhir does not validate.
     UnvalidatedResource = "partner-unvalidated-resource", Error, PartnerUnvalidated,
-        "pfhir cannot vouch for resources it does not model (a contained Practitioner, say): the partner message does not carry them.";
+        "pfhir cannot vouch for resources it does not model (a Practitioner contained in the Patient, say): the partner message does not carry them (entries of other types fall under partner-entry-type).";
     /// The Patient has a name, gender and birth date.
     PatientDemographics = "partner-patient-demographics", Warning, PartnerPatientDemographics,
         "Every Patient example carries name, gender and birthDate; the guide does not publish which are mandatory.";

@@ -19,6 +19,16 @@ impl Entry<'_, '_> {
     fn path(&self) -> String {
         format!("Bundle.entry[{}].resource", self.index)
     }
+
+    /// Where the resource is (or the entry, when it has none).
+    fn offset(&self) -> usize {
+        self.resource.map_or(self.entry.offset(), |r| r.offset())
+    }
+}
+
+/// True when `obj` has the member `name` with a value (not `null`, `""`, `[]` or `{}`).
+fn has_value(obj: Value<'_, '_>, name: &str) -> bool {
+    obj.get(name).is_some_and(|v| !v.is_blank())
 }
 
 /// Reports a finding of `rule` at `path`, unless the rule is off.
@@ -109,7 +119,7 @@ fn header(ctx: &mut Ctx<'_, '_, '_>, root: Value<'_, '_>, entries: &[Entry<'_, '
             ctx,
             Rule::HeaderFirst,
             "Bundle.entry",
-            root.offset(),
+            root.get("entry").map_or(root.offset(), |e| e.offset()),
             "The Bundle has no entries: a partner message starts with a MessageHeader.".to_string(),
         );
         return;
@@ -119,7 +129,7 @@ fn header(ctx: &mut Ctx<'_, '_, '_>, root: Value<'_, '_>, entries: &[Entry<'_, '
             ctx,
             Rule::HeaderFirst,
             "Bundle.entry[0].resource",
-            first.entry.offset(),
+            first.offset(),
             "The first entry must be the MessageHeader.".to_string(),
         );
     }
@@ -158,14 +168,14 @@ fn header(ctx: &mut Ctx<'_, '_, '_>, root: Value<'_, '_>, entries: &[Entry<'_, '
                 );
             }
         }
-        for name in ["software", "version"] {
-            if source.get(name).is_none() {
+        for (name, what) in [("software", "name"), ("version", "version")] {
+            if !has_value(source, name) {
                 report(
                     ctx,
                     Rule::HeaderSoftware,
                     &format!("{base}.source.{name}"),
                     source.offset(),
-                    format!("MessageHeader.source.{name} should name the middleware that sends the message."),
+                    format!("MessageHeader.source.{name} should give the {what} of the middleware that sends the message."),
                 );
             }
         }
@@ -197,7 +207,7 @@ fn patient(
                     ctx,
                     Rule::OnePatient,
                     &extra.path(),
-                    extra.entry.offset(),
+                    extra.offset(),
                     "A second Patient: a partner message carries exactly one.".to_string(),
                 );
             }
@@ -232,7 +242,7 @@ fn patient(
         }
     }
     for name in ["name", "gender", "birthDate"] {
-        if res.get(name).is_none() {
+        if !has_value(res, name) {
             report(
                 ctx,
                 Rule::PatientDemographics,
@@ -341,17 +351,22 @@ fn entry_types_and_order(ctx: &mut Ctx<'_, '_, '_>, entries: &[Entry<'_, '_>]) {
                 ctx,
                 Rule::EntryType,
                 &e.path(),
-                e.entry.offset(),
-                format!(
-                    "A {} entry: a partner message carries only MessageHeader, Patient and Condition.",
-                    if e.resource_type.is_empty() { "resource" } else { &e.resource_type }
-                ),
+                e.offset(),
+                if e.resource_type.is_empty() {
+                    "A resource without resourceType: a partner message carries only MessageHeader, Patient and Condition.".to_string()
+                } else {
+                    format!(
+                        "{} {} entry: a partner message carries only MessageHeader, Patient and Condition.",
+                        crate::validate::article(&e.resource_type),
+                        e.resource_type
+                    )
+                },
             ),
             Some(r) if r < highest => report(
                 ctx,
                 Rule::EntryOrder,
                 &e.path(),
-                e.entry.offset(),
+                e.offset(),
                 "Entries should come in the order MessageHeader, Patient, Condition.".to_string(),
             ),
             Some(r) => highest = r,
@@ -388,13 +403,14 @@ fn unvalidated_contained(ctx: &mut Ctx<'_, '_, '_>, e: &Entry<'_, '_>) {
     for (i, c) in list.items().enumerate() {
         let name = str_of(c.get("resourceType")).unwrap_or_default();
         let modelled = spec::type_def(&name).is_some_and(|t| t.kind == spec::TypeKind::Resource);
-        if !modelled {
+        // A missing or unknown resourceType is already an STU3 error.
+        if !modelled && spec::is_resource_type(&name) {
             report(
                 ctx,
                 Rule::UnvalidatedResource,
                 &format!("{}.contained[{i}]", e.path()),
                 c.offset(),
-                format!("A contained {name}: pfhir does not validate this resource type, and a partner message does not carry it."),
+                format!("A contained {name} resource: pfhir does not validate this resource type, and a partner message does not carry it."),
             );
         }
     }

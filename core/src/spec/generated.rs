@@ -73,6 +73,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -88,6 +89,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -103,6 +105,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "use",
                 code: "code",
@@ -118,6 +121,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "type",
                 code: "code",
@@ -133,6 +137,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "string",
@@ -148,6 +153,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "line",
                 code: "string",
@@ -163,6 +169,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "city",
                 code: "string",
@@ -178,6 +185,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "district",
                 code: "string",
@@ -193,6 +201,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "state",
                 code: "string",
@@ -208,6 +217,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "postalCode",
                 code: "string",
@@ -223,6 +233,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "country",
                 code: "string",
@@ -238,6 +249,7 @@ static N_ADDRESS: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "period",
                 code: "Period",
@@ -268,6 +280,7 @@ static N_AGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -283,6 +296,7 @@ static N_AGE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -298,6 +312,7 @@ static N_AGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "decimal",
@@ -313,6 +328,7 @@ static N_AGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "comparator",
                 code: "code",
@@ -328,6 +344,7 @@ static N_AGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "unit",
                 code: "string",
@@ -343,6 +360,7 @@ static N_AGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -358,6 +376,7 @@ static N_AGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -388,6 +407,7 @@ static N_ANNOTATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -403,6 +423,7 @@ static N_ANNOTATION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -418,6 +439,7 @@ static N_ANNOTATION: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "authorReference",
@@ -441,6 +463,7 @@ static N_ANNOTATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "time",
                 code: "dateTime",
@@ -456,6 +479,7 @@ static N_ANNOTATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "string",
@@ -486,6 +510,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -501,6 +526,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -516,6 +542,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contentType",
                 code: "code",
@@ -531,6 +558,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "language",
                 code: "code",
@@ -546,6 +574,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "data",
                 code: "base64Binary",
@@ -561,6 +590,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "url",
                 code: "uri",
@@ -576,6 +606,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "size",
                 code: "unsignedInt",
@@ -591,6 +622,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "hash",
                 code: "base64Binary",
@@ -606,6 +638,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "title",
                 code: "string",
@@ -621,6 +654,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "creation",
                 code: "dateTime",
@@ -651,6 +685,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "id",
                 code: "id",
@@ -666,6 +701,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "meta",
                 code: "Meta",
@@ -681,6 +717,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "implicitRules",
                 code: "uri",
@@ -696,6 +733,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "language",
                 code: "code",
@@ -711,6 +749,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "identifier",
                 code: "Identifier",
@@ -726,6 +765,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "type",
                 code: "code",
@@ -741,6 +781,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "total",
                 code: "unsignedInt",
@@ -756,6 +797,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "link",
                 code: "BackboneElement",
@@ -771,6 +813,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "entry",
                 code: "BackboneElement",
@@ -786,6 +829,7 @@ static N_BUNDLE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "signature",
                 code: "Signature",
@@ -807,6 +851,7 @@ static N_BUNDLE_LINK: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -822,6 +867,7 @@ static N_BUNDLE_LINK: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -837,6 +883,7 @@ static N_BUNDLE_LINK: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -852,6 +899,7 @@ static N_BUNDLE_LINK: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "relation",
                 code: "string",
@@ -867,6 +915,7 @@ static N_BUNDLE_LINK: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "url",
                 code: "uri",
@@ -888,6 +937,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -903,6 +953,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -918,6 +969,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -933,6 +985,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "link",
                 code: "BackboneElement",
@@ -948,6 +1001,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "fullUrl",
                 code: "uri",
@@ -963,6 +1017,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "resource",
                 code: "Resource",
@@ -978,6 +1033,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "search",
                 code: "BackboneElement",
@@ -993,6 +1049,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "request",
                 code: "BackboneElement",
@@ -1008,6 +1065,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "response",
                 code: "BackboneElement",
@@ -1029,6 +1087,7 @@ static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -1044,6 +1103,7 @@ static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -1059,6 +1119,7 @@ static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -1074,6 +1135,7 @@ static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "mode",
                 code: "code",
@@ -1089,6 +1151,7 @@ static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "score",
                 code: "decimal",
@@ -1110,6 +1173,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -1125,6 +1189,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -1140,6 +1205,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -1155,6 +1221,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "method",
                 code: "code",
@@ -1170,6 +1237,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "url",
                 code: "uri",
@@ -1185,6 +1253,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "ifNoneMatch",
                 code: "string",
@@ -1200,6 +1269,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "ifModifiedSince",
                 code: "instant",
@@ -1215,6 +1285,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "ifMatch",
                 code: "string",
@@ -1230,6 +1301,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "ifNoneExist",
                 code: "string",
@@ -1251,6 +1323,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -1266,6 +1339,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -1281,6 +1355,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -1296,6 +1371,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "status",
                 code: "string",
@@ -1311,6 +1387,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "location",
                 code: "uri",
@@ -1326,6 +1403,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "etag",
                 code: "string",
@@ -1341,6 +1419,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "lastModified",
                 code: "instant",
@@ -1356,6 +1435,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "outcome",
                 code: "Resource",
@@ -1386,6 +1466,7 @@ static N_CODEABLE_CONCEPT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -1401,6 +1482,7 @@ static N_CODEABLE_CONCEPT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -1416,6 +1498,7 @@ static N_CODEABLE_CONCEPT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "coding",
                 code: "Coding",
@@ -1431,6 +1514,7 @@ static N_CODEABLE_CONCEPT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "string",
@@ -1461,6 +1545,7 @@ static N_CODING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -1476,6 +1561,7 @@ static N_CODING: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -1491,6 +1577,7 @@ static N_CODING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -1506,6 +1593,7 @@ static N_CODING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "version",
                 code: "string",
@@ -1521,6 +1609,7 @@ static N_CODING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -1536,6 +1625,7 @@ static N_CODING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "display",
                 code: "string",
@@ -1551,6 +1641,7 @@ static N_CODING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "userSelected",
                 code: "boolean",
@@ -1581,6 +1672,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "id",
                 code: "id",
@@ -1596,6 +1688,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "meta",
                 code: "Meta",
@@ -1611,6 +1704,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "implicitRules",
                 code: "uri",
@@ -1626,6 +1720,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "language",
                 code: "code",
@@ -1641,6 +1736,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "Narrative",
@@ -1656,6 +1752,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contained",
                 code: "Resource",
@@ -1671,6 +1768,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -1686,6 +1784,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -1701,6 +1800,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "identifier",
                 code: "Identifier",
@@ -1716,6 +1816,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "clinicalStatus",
                 code: "code",
@@ -1731,6 +1832,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "verificationStatus",
                 code: "code",
@@ -1746,6 +1848,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "category",
                 code: "CodeableConcept",
@@ -1761,6 +1864,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "severity",
                 code: "CodeableConcept",
@@ -1776,6 +1880,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "CodeableConcept",
@@ -1791,6 +1896,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "bodySite",
                 code: "CodeableConcept",
@@ -1806,6 +1912,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "subject",
                 code: "Reference",
@@ -1821,6 +1928,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "context",
                 code: "Reference",
@@ -1836,6 +1944,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "onsetDateTime",
@@ -1877,6 +1986,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "abatementDateTime",
@@ -1924,6 +2034,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "assertedDate",
                 code: "dateTime",
@@ -1939,6 +2050,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "asserter",
                 code: "Reference",
@@ -1954,6 +2066,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "stage",
                 code: "BackboneElement",
@@ -1969,6 +2082,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "evidence",
                 code: "BackboneElement",
@@ -1984,6 +2098,7 @@ static N_CONDITION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "note",
                 code: "Annotation",
@@ -2005,6 +2120,7 @@ static N_CONDITION_STAGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2020,6 +2136,7 @@ static N_CONDITION_STAGE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2035,6 +2152,7 @@ static N_CONDITION_STAGE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -2050,6 +2168,7 @@ static N_CONDITION_STAGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "summary",
                 code: "CodeableConcept",
@@ -2065,6 +2184,7 @@ static N_CONDITION_STAGE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "assessment",
                 code: "Reference",
@@ -2086,6 +2206,7 @@ static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2101,6 +2222,7 @@ static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2116,6 +2238,7 @@ static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -2131,6 +2254,7 @@ static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "CodeableConcept",
@@ -2146,6 +2270,7 @@ static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "detail",
                 code: "Reference",
@@ -2176,6 +2301,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2191,6 +2317,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2206,6 +2333,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "code",
@@ -2221,6 +2349,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "string",
@@ -2236,6 +2365,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "use",
                 code: "code",
@@ -2251,6 +2381,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "rank",
                 code: "positiveInt",
@@ -2266,6 +2397,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "period",
                 code: "Period",
@@ -2296,6 +2428,7 @@ static N_COUNT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2311,6 +2444,7 @@ static N_COUNT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2326,6 +2460,7 @@ static N_COUNT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "decimal",
@@ -2341,6 +2476,7 @@ static N_COUNT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "comparator",
                 code: "code",
@@ -2356,6 +2492,7 @@ static N_COUNT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "unit",
                 code: "string",
@@ -2371,6 +2508,7 @@ static N_COUNT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -2386,6 +2524,7 @@ static N_COUNT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -2416,6 +2555,7 @@ static N_DISTANCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2431,6 +2571,7 @@ static N_DISTANCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2446,6 +2587,7 @@ static N_DISTANCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "decimal",
@@ -2461,6 +2603,7 @@ static N_DISTANCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "comparator",
                 code: "code",
@@ -2476,6 +2619,7 @@ static N_DISTANCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "unit",
                 code: "string",
@@ -2491,6 +2635,7 @@ static N_DISTANCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -2506,6 +2651,7 @@ static N_DISTANCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -2536,6 +2682,7 @@ static N_DURATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2551,6 +2698,7 @@ static N_DURATION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2566,6 +2714,7 @@ static N_DURATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "decimal",
@@ -2581,6 +2730,7 @@ static N_DURATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "comparator",
                 code: "code",
@@ -2596,6 +2746,7 @@ static N_DURATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "unit",
                 code: "string",
@@ -2611,6 +2762,7 @@ static N_DURATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -2626,6 +2778,7 @@ static N_DURATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -2656,6 +2809,7 @@ static N_ELEMENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2671,6 +2825,7 @@ static N_ELEMENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2701,6 +2856,7 @@ static N_EXTENSION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -2716,6 +2872,7 @@ static N_EXTENSION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -2731,6 +2888,7 @@ static N_EXTENSION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "url",
                 code: "uri",
@@ -2746,6 +2904,7 @@ static N_EXTENSION: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "valueBase64Binary",
@@ -3000,6 +3159,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -3015,6 +3175,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -3030,6 +3191,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "use",
                 code: "code",
@@ -3045,6 +3207,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "string",
@@ -3060,6 +3223,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "family",
                 code: "string",
@@ -3075,6 +3239,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "given",
                 code: "string",
@@ -3090,6 +3255,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "prefix",
                 code: "string",
@@ -3105,6 +3271,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "suffix",
                 code: "string",
@@ -3120,6 +3287,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "period",
                 code: "Period",
@@ -3150,6 +3318,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -3165,6 +3334,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -3180,6 +3350,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "use",
                 code: "code",
@@ -3195,6 +3366,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "type",
                 code: "CodeableConcept",
@@ -3210,6 +3382,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -3225,6 +3398,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "string",
@@ -3240,6 +3414,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "period",
                 code: "Period",
@@ -3255,6 +3430,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "assigner",
                 code: "Reference",
@@ -3285,6 +3461,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "id",
                 code: "id",
@@ -3300,6 +3477,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "meta",
                 code: "Meta",
@@ -3315,6 +3493,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "implicitRules",
                 code: "uri",
@@ -3330,6 +3509,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "language",
                 code: "code",
@@ -3345,6 +3525,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "Narrative",
@@ -3360,6 +3541,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contained",
                 code: "Resource",
@@ -3375,6 +3557,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -3390,6 +3573,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -3405,6 +3589,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "event",
                 code: "Coding",
@@ -3420,6 +3605,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "destination",
                 code: "BackboneElement",
@@ -3435,6 +3621,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "receiver",
                 code: "Reference",
@@ -3450,6 +3637,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "sender",
                 code: "Reference",
@@ -3465,6 +3653,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "timestamp",
                 code: "instant",
@@ -3480,6 +3669,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "enterer",
                 code: "Reference",
@@ -3495,6 +3685,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "author",
                 code: "Reference",
@@ -3510,6 +3701,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "source",
                 code: "BackboneElement",
@@ -3525,6 +3717,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "responsible",
                 code: "Reference",
@@ -3540,6 +3733,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "reason",
                 code: "CodeableConcept",
@@ -3555,6 +3749,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "response",
                 code: "BackboneElement",
@@ -3570,6 +3765,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "focus",
                 code: "Reference",
@@ -3591,6 +3787,7 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -3606,6 +3803,7 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -3621,6 +3819,7 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -3636,6 +3835,7 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "name",
                 code: "string",
@@ -3651,6 +3851,7 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "target",
                 code: "Reference",
@@ -3666,6 +3867,7 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "endpoint",
                 code: "uri",
@@ -3687,6 +3889,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -3702,6 +3905,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -3717,6 +3921,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -3732,6 +3937,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "name",
                 code: "string",
@@ -3747,6 +3953,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "software",
                 code: "string",
@@ -3762,6 +3969,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "version",
                 code: "string",
@@ -3777,6 +3985,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contact",
                 code: "ContactPoint",
@@ -3792,6 +4001,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "endpoint",
                 code: "uri",
@@ -3813,6 +4023,7 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -3828,6 +4039,7 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -3843,6 +4055,7 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -3858,6 +4071,7 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "identifier",
                 code: "id",
@@ -3873,6 +4087,7 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -3888,6 +4103,7 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "details",
                 code: "Reference",
@@ -3918,6 +4134,7 @@ static N_META: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -3933,6 +4150,7 @@ static N_META: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -3948,6 +4166,7 @@ static N_META: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "versionId",
                 code: "id",
@@ -3963,6 +4182,7 @@ static N_META: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "lastUpdated",
                 code: "instant",
@@ -3978,6 +4198,7 @@ static N_META: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "profile",
                 code: "uri",
@@ -3993,6 +4214,7 @@ static N_META: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "security",
                 code: "Coding",
@@ -4008,6 +4230,7 @@ static N_META: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "tag",
                 code: "Coding",
@@ -4038,6 +4261,7 @@ static N_MONEY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -4053,6 +4277,7 @@ static N_MONEY: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -4068,6 +4293,7 @@ static N_MONEY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "decimal",
@@ -4083,6 +4309,7 @@ static N_MONEY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "comparator",
                 code: "code",
@@ -4098,6 +4325,7 @@ static N_MONEY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "unit",
                 code: "string",
@@ -4113,6 +4341,7 @@ static N_MONEY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -4128,6 +4357,7 @@ static N_MONEY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -4158,6 +4388,7 @@ static N_NARRATIVE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -4173,6 +4404,7 @@ static N_NARRATIVE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -4188,6 +4420,7 @@ static N_NARRATIVE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "status",
                 code: "code",
@@ -4203,6 +4436,7 @@ static N_NARRATIVE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "div",
                 code: "xhtml",
@@ -4233,6 +4467,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "id",
                 code: "id",
@@ -4248,6 +4483,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "meta",
                 code: "Meta",
@@ -4263,6 +4499,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "implicitRules",
                 code: "uri",
@@ -4278,6 +4515,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "language",
                 code: "code",
@@ -4293,6 +4531,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "Narrative",
@@ -4308,6 +4547,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contained",
                 code: "Resource",
@@ -4323,6 +4563,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -4338,6 +4579,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -4353,6 +4595,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "issue",
                 code: "BackboneElement",
@@ -4374,6 +4617,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -4389,6 +4633,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -4404,6 +4649,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -4419,6 +4665,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "severity",
                 code: "code",
@@ -4434,6 +4681,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -4449,6 +4697,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "details",
                 code: "CodeableConcept",
@@ -4464,6 +4713,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "diagnostics",
                 code: "string",
@@ -4479,6 +4729,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "location",
                 code: "string",
@@ -4494,6 +4745,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "expression",
                 code: "string",
@@ -4524,6 +4776,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "id",
                 code: "id",
@@ -4539,6 +4792,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "meta",
                 code: "Meta",
@@ -4554,6 +4808,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "implicitRules",
                 code: "uri",
@@ -4569,6 +4824,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "language",
                 code: "code",
@@ -4584,6 +4840,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "text",
                 code: "Narrative",
@@ -4599,6 +4856,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contained",
                 code: "Resource",
@@ -4614,6 +4872,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -4629,6 +4888,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -4644,6 +4904,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "identifier",
                 code: "Identifier",
@@ -4659,6 +4920,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "active",
                 code: "boolean",
@@ -4674,6 +4936,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "name",
                 code: "HumanName",
@@ -4689,6 +4952,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "telecom",
                 code: "ContactPoint",
@@ -4704,6 +4968,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "gender",
                 code: "code",
@@ -4719,6 +4984,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "birthDate",
                 code: "date",
@@ -4734,6 +5000,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: true,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "deceasedBoolean",
@@ -4757,6 +5024,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "address",
                 code: "Address",
@@ -4772,6 +5040,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "maritalStatus",
                 code: "CodeableConcept",
@@ -4787,6 +5056,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "multipleBirthBoolean",
@@ -4810,6 +5080,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "photo",
                 code: "Attachment",
@@ -4825,6 +5096,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contact",
                 code: "BackboneElement",
@@ -4840,6 +5112,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "animal",
                 code: "BackboneElement",
@@ -4855,6 +5128,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "communication",
                 code: "BackboneElement",
@@ -4870,6 +5144,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "generalPractitioner",
                 code: "Reference",
@@ -4885,6 +5160,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "managingOrganization",
                 code: "Reference",
@@ -4900,6 +5176,7 @@ static N_PATIENT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "link",
                 code: "BackboneElement",
@@ -4921,6 +5198,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -4936,6 +5214,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -4951,6 +5230,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -4966,6 +5246,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "relationship",
                 code: "CodeableConcept",
@@ -4981,6 +5262,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "name",
                 code: "HumanName",
@@ -4996,6 +5278,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "telecom",
                 code: "ContactPoint",
@@ -5011,6 +5294,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "address",
                 code: "Address",
@@ -5026,6 +5310,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "gender",
                 code: "code",
@@ -5041,6 +5326,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "organization",
                 code: "Reference",
@@ -5056,6 +5342,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "period",
                 code: "Period",
@@ -5077,6 +5364,7 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5092,6 +5380,7 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5107,6 +5396,7 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -5122,6 +5412,7 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "species",
                 code: "CodeableConcept",
@@ -5137,6 +5428,7 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "breed",
                 code: "CodeableConcept",
@@ -5152,6 +5444,7 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "genderStatus",
                 code: "CodeableConcept",
@@ -5173,6 +5466,7 @@ static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5188,6 +5482,7 @@ static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5203,6 +5498,7 @@ static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -5218,6 +5514,7 @@ static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "language",
                 code: "CodeableConcept",
@@ -5233,6 +5530,7 @@ static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "preferred",
                 code: "boolean",
@@ -5254,6 +5552,7 @@ static N_PATIENT_LINK: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5269,6 +5568,7 @@ static N_PATIENT_LINK: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5284,6 +5584,7 @@ static N_PATIENT_LINK: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "modifierExtension",
                 code: "Extension",
@@ -5299,6 +5600,7 @@ static N_PATIENT_LINK: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "other",
                 code: "Reference",
@@ -5314,6 +5616,7 @@ static N_PATIENT_LINK: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "type",
                 code: "code",
@@ -5344,6 +5647,7 @@ static N_PERIOD: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5359,6 +5663,7 @@ static N_PERIOD: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5374,6 +5679,7 @@ static N_PERIOD: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "start",
                 code: "dateTime",
@@ -5389,6 +5695,7 @@ static N_PERIOD: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "end",
                 code: "dateTime",
@@ -5419,6 +5726,7 @@ static N_QUANTITY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5434,6 +5742,7 @@ static N_QUANTITY: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5449,6 +5758,7 @@ static N_QUANTITY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "value",
                 code: "decimal",
@@ -5464,6 +5774,7 @@ static N_QUANTITY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: true,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "comparator",
                 code: "code",
@@ -5479,6 +5790,7 @@ static N_QUANTITY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "unit",
                 code: "string",
@@ -5494,6 +5806,7 @@ static N_QUANTITY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "system",
                 code: "uri",
@@ -5509,6 +5822,7 @@ static N_QUANTITY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "code",
@@ -5539,6 +5853,7 @@ static N_RANGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5554,6 +5869,7 @@ static N_RANGE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5569,6 +5885,7 @@ static N_RANGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "low",
                 code: "Quantity",
@@ -5584,6 +5901,7 @@ static N_RANGE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "high",
                 code: "Quantity",
@@ -5614,6 +5932,7 @@ static N_RATIO: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5629,6 +5948,7 @@ static N_RATIO: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5644,6 +5964,7 @@ static N_RATIO: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "numerator",
                 code: "Quantity",
@@ -5659,6 +5980,7 @@ static N_RATIO: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "denominator",
                 code: "Quantity",
@@ -5689,6 +6011,7 @@ static N_REFERENCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5704,6 +6027,7 @@ static N_REFERENCE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5719,6 +6043,7 @@ static N_REFERENCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "reference",
                 code: "string",
@@ -5734,6 +6059,7 @@ static N_REFERENCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "identifier",
                 code: "Identifier",
@@ -5749,6 +6075,7 @@ static N_REFERENCE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "display",
                 code: "string",
@@ -5779,6 +6106,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5794,6 +6122,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5809,6 +6138,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "origin",
                 code: "Quantity",
@@ -5824,6 +6154,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "period",
                 code: "decimal",
@@ -5839,6 +6170,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "factor",
                 code: "decimal",
@@ -5854,6 +6186,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "lowerLimit",
                 code: "decimal",
@@ -5869,6 +6202,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "upperLimit",
                 code: "decimal",
@@ -5884,6 +6218,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "dimensions",
                 code: "positiveInt",
@@ -5899,6 +6234,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "data",
                 code: "string",
@@ -5929,6 +6265,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -5944,6 +6281,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -5959,6 +6297,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "type",
                 code: "Coding",
@@ -5974,6 +6313,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "when",
                 code: "instant",
@@ -5989,6 +6329,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "whoUri",
@@ -6018,6 +6359,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "onBehalfOfUri",
@@ -6047,6 +6389,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "contentType",
                 code: "code",
@@ -6062,6 +6405,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "blob",
                 code: "base64Binary",
@@ -6092,6 +6436,7 @@ static N_TIMING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6107,6 +6452,7 @@ static N_TIMING: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6122,6 +6468,7 @@ static N_TIMING: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "event",
                 code: "dateTime",
@@ -6137,6 +6484,7 @@ static N_TIMING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "repeat",
                 code: "Element",
@@ -6152,6 +6500,7 @@ static N_TIMING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "code",
                 code: "CodeableConcept",
@@ -6173,6 +6522,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6188,6 +6538,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6203,6 +6554,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: true,
             modifier: false,
+            xml_attr: false,
             types: &[
                 TypeRef {
                     json_name: "boundsDuration",
@@ -6232,6 +6584,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "count",
                 code: "integer",
@@ -6247,6 +6600,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "countMax",
                 code: "integer",
@@ -6262,6 +6616,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "duration",
                 code: "decimal",
@@ -6277,6 +6632,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "durationMax",
                 code: "decimal",
@@ -6292,6 +6648,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "durationUnit",
                 code: "code",
@@ -6307,6 +6664,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "frequency",
                 code: "integer",
@@ -6322,6 +6680,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "frequencyMax",
                 code: "integer",
@@ -6337,6 +6696,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "period",
                 code: "decimal",
@@ -6352,6 +6712,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "periodMax",
                 code: "decimal",
@@ -6367,6 +6728,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "periodUnit",
                 code: "code",
@@ -6382,6 +6744,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "dayOfWeek",
                 code: "code",
@@ -6397,6 +6760,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "timeOfDay",
                 code: "time",
@@ -6412,6 +6776,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "when",
                 code: "code",
@@ -6427,6 +6792,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "offset",
                 code: "unsignedInt",
@@ -6459,6 +6825,7 @@ static N_BASE64_BINARY: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6474,6 +6841,7 @@ static N_BASE64_BINARY: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6504,6 +6872,7 @@ static N_BOOLEAN: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6519,6 +6888,7 @@ static N_BOOLEAN: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6549,6 +6919,7 @@ static N_CODE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6564,6 +6935,7 @@ static N_CODE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6594,6 +6966,7 @@ static N_DATE: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6609,6 +6982,7 @@ static N_DATE: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6635,6 +7009,7 @@ static N_DATE_TIME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6650,6 +7025,7 @@ static N_DATE_TIME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6680,6 +7056,7 @@ static N_DECIMAL: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6695,6 +7072,7 @@ static N_DECIMAL: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6725,6 +7103,7 @@ static N_ID: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6740,6 +7119,7 @@ static N_ID: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6770,6 +7150,7 @@ static N_INSTANT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6785,6 +7166,7 @@ static N_INSTANT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6815,6 +7197,7 @@ static N_INTEGER: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6830,6 +7213,7 @@ static N_INTEGER: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6860,6 +7244,7 @@ static N_MARKDOWN: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6875,6 +7260,7 @@ static N_MARKDOWN: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6905,6 +7291,7 @@ static N_OID: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6920,6 +7307,7 @@ static N_OID: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6950,6 +7338,7 @@ static N_POSITIVE_INT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -6965,6 +7354,7 @@ static N_POSITIVE_INT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -6995,6 +7385,7 @@ static N_STRING: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -7010,6 +7401,7 @@ static N_STRING: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -7040,6 +7432,7 @@ static N_TIME: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -7055,6 +7448,7 @@ static N_TIME: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -7085,6 +7479,7 @@ static N_UNSIGNED_INT: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -7100,6 +7495,7 @@ static N_UNSIGNED_INT: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -7130,6 +7526,7 @@ static N_URI: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -7145,6 +7542,7 @@ static N_URI: NodeDef = NodeDef {
             max: UNBOUNDED,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",
@@ -7175,6 +7573,7 @@ static N_XHTML: NodeDef = NodeDef {
             max: 1,
             choice: false,
             modifier: false,
+            xml_attr: true,
             types: &[TypeRef {
                 json_name: "id",
                 code: "string",
@@ -7190,6 +7589,7 @@ static N_XHTML: NodeDef = NodeDef {
             max: 0,
             choice: false,
             modifier: false,
+            xml_attr: false,
             types: &[TypeRef {
                 json_name: "extension",
                 code: "Extension",

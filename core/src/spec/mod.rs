@@ -160,6 +160,8 @@ pub struct ElementDef {
     pub binding: Option<Binding>,
     /// True when the element is a modifier (`isModifier`).
     pub modifier: bool,
+    /// True for XML attributes (`Element.id`, `Extension.url`): no `_name` JSON form.
+    pub xml_attr: bool,
 }
 
 impl ElementDef {

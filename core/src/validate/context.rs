@@ -39,6 +39,8 @@ pub struct Ctx<'v, 'd, 'a> {
     /// Depth of `contained` resources being walked.
     pub contained_depth: usize,
     pending: Vec<Pending>,
+    /// Duplicate member names not reported yet: (offset of the repeated name, name).
+    duplicates: Vec<(usize, String)>,
 }
 
 impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
@@ -50,6 +52,43 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
             containers: Vec::new(),
             contained_depth: 0,
             pending: Vec::new(),
+            duplicates: Vec::new(),
+        }
+    }
+
+    /// The parser's duplicate member names, to be reported where the walker meets them.
+    pub fn set_duplicates(&mut self, duplicates: &[crate::json::Duplicate]) {
+        self.duplicates = duplicates
+            .iter()
+            .map(|d| (d.offset, d.name.clone()))
+            .collect();
+    }
+
+    /// Reports the duplicate member name at `offset`, if it is one, at the current path + key.
+    pub fn duplicate_at(&mut self, offset: usize, key: &str) {
+        if self.duplicates.is_empty() {
+            return;
+        }
+        if let Ok(i) = self.duplicates.binary_search_by_key(&offset, |d| d.0) {
+            self.duplicates.remove(i);
+            let len = self.push(key);
+            self.report(
+                MessageId::DuplicateMember,
+                offset,
+                "This member occurs twice in the same object; JSON readers keep one of them silently.".to_string(),
+            );
+            self.pop(len);
+        }
+    }
+
+    /// Reports the duplicates the walker did not meet (inside content it does not walk).
+    pub fn report_remaining_duplicates(&mut self) {
+        for (offset, _) in std::mem::take(&mut self.duplicates) {
+            self.report(
+                MessageId::DuplicateMember,
+                offset,
+                "A member name occurs twice in the same object; JSON readers keep one of them silently.".to_string(),
+            );
         }
     }
 

@@ -38,7 +38,7 @@ fn fail(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, offset: usize, path_suffix
         MessageId::Invariant,
         Some(key),
         offset,
-        format!("{human} ({key})."),
+        format!("{} ({key}).", human.trim_end_matches('.')),
         def.map(|d| d.expression),
     );
     if let Some(len) = len {
@@ -260,10 +260,10 @@ fn con_3(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>) {
 
 /// con-4: an abated condition is resolved, in remission or inactive.
 ///
-/// Evaluated as STU3's FHIRPath reads, like the reference validator: `(abatement as
-/// boolean).not()` is empty (not false) for a non-boolean abatement, so only
-/// `abatementBoolean: true` demands a resolved, remission or inactive status. (R4 rewrote
-/// con-4 to cover every abatement type.)
+/// Evaluated as the reference (HL7 Java) validator evaluates STU3's expression: for a
+/// non-boolean abatement, `abatement as boolean` is empty and its `not()` counts as true, so
+/// only `abatementBoolean: true` demands a resolved, remission or inactive status. (R4
+/// rewrote con-4 to cover every abatement type.)
 fn con_4(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>) {
     let abated = obj.get("abatementBoolean").and_then(|v| v.as_bool()) == Some(true);
     let status_ok = string(obj, "clinicalStatus")

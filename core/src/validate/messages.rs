@@ -133,13 +133,14 @@ message_ids! {
     /// meta.profile lacks the partner profile's canonical URL.
     PartnerMetaProfile = 513, Required, BusinessRule, "partner-meta-profile: meta.profile does not name the partner profile";
     /// A resource of a type pfhir does not validate.
-    PartnerUnvalidated = 514, Invalid, BusinessRule, "partner-unvalidated-resource: a resource of a type pfhir does not validate (contained or in an entry)";
+    PartnerUnvalidated = 514, Invalid, BusinessRule, "partner-unvalidated-resource: a contained resource of a type pfhir does not validate";
     /// The Patient lacks name, gender or birth date.
     PartnerPatientDemographics = 515, Required, BusinessRule, "partner-patient-demographics: the Patient lacks a name, gender or birth date";
     /// Condition.code carries no SNOMED CT coding.
     PartnerConditionCode = 516, Required, BusinessRule, "partner-condition-code: Condition.code carries no SNOMED CT coding";
 
-    /// A resource of a type pfhir does not validate (base validation: information only).
+    /// A resource of a type pfhir does not validate (information; the partner profile adds an
+    /// error for it).
     NotValidated = 901, Informational, Informational, "a resource of a type pfhir does not model was checked as JSON only";
     /// No issue was found.
     AllOk = 902, Informational, Informational, "no issue was found";

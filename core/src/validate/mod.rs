@@ -31,6 +31,7 @@ pub use options::{OptionsError, Profile, ValidatorOptions};
 pub use primitives::{
     check_number as check_number_format, check_string as check_string_format, FormatError,
 };
+pub(crate) use walk::article;
 
 use crate::json::{self, JsonErrorKind};
 use crate::model::ReadError;
@@ -112,15 +113,10 @@ impl Validator {
                 None,
             );
         }
-        for d in &doc.duplicates {
-            ctx.report(
-                MessageId::DuplicateMember,
-                d.offset,
-                format!("The member '{}' occurs twice in the same object; JSON readers keep one of them silently.", d.name),
-            );
-        }
+        ctx.set_duplicates(&doc.duplicates);
         let root = doc.root();
         walk::resource(&mut ctx, root, false);
+        ctx.report_remaining_duplicates();
         if self.options.profile == Profile::Partner {
             crate::profile::check(&mut ctx, root);
         }

@@ -56,7 +56,7 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
                     local_refs: Vec::new(),
                 });
             }
-            object(ctx, v, td.root, true);
+            object(ctx, v, td.root, Role::Resource);
             if !contained {
                 if let Some(c) = ctx.containers.pop() {
                     invariants::dom_3(ctx, &c);
@@ -66,7 +66,7 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
         None if spec::is_resource_type(&name) => ctx.report(
             MessageId::NotValidated,
             v.offset(),
-            format!("A {name} resource: pfhir checks it as JSON only (it validates Bundle, MessageHeader, Patient, Condition and OperationOutcome)."),
+            format!("{} {name} resource: pfhir checks it as JSON only (it validates Bundle, MessageHeader, Patient, Condition and OperationOutcome).", article(&name)),
         ),
         None => ctx.report(
             MessageId::UnknownResourceType,
@@ -77,32 +77,44 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
     ctx.pop(len);
 }
 
-/// `null`, `""`, `[]` and `{}` do not count as a value for cardinality (and are reported
-/// as structure issues of their own).
-fn is_empty_value(v: Value<'_, '_>) -> bool {
-    match v.kind() {
-        Kind::Null => true,
-        Kind::String => v.raw().len() == 2,
-        Kind::Array | Kind::Object => v.is_empty(),
-        _ => false,
+/// `1 item`, `2 items`.
+fn items(n: usize) -> String {
+    format!("{n} item{}", if n == 1 { "" } else { "s" })
+}
+
+/// `A` or `An` before a resource type name.
+pub fn article(name: &str) -> &'static str {
+    if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "An"
+    } else {
+        "A"
     }
 }
 
 /// Which element of a node a member belongs to, and its type.
 enum Lookup {
+    /// `name`: element `i`, with this type.
     Value(usize, &'static TypeRef),
-    Extension(usize),
+    /// `_name` of a primitive element `i` (of this type).
+    Extension(usize, &'static TypeRef),
+    /// `_name` where `name` is not a primitive element, or is an XML attribute.
+    BadExtension(&'static str),
+    /// Not an element.
     Unknown,
 }
 
 fn lookup(node: &'static NodeDef, key: &str) -> Lookup {
     if let Some(name) = key.strip_prefix('_') {
-        if let Some((el, tr)) = node.member(name) {
-            if matches!(tr.target, Target::Primitive(_)) {
-                return Lookup::Extension(element_index(node, el));
+        return match node.member(name) {
+            Some((el, _)) if el.xml_attr => {
+                Lookup::BadExtension("it is an attribute in STU3 (XML), with no `_` form in JSON")
             }
-        }
-        return Lookup::Unknown;
+            Some((el, tr)) if matches!(tr.target, Target::Primitive(_)) => {
+                Lookup::Extension(element_index(node, el), tr)
+            }
+            Some(_) => Lookup::BadExtension("only primitive elements have a `_` form"),
+            None => Lookup::Unknown,
+        };
     }
     match node.member(key) {
         Some((el, tr)) => Lookup::Value(element_index(node, el), tr),
@@ -117,6 +129,14 @@ fn element_index(node: &NodeDef, el: &ElementDef) -> usize {
         .unwrap_or(0)
 }
 
+fn type_index(el: &ElementDef, tr: &TypeRef) -> u8 {
+    el.types
+        .iter()
+        .position(|t| std::ptr::eq(t, tr))
+        .unwrap_or(0) as u8
+        + 1
+}
+
 /// The elements of one node that were seen, and which type each choice took.
 struct Seen {
     /// `types[i]` is 0 when element i is absent, else 1 + the index of its TypeRef.
@@ -125,12 +145,23 @@ struct Seen {
     empty_at: [u32; 64],
 }
 
+/// What kind of object [`object`] validates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A resource: `resourceType` is expected, and it may be empty.
+    Resource,
+    /// An element: it must have content other than `id` (ele-1).
+    Element,
+    /// The `_name` object of a primitive whose value is present: it may hold only an `id`.
+    ExtensionOfValue,
+}
+
 /// Validates the members of an object against a node of the tables.
 pub fn object<'d, 'a>(
     ctx: &mut Ctx<'_, 'd, 'a>,
     obj: Value<'d, 'a>,
     node: &'static NodeDef,
-    is_resource: bool,
+    role: Role,
 ) {
     let mut seen = Seen {
         types: [0; 64],
@@ -139,57 +170,51 @@ pub fn object<'d, 'a>(
     let mut content = false;
     for m in obj.members() {
         let key = m.key.text();
-        if is_resource && key == "resourceType" {
+        ctx.duplicate_at(m.key.offset(), &key);
+        if role == Role::Resource && key == "resourceType" {
             continue;
         }
         if key != "id" {
             content = true;
         }
         match lookup(node, &key) {
-            Lookup::Unknown => unknown_member(ctx, node, &key, m.key.offset()),
-            Lookup::Extension(i) => {
-                if seen.types[i % 64] == 0 {
-                    seen.types[i % 64] = u8::MAX;
-                }
+            Lookup::Unknown => unknown_member(ctx, node, &short(&key), m.key.offset()),
+            Lookup::BadExtension(why) => {
+                let len = ctx.push(&key);
+                ctx.report(
+                    MessageId::BadPrimitiveExtension,
+                    m.key.offset(),
+                    format!("'{}' cannot be used: {why}.", short(&key)),
+                );
+                ctx.pop(len);
+            }
+            Lookup::Extension(i, tr) => {
                 let el = &node.elements[i];
-                let len = ctx.push(el.name);
-                primitive_extension(ctx, obj, el, &key[1..], m.value);
+                let name = &key[1..];
+                let len = ctx.push(name);
+                if !check_choice(ctx, &mut seen, i, el, tr, name, m.key.offset()) {
+                    ctx.pop(len);
+                    continue;
+                }
+                primitive_extension(ctx, obj, el, name, m.value);
                 ctx.pop(len);
             }
             Lookup::Value(i, tr) => {
                 let el = &node.elements[i];
-                let type_index = el
-                    .types
-                    .iter()
-                    .position(|t| std::ptr::eq(t, tr))
-                    .unwrap_or(0) as u8
-                    + 1;
-                let slot = &mut seen.types[i % 64];
-                if el.choice && *slot != 0 && *slot != u8::MAX && *slot != type_index {
-                    let len = ctx.push(&key);
-                    ctx.report(
-                        MessageId::ChoiceTwice,
-                        m.key.offset(),
-                        format!(
-                            "{}[x] has more than one value; keep only one of its types.",
-                            el.name
-                        ),
-                    );
+                let len = ctx.push(&key);
+                let blank = m.value.is_blank();
+                if blank {
+                    seen.empty_at[i % 64] = m.value.offset() as u32;
+                } else if !check_choice(ctx, &mut seen, i, el, tr, &key, m.key.offset()) {
                     ctx.pop(len);
                     continue;
                 }
-                if is_empty_value(m.value) {
-                    seen.empty_at[i % 64] = m.value.offset() as u32;
-                } else {
-                    *slot = type_index;
-                }
-                let len = ctx.push(&key);
                 member(ctx, obj, el, tr, &key, m.value);
                 ctx.pop(len);
             }
         }
     }
-    if !content && !is_resource {
+    if !content && role == Role::Element {
         ctx.report(
             MessageId::EmptyObject,
             obj.offset(),
@@ -264,6 +289,40 @@ fn unknown_member(ctx: &mut Ctx<'_, '_, '_>, node: &'static NodeDef, key: &str, 
         ),
     }
     ctx.pop(len);
+}
+
+/// Records that element `i` has type `tr`; reports a second type of a choice (and returns
+/// false) instead.
+fn check_choice(
+    ctx: &mut Ctx<'_, '_, '_>,
+    seen: &mut Seen,
+    i: usize,
+    el: &ElementDef,
+    tr: &TypeRef,
+    key: &str,
+    offset: usize,
+) -> bool {
+    let t = type_index(el, tr);
+    let slot = &mut seen.types[i % 64];
+    if el.choice && *slot != 0 && *slot != t {
+        ctx.report(
+            MessageId::ChoiceTwice,
+            offset,
+            format!("{}[x] has more than one value; keep only one of its types ('{key}' is the second).", el.name),
+        );
+        return false;
+    }
+    *slot = t;
+    true
+}
+
+/// A member name for messages: at most 64 characters.
+fn short(key: &str) -> String {
+    let mut s: String = key.chars().take(64).collect();
+    if s.len() < key.len() {
+        s.push('…');
+    }
+    s
 }
 
 /// Validates one member's value: array or single value, then each value by its type.
@@ -359,7 +418,7 @@ fn value<'d, 'a>(
         Target::Primitive(p) => primitive(ctx, el, p, v),
         Target::Complex(td) => {
             if expect_object(ctx, tr, v) {
-                object(ctx, v, td.root, false);
+                object(ctx, v, td.root, Role::Element);
                 if !tr.reference_targets.is_empty() {
                     invariants::reference_target(ctx, v, tr.reference_targets);
                 }
@@ -367,7 +426,7 @@ fn value<'d, 'a>(
         }
         Target::Backbone(node) => {
             if expect_object(ctx, tr, v) {
-                object(ctx, v, node, false);
+                object(ctx, v, node, Role::Element);
             }
         }
         Target::Resource => {
@@ -417,11 +476,15 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
         ctx.report(
             MessageId::WrongJsonType,
             v.offset(),
-            format!(
-                "Expected {want} ({}), found {}.",
-                p.code(),
-                v.kind().describe()
-            ),
+            if p == Primitive::String {
+                format!("Expected {want}, found {}.", v.kind().describe())
+            } else {
+                format!(
+                    "Expected {want} ({}), found {}.",
+                    p.code(),
+                    v.kind().describe()
+                )
+            },
         );
         return;
     }
@@ -547,9 +610,9 @@ fn primitive_extension<'d, 'a>(
                     MessageId::BadPrimitiveExtension,
                     v.offset(),
                     format!(
-                        "'_{name}' has {} items but '{name}' has {}: they must line up.",
-                        v.len(),
-                        values.len()
+                        "'_{name}' has {} but '{name}' has {}: they must line up.",
+                        items(v.len()),
+                        items(values.len())
                     ),
                 );
             }
@@ -569,7 +632,17 @@ fn primitive_extension<'d, 'a>(
                         );
                     }
                 }
-                Kind::Object => object(ctx, item, td.root, false),
+                Kind::Object => {
+                    let has_value = values
+                        .and_then(|vals| vals.item(i))
+                        .is_some_and(|x| x.kind() != Kind::Null);
+                    let role = if has_value {
+                        Role::ExtensionOfValue
+                    } else {
+                        Role::Element
+                    };
+                    object(ctx, item, td.root, role)
+                }
                 other => ctx.report(
                     MessageId::BadPrimitiveExtension,
                     item.offset(),
@@ -582,7 +655,13 @@ fn primitive_extension<'d, 'a>(
             ctx.pop(len);
         }
     } else if v.kind() == Kind::Object {
-        object(ctx, v, td.root, false);
+        let has_value = obj.get(name).is_some_and(|x| !x.is_blank());
+        let role = if has_value {
+            Role::ExtensionOfValue
+        } else {
+            Role::Element
+        };
+        object(ctx, v, td.root, role);
     } else {
         ctx.report(
             MessageId::BadPrimitiveExtension,
