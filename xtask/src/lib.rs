@@ -6,6 +6,7 @@
 //! regenerate all of them in memory and fail when a checked-in file differs.
 
 pub mod defs;
+pub mod ffi_gen;
 pub mod model_gen;
 pub mod names;
 pub mod spec_gen;
@@ -31,7 +32,7 @@ pub struct Generated {
     pub content: String,
 }
 
-/// Generates the Rust sources derived from the definitions.
+/// Generates the Rust sources derived from the definitions and from the core's error codes.
 pub fn generate_sources() -> Result<Vec<Generated>, String> {
     let defs = defs::Definitions::read(&root().join("vendor/fhir-stu3/definitions"))?;
     Ok(vec![
@@ -43,8 +44,15 @@ pub fn generate_sources() -> Result<Vec<Generated>, String> {
             path: "core/src/model/generated.rs",
             content: model_gen::generate(&defs),
         },
+        Generated {
+            path: "ffi/src/code.rs",
+            content: ffi_gen::code_rs(),
+        },
     ])
 }
+
+/// The C header's path.
+pub const HEADER_PATH: &str = "include/pfhir.h";
 
 /// Formats Rust source with rustfmt (so generated files pass `cargo fmt --check`).
 pub fn rustfmt(source: &str) -> Result<String, String> {
@@ -74,13 +82,21 @@ pub fn rustfmt(source: &str) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
 }
 
-/// Every generated file with its final (formatted) content.
+/// Every generated Rust file with its final (formatted) content.
 pub fn all_generated() -> Result<Vec<Generated>, String> {
     let mut files = generate_sources()?;
     for f in &mut files {
         f.content = rustfmt(&f.content)?;
     }
     Ok(files)
+}
+
+/// The C header as cbindgen generates it from the checked-in ffi sources.
+pub fn generated_header() -> Result<Generated, String> {
+    Ok(Generated {
+        path: HEADER_PATH,
+        content: ffi_gen::header(&root())?,
+    })
 }
 
 /// The files whose checked-in content differs from what generation gives.

@@ -21,17 +21,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn write_all() -> Result<(), String> {
-    for f in xtask::all_generated()? {
-        let path = xtask::root().join(f.path);
-        std::fs::write(&path, &f.content).map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("wrote {} ({} lines)", f.path, f.content.lines().count());
-    }
+fn write(f: &xtask::Generated) -> Result<(), String> {
+    let path = xtask::root().join(f.path);
+    std::fs::write(&path, &f.content).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("wrote {} ({} lines)", f.path, f.content.lines().count());
     Ok(())
 }
 
+fn write_all() -> Result<(), String> {
+    for f in xtask::all_generated()? {
+        write(&f)?;
+    }
+    // The header is generated from the ffi sources just written.
+    write(&xtask::generated_header()?)
+}
+
 fn check() -> Result<(), String> {
-    let files = xtask::all_generated()?;
+    let mut files = xtask::all_generated()?;
+    files.push(xtask::generated_header()?);
     let stale = xtask::stale_files(&files);
     if stale.is_empty() {
         println!("generated files are up to date");

@@ -67,8 +67,32 @@ impl Validator {
         &self.options
     }
 
+    /// The outcome [`Validator::validate`] gives for any input of `size` bytes when `size` is
+    /// over the size limit, without the input: for callers that know the size before reading
+    /// (streams, C callers passing a length). `None` when `size` is within the limit.
+    pub fn too_long(&self, size: usize) -> Option<Outcome> {
+        let limit = self.options.limits.max_bytes;
+        if size <= limit {
+            return None;
+        }
+        let mut ctx = Ctx::new(&self.options);
+        let kind = JsonErrorKind::TooLong { size, limit };
+        let mut message = kind.to_string();
+        if let Some(first) = message.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        message.push('.');
+        ctx.report_full(Severity::Fatal, MessageId::TooLong, None, 0, message, None);
+        Some(Outcome {
+            issues: ctx.finish(None, &[]),
+        })
+    }
+
     /// Validates a document. Never fails and never panics: every problem is an issue.
     pub fn validate(&self, bytes: &[u8]) -> Outcome {
+        if let Some(outcome) = self.too_long(bytes.len()) {
+            return outcome;
+        }
         let mut ctx = Ctx::new(&self.options);
         let doc = match json::parse(bytes, &self.options.limits) {
             Ok(doc) => doc,

@@ -1,0 +1,728 @@
+//! The client: configuration, create / update / read, and their results.
+
+use crate::error::{guard, guard_or, pfhir_error};
+use crate::types::{
+    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_str, text_arg,
+    write_out, CText,
+};
+use crate::validate::pfhir_validator_options;
+use pfhir_core::client::{ApiVersion, Client, ClientConfig, RequestOptions, RetryPolicy, Secret};
+use pfhir_core::ErrorCode;
+use std::time::Duration;
+
+/// Client configuration. Not thread-safe; secrets in it are never printed.
+#[derive(Debug, Default)]
+pub struct pfhir_client_config {
+    inner: ClientConfig,
+}
+
+/// A client of the Partners API: thread-safe, keeps connections alive. Share one per
+/// process (or per configuration) across threads.
+#[derive(Debug)]
+pub struct pfhir_client {
+    inner: Client,
+}
+
+/// The result of a create. Immutable.
+#[derive(Debug)]
+pub struct pfhir_create_result {
+    patient_id: CText,
+    bundle_id: CText,
+    request_id: CText,
+    bundle_json: CText,
+    status: u16,
+    attempts: u32,
+}
+
+/// The result of an update. Immutable.
+#[derive(Debug)]
+pub struct pfhir_update_result {
+    request_id: CText,
+    status: u16,
+    attempts: u32,
+}
+
+/// The result of a read. Immutable.
+#[derive(Debug)]
+pub struct pfhir_read_result {
+    patient_json: CText,
+    request_id: CText,
+    status: u16,
+    attempts: u32,
+}
+
+/// Creates a configuration with the defaults (API v2, connect timeout 10 s, request timeout
+/// 30 s, 3 attempts). Free with `pfhir_client_config_free`.
+///
+/// # Safety
+/// `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_new(
+    out: *mut *mut pfhir_client_config,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(pfhir_client_config::default())) };
+        Ok(())
+    })
+}
+
+/// Sets one text field of a configuration.
+///
+/// # Safety
+/// `cfg` must be NULL or a live configuration; `v` must point at `len` bytes.
+unsafe fn set_config_text(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+    what: &str,
+    set: impl FnOnce(&mut ClientConfig, &str) -> Result<(), String>,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle_mut(cfg, "cfg") }?;
+        // SAFETY: forwarded to the caller.
+        let text = unsafe { text_arg(v, len, what) }?;
+        set(&mut c.inner, text).map_err(|m| pfhir_error::new(ErrorCode::InvalidArgument, m))
+    })
+}
+
+/// Sets the base URL, up to `/partners/fhir/stu3/api/` (https only).
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_base_url(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "base_url", |c, t| {
+            c.base_url = t.to_string();
+            Ok(())
+        })
+    }
+}
+
+/// Sets the API version: `v1` or `v2`.
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_api_version(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "api_version", |c, t| {
+            c.api_version = ApiVersion::parse(t).ok_or("api_version must be v1 or v2")?;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the organization OID (`org_id` header).
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_org_id(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "org_id", |c, t| {
+            c.org_id = t.to_string();
+            Ok(())
+        })
+    }
+}
+
+/// Sets the client id (`client_id` header).
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_client_id(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "client_id", |c, t| {
+            c.client_id = t.to_string();
+            Ok(())
+        })
+    }
+}
+
+/// Sets the client secret (`client_secret` header). It is never logged or printed.
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_client_secret(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "client_secret", |c, t| {
+            c.client_secret = Secret::new(t);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the client certificate chain (PEM, leaf first).
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_cert_pem(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "cert_pem", |c, t| {
+            c.cert_pem = t.to_string();
+            Ok(())
+        })
+    }
+}
+
+/// Sets the client private key (PEM: PKCS#8, PKCS#1 or SEC1). It is never logged or printed.
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_key_pem(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "key_pem", |c, t| {
+            c.key_pem = Secret::new(t);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the CA certificates that replace the system roots for the server (PEM).
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_ca_pem(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "ca_pem", |c, t| {
+            c.ca_pem = Some(t.to_string());
+            Ok(())
+        })
+    }
+}
+
+/// Sets the timeouts in milliseconds: connect (TCP + TLS) and one attempt; 0 keeps the
+/// current value.
+///
+/// # Safety
+/// `cfg` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_timeouts(
+    cfg: *mut pfhir_client_config,
+    connect_ms: u32,
+    request_ms: u32,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle_mut(cfg, "cfg") }?;
+        if connect_ms != 0 {
+            c.inner.timeouts.connect = Duration::from_millis(u64::from(connect_ms));
+        }
+        if request_ms != 0 {
+            c.inner.timeouts.request = Duration::from_millis(u64::from(request_ms));
+        }
+        Ok(())
+    })
+}
+
+/// Sets the retry policy: attempts in all (1 = no retry), first backoff, longest backoff and
+/// the total time after which no retry starts, in milliseconds.
+///
+/// # Safety
+/// `cfg` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_retry(
+    cfg: *mut pfhir_client_config,
+    max_attempts: u32,
+    initial_backoff_ms: u32,
+    max_backoff_ms: u32,
+    total_timeout_ms: u32,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle_mut(cfg, "cfg") }?;
+        if max_attempts == 0 {
+            return Err(pfhir_error::new(
+                ErrorCode::InvalidArgument,
+                "max_attempts must be at least 1",
+            ));
+        }
+        c.inner.retry = RetryPolicy {
+            max_attempts,
+            initial_backoff: Duration::from_millis(u64::from(initial_backoff_ms)),
+            max_backoff: Duration::from_millis(u64::from(max_backoff_ms)),
+            total_timeout: Duration::from_millis(u64::from(total_timeout_ms)),
+        };
+        Ok(())
+    })
+}
+
+/// Sets the options of the local validation that runs before each create and update (copied).
+///
+/// # Safety
+/// `cfg` and `opts` must be live handles.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_validator_options(
+    cfg: *mut pfhir_client_config,
+    opts: *const pfhir_validator_options,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle_mut(cfg, "cfg") }?;
+        // SAFETY: forwarded to the caller.
+        let o = unsafe { handle(opts, "opts") }?;
+        c.inner.validation = o.inner.clone();
+        Ok(())
+    })
+}
+
+/// Frees a configuration (and wipes its secrets). NULL is a no-op.
+///
+/// # Safety
+/// `cfg` must be NULL or a configuration not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_free(cfg: *mut pfhir_client_config) {
+    // SAFETY: forwarded to the caller.
+    guard_or((), || unsafe { free_handle(cfg) })
+}
+
+/// Creates a client: checks the configuration, parses the certificate and key. The
+/// configuration is copied and may be freed at once. Free with `pfhir_client_free`.
+///
+/// # Safety
+/// `cfg` must be a live configuration; `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_new(
+    cfg: *const pfhir_client_config,
+    out: *mut *mut pfhir_client,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle(cfg, "cfg") }?;
+        let inner = Client::new(c.inner.clone()).map_err(|e| pfhir_error::from_client(&e))?;
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(pfhir_client { inner })) };
+        Ok(())
+    })
+}
+
+/// Request options from an optional request id.
+///
+/// # Safety
+/// `request_id` must point at `len` bytes (or be `(NULL, 0)`: a fresh id).
+unsafe fn request_options(
+    request_id: *const u8,
+    len: usize,
+) -> Result<RequestOptions, Box<pfhir_error>> {
+    // SAFETY: forwarded to the caller.
+    let id = unsafe { text_arg(request_id, len, "request_id") }?;
+    Ok(RequestOptions {
+        request_id: (!id.is_empty()).then(|| id.to_string()),
+    })
+}
+
+/// Creates a patient: validates the message Bundle locally, POSTs it, and writes the
+/// platform's ids to `out` (free with `pfhir_create_result_free`). `request_id` may be
+/// `(NULL, 0)` for a fresh one; re-send an uncertain create (`PFHIR_CODE_OUTCOME_UNKNOWN`)
+/// with the request id of its error.
+///
+/// # Safety
+/// `c` must be a live client; the buffers must point at their lengths of bytes; `out` must
+/// be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_create_with_request_id(
+    c: *const pfhir_client,
+    bundle_json: *const u8,
+    len: usize,
+    request_id: *const u8,
+    request_id_len: usize,
+    out: *mut *mut pfhir_create_result,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle(c, "client") }?;
+        // SAFETY: forwarded to the caller.
+        let body = unsafe { bytes_arg(bundle_json, len, "bundle_json") }?;
+        // SAFETY: forwarded to the caller.
+        let opts = unsafe { request_options(request_id, request_id_len) }?;
+        let r = c
+            .inner
+            .create_with(body, &opts)
+            .map_err(|e| pfhir_error::from_client(&e))?;
+        let result = pfhir_create_result {
+            patient_id: CText::new(&r.patient_id),
+            bundle_id: CText::new(&r.bundle_id),
+            request_id: CText::new(&r.request_id),
+            bundle_json: CText::new(&String::from_utf8_lossy(&pfhir_core::model::to_vec(
+                &r.bundle,
+            ))),
+            status: r.status,
+            attempts: r.attempts,
+        };
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(result)) };
+        Ok(())
+    })
+}
+
+/// Creates a patient with a fresh request id (see `pfhir_client_create_with_request_id`).
+///
+/// # Safety
+/// `c` must be a live client; `bundle_json` must point at `len` bytes; `out` must be valid
+/// for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_create(
+    c: *const pfhir_client,
+    bundle_json: *const u8,
+    len: usize,
+    out: *mut *mut pfhir_create_result,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe { pfhir_client_create_with_request_id(c, bundle_json, len, std::ptr::null(), 0, out) }
+}
+
+/// Updates a patient: validates the Bundle locally and PUTs it to `id` (v2: the logical id
+/// a create returned; v1: the business id). Retried on transient failures.
+///
+/// # Safety
+/// `c` must be a live client; the buffers must point at their lengths of bytes; `out` must
+/// be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_update_with_request_id(
+    c: *const pfhir_client,
+    id: *const u8,
+    id_len: usize,
+    bundle_json: *const u8,
+    len: usize,
+    request_id: *const u8,
+    request_id_len: usize,
+    out: *mut *mut pfhir_update_result,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle(c, "client") }?;
+        // SAFETY: forwarded to the caller.
+        let id = unsafe { text_arg(id, id_len, "id") }?;
+        // SAFETY: forwarded to the caller.
+        let body = unsafe { bytes_arg(bundle_json, len, "bundle_json") }?;
+        // SAFETY: forwarded to the caller.
+        let opts = unsafe { request_options(request_id, request_id_len) }?;
+        let r = c
+            .inner
+            .update_with(id, body, &opts)
+            .map_err(|e| pfhir_error::from_client(&e))?;
+        let result = pfhir_update_result {
+            request_id: CText::new(&r.request_id),
+            status: r.status,
+            attempts: r.attempts,
+        };
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(result)) };
+        Ok(())
+    })
+}
+
+/// Updates a patient with a fresh request id (see `pfhir_client_update_with_request_id`).
+///
+/// # Safety
+/// As `pfhir_client_update_with_request_id`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_update(
+    c: *const pfhir_client,
+    id: *const u8,
+    id_len: usize,
+    bundle_json: *const u8,
+    len: usize,
+    out: *mut *mut pfhir_update_result,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        pfhir_client_update_with_request_id(
+            c,
+            id,
+            id_len,
+            bundle_json,
+            len,
+            std::ptr::null(),
+            0,
+            out,
+        )
+    }
+}
+
+/// Reads a patient by logical id. Retried on transient failures.
+///
+/// # Safety
+/// `c` must be a live client; `id` must point at `id_len` bytes; `out` must be valid for
+/// writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_read(
+    c: *const pfhir_client,
+    id: *const u8,
+    id_len: usize,
+    out: *mut *mut pfhir_read_result,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle(c, "client") }?;
+        // SAFETY: forwarded to the caller.
+        let id = unsafe { text_arg(id, id_len, "id") }?;
+        let r = c.inner.read(id).map_err(|e| pfhir_error::from_client(&e))?;
+        let result = pfhir_read_result {
+            patient_json: CText::new(&String::from_utf8_lossy(&r.json)),
+            request_id: CText::new(&r.request_id),
+            status: r.status,
+            attempts: r.attempts,
+        };
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(result)) };
+        Ok(())
+    })
+}
+
+/// New TLS connections the client opened so far (the rest of its requests reused them).
+///
+/// # Safety
+/// `c` must be NULL or a live client.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_connection_count(c: *const pfhir_client) -> u64 {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || {
+        unsafe { c.as_ref() }.map_or(0, |c| c.inner.stats().connections)
+    })
+}
+
+/// Frees a client. NULL is a no-op.
+///
+/// # Safety
+/// `c` must be NULL or a client not freed before, and no other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_free(c: *mut pfhir_client) {
+    // SAFETY: forwarded to the caller.
+    guard_or((), || unsafe { free_handle(c) })
+}
+
+/// The platform's Patient id (v2: logical id; v1: business id). Borrowed from `r`.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_create_result_patient_id(
+    r: *const pfhir_create_result,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    guard_or(pfhir_str::EMPTY, || {
+        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.patient_id.lend())
+    })
+}
+
+/// The platform's Bundle id. Borrowed from `r`.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_create_result_bundle_id(r: *const pfhir_create_result) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    guard_or(pfhir_str::EMPTY, || {
+        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.bundle_id.lend())
+    })
+}
+
+/// The `x-origin-request-id` sent. Borrowed from `r`.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_create_result_request_id(
+    r: *const pfhir_create_result,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    guard_or(pfhir_str::EMPTY, || {
+        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.request_id.lend())
+    })
+}
+
+/// The Bundle the platform answered with, as JSON. Borrowed from `r`.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_create_result_bundle_json(
+    r: *const pfhir_create_result,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    guard_or(pfhir_str::EMPTY, || {
+        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.bundle_json.lend())
+    })
+}
+
+/// The HTTP status (0 for NULL).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_create_result_status(r: *const pfhir_create_result) -> u16 {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.status))
+}
+
+/// Attempts made (1 = no retry; 0 for NULL).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_create_result_attempts(r: *const pfhir_create_result) -> u32 {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.attempts))
+}
+
+/// Frees a create result. NULL is a no-op.
+///
+/// # Safety
+/// `r` must be NULL or a result not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_create_result_free(r: *mut pfhir_create_result) {
+    // SAFETY: forwarded to the caller.
+    guard_or((), || unsafe { free_handle(r) })
+}
+
+/// The `x-origin-request-id` sent. Borrowed from `r`.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_update_result_request_id(
+    r: *const pfhir_update_result,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    guard_or(pfhir_str::EMPTY, || {
+        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.request_id.lend())
+    })
+}
+
+/// The HTTP status (0 for NULL).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_update_result_status(r: *const pfhir_update_result) -> u16 {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.status))
+}
+
+/// Attempts made (1 = no retry; 0 for NULL).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_update_result_attempts(r: *const pfhir_update_result) -> u32 {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.attempts))
+}
+
+/// Frees an update result. NULL is a no-op.
+///
+/// # Safety
+/// `r` must be NULL or a result not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_update_result_free(r: *mut pfhir_update_result) {
+    // SAFETY: forwarded to the caller.
+    guard_or((), || unsafe { free_handle(r) })
+}
+
+/// The Patient as the platform sent it (JSON). Borrowed from `r`.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_read_result_patient_json(r: *const pfhir_read_result) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    guard_or(pfhir_str::EMPTY, || {
+        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.patient_json.lend())
+    })
+}
+
+/// The `x-origin-request-id` sent. Borrowed from `r`.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_read_result_request_id(r: *const pfhir_read_result) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    guard_or(pfhir_str::EMPTY, || {
+        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.request_id.lend())
+    })
+}
+
+/// The HTTP status (0 for NULL).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_read_result_status(r: *const pfhir_read_result) -> u16 {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.status))
+}
+
+/// Attempts made (1 = no retry; 0 for NULL).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_read_result_attempts(r: *const pfhir_read_result) -> u32 {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.attempts))
+}
+
+/// Frees a read result. NULL is a no-op.
+///
+/// # Safety
+/// `r` must be NULL or a result not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_read_result_free(r: *mut pfhir_read_result) {
+    // SAFETY: forwarded to the caller.
+    guard_or((), || unsafe { free_handle(r) })
+}

@@ -1,0 +1,250 @@
+//! `pfhir_error`: what a failed call returns, and the panic guard every export runs in.
+
+use crate::code::pfhir_code;
+use crate::types::{free_handle, lend_opt, pfhir_str, CText};
+use pfhir_core::build::{BuildError, FieldError};
+use pfhir_core::client::ClientError;
+use pfhir_core::ErrorCode;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// An error returned by a fallible call (NULL means success). Read it with the
+/// `pfhir_error_*` accessors and free it with `pfhir_error_free`. Immutable: it may be read
+/// from any thread.
+#[derive(Debug)]
+pub struct pfhir_error {
+    code: ErrorCode,
+    message: CText,
+    http_status: u16,
+    outcome_json: Option<CText>,
+    request_id: Option<CText>,
+    body: Option<CText>,
+    retry_safe: bool,
+    fields: Vec<(CText, CText)>,
+}
+
+/// An error on its way to C.
+pub(crate) type ErrorBox = Box<pfhir_error>;
+
+impl pfhir_error {
+    /// An error with a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ErrorBox {
+        Box::new(pfhir_error {
+            code,
+            message: CText::new(&message.into()),
+            http_status: 0,
+            outcome_json: None,
+            request_id: None,
+            body: None,
+            retry_safe: false,
+            fields: Vec::new(),
+        })
+    }
+
+    /// The error of a failed request.
+    pub fn from_client(e: &ClientError) -> ErrorBox {
+        let mut err = pfhir_error::new(e.code(), e.to_string());
+        err.http_status = e.http_status().unwrap_or(0);
+        err.outcome_json = e.outcome_json().as_deref().map(CText::new);
+        err.request_id = e.request_id().map(CText::new);
+        err.body = e.body().map(|b| CText::new(&String::from_utf8_lossy(b)));
+        err.retry_safe = e.retry_safe();
+        err
+    }
+
+    /// The error of a failed build: code `input` with one entry per field.
+    pub fn from_build(e: &BuildError) -> ErrorBox {
+        match e {
+            BuildError::Input(fields) => Self::from_fields(fields),
+            BuildError::NoClock | BuildError::Random(_) | BuildError::Internal(_) => {
+                pfhir_error::new(ErrorCode::Internal, e.to_string())
+            }
+        }
+    }
+
+    /// Field errors of a PatientInput.
+    pub fn from_fields(fields: &[FieldError]) -> ErrorBox {
+        let message = BuildError::Input(fields.to_vec()).to_string();
+        let mut err = pfhir_error::new(ErrorCode::Input, message);
+        err.fields = fields
+            .iter()
+            .map(|f| (CText::new(&f.field), CText::new(&f.message)))
+            .collect();
+        err
+    }
+
+    fn into_raw(self: ErrorBox) -> *mut pfhir_error {
+        Box::into_raw(self)
+    }
+}
+
+fn panic_error() -> ErrorBox {
+    pfhir_error::new(
+        ErrorCode::Panic,
+        "internal error: pfhir panicked (a bug; please report it); the call had no effect",
+    )
+}
+
+/// Runs a fallible export body: `Ok` becomes NULL, an error or a panic becomes a
+/// `pfhir_error*`. Nothing unwinds into C.
+pub(crate) fn guard(f: impl FnOnce() -> Result<(), ErrorBox>) -> *mut pfhir_error {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => std::ptr::null_mut(),
+        Ok(Err(e)) => e.into_raw(),
+        Err(_) => panic_error().into_raw(),
+    }
+}
+
+/// Runs an infallible export body (an accessor); a panic gives `fallback`.
+pub(crate) fn guard_or<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+/// Borrows an error; NULL reads as "no error".
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+unsafe fn error_ref<'a>(err: *const pfhir_error) -> Option<&'a pfhir_error> {
+    // SAFETY: the caller guarantees a live error or NULL.
+    unsafe { err.as_ref() }
+}
+
+/// The error's code. `PFHIR_CODE_OK` for NULL (no error).
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_code(err: *const pfhir_error) -> pfhir_code {
+    guard_or(pfhir_code::PFHIR_CODE_PANIC, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(pfhir_code::PFHIR_CODE_OK, |e| pfhir_code::from(e.code))
+    })
+}
+
+/// The error's message: what failed and why, in English; never a secret or a patient
+/// value. Borrowed from `err`; `{NULL, 0}` for NULL.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_message(err: *const pfhir_error) -> pfhir_str {
+    guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| e.message.lend())
+    })
+}
+
+/// The HTTP status the platform answered with, or 0 when no answer was received.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_http_status(err: *const pfhir_error) -> u16 {
+    guard_or(0, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(0, |e| e.http_status)
+    })
+}
+
+/// The OperationOutcome as JSON: the platform's answer, or the local validation's findings
+/// (code `PFHIR_CODE_VALIDATION`). `{NULL, 0}` when there is none. Borrowed from `err`.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_outcome_json(err: *const pfhir_error) -> pfhir_str {
+    guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| lend_opt(&e.outcome_json))
+    })
+}
+
+/// The `x-origin-request-id` of the failed request (re-send an uncertain create with it),
+/// or `{NULL, 0}` when no request was made. Borrowed from `err`.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_request_id(err: *const pfhir_error) -> pfhir_str {
+    guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| lend_opt(&e.request_id))
+    })
+}
+
+/// The raw response body of an HTTP error (HTML from a gateway, say; invalid UTF-8 replaced
+/// by U+FFFD), or `{NULL, 0}`. Borrowed from `err`.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_body(err: *const pfhir_error) -> pfhir_str {
+    guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| lend_opt(&e.body))
+    })
+}
+
+/// True when sending the same request again cannot do harm and may succeed.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_retry_safe(err: *const pfhir_error) -> bool {
+    guard_or(false, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.is_some_and(|e| e.retry_safe)
+    })
+}
+
+/// Number of input fields in error (code `PFHIR_CODE_INPUT`), 0 otherwise.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_field_count(err: *const pfhir_error) -> usize {
+    guard_or(0, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(0, |e| e.fields.len())
+    })
+}
+
+/// The name of input field `i` in error (`birthDate`, `phones[1].use`); `{NULL, 0}` when `i`
+/// is out of range. Borrowed from `err`.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_field_name(err: *const pfhir_error, i: usize) -> pfhir_str {
+    guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }
+            .and_then(|e| e.fields.get(i))
+            .map_or(pfhir_str::EMPTY, |f| f.0.lend())
+    })
+}
+
+/// What is wrong with input field `i` (never its value); `{NULL, 0}` when out of range.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_field_message(err: *const pfhir_error, i: usize) -> pfhir_str {
+    guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }
+            .and_then(|e| e.fields.get(i))
+            .map_or(pfhir_str::EMPTY, |f| f.1.lend())
+    })
+}
+
+/// Frees an error. NULL is a no-op.
+///
+/// # Safety
+/// `err` must be NULL or an error returned by pfhir, not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_free(err: *mut pfhir_error) {
+    guard_or((), || {
+        // SAFETY: forwarded to the caller.
+        unsafe { free_handle(err) }
+    })
+}
