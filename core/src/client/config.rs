@@ -170,6 +170,9 @@ pub struct ClientConfig {
     pub max_response_bytes: u64,
     /// Validator options for the local check before sending.
     pub validation: crate::validate::ValidatorOptions,
+    /// Keep connections open for the next request (default true). Off: one TLS handshake per
+    /// request, for gateways that mishandle kept-alive connections.
+    pub keep_alive: bool,
 }
 
 impl Default for ClientConfig {
@@ -187,6 +190,7 @@ impl Default for ClientConfig {
             retry: RetryPolicy::default(),
             max_response_bytes: 16 << 20,
             validation: crate::validate::ValidatorOptions::default(),
+            keep_alive: true,
         }
     }
 }

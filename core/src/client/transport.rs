@@ -134,8 +134,8 @@ pub fn build_agent(
         .user_agent(concat!("pfhir/", env!("CARGO_PKG_VERSION")))
         .timeout_connect(Some(config.timeouts.connect))
         .timeout_global(Some(config.timeouts.request))
-        .max_idle_connections(32)
-        .max_idle_connections_per_host(16)
+        .max_idle_connections(if config.keep_alive { 32 } else { 0 })
+        .max_idle_connections_per_host(if config.keep_alive { 16 } else { 0 })
         .max_idle_age(std::time::Duration::from_secs(15))
         .build();
     Ok(Agent::with_parts(
