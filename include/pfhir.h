@@ -576,7 +576,8 @@ struct pfhir_error *pfhir_client_config_set_timeouts(struct pfhir_client_config 
 
 /**
  * Sets the retry policy: attempts in all (1 = no retry), first backoff, longest backoff and
- * the total time after which no retry starts, in milliseconds.
+ * the total time after which no retry starts, in milliseconds. 0 keeps the current value
+ * (the defaults: 3 attempts, 200 ms, 10 000 ms, 60 000 ms).
  *
  * # Safety
  * `cfg` must be a live configuration.

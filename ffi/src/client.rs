@@ -265,7 +265,8 @@ pub unsafe extern "C" fn pfhir_client_config_set_timeouts(
 }
 
 /// Sets the retry policy: attempts in all (1 = no retry), first backoff, longest backoff and
-/// the total time after which no retry starts, in milliseconds.
+/// the total time after which no retry starts, in milliseconds. 0 keeps the current value
+/// (the defaults: 3 attempts, 200 ms, 10 000 ms, 60 000 ms).
 ///
 /// # Safety
 /// `cfg` must be a live configuration.

@@ -61,8 +61,14 @@ impl pfhir_error {
         }
     }
 
-    /// Field errors of a PatientInput.
+    /// Field errors of a PatientInput; a text that is not a JSON object (the one error without
+    /// a field name) gets code `json`.
     pub fn from_fields(fields: &[FieldError]) -> ErrorBox {
+        if let [only] = fields {
+            if only.field.is_empty() {
+                return pfhir_error::new(ErrorCode::Json, format!("the PatientInput is {}", only.message));
+            }
+        }
         let message = BuildError::Input(fields.to_vec()).to_string();
         let mut err = pfhir_error::new(ErrorCode::Input, message);
         err.fields = fields

@@ -306,7 +306,7 @@ impl PatientInput {
         let Value::Object(obj) = value else {
             return Err(vec![FieldError {
                 field: String::new(),
-                message: "must be a JSON object".to_string(),
+                message: "not a JSON object".to_string(),
             }]);
         };
         let mut errors = Vec::new();

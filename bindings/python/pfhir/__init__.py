@@ -1,0 +1,143 @@
+"""pfhir: build, validate and submit FHIR STU3 patient messages to the Partners FHIR API.
+
+A thin, idiomatic binding over the C ABI of libpfhir (ctypes). The library is loaded on
+first use from ``$PFHIR_LIBRARY``, else from ``libpfhir.so`` next to this package.
+
+* :class:`Validator` -> :class:`Outcome` of :class:`Issue` (findings are data, not errors);
+* :func:`build_bundle` turns a PatientInput into the partner message Bundle;
+* :class:`Client` creates, updates and reads patients over mutual TLS;
+* every failure is a :class:`PfhirError` subclass chosen by its :class:`ErrorCode`.
+"""
+
+from __future__ import annotations
+
+from . import _ffi
+from .build import PatientInputLike, build_bundle
+from .client import (
+    BundleLike,
+    Client,
+    ClientConfig,
+    CreateResult,
+    ReadResult,
+    RetryPolicy,
+    UpdateResult,
+)
+from .errors import (
+    ERROR_CLASSES,
+    ApiError,
+    ArgumentError,
+    ConfigError,
+    ConnectError,
+    ErrorCode,
+    FieldError,
+    ForbiddenError,
+    HttpStatusError,
+    InputError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidResponseError,
+    InvalidUtf8Error,
+    JsonError,
+    LibraryError,
+    NotFoundError,
+    NotSupportedError,
+    NullArgumentError,
+    OutcomeUnknownError,
+    PanicError,
+    PfhirError,
+    PfhirTimeoutError,
+    RateLimitedError,
+    ServerError,
+    ServerExceptionError,
+    ServerInvalidError,
+    ServerRequiredError,
+    ServerStructureError,
+    ServerTimeoutError,
+    ServerTooLongError,
+    TlsError,
+    TransportError,
+    UnavailableError,
+    ValidationError,
+    error_class,
+)
+from .validation import (
+    Document,
+    Issue,
+    Outcome,
+    Profile,
+    RuleSeverity,
+    Severity,
+    Validator,
+    ValidatorOptions,
+)
+
+__version__ = "0.1.0"
+
+
+def library_version() -> str:
+    """The version of the loaded libpfhir (``pfhir_version()``)."""
+    raw: bytes = _ffi.lib().pfhir_version()
+    return raw.decode("ascii")
+
+
+__all__ = [
+    "__version__",
+    "library_version",
+    # validation
+    "Validator",
+    "ValidatorOptions",
+    "Outcome",
+    "Issue",
+    "Profile",
+    "Severity",
+    "RuleSeverity",
+    "Document",
+    # building
+    "build_bundle",
+    "PatientInputLike",
+    # client
+    "Client",
+    "ClientConfig",
+    "RetryPolicy",
+    "CreateResult",
+    "UpdateResult",
+    "ReadResult",
+    "BundleLike",
+    # errors
+    "ErrorCode",
+    "ERROR_CLASSES",
+    "error_class",
+    "FieldError",
+    "LibraryError",
+    "PfhirError",
+    "ArgumentError",
+    "NullArgumentError",
+    "InvalidUtf8Error",
+    "InvalidArgumentError",
+    "InternalError",
+    "PanicError",
+    "ConfigError",
+    "InputError",
+    "JsonError",
+    "ValidationError",
+    "TransportError",
+    "TlsError",
+    "ConnectError",
+    "PfhirTimeoutError",
+    "OutcomeUnknownError",
+    "ApiError",
+    "ServerError",
+    "ServerRequiredError",
+    "ServerStructureError",
+    "ServerInvalidError",
+    "ServerTooLongError",
+    "ServerTimeoutError",
+    "ServerExceptionError",
+    "ForbiddenError",
+    "NotFoundError",
+    "NotSupportedError",
+    "RateLimitedError",
+    "UnavailableError",
+    "HttpStatusError",
+    "InvalidResponseError",
+]

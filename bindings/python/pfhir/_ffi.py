@@ -1,0 +1,290 @@
+"""The ctypes declarations of libpfhir (include/pfhir.h) and the helpers that cross the boundary.
+
+Private: use the classes of :mod:`pfhir`. Everything here follows ffi/README.md:
+
+* a fallible call returns ``pfhir_error *`` (NULL = success) and writes its out-parameter only
+  on success; :func:`check` turns an error into the matching :class:`pfhir.PfhirError`
+  and always frees it;
+* ``pfhir_str`` is borrowed (copied into a Python ``str`` at once), ``pfhir_bytes`` is owned
+  (copied, then freed with ``pfhir_bytes_free``);
+* inputs are ``(const uint8_t *, size_t)``: Python ``bytes`` objects, passed without a copy.
+
+ctypes releases the GIL around every call into libpfhir, so validators and clients shared by
+threads run in parallel.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from ctypes import POINTER, byref, c_bool, c_char_p, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+#: The ABI this binding was written for (include/pfhir.h). While pfhir is 0.x a minor version
+#: may change the ABI, so major and minor must both match the library's ``pfhir_version()``.
+ABI_VERSION = (0, 1)
+
+#: Environment variable naming the library file to load.
+LIBRARY_ENV = "PFHIR_LIBRARY"
+
+
+class PfhirStr(ctypes.Structure):
+    """``pfhir_str``: borrowed UTF-8 (NUL-terminated; ``len`` excludes the NUL)."""
+
+    _fields_ = [("data", c_void_p), ("len", c_size_t)]
+
+
+class PfhirBytes(ctypes.Structure):
+    """``pfhir_bytes``: an owned buffer, freed with ``pfhir_bytes_free``."""
+
+    _fields_ = [("data", c_void_p), ("len", c_size_t)]
+
+
+_ERR = c_void_p  # pfhir_error *
+_H = c_void_p  # any opaque handle
+_OUT = POINTER(c_void_p)  # T ** out-parameter
+_BUF = c_char_p  # const uint8_t * (a bytes object, or None for NULL)
+
+# name: (restype, argtypes)
+_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
+    "pfhir_version": (c_char_p, []),
+    "pfhir_code_name": (PfhirStr, [c_uint32]),
+    "pfhir_bytes_free": (None, [PfhirBytes]),
+    # building
+    "pfhir_build_bundle": (_ERR, [_BUF, c_size_t, POINTER(PfhirBytes)]),
+    # client configuration
+    "pfhir_client_config_new": (_ERR, [_OUT]),
+    "pfhir_client_config_set_base_url": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_api_version": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_org_id": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_client_id": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_client_secret": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_cert_pem": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_key_pem": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_ca_pem": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_timeouts": (_ERR, [_H, c_uint32, c_uint32]),
+    "pfhir_client_config_set_retry": (_ERR, [_H, c_uint32, c_uint32, c_uint32, c_uint32]),
+    "pfhir_client_config_set_validator_options": (_ERR, [_H, _H]),
+    "pfhir_client_config_free": (None, [_H]),
+    # client
+    "pfhir_client_new": (_ERR, [_H, _OUT]),
+    "pfhir_client_create_with_request_id": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t, _OUT]),
+    "pfhir_client_update_with_request_id": (
+        _ERR,
+        [_H, _BUF, c_size_t, _BUF, c_size_t, _BUF, c_size_t, _OUT],
+    ),
+    "pfhir_client_create": (_ERR, [_H, _BUF, c_size_t, _OUT]),
+    "pfhir_client_update": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t, _OUT]),
+    "pfhir_client_read": (_ERR, [_H, _BUF, c_size_t, _OUT]),
+    "pfhir_client_connection_count": (c_uint64, [_H]),
+    "pfhir_client_free": (None, [_H]),
+    # results
+    "pfhir_create_result_patient_id": (PfhirStr, [_H]),
+    "pfhir_create_result_bundle_id": (PfhirStr, [_H]),
+    "pfhir_create_result_request_id": (PfhirStr, [_H]),
+    "pfhir_create_result_bundle_json": (PfhirStr, [_H]),
+    "pfhir_create_result_status": (c_uint16, [_H]),
+    "pfhir_create_result_attempts": (c_uint32, [_H]),
+    "pfhir_create_result_free": (None, [_H]),
+    "pfhir_update_result_request_id": (PfhirStr, [_H]),
+    "pfhir_update_result_status": (c_uint16, [_H]),
+    "pfhir_update_result_attempts": (c_uint32, [_H]),
+    "pfhir_update_result_free": (None, [_H]),
+    "pfhir_read_result_patient_json": (PfhirStr, [_H]),
+    "pfhir_read_result_request_id": (PfhirStr, [_H]),
+    "pfhir_read_result_status": (c_uint16, [_H]),
+    "pfhir_read_result_attempts": (c_uint32, [_H]),
+    "pfhir_read_result_free": (None, [_H]),
+    # errors
+    "pfhir_error_code": (c_uint32, [_ERR]),
+    "pfhir_error_message": (PfhirStr, [_ERR]),
+    "pfhir_error_http_status": (c_uint16, [_ERR]),
+    "pfhir_error_outcome_json": (PfhirStr, [_ERR]),
+    "pfhir_error_request_id": (PfhirStr, [_ERR]),
+    "pfhir_error_body": (PfhirStr, [_ERR]),
+    "pfhir_error_retry_safe": (c_bool, [_ERR]),
+    "pfhir_error_field_count": (c_size_t, [_ERR]),
+    "pfhir_error_field_name": (PfhirStr, [_ERR, c_size_t]),
+    "pfhir_error_field_message": (PfhirStr, [_ERR, c_size_t]),
+    "pfhir_error_free": (None, [_ERR]),
+    # validation
+    "pfhir_validator_options_new": (_ERR, [_OUT]),
+    "pfhir_validator_options_set_profile": (_ERR, [_H, c_uint32]),
+    "pfhir_validator_options_set_rule": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t]),
+    "pfhir_validator_options_add_authority": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_validator_options_set_limits": (_ERR, [_H, c_size_t, c_size_t]),
+    "pfhir_validator_options_set_include_values": (_ERR, [_H, c_bool]),
+    "pfhir_validator_options_free": (None, [_H]),
+    "pfhir_validator_new": (_ERR, [_H, _OUT]),
+    "pfhir_validate": (_ERR, [_H, _BUF, c_size_t, _OUT]),
+    "pfhir_validator_free": (None, [_H]),
+    "pfhir_outcome_has_errors": (c_bool, [_H]),
+    "pfhir_outcome_issue_count": (c_size_t, [_H]),
+    "pfhir_outcome_issue_severity": (c_uint32, [_H, c_size_t]),
+    "pfhir_outcome_issue_code": (PfhirStr, [_H, c_size_t]),
+    "pfhir_outcome_issue_message_id": (PfhirStr, [_H, c_size_t]),
+    "pfhir_outcome_issue_key": (PfhirStr, [_H, c_size_t]),
+    "pfhir_outcome_issue_expression": (PfhirStr, [_H, c_size_t]),
+    "pfhir_outcome_issue_line": (c_uint32, [_H, c_size_t]),
+    "pfhir_outcome_issue_column": (c_uint32, [_H, c_size_t]),
+    "pfhir_outcome_issue_message": (PfhirStr, [_H, c_size_t]),
+    "pfhir_outcome_to_json": (_ERR, [_H, POINTER(PfhirBytes)]),
+    "pfhir_outcome_free": (None, [_H]),
+}
+
+_lib: Optional[ctypes.CDLL] = None
+_lib_lock = threading.Lock()
+
+
+def library_path() -> Path:
+    """The file :func:`lib` loads: ``$PFHIR_LIBRARY``, else ``libpfhir.so`` next to this package."""
+    env = os.environ.get(LIBRARY_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent / "libpfhir.so"
+
+
+def lib() -> ctypes.CDLL:
+    """The loaded library with every signature declared (loaded once, on first use)."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    with _lib_lock:
+        if _lib is None:
+            _lib = _load()
+    return _lib
+
+
+def _load() -> ctypes.CDLL:
+    from .errors import LibraryError
+
+    path = library_path()
+    if not path.is_file():
+        raise LibraryError(
+            f"libpfhir not found at {path}: set {LIBRARY_ENV} to the library file "
+            "(cargo build -p pfhir-ffi builds target/debug/libpfhir.so) or put libpfhir.so "
+            "next to the pfhir package"
+        )
+    try:
+        handle = ctypes.CDLL(str(path))
+    except OSError as e:
+        raise LibraryError(f"cannot load libpfhir from {path}: {e}") from e
+    missing = []
+    for name, (restype, argtypes) in _SIGNATURES.items():
+        try:
+            fn = getattr(handle, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        fn.restype = restype
+        fn.argtypes = argtypes
+    if missing:
+        raise LibraryError(f"{path} lacks {', '.join(missing)}: not a libpfhir this binding knows")
+    version = (handle.pfhir_version() or b"").decode("ascii", "replace")
+    parts = version.split(".")
+    try:
+        got = (int(parts[0]), int(parts[1]))
+    except (IndexError, ValueError):
+        got = (-1, -1)
+    if got != ABI_VERSION:
+        raise LibraryError(
+            f"{path} is libpfhir {version}; this binding needs "
+            f"{ABI_VERSION[0]}.{ABI_VERSION[1]}.x (ABI mismatch)"
+        )
+    return handle
+
+
+def text(s: PfhirStr) -> Optional[str]:
+    """Copies a borrowed ``pfhir_str``; ``None`` for ``{NULL, 0}``."""
+    if not s.data:
+        return None
+    return ctypes.string_at(s.data, s.len).decode("utf-8")
+
+
+def take_bytes(b: PfhirBytes) -> bytes:
+    """Copies an owned ``pfhir_bytes`` and frees it."""
+    try:
+        return ctypes.string_at(b.data, b.len) if b.data else b""
+    finally:
+        lib().pfhir_bytes_free(b)
+
+
+def check(err: Optional[int]) -> None:
+    """Raises the exception of a returned ``pfhir_error *`` (and frees it); NULL returns."""
+    if not err:
+        return
+    from .errors import error_from_handle
+
+    raise error_from_handle(err)
+
+
+def call_out(fn: Callable[..., Optional[int]], *args: Any) -> int:
+    """Calls ``fn(*args, &out)`` for a handle out-parameter and returns the handle."""
+    out = c_void_p()
+    check(fn(*args, byref(out)))
+    if not out.value:
+        from .errors import ErrorCode, error_for
+
+        raise error_for(ErrorCode.INTERNAL, f"{fn.__name__} succeeded without writing its result")
+    return out.value
+
+
+def call_bytes(fn: Callable[..., Optional[int]], *args: Any) -> bytes:
+    """Calls ``fn(*args, &out)`` for a ``pfhir_bytes`` out-parameter and returns the bytes."""
+    out = PfhirBytes()
+    check(fn(*args, byref(out)))
+    return take_bytes(out)
+
+
+class Owned:
+    """An owned C handle freed exactly once, and never while a call is using it.
+
+    ``acquire()``/``release()`` bracket each call (any number of threads at once);
+    ``close()`` marks the handle closed, waits for the calls in flight, then frees it. So a
+    Python program cannot free a handle under another thread (undefined behaviour in C).
+    """
+
+    __slots__ = ("_ptr", "_free", "_what", "_cond", "_users")
+
+    def __init__(self, ptr: int, free: Callable[[int], None], what: str) -> None:
+        self._ptr: Optional[int] = ptr
+        self._free = free
+        self._what = what
+        self._cond = threading.Condition(threading.Lock())
+        self._users = 0
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    def acquire(self) -> int:
+        with self._cond:
+            if self._ptr is None:
+                raise ValueError(f"the {self._what} is closed")
+            self._users += 1
+            return self._ptr
+
+    def release(self) -> None:
+        with self._cond:
+            self._users -= 1
+            if self._users == 0:
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            ptr, self._ptr = self._ptr, None
+            while self._users:
+                self._cond.wait()
+        if ptr:
+            self._free(ptr)
+
+
+def encode_text(value: object, what: str) -> bytes:
+    """A text argument as UTF-8 bytes: ``str`` is encoded, ``bytes`` passed as is."""
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")

@@ -1,0 +1,396 @@
+"""The client of the Partners FHIR API: :class:`Client`, :class:`ClientConfig`, results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Optional, Union
+
+from . import _ffi
+from .build import input_json
+from .errors import ErrorCode, error_for
+from .validation import ValidatorOptions
+
+__all__ = [
+    "Client",
+    "ClientConfig",
+    "RetryPolicy",
+    "CreateResult",
+    "UpdateResult",
+    "ReadResult",
+    "BundleLike",
+]
+
+#: A message Bundle: its JSON as ``str`` or ``bytes``, or a mapping (serialized to JSON).
+BundleLike = Union[str, bytes, bytearray, Dict[str, Any]]
+
+_U32_MAX = 0xFFFF_FFFF
+
+
+def _ms(seconds: Optional[float], what: str, allow_zero: bool = False) -> int:
+    if seconds is None:
+        return 0
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds, not {type(seconds).__name__}")
+    ms = int(round(seconds * 1000))
+    if ms < 0 or (ms == 0 and not allow_zero) or ms > _U32_MAX:
+        raise ValueError(f"{what} must be between 0.001 s and {_U32_MAX // 1000} s")
+    return ms
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of transient failures. Times are in seconds.
+
+    Attributes:
+        max_attempts: attempts in all, the first included (1 = no retry).
+        initial_backoff: delay before the first retry; doubles each time (with jitter).
+        max_backoff: longest delay between two attempts (also caps ``Retry-After``).
+        total_timeout: no retry starts once this much time has passed since the first attempt.
+    """
+
+    max_attempts: int = 3
+    initial_backoff: float = 0.2
+    max_backoff: float = 10.0
+    total_timeout: float = 60.0
+
+    @classmethod
+    def none(cls) -> "RetryPolicy":
+        """A policy that never retries."""
+        return cls(max_attempts=1)
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """What a :class:`Client` needs. Secrets and PEMs are left out of ``repr()``.
+
+    Attributes:
+        base_url: up to ``/partners/fhir/stu3/api/`` (https only).
+        org_id: the organization OID (``org_id`` header).
+        client_id, client_secret: the API credentials.
+        cert_pem: the client certificate chain (PEM text, leaf first).
+        key_pem: the client private key (PEM: PKCS#8, PKCS#1 or SEC1).
+        ca_pem: CA certificates replacing the system roots for the server (PEM), or ``None``.
+        api_version: ``"v1"`` or ``"v2"`` (``None``: the library's default, v2).
+        connect_timeout: TCP + TLS timeout in seconds (``None``: 10 s).
+        request_timeout: timeout of one attempt in seconds (``None``: 30 s).
+        retry: the :class:`RetryPolicy` (``None``: 3 attempts).
+        validator_options: the local validation run before each create and update
+            (``None``: the partner defaults).
+    """
+
+    base_url: str
+    org_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    cert_pem: Union[str, bytes] = field(repr=False)
+    key_pem: Union[str, bytes] = field(repr=False)
+    ca_pem: Optional[Union[str, bytes]] = field(default=None, repr=False)
+    api_version: Optional[str] = None
+    connect_timeout: Optional[float] = None
+    request_timeout: Optional[float] = None
+    retry: Optional[RetryPolicy] = None
+    validator_options: Optional[ValidatorOptions] = None
+
+    @classmethod
+    def from_files(
+        cls,
+        *,
+        base_url: str,
+        org_id: str,
+        client_id: str,
+        client_secret: str,
+        cert_file: Union[str, Path],
+        key_file: Union[str, Path],
+        ca_file: Union[str, Path, None] = None,
+        **kwargs: Any,
+    ) -> "ClientConfig":
+        """A configuration whose PEMs are read from files."""
+        return cls(
+            base_url=base_url,
+            org_id=org_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            cert_pem=Path(cert_file).read_bytes(),
+            key_pem=Path(key_file).read_bytes(),
+            ca_pem=None if ca_file is None else Path(ca_file).read_bytes(),
+            **kwargs,
+        )
+
+    def _new_handle(self) -> int:
+        """Builds a ``pfhir_client_config`` (the caller frees it). Checks types first."""
+        texts = [
+            ("base_url", self.base_url, "pfhir_client_config_set_base_url"),
+            ("org_id", self.org_id, "pfhir_client_config_set_org_id"),
+            ("client_id", self.client_id, "pfhir_client_config_set_client_id"),
+            ("client_secret", self.client_secret, "pfhir_client_config_set_client_secret"),
+            ("cert_pem", self.cert_pem, "pfhir_client_config_set_cert_pem"),
+            ("key_pem", self.key_pem, "pfhir_client_config_set_key_pem"),
+        ]
+        if self.ca_pem is not None:
+            texts.append(("ca_pem", self.ca_pem, "pfhir_client_config_set_ca_pem"))
+        if self.api_version is not None:
+            texts.append(("api_version", self.api_version, "pfhir_client_config_set_api_version"))
+        encoded = [(_ffi.encode_text(v, name), fn) for name, v, fn in texts]
+        connect_ms = _ms(self.connect_timeout, "connect_timeout")
+        request_ms = _ms(self.request_timeout, "request_timeout")
+        retry = self.retry
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy, not {type(retry).__name__}")
+        retry_args = None
+        if retry is not None:
+            if isinstance(retry.max_attempts, bool) or not isinstance(retry.max_attempts, int):
+                raise TypeError("retry.max_attempts must be an int")
+            if not 1 <= retry.max_attempts <= _U32_MAX:
+                raise ValueError("retry.max_attempts must be at least 1")
+            retry_args = (
+                retry.max_attempts,
+                _ms(retry.initial_backoff, "retry.initial_backoff", allow_zero=True),
+                _ms(retry.max_backoff, "retry.max_backoff", allow_zero=True),
+                _ms(retry.total_timeout, "retry.total_timeout", allow_zero=True),
+            )
+        vopts = self.validator_options
+        if vopts is not None and not isinstance(vopts, ValidatorOptions):
+            raise TypeError(
+                f"validator_options must be ValidatorOptions, not {type(vopts).__name__}"
+            )
+
+        lib = _ffi.lib()
+        cfg = _ffi.call_out(lib.pfhir_client_config_new)
+        try:
+            for value, fn in encoded:
+                _ffi.check(getattr(lib, fn)(cfg, value, len(value)))
+            if connect_ms or request_ms:
+                _ffi.check(lib.pfhir_client_config_set_timeouts(cfg, connect_ms, request_ms))
+            if retry_args is not None:
+                _ffi.check(lib.pfhir_client_config_set_retry(cfg, *retry_args))
+            if vopts is not None:
+                opts = vopts._new_handle()
+                try:
+                    _ffi.check(lib.pfhir_client_config_set_validator_options(cfg, opts))
+                finally:
+                    lib.pfhir_validator_options_free(opts)
+        except BaseException:
+            lib.pfhir_client_config_free(cfg)
+            raise
+        return cfg
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    """The answer to a create.
+
+    Attributes:
+        patient_id: the platform's Patient id (v2: the logical id to update and read with;
+            v1: the business id).
+        bundle_id: the platform's Bundle id.
+        request_id: the ``x-origin-request-id`` sent.
+        status: the HTTP status.
+        attempts: attempts made (1 = no retry).
+        bundle_json: the Bundle the platform answered with (left out of ``repr()``).
+    """
+
+    patient_id: str
+    bundle_id: str
+    request_id: str
+    status: int
+    attempts: int
+    bundle_json: str = field(repr=False)
+
+    @property
+    def bundle(self) -> Dict[str, Any]:
+        """``bundle_json`` parsed."""
+        parsed: Dict[str, Any] = json.loads(self.bundle_json)
+        return parsed
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """The answer to an update: the id updated, the request id sent, status and attempts."""
+
+    patient_id: str
+    request_id: str
+    status: int
+    attempts: int
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The answer to a read: the Patient as the platform sent it (left out of ``repr()``)."""
+
+    patient_id: str
+    request_id: str
+    status: int
+    attempts: int
+    patient_json: str = field(repr=False)
+
+    @property
+    def patient(self) -> Dict[str, Any]:
+        """``patient_json`` parsed."""
+        parsed: Dict[str, Any] = json.loads(self.patient_json)
+        return parsed
+
+
+def _optional_text(value: Optional[str], what: str) -> Optional[bytes]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str or None, not {type(value).__name__}")
+    return value.encode("utf-8")
+
+
+def _id(value: object) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError(f"the patient id must be str, not {type(value).__name__}")
+    return value.encode("utf-8")
+
+
+class Client:
+    """A client of the Partners FHIR API over mutual TLS.
+
+    Thread-safe: share one per configuration across threads (it keeps its connections
+    alive for all of them; calls run in parallel, the GIL is released in libpfhir). Use it as a
+    context manager or call :meth:`close`; it is also freed when garbage-collected.
+
+    >>> with Client(base_url=url, org_id="2.16.724.4.2", client_id="1234567890",
+    ...             client_secret=secret, cert_pem=cert, key_pem=key, ca_pem=ca) as client:
+    ...     created = client.create(build_bundle(patient))
+
+    Every failure raises a :class:`pfhir.PfhirError` subclass (see :mod:`pfhir.errors`).
+    """
+
+    def __init__(self, config: Optional[ClientConfig] = None, **kwargs: Any) -> None:
+        """Pass a :class:`ClientConfig`, or its fields as keyword arguments."""
+        self._owned: Optional[_ffi.Owned] = None
+        if config is None:
+            config = ClientConfig(**kwargs)
+        elif kwargs:
+            raise TypeError("pass either a ClientConfig or keyword arguments, not both")
+        elif not isinstance(config, ClientConfig):
+            raise TypeError(f"config must be a ClientConfig, not {type(config).__name__}")
+        self.config = config
+        lib = _ffi.lib()
+        cfg = config._new_handle()
+        try:
+            ptr = _ffi.call_out(lib.pfhir_client_new, cfg)
+        finally:
+            lib.pfhir_client_config_free(cfg)
+        self._owned = _ffi.Owned(ptr, lib.pfhir_client_free, "client")
+
+    def create(self, bundle: BundleLike, *, request_id: Optional[str] = None) -> CreateResult:
+        """Creates a patient: validates the message Bundle locally, POSTs it and returns the
+        platform's ids. Re-send an uncertain create (:class:`pfhir.OutcomeUnknownError`) with
+        ``request_id=err.request_id``."""
+        body = input_json(bundle, "bundle")
+        rid = _optional_text(request_id, "request_id")
+        lib = _ffi.lib()
+        r = self._call(
+            lib.pfhir_client_create_with_request_id, body, len(body), rid, len(rid or b"")
+        )
+        try:
+            return CreateResult(
+                patient_id=_ffi.text(lib.pfhir_create_result_patient_id(r)) or "",
+                bundle_id=_ffi.text(lib.pfhir_create_result_bundle_id(r)) or "",
+                request_id=_ffi.text(lib.pfhir_create_result_request_id(r)) or "",
+                status=int(lib.pfhir_create_result_status(r)),
+                attempts=int(lib.pfhir_create_result_attempts(r)),
+                bundle_json=_ffi.text(lib.pfhir_create_result_bundle_json(r)) or "",
+            )
+        finally:
+            lib.pfhir_create_result_free(r)
+
+    def update(
+        self, patient_id: str, bundle: BundleLike, *, request_id: Optional[str] = None
+    ) -> UpdateResult:
+        """Updates a patient: validates the Bundle locally and PUTs it to ``patient_id``
+        (v2: the logical id a create returned, also set as ``ids.patient`` in the input)."""
+        pid = _id(patient_id)
+        body = input_json(bundle, "bundle")
+        rid = _optional_text(request_id, "request_id")
+        lib = _ffi.lib()
+        r = self._call(
+            lib.pfhir_client_update_with_request_id,
+            pid,
+            len(pid),
+            body,
+            len(body),
+            rid,
+            len(rid or b""),
+        )
+        try:
+            return UpdateResult(
+                patient_id=patient_id,
+                request_id=_ffi.text(lib.pfhir_update_result_request_id(r)) or "",
+                status=int(lib.pfhir_update_result_status(r)),
+                attempts=int(lib.pfhir_update_result_attempts(r)),
+            )
+        finally:
+            lib.pfhir_update_result_free(r)
+
+    def read(self, patient_id: str) -> ReadResult:
+        """Reads a patient by logical id."""
+        pid = _id(patient_id)
+        lib = _ffi.lib()
+        r = self._call(lib.pfhir_client_read, pid, len(pid))
+        try:
+            return ReadResult(
+                patient_id=patient_id,
+                request_id=_ffi.text(lib.pfhir_read_result_request_id(r)) or "",
+                status=int(lib.pfhir_read_result_status(r)),
+                attempts=int(lib.pfhir_read_result_attempts(r)),
+                patient_json=_ffi.text(lib.pfhir_read_result_patient_json(r)) or "",
+            )
+        finally:
+            lib.pfhir_read_result_free(r)
+
+    @property
+    def connection_count(self) -> int:
+        """New TLS connections opened so far (the other requests reused them)."""
+        owned = self._handle()
+        c = owned.acquire()
+        try:
+            return int(_ffi.lib().pfhir_client_connection_count(c))
+        finally:
+            owned.release()
+
+    def _call(self, fn: Callable[..., Optional[int]], *args: Any) -> int:
+        owned = self._handle()
+        c = owned.acquire()
+        try:
+            return _ffi.call_out(fn, c, *args)
+        finally:
+            owned.release()
+
+    def _handle(self) -> _ffi.Owned:
+        owned = self._owned
+        if owned is None:
+            raise error_for(ErrorCode.INTERNAL, "the client was not created")
+        return owned
+
+    @property
+    def closed(self) -> bool:
+        return self._owned is None or self._owned.closed
+
+    def close(self) -> None:
+        """Frees the client and its connections (waits for requests in flight). Idempotent."""
+        if self._owned is not None:
+            self._owned.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: nothing sensible to do
+            pass
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        config = getattr(self, "config", None)
+        url = config.base_url if config is not None else None
+        return f"Client({url!r}, {state})"

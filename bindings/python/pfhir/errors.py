@@ -1,0 +1,405 @@
+"""Error codes and exceptions.
+
+Every fallible libpfhir call returns a ``pfhir_error``; the binding raises it as an instance
+of the :class:`PfhirError` subclass of its :class:`ErrorCode` (see :data:`ERROR_CLASSES`).
+A code this binding does not know (a newer library) is raised as a plain :class:`PfhirError`
+whose ``code`` is the raw number.
+
+Validation findings are not errors: :meth:`pfhir.Validator.validate` returns them in an
+:class:`pfhir.Outcome`. A client refuses to send an invalid Bundle with :class:`ValidationError`.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Mapping, Optional, Tuple, Type, Union
+
+__all__ = [
+    "ErrorCode",
+    "FieldError",
+    "LibraryError",
+    "PfhirError",
+    "ArgumentError",
+    "NullArgumentError",
+    "InvalidUtf8Error",
+    "InvalidArgumentError",
+    "InternalError",
+    "PanicError",
+    "ConfigError",
+    "InputError",
+    "JsonError",
+    "ValidationError",
+    "TransportError",
+    "TlsError",
+    "ConnectError",
+    "PfhirTimeoutError",
+    "OutcomeUnknownError",
+    "ApiError",
+    "ServerError",
+    "ServerRequiredError",
+    "ServerStructureError",
+    "ServerInvalidError",
+    "ServerTooLongError",
+    "ServerTimeoutError",
+    "ServerExceptionError",
+    "ForbiddenError",
+    "NotFoundError",
+    "NotSupportedError",
+    "RateLimitedError",
+    "UnavailableError",
+    "HttpStatusError",
+    "InvalidResponseError",
+    "ERROR_CLASSES",
+    "error_class",
+]
+
+
+class ErrorCode(enum.IntEnum):
+    """``pfhir_code``: the numbers are those of include/pfhir.h, fixed forever."""
+
+    OK = 0
+    NULL_ARGUMENT = 1
+    INVALID_UTF8 = 2
+    INVALID_ARGUMENT = 3
+    PANIC = 4
+    INTERNAL = 5
+    CONFIG = 10
+    INPUT = 11
+    JSON = 12
+    VALIDATION = 20
+    TLS = 30
+    CONNECT = 31
+    TIMEOUT = 32
+    OUTCOME_UNKNOWN = 33
+    SERVER_REQUIRED = 40
+    SERVER_STRUCTURE = 41
+    SERVER_INVALID = 42
+    SERVER_TOO_LONG = 43
+    SERVER_TIMEOUT = 44
+    SERVER_EXCEPTION = 45
+    FORBIDDEN = 46
+    NOT_FOUND = 47
+    NOT_SUPPORTED = 48
+    RATE_LIMITED = 49
+    UNAVAILABLE = 50
+    HTTP_STATUS = 51
+    INVALID_RESPONSE = 60
+
+    @property
+    def snake_name(self) -> str:
+        """The snake-case name ``pfhir_code_name()`` gives (``not_found``)."""
+        return self.name.lower()
+
+
+class LibraryError(OSError):
+    """libpfhir could not be found or loaded, or is not the ABI version this binding needs."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One wrong PatientInput field: its name (``birthDate``, ``phones[1].use``) and what is
+    wrong with it (never its value)."""
+
+    field: str
+    message: str
+
+
+class PfhirError(Exception):
+    """Base class of every error libpfhir reports.
+
+    Attributes:
+        code: the :class:`ErrorCode` (a plain ``int`` for a code newer than this binding).
+        code_name: its snake-case name (``server_invalid``), from the library.
+        message: what failed and why (English; never a secret or a patient value).
+        http_status: the HTTP status the platform answered with, 0 when none was received.
+        outcome_json: the OperationOutcome JSON (the platform's, or the local validation's
+            for :class:`ValidationError`), or ``None``.
+        outcome: ``outcome_json`` parsed (a ``dict``), or ``None``.
+        request_id: the ``x-origin-request-id`` of the failed request, ``None`` when no
+            request was made (re-send an uncertain create with it).
+        retry_safe: ``True`` when sending the same request again cannot harm and may succeed.
+        body: the raw HTTP error body (a gateway's HTML, say), or ``None``.
+        fields: for :class:`InputError`, every wrong input field; empty otherwise.
+    """
+
+    code: Union[ErrorCode, int]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: Union[ErrorCode, int],
+        code_name: Optional[str] = None,
+        http_status: int = 0,
+        outcome_json: Optional[str] = None,
+        request_id: Optional[str] = None,
+        retry_safe: bool = False,
+        body: Optional[str] = None,
+        fields: Tuple[FieldError, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.code_name = code_name or (
+            code.snake_name if isinstance(code, ErrorCode) else f"code_{int(code)}"
+        )
+        self.message = message
+        self.http_status = http_status
+        self.outcome_json = outcome_json
+        self.request_id = request_id
+        self.retry_safe = retry_safe
+        self.body = body
+        self.fields = tuple(fields)
+        self.outcome: Optional[Dict[str, Any]] = None
+        if outcome_json:
+            try:
+                parsed = json.loads(outcome_json)
+            except ValueError:
+                parsed = None
+            self.outcome = parsed if isinstance(parsed, dict) else None
+
+    def __str__(self) -> str:
+        extra = f", HTTP {self.http_status}" if self.http_status else ""
+        return f"{self.message} [{self.code_name}{extra}]"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code_name}, http_status={self.http_status}, "
+            f"request_id={self.request_id!r}, message={self.message!r})"
+        )
+
+
+# --- arguments and internal failures -------------------------------------------------------
+
+
+class ArgumentError(PfhirError, ValueError):
+    """An argument libpfhir refused (also a :class:`ValueError`)."""
+
+
+class NullArgumentError(ArgumentError):
+    """A required argument was NULL (the binding's type checks normally prevent it)."""
+
+
+class InvalidUtf8Error(ArgumentError):
+    """A text argument was not valid UTF-8."""
+
+
+class InvalidArgumentError(ArgumentError):
+    """An argument is out of range or malformed (an unknown rule id, a bad limit)."""
+
+
+class InternalError(PfhirError):
+    """An internal failure of pfhir (no randomness from the OS, or a bug)."""
+
+
+class PanicError(InternalError):
+    """pfhir panicked (a bug); the call had no effect."""
+
+
+# --- configuration and input ---------------------------------------------------------------
+
+
+class ConfigError(PfhirError):
+    """The client configuration is incomplete or wrong (URL, certificate, key...)."""
+
+
+class InputError(PfhirError, ValueError):
+    """A PatientInput is wrong; :attr:`fields` names every wrong field."""
+
+
+class JsonError(PfhirError, ValueError):
+    """A JSON text could not be read."""
+
+
+class ValidationError(PfhirError):
+    """The Bundle failed local validation and was not sent; :attr:`outcome` says why."""
+
+
+# --- transport -----------------------------------------------------------------------------
+
+
+class TransportError(PfhirError):
+    """The exchange with the platform failed below HTTP."""
+
+
+class TlsError(TransportError):
+    """The TLS handshake failed (unknown CA, name mismatch, expiry, client certificate refused)."""
+
+
+class ConnectError(TransportError):
+    """The server could not be reached; nothing was sent."""
+
+
+class PfhirTimeoutError(TransportError):
+    """A timeout (named so as not to shadow the builtin ``TimeoutError``)."""
+
+
+class OutcomeUnknownError(TransportError):
+    """The connection failed after the request was sent: the platform may have processed it.
+    Re-send with the same :attr:`request_id`."""
+
+
+# --- answers of the platform ---------------------------------------------------------------
+
+
+class ApiError(PfhirError):
+    """The platform answered with an error (see :attr:`http_status` and :attr:`outcome`)."""
+
+
+class ServerError(ApiError):
+    """The platform refused the request with an OperationOutcome issue code, :attr:`kind`:
+    ``required``, ``structure``, ``invalid``, ``too-long``, ``timeout`` or ``exception``."""
+
+    kind: str = ""
+
+
+class ServerRequiredError(ServerError):
+    """``required``: a required element is missing."""
+
+    kind = "required"
+
+
+class ServerStructureError(ServerError):
+    """``structure``: the message is structurally wrong."""
+
+    kind = "structure"
+
+
+class ServerInvalidError(ServerError):
+    """``invalid``: e.g. a duplicate identifier or e-mail (409 on the sandbox)."""
+
+    kind = "invalid"
+
+
+class ServerTooLongError(ServerError):
+    """``too-long``: the message is too large."""
+
+    kind = "too-long"
+
+
+class ServerTimeoutError(ServerError):
+    """``timeout``: an internal timeout of the platform (transient)."""
+
+    kind = "timeout"
+
+
+class ServerExceptionError(ServerError):
+    """``exception``: an unexpected internal error of the platform (transient)."""
+
+    kind = "exception"
+
+
+class ForbiddenError(ApiError):
+    """403: the organization id or the client credentials were refused."""
+
+
+class NotFoundError(ApiError):
+    """404: no such patient."""
+
+
+class NotSupportedError(ApiError):
+    """``not-supported`` (e.g. a read without id)."""
+
+
+class RateLimitedError(ApiError):
+    """429: too many requests."""
+
+
+class UnavailableError(ApiError):
+    """502, 503 or 504 without a FHIR answer: a gateway or the service is unavailable."""
+
+
+class HttpStatusError(ApiError):
+    """Another HTTP error status."""
+
+
+class InvalidResponseError(ApiError):
+    """A success status with a body pfhir cannot use (not the expected resource, no ids)."""
+
+
+#: The exception class of every error code (every code but ``OK``).
+ERROR_CLASSES: Mapping[ErrorCode, Type[PfhirError]] = {
+    ErrorCode.NULL_ARGUMENT: NullArgumentError,
+    ErrorCode.INVALID_UTF8: InvalidUtf8Error,
+    ErrorCode.INVALID_ARGUMENT: InvalidArgumentError,
+    ErrorCode.PANIC: PanicError,
+    ErrorCode.INTERNAL: InternalError,
+    ErrorCode.CONFIG: ConfigError,
+    ErrorCode.INPUT: InputError,
+    ErrorCode.JSON: JsonError,
+    ErrorCode.VALIDATION: ValidationError,
+    ErrorCode.TLS: TlsError,
+    ErrorCode.CONNECT: ConnectError,
+    ErrorCode.TIMEOUT: PfhirTimeoutError,
+    ErrorCode.OUTCOME_UNKNOWN: OutcomeUnknownError,
+    ErrorCode.SERVER_REQUIRED: ServerRequiredError,
+    ErrorCode.SERVER_STRUCTURE: ServerStructureError,
+    ErrorCode.SERVER_INVALID: ServerInvalidError,
+    ErrorCode.SERVER_TOO_LONG: ServerTooLongError,
+    ErrorCode.SERVER_TIMEOUT: ServerTimeoutError,
+    ErrorCode.SERVER_EXCEPTION: ServerExceptionError,
+    ErrorCode.FORBIDDEN: ForbiddenError,
+    ErrorCode.NOT_FOUND: NotFoundError,
+    ErrorCode.NOT_SUPPORTED: NotSupportedError,
+    ErrorCode.RATE_LIMITED: RateLimitedError,
+    ErrorCode.UNAVAILABLE: UnavailableError,
+    ErrorCode.HTTP_STATUS: HttpStatusError,
+    ErrorCode.INVALID_RESPONSE: InvalidResponseError,
+}
+
+
+def error_class(code: int) -> Type[PfhirError]:
+    """The exception class of a code number; :class:`PfhirError` for an unknown number."""
+    try:
+        return ERROR_CLASSES[ErrorCode(code)]
+    except (ValueError, KeyError):
+        return PfhirError
+
+
+def error_for(code: int, message: str, **kwargs: Any) -> PfhirError:
+    """An exception for a code that did not come from the library."""
+    known: Union[ErrorCode, int]
+    try:
+        known = ErrorCode(code)
+    except ValueError:
+        known = int(code)
+    return error_class(code)(message, code=known, **kwargs)
+
+
+def error_from_handle(err: int) -> PfhirError:
+    """Reads a ``pfhir_error *`` into its exception and frees it (always)."""
+    from . import _ffi
+
+    lib = _ffi.lib()
+    try:
+        raw = int(lib.pfhir_error_code(err))
+        code: Union[ErrorCode, int]
+        try:
+            code = ErrorCode(raw)
+        except ValueError:
+            code = raw  # a code newer than this binding: still an error
+        if raw == ErrorCode.OK:
+            # pfhir_error_code gives OK only for NULL; never expected for a live error.
+            code = ErrorCode.INTERNAL
+        message = _ffi.text(lib.pfhir_error_message(err)) or "unknown pfhir error"
+        fields = tuple(
+            FieldError(
+                _ffi.text(lib.pfhir_error_field_name(err, i)) or "",
+                _ffi.text(lib.pfhir_error_field_message(err, i)) or "",
+            )
+            for i in range(int(lib.pfhir_error_field_count(err)))
+        )
+        return error_class(int(code))(
+            message,
+            code=code,
+            code_name=_ffi.text(lib.pfhir_code_name(int(code))),
+            http_status=int(lib.pfhir_error_http_status(err)),
+            outcome_json=_ffi.text(lib.pfhir_error_outcome_json(err)),
+            request_id=_ffi.text(lib.pfhir_error_request_id(err)),
+            retry_safe=bool(lib.pfhir_error_retry_safe(err)),
+            body=_ffi.text(lib.pfhir_error_body(err)),
+            fields=fields,
+        )
+    finally:
+        lib.pfhir_error_free(err)
