@@ -144,7 +144,8 @@ typedef uint32_t pfhir_code;
 #endif // __cplusplus
 
 /**
- * A PatientInput filled field by field. Not thread-safe.
+ * A PatientInput filled field by field (the main fields; the address and the other ids go
+ * through the JSON form and `pfhir_build_bundle`). Not thread-safe.
  */
 typedef struct pfhir_builder pfhir_builder;
 
@@ -407,6 +408,40 @@ struct pfhir_error *pfhir_builder_set_diabetes(struct pfhir_builder *b,
  * `b` must be a live builder; `v` must point at `len` bytes.
  */
 struct pfhir_error *pfhir_builder_set_onset(struct pfhir_builder *b, const uint8_t *v, size_t len);
+
+/**
+ * Sets whether the patient record is active (default true).
+ *
+ * # Safety
+ * `b` must be a live builder.
+ */
+struct pfhir_error *pfhir_builder_set_active(struct pfhir_builder *b, bool active);
+
+/**
+ * Sets a coded condition instead of the diabetes shorthand: code system URI, code, and an
+ * optional display (`(NULL, 0)` for none).
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_set_condition(struct pfhir_builder *b,
+                                                const uint8_t *system,
+                                                size_t system_len,
+                                                const uint8_t *code,
+                                                size_t code_len,
+                                                const uint8_t *display,
+                                                size_t display_len);
+
+/**
+ * Sets Condition.clinicalStatus (`active`, `recurrence`, `inactive`, `remission`,
+ * `resolved`; default `active`).
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_clinical_status(struct pfhir_builder *b,
+                                                      const uint8_t *v,
+                                                      size_t len);
 
 /**
  * Sets the sending organization's OID (`2.16.724.4.2`).
@@ -914,6 +949,16 @@ struct pfhir_str pfhir_error_field_name(const struct pfhir_error *err, size_t i)
  * `err` must be NULL or a live `pfhir_error`.
  */
 struct pfhir_str pfhir_error_field_message(const struct pfhir_error *err, size_t i);
+
+/**
+ * For an error with code `PFHIR_CODE_VALIDATION`: writes the local validation's findings as
+ * an outcome to `out` (free it with `pfhir_outcome_free`), to read issue by issue. Other
+ * errors give `PFHIR_CODE_INVALID_ARGUMENT` and leave `out` untouched.
+ *
+ * # Safety
+ * `err` must be a live `pfhir_error`; `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_error_outcome(const struct pfhir_error *err, struct pfhir_outcome **out);
 
 /**
  * Frees an error. NULL is a no-op.

@@ -6,7 +6,7 @@ use crate::types::{
     bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_bytes, text_arg,
     write_out,
 };
-use pfhir_core::build::{build_bundle, PatientInput, PhoneInput};
+use pfhir_core::build::{build_bundle, CodeInput, PatientInput, PhoneInput};
 use pfhir_core::model;
 
 /// Builds the partner message Bundle (MessageHeader + Patient + Condition) from the JSON form
@@ -34,7 +34,8 @@ pub unsafe extern "C" fn pfhir_build_bundle(
     })
 }
 
-/// A PatientInput filled field by field. Not thread-safe.
+/// A PatientInput filled field by field (the main fields; the address and the other ids go
+/// through the JSON form and `pfhir_build_bundle`). Not thread-safe.
 #[derive(Debug, Default)]
 pub struct pfhir_builder {
     input: PatientInput,
@@ -226,6 +227,75 @@ pub unsafe extern "C" fn pfhir_builder_set_onset(
 ) -> *mut pfhir_error {
     // SAFETY: forwarded to the caller.
     unsafe { set_text(b, v, len, "onset", |i, t| i.onset = Some(t)) }
+}
+
+/// Sets whether the patient record is active (default true).
+///
+/// # Safety
+/// `b` must be a live builder.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_active(
+    b: *mut pfhir_builder,
+    active: bool,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        b.input.active = Some(active);
+        Ok(())
+    })
+}
+
+/// Sets a coded condition instead of the diabetes shorthand: code system URI, code, and an
+/// optional display (`(NULL, 0)` for none).
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_condition(
+    b: *mut pfhir_builder,
+    system: *const u8,
+    system_len: usize,
+    code: *const u8,
+    code_len: usize,
+    display: *const u8,
+    display_len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        // SAFETY: forwarded to the caller.
+        let system = unsafe { text_arg(system, system_len, "condition.system") }?;
+        // SAFETY: forwarded to the caller.
+        let code = unsafe { text_arg(code, code_len, "condition.code") }?;
+        // SAFETY: forwarded to the caller.
+        let display = unsafe { text_arg(display, display_len, "condition.display") }?;
+        b.input.condition = Some(CodeInput {
+            system: system.to_string(),
+            code: code.to_string(),
+            display: (!display.is_empty()).then(|| display.to_string()),
+        });
+        Ok(())
+    })
+}
+
+/// Sets Condition.clinicalStatus (`active`, `recurrence`, `inactive`, `remission`,
+/// `resolved`; default `active`).
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_clinical_status(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_text(b, v, len, "clinicalStatus", |i, t| {
+            i.clinical_status = Some(t)
+        })
+    }
 }
 
 /// Sets the sending organization's OID (`2.16.724.4.2`).

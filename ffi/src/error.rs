@@ -4,6 +4,7 @@ use crate::code::pfhir_code;
 use crate::types::{free_handle, lend_opt, pfhir_str, CText};
 use pfhir_core::build::{BuildError, FieldError};
 use pfhir_core::client::ClientError;
+use pfhir_core::validate::Outcome;
 use pfhir_core::ErrorCode;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -20,6 +21,7 @@ pub struct pfhir_error {
     body: Option<CText>,
     retry_safe: bool,
     fields: Vec<(CText, CText)>,
+    validation: Option<Outcome>,
 }
 
 /// An error on its way to C.
@@ -37,6 +39,7 @@ impl pfhir_error {
             body: None,
             retry_safe: false,
             fields: Vec::new(),
+            validation: None,
         })
     }
 
@@ -48,6 +51,9 @@ impl pfhir_error {
         err.request_id = e.request_id().map(CText::new);
         err.body = e.body().map(|b| CText::new(&String::from_utf8_lossy(b)));
         err.retry_safe = e.retry_safe();
+        if let ClientError::Validation { outcome } = e {
+            err.validation = Some(outcome.clone());
+        }
         err
     }
 
@@ -66,7 +72,10 @@ impl pfhir_error {
     pub fn from_fields(fields: &[FieldError]) -> ErrorBox {
         if let [only] = fields {
             if only.field.is_empty() {
-                return pfhir_error::new(ErrorCode::Json, format!("the PatientInput is {}", only.message));
+                return pfhir_error::new(
+                    ErrorCode::Json,
+                    format!("the PatientInput is {}", only.message),
+                );
             }
         }
         let message = BuildError::Input(fields.to_vec()).to_string();
@@ -240,6 +249,34 @@ pub unsafe extern "C" fn pfhir_error_field_message(err: *const pfhir_error, i: u
         unsafe { error_ref(err) }
             .and_then(|e| e.fields.get(i))
             .map_or(pfhir_str::EMPTY, |f| f.1.lend())
+    })
+}
+
+/// For an error with code `PFHIR_CODE_VALIDATION`: writes the local validation's findings as
+/// an outcome to `out` (free it with `pfhir_outcome_free`), to read issue by issue. Other
+/// errors give `PFHIR_CODE_INVALID_ARGUMENT` and leave `out` untouched.
+///
+/// # Safety
+/// `err` must be a live `pfhir_error`; `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_outcome(
+    err: *const pfhir_error,
+    out: *mut *mut crate::validate::pfhir_outcome,
+) -> *mut pfhir_error {
+    guard(|| {
+        crate::types::out_arg(out, "out")?;
+        // SAFETY: forwarded to the caller.
+        let e = unsafe { crate::types::handle(err, "err") }?;
+        let outcome = e.validation.clone().ok_or_else(|| {
+            pfhir_error::new(
+                ErrorCode::InvalidArgument,
+                "this error carries no validation outcome (its code is not validation)",
+            )
+        })?;
+        let handle = crate::types::into_handle(crate::validate::pfhir_outcome::new(outcome));
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { crate::types::write_out(out, handle) };
+        Ok(())
     })
 }
 

@@ -60,7 +60,7 @@ pub struct pfhir_outcome {
 }
 
 impl pfhir_outcome {
-    fn new(outcome: Outcome) -> pfhir_outcome {
+    pub(crate) fn new(outcome: Outcome) -> pfhir_outcome {
         let issues = outcome
             .issues
             .iter()

@@ -1,0 +1,404 @@
+// Error codes and the exception hierarchy. Every pfhir_error becomes one PfhirException
+// subclass chosen by its code's family; the exception carries everything the error had.
+
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Text;
+
+namespace PfhirSdk
+{
+    /// <summary>
+    /// The error codes of libpfhir (<c>pfhir_code</c> in include/pfhir.h), number for number.
+    /// Numbers are fixed forever; a newer library may return a number missing here, which
+    /// becomes a plain <see cref="PfhirException"/>.
+    /// </summary>
+    public enum ErrorCode : uint
+    {
+        /// <summary>No error.</summary>
+        Ok = 0,
+        /// <summary>A required argument is missing (a NULL pointer across the C ABI).</summary>
+        NullArgument = 1,
+        /// <summary>A text argument is not valid UTF-8.</summary>
+        InvalidUtf8 = 2,
+        /// <summary>An argument is out of range or malformed (an unknown rule id, a bad option value).</summary>
+        InvalidArgument = 3,
+        /// <summary>pfhir panicked: a bug; the panic was caught at the boundary.</summary>
+        Panic = 4,
+        /// <summary>An internal failure: no randomness from the operating system, or a bug.</summary>
+        Internal = 5,
+        /// <summary>The client configuration is incomplete or wrong (URL, certificate, key...).</summary>
+        Config = 10,
+        /// <summary>A PatientInput field is wrong (see <see cref="PfhirException.Fields"/>).</summary>
+        Input = 11,
+        /// <summary>A JSON text could not be read.</summary>
+        Json = 12,
+        /// <summary>The Bundle failed local validation; nothing was sent (the outcome says why).</summary>
+        Validation = 20,
+        /// <summary>The TLS handshake failed (unknown CA, name mismatch, expired, client certificate refused).</summary>
+        Tls = 30,
+        /// <summary>The server could not be reached (refused, DNS); nothing was sent.</summary>
+        Connect = 31,
+        /// <summary>A timeout.</summary>
+        Timeout = 32,
+        /// <summary>The connection failed after the request was sent: the platform may or may not
+        /// have processed it. Re-send with the same request id.</summary>
+        OutcomeUnknown = 33,
+        /// <summary>The platform answered <c>required</c>: a required element is missing.</summary>
+        ServerRequired = 40,
+        /// <summary>The platform answered <c>structure</c>.</summary>
+        ServerStructure = 41,
+        /// <summary>The platform answered <c>invalid</c>.</summary>
+        ServerInvalid = 42,
+        /// <summary>The platform answered <c>too-long</c>.</summary>
+        ServerTooLong = 43,
+        /// <summary>The platform answered <c>timeout</c> (an internal timeout; transient).</summary>
+        ServerTimeout = 44,
+        /// <summary>The platform answered <c>exception</c> (an unexpected internal error; transient).</summary>
+        ServerException = 45,
+        /// <summary>403: the organization id or the client credentials were refused.</summary>
+        Forbidden = 46,
+        /// <summary>404: no such patient.</summary>
+        NotFound = 47,
+        /// <summary>The platform answered <c>not-supported</c> (e.g. a read without id).</summary>
+        NotSupported = 48,
+        /// <summary>429: too many requests.</summary>
+        RateLimited = 49,
+        /// <summary>502, 503 or 504 without a FHIR answer: a gateway or the service is unavailable.</summary>
+        Unavailable = 50,
+        /// <summary>Another HTTP error status.</summary>
+        HttpStatus = 51,
+        /// <summary>A success status with a body pfhir cannot use (not the expected resource, no ids).</summary>
+        InvalidResponse = 60,
+    }
+
+    /// <summary>What kind of answer a <see cref="ServerException"/> is.</summary>
+    public enum ServerErrorKind
+    {
+        /// <summary>A code this version of the binding does not know.</summary>
+        Unknown = 0,
+        /// <summary>OperationOutcome code <c>required</c>.</summary>
+        Required,
+        /// <summary>OperationOutcome code <c>structure</c>.</summary>
+        Structure,
+        /// <summary>OperationOutcome code <c>invalid</c> (also: duplicate identifier or e-mail).</summary>
+        Invalid,
+        /// <summary>OperationOutcome code <c>too-long</c>.</summary>
+        TooLong,
+        /// <summary>OperationOutcome code <c>timeout</c> (transient).</summary>
+        Timeout,
+        /// <summary>OperationOutcome code <c>exception</c> (transient).</summary>
+        Exception,
+        /// <summary>403: credentials or organization refused.</summary>
+        Forbidden,
+        /// <summary>404: no such patient.</summary>
+        NotFound,
+        /// <summary>OperationOutcome code <c>not-supported</c>.</summary>
+        NotSupported,
+        /// <summary>429: too many requests.</summary>
+        RateLimited,
+        /// <summary>502, 503 or 504 without a FHIR answer.</summary>
+        Unavailable,
+        /// <summary>Another HTTP error status.</summary>
+        HttpStatus,
+        /// <summary>A success status with a body pfhir cannot use.</summary>
+        InvalidResponse,
+    }
+
+    /// <summary>One wrong PatientInput field: its name (<c>birthDate</c>, <c>phones[1].use</c>)
+    /// and what is wrong with it (never its value).</summary>
+    public sealed class FieldError
+    {
+        /// <summary>Creates a field error.</summary>
+        public FieldError(string field, string message)
+        {
+            Field = field;
+            Message = message;
+        }
+
+        /// <summary>The input field, as named in the PatientInput JSON.</summary>
+        public string Field { get; private set; }
+
+        /// <summary>What is wrong with it.</summary>
+        public string Message { get; private set; }
+
+        /// <summary><c>field: message</c>.</summary>
+        public override string ToString() { return Field + ": " + Message; }
+    }
+
+    /// <summary>Everything a pfhir_error carries, copied out of it.</summary>
+    internal sealed class ErrorDetails
+    {
+        internal ErrorCode Code;
+        internal string Message = "";
+        internal int HttpStatus;
+        internal string OutcomeJson;
+        internal string RequestId;
+        internal string Body;
+        internal bool RetrySafe;
+        internal IList<FieldError> Fields = new List<FieldError>();
+    }
+
+    /// <summary>
+    /// The base of every error pfhir reports. Catch a subclass for a family of errors
+    /// (<see cref="InputException"/>, <see cref="ValidationException"/>,
+    /// <see cref="NetworkException"/>, <see cref="ServerException"/>...), or this class for all.
+    /// Arguments that are null are refused with <see cref="ArgumentNullException"/> before
+    /// reaching the native library.
+    /// </summary>
+    public class PfhirException : Exception
+    {
+        private readonly ErrorDetails details;
+
+        internal PfhirException(ErrorDetails d) : base(Describe(d))
+        {
+            details = d;
+            Fields = new ReadOnlyCollection<FieldError>(d.Fields);
+        }
+
+        /// <summary>The error code (a number of <c>pfhir_code</c>).</summary>
+        public ErrorCode Code { get { return details.Code; } }
+
+        /// <summary>The snake-case name of the code (<c>not_found</c>), or the number for a
+        /// code this library does not name.</summary>
+        public string CodeName { get { return Pfhir.CodeName(details.Code) ?? ((uint)details.Code).ToString(); } }
+
+        /// <summary>The library's message: what failed and why (never a secret or a patient value).</summary>
+        public string NativeMessage { get { return details.Message; } }
+
+        /// <summary>The HTTP status the platform answered with, 0 when no answer was received.</summary>
+        public int HttpStatus { get { return details.HttpStatus; } }
+
+        /// <summary>The OperationOutcome JSON: the platform's answer, or the local validation's
+        /// findings (<see cref="ValidationException"/>); null when there is none.</summary>
+        public string OutcomeJson { get { return details.OutcomeJson; } }
+
+        /// <summary>The <c>x-origin-request-id</c> of the failed request (re-send an uncertain
+        /// create with it); null when no request was made.</summary>
+        public string RequestId { get { return details.RequestId; } }
+
+        /// <summary>The raw response body of an HTTP error (HTML from a gateway, say), or null.</summary>
+        public string Body { get { return details.Body; } }
+
+        /// <summary>True when sending the same request again cannot do harm and may succeed.</summary>
+        public bool RetrySafe { get { return details.RetrySafe; } }
+
+        /// <summary>The wrong PatientInput fields (code <see cref="ErrorCode.Input"/>); empty otherwise.</summary>
+        public IReadOnlyList<FieldError> Fields { get; private set; }
+
+        private static string Describe(ErrorDetails d)
+        {
+            var sb = new StringBuilder();
+            sb.Append(d.Message);
+            string name = Pfhir.CodeName(d.Code) ?? ((uint)d.Code).ToString();
+            sb.Append(" [").Append(name);
+            if (d.HttpStatus != 0) sb.Append(", HTTP ").Append(d.HttpStatus);
+            if (d.RequestId != null) sb.Append(", request id ").Append(d.RequestId);
+            sb.Append(']');
+            return sb.ToString();
+        }
+
+        /// <summary>
+        /// The exception class that an error of <paramref name="code"/> is thrown as; null for
+        /// <see cref="ErrorCode.Ok"/>, <see cref="PfhirException"/> itself for an unknown number.
+        /// </summary>
+        public static Type ExceptionTypeFor(ErrorCode code)
+        {
+            if (code == ErrorCode.Ok) return null;
+            return Create(new ErrorDetails { Code = code }).GetType();
+        }
+
+        /// <summary>The one mapping from codes to classes.</summary>
+        internal static PfhirException Create(ErrorDetails d)
+        {
+            switch (d.Code)
+            {
+                case ErrorCode.NullArgument:
+                case ErrorCode.InvalidUtf8:
+                case ErrorCode.InvalidArgument:
+                    return new PfhirArgumentException(d);
+                case ErrorCode.Panic:
+                case ErrorCode.Internal:
+                    return new PfhirInternalException(d);
+                case ErrorCode.Config:
+                    return new ConfigException(d);
+                case ErrorCode.Input:
+                case ErrorCode.Json:
+                    return new InputException(d);
+                case ErrorCode.Validation:
+                    return new ValidationException(d);
+                case ErrorCode.Tls:
+                    return new TlsException(d);
+                case ErrorCode.Connect:
+                    return new ConnectException(d);
+                case ErrorCode.Timeout:
+                    return new PfhirTimeoutException(d);
+                case ErrorCode.OutcomeUnknown:
+                    return new OutcomeUnknownException(d);
+                case ErrorCode.Forbidden:
+                    return new ForbiddenException(d);
+                case ErrorCode.NotFound:
+                    return new NotFoundException(d);
+                case ErrorCode.RateLimited:
+                    return new RateLimitedException(d);
+                case ErrorCode.Unavailable:
+                    return new UnavailableException(d);
+                case ErrorCode.ServerRequired:
+                case ErrorCode.ServerStructure:
+                case ErrorCode.ServerInvalid:
+                case ErrorCode.ServerTooLong:
+                case ErrorCode.ServerTimeout:
+                case ErrorCode.ServerException:
+                case ErrorCode.NotSupported:
+                case ErrorCode.HttpStatus:
+                case ErrorCode.InvalidResponse:
+                    return new ServerException(d);
+                default:
+                    return new PfhirException(d);
+            }
+        }
+
+        /// <summary>Copies a native error into its exception (the caller frees the error).</summary>
+        internal static PfhirException FromNative(ErrorHandle err)
+        {
+            var d = new ErrorDetails();
+            d.Code = (ErrorCode)Native.pfhir_error_code(err);
+            d.Message = Native.ToStringOrEmpty(Native.pfhir_error_message(err));
+            d.HttpStatus = Native.pfhir_error_http_status(err);
+            d.OutcomeJson = Native.ToStringOrNull(Native.pfhir_error_outcome_json(err));
+            d.RequestId = Native.ToStringOrNull(Native.pfhir_error_request_id(err));
+            d.Body = Native.ToStringOrNull(Native.pfhir_error_body(err));
+            d.RetrySafe = Native.pfhir_error_retry_safe(err);
+            ulong n = Native.pfhir_error_field_count(err).ToUInt64();
+            for (ulong i = 0; i < n; i++)
+            {
+                var idx = new UIntPtr(i);
+                d.Fields.Add(new FieldError(
+                    Native.ToStringOrEmpty(Native.pfhir_error_field_name(err, idx)),
+                    Native.ToStringOrEmpty(Native.pfhir_error_field_message(err, idx))));
+            }
+            return Create(d);
+        }
+    }
+
+    /// <summary>An argument was refused by the library: NULL, not UTF-8, or out of range (an
+    /// unknown rule id, a bad limit). Codes NullArgument, InvalidUtf8, InvalidArgument.</summary>
+    public class PfhirArgumentException : PfhirException
+    {
+        internal PfhirArgumentException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>A bug or an internal failure of pfhir (codes Panic, Internal).</summary>
+    public class PfhirInternalException : PfhirException
+    {
+        internal PfhirInternalException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The client configuration is incomplete or wrong (code Config).</summary>
+    public class ConfigException : PfhirException
+    {
+        internal ConfigException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The PatientInput (or a JSON text) is wrong; <see cref="PfhirException.Fields"/>
+    /// names each wrong field (codes Input, Json).</summary>
+    public class InputException : PfhirException
+    {
+        internal InputException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The Bundle failed local validation and nothing was sent;
+    /// <see cref="PfhirException.OutcomeJson"/> holds the findings (code Validation).</summary>
+    public class ValidationException : PfhirException
+    {
+        internal ValidationException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The transport failed: TLS, connection, timeout, or an unknown outcome.</summary>
+    public class NetworkException : PfhirException
+    {
+        internal NetworkException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The TLS handshake failed (code Tls).</summary>
+    public class TlsException : NetworkException
+    {
+        internal TlsException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The server could not be reached; nothing was sent (code Connect).</summary>
+    public class ConnectException : NetworkException
+    {
+        internal ConnectException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>A timeout (code Timeout).</summary>
+    public class PfhirTimeoutException : NetworkException
+    {
+        internal PfhirTimeoutException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The connection failed after the request was sent: re-send with the same
+    /// <see cref="PfhirException.RequestId"/> (code OutcomeUnknown).</summary>
+    public class OutcomeUnknownException : NetworkException
+    {
+        internal OutcomeUnknownException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The platform refused the request or answered something unusable;
+    /// <see cref="Kind"/> says what, <see cref="PfhirException.OutcomeJson"/> holds its
+    /// OperationOutcome when it sent one.</summary>
+    public class ServerException : PfhirException
+    {
+        internal ServerException(ErrorDetails d) : base(d) { }
+
+        /// <summary>What kind of answer this is.</summary>
+        public ServerErrorKind Kind
+        {
+            get
+            {
+                switch (Code)
+                {
+                    case ErrorCode.ServerRequired: return ServerErrorKind.Required;
+                    case ErrorCode.ServerStructure: return ServerErrorKind.Structure;
+                    case ErrorCode.ServerInvalid: return ServerErrorKind.Invalid;
+                    case ErrorCode.ServerTooLong: return ServerErrorKind.TooLong;
+                    case ErrorCode.ServerTimeout: return ServerErrorKind.Timeout;
+                    case ErrorCode.ServerException: return ServerErrorKind.Exception;
+                    case ErrorCode.Forbidden: return ServerErrorKind.Forbidden;
+                    case ErrorCode.NotFound: return ServerErrorKind.NotFound;
+                    case ErrorCode.NotSupported: return ServerErrorKind.NotSupported;
+                    case ErrorCode.RateLimited: return ServerErrorKind.RateLimited;
+                    case ErrorCode.Unavailable: return ServerErrorKind.Unavailable;
+                    case ErrorCode.HttpStatus: return ServerErrorKind.HttpStatus;
+                    case ErrorCode.InvalidResponse: return ServerErrorKind.InvalidResponse;
+                    default: return ServerErrorKind.Unknown;
+                }
+            }
+        }
+    }
+
+    /// <summary>403: the organization id or the client credentials were refused (code Forbidden).</summary>
+    public class ForbiddenException : ServerException
+    {
+        internal ForbiddenException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>404: no such patient (code NotFound).</summary>
+    public class NotFoundException : ServerException
+    {
+        internal NotFoundException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>429: too many requests (code RateLimited).</summary>
+    public class RateLimitedException : ServerException
+    {
+        internal RateLimitedException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>502, 503 or 504 without a FHIR answer (code Unavailable).</summary>
+    public class UnavailableException : ServerException
+    {
+        internal UnavailableException(ErrorDetails d) : base(d) { }
+    }
+}

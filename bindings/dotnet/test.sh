@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds libpfhir and the pfhir CLI (a no-op when fresh), compiles the .NET binding and its
+# tests with Mono's mcs into bindings/dotnet/build, and runs the tests under mono. The tests
+# replay tests/fixtures/validation and talk to a `pfhir sandbox` they start and stop.
+# Arguments are passed to the test runner (substrings that select tests).
+# Exits non-zero on any failure; never skips.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+BUILD="$HERE/build"
+
+for tool in mcs mono cargo; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "error: $tool not found (run bindings/dotnet/setup.sh)" >&2; exit 1; }
+done
+
+echo "==> cargo build -p pfhir-ffi -p pfhir-cli"
+(cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" cargo build -p pfhir-ffi -p pfhir-cli)
+LIB_DIR="$TARGET/debug"
+for f in "$LIB_DIR/libpfhir.so" "$LIB_DIR/pfhir"; do
+  [ -e "$f" ] || { echo "error: $f was not built" >&2; exit 1; }
+done
+
+echo "==> mcs: Pfhir.dll and Pfhir.Tests.exe"
+mkdir -p "$BUILD"
+mcs -langversion:7 -target:library -optimize+ -warn:4 -warnaserror+ \
+  -out:"$BUILD/Pfhir.dll" -doc:"$BUILD/Pfhir.xml" "$HERE"/src/*.cs
+cp "$HERE/src/Pfhir.dll.config" "$BUILD/Pfhir.dll.config"
+mcs -langversion:7 -target:exe -debug -warn:4 -warnaserror+ \
+  -r:"$BUILD/Pfhir.dll" -r:System.Core.dll \
+  -out:"$BUILD/Pfhir.Tests.exe" "$HERE"/tests/*.cs
+
+echo "==> mcs: the README quickstart"
+awk '/^```csharp$/ {f=1; next} /^```$/ {f=0} f' "$HERE/README.md" > "$BUILD/Quickstart.cs"
+[ -s "$BUILD/Quickstart.cs" ] || { echo "error: no csharp block in README.md" >&2; exit 1; }
+mcs -langversion:7 -target:exe -warn:4 -warnaserror+ -r:"$BUILD/Pfhir.dll" \
+  -out:"$BUILD/Quickstart.exe" "$BUILD/Quickstart.cs"
+
+echo "==> mono Pfhir.Tests.exe"
+export LD_LIBRARY_PATH="$LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export PFHIR_ROOT="$ROOT"
+export PFHIR_BIN="$LIB_DIR/pfhir"
+export PFHIR_QUICKSTART="$BUILD/Quickstart.exe"
+export PFHIR_SANDBOX_PIDFILE="$BUILD/sandbox.pid"
+rm -f "$PFHIR_SANDBOX_PIDFILE"
+cd "$BUILD"
+rc=0
+mono --debug "$BUILD/Pfhir.Tests.exe" "$@" || rc=$?
+# The runner stops its sandbox; if it died first, stop that one process (by its pid) here.
+if [ -f "$PFHIR_SANDBOX_PIDFILE" ]; then
+  { read -r pid; read -r dir; } < "$PFHIR_SANDBOX_PIDFILE" || true
+  if [ -n "${pid:-}" ] && grep -q sandbox "/proc/$pid/cmdline" 2>/dev/null; then
+    echo "stopping the sandbox the test runner left running (pid $pid)" >&2
+    kill "$pid" 2>/dev/null || true
+  fi
+  case "${dir:-}" in */pfhir-dotnet-*) rm -rf "$dir" ;; esac
+  rm -f "$PFHIR_SANDBOX_PIDFILE"
+  [ "$rc" -ne 0 ] || rc=1
+fi
+if [ "$rc" -ne 0 ]; then echo "error: the .NET tests failed (exit $rc)" >&2; fi
+exit "$rc"

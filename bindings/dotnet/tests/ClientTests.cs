@@ -1,0 +1,265 @@
+// Create, update and read against `pfhir sandbox` over mutual TLS, and its errors.
+
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace PfhirSdk.Tests
+{
+    public static class ClientTests
+    {
+        static int counter;
+
+        /// <summary>A PatientInput with a fresh identifier and e-mail.</summary>
+        static string Input(string family, string logicalId = null)
+        {
+            int n = Interlocked.Increment(ref counter);
+            string pid = "NET" + n.ToString("D5");
+            return "{\"authority\":\"cip\",\"patientId\":\"" + pid + "\",\"familyName\":\"" + family + "\",\"gender\":\"female\"," +
+                   "\"birthDate\":\"1980-01-02\",\"diabetes\":\"type1\",\"email\":\"" + pid.ToLowerInvariant() + "@example.org\"," +
+                   "\"organizationOid\":\"2.16.724.4.2\"" +
+                   (logicalId == null ? "" : ",\"ids\":{\"patient\":\"" + logicalId + "\"}") + "}";
+        }
+
+        static string WithLogicalId(string input, string logicalId)
+        {
+            return input.Substring(0, input.Length - 1) + ",\"ids\":{\"patient\":\"" + logicalId + "\"}}";
+        }
+
+        [Test]
+        public static void CreateUpdateRead()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                string input = Input("Create");
+                var created = client.Create(Pfhir.BuildBundle(input));
+                Assert.Equal(200, created.Status, "create status");
+                Assert.True(created.PatientId.Length > 0, "a patient id");
+                Assert.True(created.RequestId.Length > 0, "a request id");
+                Assert.Equal(1, created.Attempts, "one attempt");
+                Assert.Contains("\"resourceType\":\"Bundle\"", created.BundleJson, "the answered Bundle");
+
+                string updatedInput = WithLogicalId(input.Replace("\"Create\"", "\"Updated\""), created.PatientId);
+                var updated = client.Update(created.PatientId, Pfhir.BuildBundle(updatedInput), "dotnet-update-" + Guid.NewGuid().ToString("N"));
+                Assert.Equal(200, updated.Status, "update status");
+                Assert.True(updated.RequestId.StartsWith("dotnet-update-"), "the given request id: " + updated.RequestId);
+
+                var read = client.Read(created.PatientId);
+                Assert.Equal(200, read.Status, "read status");
+                object patient = MiniJson.Parse(read.PatientJson);
+                Assert.Equal("Patient", (string)MiniJson.Get(patient, "resourceType"), "resourceType");
+                Assert.Equal(created.PatientId, (string)MiniJson.Get(patient, "id"), "id");
+                Assert.Contains("Updated", read.PatientJson, "the update is stored");
+                Assert.True(client.ConnectionCount >= 1, "a connection was opened");
+            }
+        }
+
+        [Test]
+        public static void CreateWithRequestId()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                string rid = "dotnet-" + Guid.NewGuid().ToString("N");
+                byte[] bundle = System.Text.Encoding.UTF8.GetBytes(Pfhir.BuildBundle(Input("Rid")));
+                var first = client.Create(bundle, rid);
+                Assert.Equal(rid, first.RequestId, "request id sent");
+                // The same request id and body is an idempotent replay: the same patient.
+                var again = client.Create(bundle, rid);
+                Assert.Equal(first.PatientId, again.PatientId, "replay gives the same patient");
+            }
+        }
+
+        [Test]
+        public static void DuplicateCreateIsServerInvalidWithOutcome()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                string input = Input("Dup");
+                client.Create(Pfhir.BuildBundle(input));
+                // The same identifier and e-mail again, in a new Bundle with a new request id.
+                var e = Assert.Throws<ServerException>(() => client.Create(Pfhir.BuildBundle(input)), "duplicate create");
+                Assert.Equal(ErrorCode.ServerInvalid, e.Code, "code");
+                Assert.Equal(ServerErrorKind.Invalid, e.Kind, "kind");
+                Assert.Equal(409, e.HttpStatus, "HTTP status");
+                Assert.NotNull(e.OutcomeJson, "OutcomeJson");
+                object outcome = MiniJson.Parse(e.OutcomeJson);
+                Assert.Equal("OperationOutcome", (string)MiniJson.Get(outcome, "resourceType"), "resourceType");
+                var issue = ((List<object>)MiniJson.Get(outcome, "issue"))[0];
+                Assert.Equal("invalid", (string)MiniJson.Get(issue, "code"), "issue code");
+                Assert.True(!string.IsNullOrEmpty(e.RequestId), "request id");
+                Assert.True(!e.RetrySafe, "a duplicate is not worth retrying");
+                Assert.Contains("server_invalid", e.Message, "Message names the code");
+                Assert.Contains("409", e.Message, "Message has the status");
+            }
+        }
+
+        [Test]
+        public static void UnknownIdIsNotFound()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                var e = Assert.Throws<NotFoundException>(() => client.Read("no-such-patient"), "read");
+                Assert.Equal(404, e.HttpStatus, "status");
+                Assert.Equal(ServerErrorKind.NotFound, e.Kind, "kind");
+                string bundle = Pfhir.BuildBundle(Input("Ghost", "no-such-patient"));
+                var u = Assert.Throws<NotFoundException>(() => client.Update("no-such-patient", bundle), "update");
+                Assert.Equal(404, u.HttpStatus, "update status");
+            }
+        }
+
+        [Test]
+        public static void WrongSecretIsForbidden()
+        {
+            using (var cfg = Sandbox.Config())
+            {
+                cfg.ClientSecret = "wrong-secret";
+                using (var client = new Client(cfg))
+                {
+                    var e = Assert.Throws<ForbiddenException>(() => client.Read("anything"), "read");
+                    Assert.Equal(403, e.HttpStatus, "status");
+                    Assert.Equal(ErrorCode.Forbidden, e.Code, "code");
+                    Assert.True(!e.Message.Contains("wrong-secret"), "the secret is not in the message");
+                }
+            }
+        }
+
+        [Test]
+        public static void InvalidBundleIsRefusedLocally()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                var e = Assert.Throws<ValidationException>(() => client.Create("{\"resourceType\":\"Patient\"}"), "create");
+                Assert.Equal(ErrorCode.Validation, e.Code, "code");
+                Assert.Equal(0, e.HttpStatus, "nothing was sent");
+                Assert.Contains("partner-bundle", e.OutcomeJson, "the local findings");
+                var nul = Assert.Throws<ArgumentNullException>(() => client.Create((string)null), "Create(null)");
+                Assert.Equal("bundleJson", nul.ParamName, "param");
+                Assert.Throws<ArgumentNullException>(() => client.Update(null, "{}"), "Update(null id)");
+                Assert.Throws<ArgumentNullException>(() => client.Read(null), "Read(null)");
+            }
+        }
+
+        [Test]
+        public static void ValidatorOptionsOfTheClientApply()
+        {
+            using (var cfg = Sandbox.Config())
+            {
+                // With the base profile, a bare Patient passes the local check (no partner rule) and the
+                // sandbox refuses it instead (a server error, not a validation error).
+                cfg.ValidatorOptions = new ValidatorOptions { Profile = Profile.Base };
+                using (var client = new Client(cfg))
+                {
+                    var e = Assert.Throws<PfhirException>(() => client.Create("{\"resourceType\":\"Patient\",\"gender\":\"female\"}"), "create");
+                    Assert.True(e is ServerException, "refused by the server: " + e.GetType().Name + " " + e.Message);
+                    Assert.True(e.HttpStatus >= 400, "an HTTP status: " + e.HttpStatus);
+                }
+            }
+        }
+
+        [Test]
+        public static void UntrustedServerIsTls()
+        {
+            Sandbox.Start();
+            using (var cfg = Sandbox.Config())
+            {
+                // The client's own certificate is not a CA of the server's certificate.
+                cfg.CaPem = File.ReadAllText(Path.Combine(Sandbox.CertDir, "client.pem"));
+                using (var client = new Client(cfg))
+                {
+                    var e = Assert.Throws<TlsException>(() => client.Read("x"), "read");
+                    Assert.Equal(ErrorCode.Tls, e.Code, "code");
+                    Assert.Equal(0, e.HttpStatus, "no answer");
+                    Assert.True(e is NetworkException, "a network error");
+                }
+            }
+        }
+
+        [Test]
+        public static void ClosedPortIsConnect()
+        {
+            int port;
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            port = ((IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            using (var cfg = Sandbox.Config())
+            {
+                cfg.BaseUrl = "https://127.0.0.1:" + port + "/partners/fhir/stu3/api/";
+                using (var client = new Client(cfg))
+                {
+                    var e = Assert.Throws<ConnectException>(() => client.Read("x"), "read");
+                    Assert.Equal(0, e.HttpStatus, "no answer");
+                }
+            }
+        }
+
+        [Test]
+        public static void ClientSharedByFourThreads()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                var errors = new List<Exception>();
+                var ids = new List<string>();
+                var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+                {
+                    try
+                    {
+                        for (int i = 0; i < 5; i++)
+                        {
+                            string input = Input("Thread" + t);
+                            var c = client.Create(Pfhir.BuildBundle(input));
+                            client.Update(c.PatientId, Pfhir.BuildBundle(WithLogicalId(input, c.PatientId)));
+                            var r = client.Read(c.PatientId);
+                            Assert.Contains("Thread" + t, r.PatientJson, "read back");
+                            lock (ids) ids.Add(c.PatientId);
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        lock (errors) errors.Add(e);
+                    }
+                })).ToList();
+                threads.ForEach(th => th.Start());
+                threads.ForEach(th => th.Join());
+                Assert.True(errors.Count == 0, "no thread failed: " + string.Join("\n", errors.Select(e => e.ToString())));
+                Assert.Equal(20, ids.Distinct().Count(), "20 distinct patients");
+                Assert.True(client.ConnectionCount <= 8, "connections are reused: " + client.ConnectionCount);
+            }
+        }
+
+        /// <summary>The quickstart of README.md (compiled by test.sh) runs against the sandbox.</summary>
+        [Test]
+        public static void ReadmeQuickstartRuns()
+        {
+            string input = Path.Combine(Sandbox.CertDir, "patient-input.json");
+            File.WriteAllText(input, Input("Quickstart"));
+            string mono = System.Diagnostics.Process.GetCurrentProcess().MainModule.FileName;
+            var psi = new System.Diagnostics.ProcessStartInfo(mono,
+                "--debug \"" + Env.Quickstart + "\" \"" + input + "\" \"" + Sandbox.CertDir + "\" \"" + Sandbox.BaseUrl + "\"")
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using (var p = System.Diagnostics.Process.Start(psi))
+            {
+                var err = p.StandardError.ReadToEndAsync();
+                string output = p.StandardOutput.ReadToEnd();
+                Assert.True(p.WaitForExit(60000), "the quickstart finished");
+                Assert.Equal(0, p.ExitCode, "exit code (stderr: " + err.Result + ")");
+                Assert.Contains("\"resourceType\":\"Patient\"", output, "the quickstart read the patient back");
+                Assert.Contains("Quickstart", output, "with its family name");
+            }
+        }
+    }
+}
