@@ -1,5 +1,236 @@
-//! pfhir-wasm: pfhir's validator and Bundle builder for the browser and Node, via wasm-bindgen.
-//!
-//! It depends on `pfhir-core` without default features, so no TLS or HTTP code is compiled
-//! in: a browser cannot present a client certificate, so submission stays with a host that
-//! links the native library. The JavaScript API arrives with the WASM issue.
+//! pfhir-wasm: pfhir's validator and Bundle builder for the browser and Node, via wasm-bindgen,
+//! published as the npm package `pfhir-wasm` (`scripts/build-wasm` makes it in `wasm/pkg/`).
+//! It takes FHIR JSON as a string (JSON.parse would round decimals), answers with the same
+//! OperationOutcome as the native validator, byte for byte, and throws an `Error` with a `code`
+//! only for API misuse; it depends on `pfhir-core` without default features, so no TLS or HTTP
+//! code is compiled in: a browser cannot present a client certificate, so submission stays
+//! with a host that links the native library.
+
+#![warn(missing_docs)]
+
+pub mod api;
+
+use api::{ApiError, Opt};
+use js_sys::{Array, JsString, Object, Reflect, Uint8Array, JSON};
+use pfhir_core::validate::Validator;
+use pfhir_core::ErrorCode;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("../js/types.d.ts");
+
+/// How deep options are read: `options.rules["partner-..."]` is three levels.
+const OPTIONS_DEPTH: u8 = 3;
+
+/// The `typeof` of a value that is not undefined, null, a boolean, a number or a string.
+fn type_of(v: &JsValue) -> &'static str {
+    if v.is_function() {
+        "a function"
+    } else if v.is_bigint() {
+        "a bigint"
+    } else if v.is_symbol() {
+        "a symbol"
+    } else if Array::is_array(v) {
+        "an array"
+    } else {
+        "an object"
+    }
+}
+
+/// Reads a JS value into [`Opt`], down to `depth` levels of arrays and objects.
+fn opt_of(v: &JsValue, depth: u8) -> Opt {
+    if v.is_undefined() {
+        Opt::Undefined
+    } else if v.is_null() {
+        Opt::Null
+    } else if let Some(b) = v.as_bool() {
+        Opt::Bool(b)
+    } else if let Some(n) = v.as_f64() {
+        Opt::Number(n)
+    } else if let Some(s) = v.as_string() {
+        Opt::Str(s)
+    } else if depth == 0 || v.is_function() || v.is_bigint() || v.is_symbol() {
+        Opt::Other(type_of(v))
+    } else if Array::is_array(v) {
+        Opt::Array(
+            Array::from(v)
+                .iter()
+                .map(|item| opt_of(&item, depth - 1))
+                .collect(),
+        )
+    } else if let Some(o) = v.dyn_ref::<Object>() {
+        Opt::Object(
+            Object::entries(o)
+                .iter()
+                .filter_map(|pair| {
+                    let pair = Array::from(&pair);
+                    let key = pair.get(0).as_string()?;
+                    Some((key, opt_of(&pair.get(1), depth - 1)))
+                })
+                .collect(),
+        )
+    } else {
+        Opt::Other(type_of(v))
+    }
+}
+
+/// The thrown form of an [`ApiError`]: an `Error` named `PfhirError` with `code` and, for
+/// `input` errors, `fields: [{field, message}]`.
+fn to_js(e: ApiError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name("PfhirError");
+    // Setting a data property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&err, &"code".into(), &e.code.name().into());
+    if e.code == ErrorCode::Input {
+        let fields = Array::new();
+        for f in &e.fields {
+            let o = Object::new();
+            let _ = Reflect::set(&o, &"field".into(), &f.field.as_str().into());
+            let _ = Reflect::set(&o, &"message".into(), &f.message.as_str().into());
+            fields.push(&o);
+        }
+        let _ = Reflect::set(&err, &"fields".into(), &fields);
+    }
+    err.into()
+}
+
+fn validator_of(options: &JsValue) -> Result<Validator, JsValue> {
+    api::validator(&opt_of(options, OPTIONS_DEPTH)).map_err(to_js)
+}
+
+/// A prefix length that is still over `limit`: a document longer than the limit gets the same
+/// outcome (a fatal `too-long` at 1:1, naming the limit only) from its first `limit + 1`
+/// units, so a huge input is never copied into WASM memory.
+fn over_limit(limit: usize) -> u32 {
+    u32::try_from(limit).unwrap_or(u32::MAX).saturating_add(1)
+}
+
+/// The UTF-8 bytes of a document given as a string. A JS string cannot hold invalid UTF-8:
+/// lone surrogates arrive as U+FFFD, as `TextEncoder` writes them.
+fn string_bytes(json: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
+    let Some(s) = json.dyn_ref::<JsString>() else {
+        return Err(to_js(ApiError::argument(format!(
+            "the document must be a string, not {} (use validateBytes for a Uint8Array)",
+            opt_of(json, 0).type_name()
+        ))));
+    };
+    // Each UTF-16 unit is at least one UTF-8 byte: more units than the limit is too long.
+    let text = if s.length() as usize > limit {
+        s.slice(0, over_limit(limit)).as_string()
+    } else {
+        s.as_string()
+    };
+    text.map(String::into_bytes)
+        .ok_or_else(|| to_js(ApiError::argument("the document must be a string")))
+}
+
+/// The bytes of a document given as a `Uint8Array` (a Node `Buffer` is one).
+fn array_bytes(bytes: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
+    let Some(a) = bytes.dyn_ref::<Uint8Array>() else {
+        return Err(to_js(ApiError::argument(format!(
+            "the document must be a Uint8Array, not {}",
+            opt_of(bytes, 0).type_name()
+        ))));
+    };
+    Ok(if a.length() as usize > limit {
+        a.subarray(0, over_limit(limit)).to_vec()
+    } else {
+        a.to_vec()
+    })
+}
+
+fn parse_json(json: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(json).map_err(|_| {
+        to_js(ApiError {
+            code: ErrorCode::Panic,
+            message: "internal error: pfhir wrote JSON that does not parse".to_string(),
+            fields: Vec::new(),
+        })
+    })
+}
+
+/// Validates a FHIR JSON document given as a string and returns the OperationOutcome as a
+/// plain object. Every content problem is an issue; only API misuse throws.
+#[wasm_bindgen(unchecked_return_type = "OperationOutcome")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "string")] json: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    parse_json(&validate_json(json, options)?)
+}
+
+/// Validates a FHIR JSON document given as a string and returns the OperationOutcome JSON,
+/// byte for byte what the native validator writes for the same document and options.
+#[wasm_bindgen(js_name = validateJson)]
+pub fn validate_json(
+    #[wasm_bindgen(unchecked_param_type = "string")] json: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: &JsValue,
+) -> Result<String, JsValue> {
+    let validator = validator_of(options)?;
+    let bytes = string_bytes(json, validator.options().limits.max_bytes)?;
+    Ok(validator.validate(&bytes).to_json())
+}
+
+/// Validates a document given as bytes (which may be invalid UTF-8, or start with a BOM) and
+/// returns the OperationOutcome as a plain object.
+#[wasm_bindgen(js_name = validateBytes, unchecked_return_type = "OperationOutcome")]
+pub fn validate_bytes(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    parse_json(&validate_bytes_json(bytes, options)?)
+}
+
+/// Validates a document given as bytes and returns the OperationOutcome JSON.
+#[wasm_bindgen(js_name = validateBytesJson)]
+pub fn validate_bytes_json(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: &JsValue,
+) -> Result<String, JsValue> {
+    let validator = validator_of(options)?;
+    let bytes = array_bytes(bytes, validator.options().limits.max_bytes)?;
+    Ok(validator.validate(&bytes).to_json())
+}
+
+/// Builds the partner message Bundle (MessageHeader + Patient + Condition) of a PatientInput,
+/// given as JSON text or as an object, and returns the Bundle JSON. The MessageHeader
+/// timestamp defaults to the host's clock (`Date.now()`), ids to random UUIDs. Wrong fields
+/// throw an `Error` with `code: "input"` and `fields: [{field, message}]`.
+#[wasm_bindgen(js_name = buildBundle)]
+pub fn build_bundle(
+    #[wasm_bindgen(unchecked_param_type = "string | PatientInput")] input: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "BuildBundleOptions")] options: &JsValue,
+) -> Result<String, JsValue> {
+    let spec = api::build_spec(&opt_of(options, OPTIONS_DEPTH)).map_err(to_js)?;
+    let text = if let Some(s) = input.as_string() {
+        s
+    } else if input.is_object() && !input.is_function() && !Array::is_array(input) {
+        JSON::stringify(input)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| {
+                to_js(ApiError::argument(
+                    "the PatientInput object cannot be written as JSON (a cycle, a BigInt?)",
+                ))
+            })?
+    } else {
+        return Err(to_js(ApiError::argument(format!(
+            "the PatientInput must be a JSON string or an object, not {}",
+            opt_of(input, 0).type_name()
+        ))));
+    };
+    api::build(&text, &spec, js_sys::Date::now()).map_err(to_js)
+}
+
+/// The partner profile rules: id, default severity, message id and why the rule exists.
+#[wasm_bindgen(unchecked_return_type = "PartnerRule[]")]
+pub fn rules() -> Result<JsValue, JsValue> {
+    parse_json(&api::rules_json())
+}
+
+/// pfhir's version (the Cargo workspace version, also the npm package's).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
