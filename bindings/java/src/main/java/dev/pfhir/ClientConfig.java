@@ -1,0 +1,421 @@
+package dev.pfhir;
+
+import static dev.pfhir.Ffi.LIB;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import dev.pfhir.internal.SizeT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The configuration of a {@link Client}: where the Partners API is, who the caller is (mutual
+ * TLS certificate and key, organization id, client id and secret), timeouts, retries and the
+ * options of the local validation that runs before each create and update. Immutable; build
+ * it with {@link #builder()}. {@link #toString()} never shows the secret or the key.
+ *
+ * <pre>{@code
+ * ClientConfig cfg = ClientConfig.builder()
+ *     .baseUrl("https://host/partners/fhir/stu3/api/")
+ *     .orgId("2.16.724.4.2").clientId("1234567890").clientSecret(secret)
+ *     .certPem(Path.of("client.pem")).keyPem(Path.of("client-key.pem"))
+ *     .caPem(Path.of("ca.pem"))          // omit to trust the system roots
+ *     .build();
+ * }</pre>
+ *
+ * <p>The native library checks the configuration when the client is created
+ * ({@link ConfigException}); the Java builder only checks what Java can (nulls, ranges).
+ */
+public final class ClientConfig {
+    private final String baseUrl;
+    private final ApiVersion apiVersion;
+    private final String orgId;
+    private final String clientId;
+    private final String clientSecret;
+    private final String certPem;
+    private final String keyPem;
+    private final String caPem;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final Retry retry;
+    private final ValidatorOptions validatorOptions;
+
+    /**
+     * The retry policy of transient failures.
+     *
+     * @param maxAttempts attempts in all (1 = no retry)
+     * @param initialBackoff the first pause between attempts
+     * @param maxBackoff the longest pause
+     * @param totalTimeout the time after which no retry starts
+     */
+    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration totalTimeout) {
+        /**
+         * A retry policy.
+         *
+         * @param maxAttempts attempts in all, at least 1
+         * @param initialBackoff the first pause
+         * @param maxBackoff the longest pause
+         * @param totalTimeout the time after which no retry starts
+         */
+        public Retry {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+            }
+            millis(initialBackoff, "initialBackoff", true);
+            millis(maxBackoff, "maxBackoff", true);
+            millis(totalTimeout, "totalTimeout", true);
+        }
+    }
+
+    private ClientConfig(Builder b) {
+        this.baseUrl = b.baseUrl;
+        this.apiVersion = b.apiVersion;
+        this.orgId = b.orgId;
+        this.clientId = b.clientId;
+        this.clientSecret = b.clientSecret;
+        this.certPem = b.certPem;
+        this.keyPem = b.keyPem;
+        this.caPem = b.caPem;
+        this.connectTimeout = b.connectTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.retry = b.retry;
+        this.validatorOptions = b.validatorOptions;
+    }
+
+    /**
+     * A builder with the defaults: API v2, connect timeout 10 s, request timeout 30 s,
+     * 3 attempts, the system roots, partner validation.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The base URL.
+     *
+     * @return the URL, or null when not set
+     */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * The API version.
+     *
+     * @return the version
+     */
+    public ApiVersion apiVersion() {
+        return apiVersion;
+    }
+
+    /**
+     * The organization OID ({@code org_id} header).
+     *
+     * @return the OID, or null when not set
+     */
+    public String orgId() {
+        return orgId;
+    }
+
+    /**
+     * The client id ({@code client_id} header).
+     *
+     * @return the id, or null when not set
+     */
+    public String clientId() {
+        return clientId;
+    }
+
+    /**
+     * The validation options of creates and updates.
+     *
+     * @return the options, or null for the defaults
+     */
+    public ValidatorOptions validatorOptions() {
+        return validatorOptions;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConfig[baseUrl=" + baseUrl + ", apiVersion=" + apiVersion + ", orgId=" + orgId
+                + ", clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "unset" : "***")
+                + ", cert=" + (certPem == null ? "unset" : "set") + ", key=" + (keyPem == null ? "unset" : "***")
+                + ", ca=" + (caPem == null ? "system roots" : "set") + ", connectTimeout=" + connectTimeout
+                + ", requestTimeout=" + requestTimeout + ", retry=" + retry + "]";
+    }
+
+    static int millis(Duration d, String what, boolean zeroAllowed) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+            throw new IllegalArgumentException(what + " must be " + (zeroAllowed ? "non-negative" : "positive") + ": " + d);
+        }
+        if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException(what + " is too long: " + d);
+        }
+        long ms = d.toMillis();
+        if (!zeroAllowed && ms == 0) {
+            throw new IllegalArgumentException(what + " must be at least 1 ms: " + d);
+        }
+        return (int) ms;
+    }
+
+    private interface Setter {
+        Pointer set(Pointer cfg, byte[] v, SizeT len);
+    }
+
+    private static void setText(Pointer cfg, String value, String what, Setter setter) {
+        if (value != null) {
+            byte[] b = Ffi.utf8(value, what);
+            Ffi.check(setter.set(cfg, Ffi.ptr(b), Ffi.len(b)));
+        }
+    }
+
+    /** A native {@code pfhir_client_config} with these values; the caller frees it. */
+    Pointer toNative() {
+        PointerByReference out = new PointerByReference();
+        Ffi.check(LIB.pfhir_client_config_new(out));
+        Pointer cfg = out.getValue();
+        boolean ok = false;
+        try {
+            setText(cfg, baseUrl, "baseUrl", LIB::pfhir_client_config_set_base_url);
+            setText(cfg, apiVersion.wireName(), "apiVersion",
+                    LIB::pfhir_client_config_set_api_version);
+            setText(cfg, orgId, "orgId", LIB::pfhir_client_config_set_org_id);
+            setText(cfg, clientId, "clientId", LIB::pfhir_client_config_set_client_id);
+            setText(cfg, clientSecret, "clientSecret",
+                    LIB::pfhir_client_config_set_client_secret);
+            setText(cfg, certPem, "certPem", LIB::pfhir_client_config_set_cert_pem);
+            setText(cfg, keyPem, "keyPem", LIB::pfhir_client_config_set_key_pem);
+            setText(cfg, caPem, "caPem", LIB::pfhir_client_config_set_ca_pem);
+            if (connectTimeout != null || requestTimeout != null) {
+                Ffi.check(LIB.pfhir_client_config_set_timeouts(cfg,
+                        connectTimeout == null ? 0 : millis(connectTimeout, "connectTimeout", false),
+                        requestTimeout == null ? 0 : millis(requestTimeout, "requestTimeout", false)));
+            }
+            if (retry != null) {
+                Ffi.check(LIB.pfhir_client_config_set_retry(cfg, retry.maxAttempts(),
+                        millis(retry.initialBackoff(), "initialBackoff", true),
+                        millis(retry.maxBackoff(), "maxBackoff", true),
+                        millis(retry.totalTimeout(), "totalTimeout", true)));
+            }
+            if (validatorOptions != null) {
+                Pointer opts = validatorOptions.toNative();
+                try {
+                    Ffi.check(LIB.pfhir_client_config_set_validator_options(cfg, opts));
+                } finally {
+                    LIB.pfhir_validator_options_free(opts);
+                }
+            }
+            ok = true;
+            return cfg;
+        } finally {
+            if (!ok) {
+                LIB.pfhir_client_config_free(cfg);
+            }
+        }
+    }
+
+    /** Builds a {@link ClientConfig}. Not thread-safe. */
+    public static final class Builder {
+        private String baseUrl;
+        private ApiVersion apiVersion = ApiVersion.V2;
+        private String orgId;
+        private String clientId;
+        private String clientSecret;
+        private String certPem;
+        private String keyPem;
+        private String caPem;
+        private Duration connectTimeout;
+        private Duration requestTimeout;
+        private Retry retry;
+        private ValidatorOptions validatorOptions;
+
+        private Builder() {}
+
+        private static String read(Path p, String what) {
+            Objects.requireNonNull(p, what);
+            try {
+                return Files.readString(p, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + what + " from " + p, e);
+            }
+        }
+
+        /**
+         * Sets the base URL, up to {@code /partners/fhir/stu3/api/} (https only).
+         *
+         * @param baseUrl the URL
+         * @return this builder
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /**
+         * Sets the API version (default v2).
+         *
+         * @param apiVersion v1 or v2
+         * @return this builder
+         */
+        public Builder apiVersion(ApiVersion apiVersion) {
+            this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
+            return this;
+        }
+
+        /**
+         * Sets the organization OID ({@code org_id} header).
+         *
+         * @param orgId the OID ({@code 2.16.724.4.2})
+         * @return this builder
+         */
+        public Builder orgId(String orgId) {
+            this.orgId = Objects.requireNonNull(orgId, "orgId");
+            return this;
+        }
+
+        /**
+         * Sets the client id ({@code client_id} header).
+         *
+         * @param clientId the id
+         * @return this builder
+         */
+        public Builder clientId(String clientId) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        /**
+         * Sets the client secret ({@code client_secret} header). It is never logged or printed.
+         *
+         * @param clientSecret the secret
+         * @return this builder
+         */
+        public Builder clientSecret(String clientSecret) {
+            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            return this;
+        }
+
+        /**
+         * Sets the client certificate chain (PEM, leaf first).
+         *
+         * @param pem the PEM text
+         * @return this builder
+         */
+        public Builder certPem(String pem) {
+            this.certPem = Objects.requireNonNull(pem, "certPem");
+            return this;
+        }
+
+        /**
+         * Reads the client certificate chain from a PEM file.
+         *
+         * @param file the file
+         * @return this builder
+         * @throws UncheckedIOException when the file cannot be read
+         */
+        public Builder certPem(Path file) {
+            return certPem(read(file, "certPem"));
+        }
+
+        /**
+         * Sets the client private key (PEM: PKCS#8, PKCS#1 or SEC1). It is never printed.
+         *
+         * @param pem the PEM text
+         * @return this builder
+         */
+        public Builder keyPem(String pem) {
+            this.keyPem = Objects.requireNonNull(pem, "keyPem");
+            return this;
+        }
+
+        /**
+         * Reads the client private key from a PEM file.
+         *
+         * @param file the file
+         * @return this builder
+         * @throws UncheckedIOException when the file cannot be read
+         */
+        public Builder keyPem(Path file) {
+            return keyPem(read(file, "keyPem"));
+        }
+
+        /**
+         * Sets the CA certificates that replace the system roots for the server (PEM).
+         *
+         * @param pem the PEM text
+         * @return this builder
+         */
+        public Builder caPem(String pem) {
+            this.caPem = Objects.requireNonNull(pem, "caPem");
+            return this;
+        }
+
+        /**
+         * Reads the CA certificates that replace the system roots from a PEM file.
+         *
+         * @param file the file
+         * @return this builder
+         * @throws UncheckedIOException when the file cannot be read
+         */
+        public Builder caPem(Path file) {
+            return caPem(read(file, "caPem"));
+        }
+
+        /**
+         * Sets the timeouts: connect (TCP + TLS) and one attempt (defaults 10 s and 30 s).
+         *
+         * @param connect the connect timeout, positive
+         * @param request the timeout of one attempt, positive
+         * @return this builder
+         */
+        public Builder timeouts(Duration connect, Duration request) {
+            millis(connect, "connect", false);
+            millis(request, "request", false);
+            this.connectTimeout = connect;
+            this.requestTimeout = request;
+            return this;
+        }
+
+        /**
+         * Sets the retry policy of transient failures (default: 3 attempts).
+         *
+         * @param maxAttempts attempts in all (1 = no retry)
+         * @param initialBackoff the first pause between attempts
+         * @param maxBackoff the longest pause
+         * @param totalTimeout the time after which no retry starts
+         * @return this builder
+         */
+        public Builder retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration totalTimeout) {
+            this.retry = new Retry(maxAttempts, initialBackoff, maxBackoff, totalTimeout);
+            return this;
+        }
+
+        /**
+         * Sets the options of the local validation that runs before each create and update.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder validatorOptions(ValidatorOptions options) {
+            this.validatorOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @return an immutable configuration
+         */
+        public ClientConfig build() {
+            return new ClientConfig(this);
+        }
+    }
+}

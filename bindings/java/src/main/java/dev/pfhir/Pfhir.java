@@ -1,0 +1,71 @@
+package dev.pfhir;
+
+import static dev.pfhir.Ffi.LIB;
+
+import dev.pfhir.internal.PfhirBytes;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Entry points that need no handle: the library version and building a partner message
+ * Bundle from a PatientInput.
+ *
+ * <p>The native library {@code libpfhir} is found through JNA: put its folder on
+ * {@code -Djna.library.path=...}, or give its path with {@code -Dpfhir.library=/path/libpfhir.so}.
+ */
+public final class Pfhir {
+    /** The C ABI version this binding was written for ({@code PFHIR_VERSION_STRING}). */
+    public static final String ABI_VERSION = Ffi.ABI_VERSION;
+
+    private Pfhir() {}
+
+    /**
+     * The version of the loaded native library ({@code 0.1.0}).
+     *
+     * @return the version
+     */
+    public static String version() {
+        return LIB.pfhir_version();
+    }
+
+    /**
+     * Builds the partner message Bundle (MessageHeader + Patient + Condition) from the JSON
+     * form of a PatientInput (docs/patient-input.md), for example
+     * {@code {"authority":"cip","patientId":"J123","familyName":"Test","gender":"female",
+     * "birthDate":"1980-01-02","diabetes":"type1","organizationOid":"2.16.724.4.2"}}.
+     * For an update (API v2), give the platform's logical id as {@code "ids": {"patient": "..."}}.
+     *
+     * @param patientInputJson the PatientInput JSON
+     * @return the Bundle JSON
+     * @throws InputException when fields are wrong ({@link InputException#fields()} names each)
+     * @throws IllegalArgumentException when the text has an unpaired surrogate
+     */
+    public static String buildBundle(String patientInputJson) {
+        byte[] json = buildBundle(Ffi.utf8(patientInputJson, "patientInputJson"));
+        return new String(json, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Builds the partner message Bundle from PatientInput JSON given as UTF-8 bytes.
+     *
+     * @param patientInputJson the PatientInput JSON
+     * @return the Bundle JSON, UTF-8
+     * @throws InputException when fields are wrong
+     */
+    public static byte[] buildBundle(byte[] patientInputJson) {
+        Objects.requireNonNull(patientInputJson, "patientInputJson");
+        PfhirBytes out = new PfhirBytes();
+        Ffi.check(LIB.pfhir_build_bundle(Ffi.ptr(patientInputJson), Ffi.len(patientInputJson), out));
+        return Ffi.takeBytes(out);
+    }
+
+    /**
+     * The snake-case name the native library gives an error code number.
+     *
+     * @param code a {@code pfhir_code} number
+     * @return the name ({@code not_found}), or null for a number the library does not know
+     */
+    public static String codeName(int code) {
+        return LIB.pfhir_code_name(code).toStringOrNull();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.pfhir;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The base of every exception pfhir throws for a failed call. It is <b>unchecked</b>: pfhir's
+ * failures (bad input, a refused request, a network error) are reported by subclasses that
+ * callers catch where they can act on them, and code that cannot act lets them propagate.
+ * A validation finding is not an exception: {@link Validator#validate(byte[])} returns an
+ * {@link Outcome} for any input.
+ *
+ * <p>Each {@link ErrorCode} is thrown as one subclass ({@link ErrorCode#exceptionClass()}):
+ * <ul>
+ *   <li>{@link ArgumentException}: a bad argument (invalid option value, unknown rule...);</li>
+ *   <li>{@link InputException}: wrong PatientInput fields, see {@link #fields()};</li>
+ *   <li>{@link ValidationException}: the Bundle failed local validation, nothing was sent;</li>
+ *   <li>{@link ConfigException}: the client configuration is incomplete or wrong;</li>
+ *   <li>{@link TlsException}, {@link ConnectException}, {@link TimeoutException},
+ *       {@link OutcomeUnknownException}: the network;</li>
+ *   <li>{@link ServerException} (with a {@link ServerException.Kind}) and its subclasses
+ *       {@link ForbiddenException}, {@link NotFoundException}, {@link RateLimitedException},
+ *       {@link UnavailableException}: the platform answered with an error status;</li>
+ *   <li>{@link InvalidResponseException}: a success status with an unusable body;</li>
+ *   <li>{@link InternalException}: a pfhir bug.</li>
+ * </ul>
+ * Arguments that Java can check ({@code null}, negative numbers) throw
+ * {@link NullPointerException} or {@link IllegalArgumentException} before reaching the native
+ * library, and using a closed {@link Validator} or {@link Client} throws
+ * {@link IllegalStateException}.
+ *
+ * <p>Messages never contain a secret or a patient value.
+ */
+public class PfhirException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** What the native error carried. */
+    private final ErrorInfo info;
+    /** The code of {@code info.rawCode()}. */
+    private final ErrorCode code;
+
+    PfhirException(ErrorInfo info) {
+        super(info.message());
+        this.info = info;
+        this.code = ErrorCode.fromNumber(info.rawCode());
+    }
+
+    /**
+     * The error code.
+     *
+     * @return the code ({@link ErrorCode#UNKNOWN} for a number this binding does not know)
+     */
+    public ErrorCode code() {
+        return code;
+    }
+
+    /**
+     * The code's number as the library returned it (useful when {@link #code()} is
+     * {@link ErrorCode#UNKNOWN}).
+     *
+     * @return the number
+     */
+    public int rawCode() {
+        return info.rawCode();
+    }
+
+    /**
+     * The HTTP status the platform answered with.
+     *
+     * @return the status, or 0 when no answer was received
+     */
+    public int httpStatus() {
+        return info.httpStatus();
+    }
+
+    /**
+     * The OperationOutcome as JSON: the platform's answer, or the local validation's findings
+     * ({@link ValidationException}).
+     *
+     * @return the JSON, or empty when there is none
+     */
+    public Optional<String> outcomeJson() {
+        return Optional.ofNullable(info.outcomeJson());
+    }
+
+    /**
+     * The {@code x-origin-request-id} of the failed request: re-send an uncertain create
+     * ({@link OutcomeUnknownException}) with it.
+     *
+     * @return the id, or empty when no request was made
+     */
+    public Optional<String> requestId() {
+        return Optional.ofNullable(info.requestId());
+    }
+
+    /**
+     * The raw response body of an HTTP error (HTML from a gateway, say).
+     *
+     * @return the body, or empty
+     */
+    public Optional<String> body() {
+        return Optional.ofNullable(info.body());
+    }
+
+    /**
+     * True when sending the same request again cannot do harm and may succeed.
+     *
+     * @return whether a retry is safe
+     */
+    public boolean isRetrySafe() {
+        return info.retrySafe();
+    }
+
+    /**
+     * The wrong PatientInput fields ({@link InputException}); empty for other errors.
+     *
+     * @return an immutable list, in input order
+     */
+    public List<FieldError> fields() {
+        return info.fields();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(getClass().getName()).append(" [").append(code.snakeName());
+        if (code == ErrorCode.UNKNOWN) {
+            s.append(' ').append(info.rawCode());
+        }
+        if (info.httpStatus() != 0) {
+            s.append(", HTTP ").append(info.httpStatus());
+        }
+        if (info.requestId() != null) {
+            s.append(", request ").append(info.requestId());
+        }
+        return s.append("]: ").append(getMessage()).toString();
+    }
+
+    /** The exception for an error: the class of its code. */
+    static PfhirException of(ErrorInfo info) {
+        ErrorCode c = ErrorCode.fromNumber(info.rawCode());
+        switch (c) {
+            case NULL_ARGUMENT:
+            case INVALID_UTF8:
+            case INVALID_ARGUMENT:
+                return new ArgumentException(info);
+            case PANIC:
+            case INTERNAL:
+                return new InternalException(info);
+            case CONFIG:
+                return new ConfigException(info);
+            case INPUT:
+            case JSON:
+                return new InputException(info);
+            case VALIDATION:
+                return new ValidationException(info);
+            case TLS:
+                return new TlsException(info);
+            case CONNECT:
+                return new ConnectException(info);
+            case TIMEOUT:
+                return new TimeoutException(info);
+            case OUTCOME_UNKNOWN:
+                return new OutcomeUnknownException(info);
+            case SERVER_REQUIRED:
+            case SERVER_STRUCTURE:
+            case SERVER_INVALID:
+            case SERVER_TOO_LONG:
+            case SERVER_TIMEOUT:
+            case SERVER_EXCEPTION:
+            case NOT_SUPPORTED:
+            case HTTP_STATUS:
+                return new ServerException(info);
+            case FORBIDDEN:
+                return new ForbiddenException(info);
+            case NOT_FOUND:
+                return new NotFoundException(info);
+            case RATE_LIMITED:
+                return new RateLimitedException(info);
+            case UNAVAILABLE:
+                return new UnavailableException(info);
+            case INVALID_RESPONSE:
+                return new InvalidResponseException(info);
+            case OK:
+            case UNKNOWN:
+            default:
+                return new PfhirException(info);
+        }
+    }
+}

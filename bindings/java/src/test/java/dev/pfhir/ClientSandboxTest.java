@@ -1,0 +1,294 @@
+package dev.pfhir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** create, update and read against `pfhir sandbox` over mutual TLS, and its refusals. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientSandboxTest {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private Sandbox sandbox;
+    private Client client;
+
+    @BeforeAll
+    void start() throws Exception {
+        sandbox = new Sandbox();
+        client = new Client(sandbox.config().build());
+    }
+
+    @AfterAll
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    static String uniqueId() {
+        return "JAVA-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+    }
+
+    @Test
+    void createUpdateRead() {
+        String businessId = uniqueId();
+        CreateResult created = client.create(Pfhir.buildBundle(TestSupport.patientInput(businessId, "Garcia")));
+        assertTrue(created.status() >= 200 && created.status() < 300, created.toString());
+        assertFalse(created.patientId().isEmpty());
+        assertFalse(created.bundleId().isEmpty());
+        assertFalse(created.requestId().isEmpty());
+        assertEquals(1, created.attempts());
+        assertTrue(created.bundleJson().contains(created.patientId()), created.bundleJson());
+
+        String update = Pfhir.buildBundle(TestSupport.patientInput(businessId, "Garcia-Lopez",
+                ",\"ids\":{\"patient\":\"" + created.patientId() + "\"}"));
+        UpdateResult updated = client.update(created.patientId(), update);
+        assertEquals(200, updated.status());
+        assertFalse(updated.requestId().isEmpty());
+        assertEquals(1, updated.attempts());
+
+        ReadResult read = client.read(created.patientId());
+        assertEquals(200, read.status());
+        Map<String, Object> patient = MiniJson.object(MiniJson.parse(read.patientJson()));
+        assertEquals("Patient", patient.get("resourceType"));
+        assertEquals(created.patientId(), patient.get("id"));
+        assertTrue(read.patientJson().contains("Garcia-Lopez"), read.patientJson());
+        assertTrue(read.patientJson().contains(businessId), read.patientJson());
+    }
+
+    @Test
+    void requestIdsAndByteBundles() {
+        String rid = "java-request-" + uniqueId();
+        byte[] bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Bytes").getBytes(StandardCharsets.UTF_8));
+        CreateResult created = client.create(bundle, rid);
+        assertEquals(rid, created.requestId());
+        // The same request id and body again: the recorded answer, not a second patient.
+        CreateResult again = client.create(bundle, rid);
+        assertEquals(created.patientId(), again.patientId());
+        String rid2 = "java-request-" + uniqueId();
+        UpdateResult u = client.update(created.patientId(),
+                new String(bundle, StandardCharsets.UTF_8).replace("\"Bytes\"", "\"Bytes2\""), rid2);
+        assertEquals(rid2, u.requestId());
+    }
+
+    @Test
+    void duplicateCreateIsAServerExceptionWithItsOutcome() {
+        String input = TestSupport.patientInput(uniqueId(), "Twice");
+        client.create(Pfhir.buildBundle(input));
+        ServerException e = assertThrows(ServerException.class, () -> client.create(Pfhir.buildBundle(input)));
+        assertSame(ServerException.class, e.getClass());
+        assertSame(ServerException.Kind.INVALID, e.kind());
+        assertSame(ErrorCode.SERVER_INVALID, e.code());
+        assertEquals(42, e.rawCode());
+        assertEquals(409, e.httpStatus());
+        String outcome = e.outcomeJson().orElseThrow();
+        Map<String, Object> oo = MiniJson.object(MiniJson.parse(outcome));
+        assertEquals("OperationOutcome", oo.get("resourceType"));
+        assertEquals("invalid", MiniJson.object(MiniJson.array(oo.get("issue")).get(0)).get("code"));
+        assertFalse(e.requestId().orElseThrow().isEmpty());
+        assertFalse(e.isRetrySafe());
+        assertFalse(e.getMessage().isEmpty());
+        assertTrue(e.toString().contains("409"), e.toString());
+    }
+
+    @Test
+    void unknownIdIsNotFound() {
+        NotFoundException e = assertThrows(NotFoundException.class, () -> client.read("no-such-patient-id"));
+        assertEquals(404, e.httpStatus());
+        assertSame(ServerException.Kind.NOT_FOUND, e.kind());
+        assertSame(ErrorCode.NOT_FOUND, e.code());
+        assertTrue(e.requestId().isPresent());
+        String bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Ghost", ",\"ids\":{\"patient\":\"no-such-id\"}"));
+        assertThrows(NotFoundException.class, () -> client.update("no-such-id", bundle));
+    }
+
+    @Test
+    void wrongSecretIsForbidden() {
+        try (Client bad = new Client(sandbox.config().clientSecret("wrong-secret").build())) {
+            ForbiddenException e = assertThrows(ForbiddenException.class, () -> bad.read("whatever"));
+            assertEquals(403, e.httpStatus());
+            assertSame(ErrorCode.FORBIDDEN, e.code());
+            assertInstanceOf(ServerException.class, e);
+            assertTrue(e.outcomeJson().isEmpty(), "a bare 403 has no OperationOutcome");
+            assertFalse(e.getMessage().contains("wrong-secret"), "no secret in messages");
+        }
+    }
+
+    @Test
+    void localValidationFailsBeforeSending() {
+        String bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Invalid")).replace("\"female\"", "\"robot\"");
+        ValidationException e = assertThrows(ValidationException.class, () -> client.create(bundle));
+        assertSame(ErrorCode.VALIDATION, e.code());
+        assertEquals(0, e.httpStatus());
+        assertTrue(e.requestId().isEmpty(), "nothing was sent");
+        assertTrue(e.outcomeJson().orElseThrow().contains("OperationOutcome"));
+        assertThrows(ValidationException.class, () -> client.create("not json"));
+    }
+
+    @Test
+    void tlsAndConnectFailures() {
+        ClientConfig noCa = ClientConfig.builder()
+                .baseUrl(sandbox.baseUrl()).orgId(Sandbox.ORG_ID).clientId(Sandbox.CLIENT_ID)
+                .clientSecret(Sandbox.CLIENT_SECRET)
+                .certPem(sandbox.certs().resolve("client.pem")).keyPem(sandbox.certs().resolve("client-key.pem"))
+                .retry(1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5))
+                .build();
+        try (Client c = new Client(noCa)) {
+            TlsException e = assertThrows(TlsException.class, () -> c.read("x"));
+            assertSame(ErrorCode.TLS, e.code());
+            assertEquals(0, e.httpStatus());
+        }
+        // No client certificate: refused up front (mutual TLS is required).
+        ClientConfig noCert = ClientConfig.builder()
+                .baseUrl(sandbox.baseUrl()).orgId(Sandbox.ORG_ID).clientId(Sandbox.CLIENT_ID)
+                .clientSecret(Sandbox.CLIENT_SECRET).caPem(sandbox.certs().resolve("ca.pem"))
+                .build();
+        ConfigException noCertError = assertThrows(ConfigException.class, () -> new Client(noCert));
+        assertTrue(noCertError.getMessage().contains("cert"), noCertError.getMessage());
+        ClientConfig closedPort = sandbox.config().baseUrl("https://127.0.0.1:1/partners/fhir/stu3/api/")
+                .retry(1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5)).build();
+        try (Client c = new Client(closedPort)) {
+            ConnectException e = assertThrows(ConnectException.class, () -> c.read("x"));
+            assertSame(ErrorCode.CONNECT, e.code());
+            assertTrue(e.isRetrySafe(), "nothing was sent");
+        }
+    }
+
+    @Test
+    void configurationErrors() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new Client(ClientConfig.builder().build()));
+        assertSame(ErrorCode.CONFIG, e.code());
+        assertThrows(ConfigException.class, () -> new Client(sandbox.config().baseUrl("http://127.0.0.1:1/").build()));
+        assertThrows(ConfigException.class, () -> new Client(sandbox.config().keyPem("not a key").build()));
+        assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder().timeouts(Duration.ZERO, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> ClientConfig.builder().retry(0, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+        String shown = sandbox.config().build().toString();
+        assertFalse(shown.contains(Sandbox.CLIENT_SECRET), shown);
+        assertFalse(shown.contains("PRIVATE KEY"), shown);
+    }
+
+    @Test
+    void nullArgumentsNeverReachC() {
+        assertThrows(NullPointerException.class, () -> new Client(null));
+        assertThrows(NullPointerException.class, () -> client.create((String) null));
+        assertThrows(NullPointerException.class, () -> client.create((byte[]) null));
+        assertThrows(NullPointerException.class, () -> client.create("{}", null));
+        assertThrows(NullPointerException.class, () -> client.update(null, "{}"));
+        assertThrows(NullPointerException.class, () -> client.update("id", (String) null));
+        assertThrows(NullPointerException.class, () -> client.read(null));
+        assertThrows(NullPointerException.class, () -> ClientConfig.builder().baseUrl(null));
+        assertThrows(NullPointerException.class, () -> ClientConfig.builder().validatorOptions(null));
+        assertThrows(IllegalArgumentException.class, () -> client.read("\ud800"));
+        assertThrows(IllegalArgumentException.class, () -> client.create("{}", ""));
+    }
+
+    @Test
+    void oneClientSharedByFourThreads() throws Exception {
+        long connectionsBefore = client.connectionCount();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    List<String> ids = new ArrayList<>();
+                    for (int k = 0; k < 3; k++) {
+                        String businessId = uniqueId();
+                        CreateResult c = client.create(Pfhir.buildBundle(TestSupport.patientInput(businessId, "Thread")));
+                        ReadResult r = client.read(c.patientId());
+                        assertTrue(r.patientJson().contains(businessId));
+                        ids.add(c.patientId());
+                    }
+                    return ids;
+                }));
+            }
+            Set<String> all = new HashSet<>();
+            for (Future<List<String>> f : futures) {
+                all.addAll(f.get(120, TimeUnit.SECONDS));
+            }
+            assertEquals(12, all.size(), "12 distinct patients");
+        } finally {
+            pool.shutdownNow();
+        }
+        long opened = client.connectionCount() - connectionsBefore;
+        assertTrue(opened <= 8, "24 requests from 4 threads reuse connections; opened " + opened);
+    }
+
+    @Test
+    void transientFailuresAreRetriedAndReported() throws Exception {
+        // One 503 then success: an update (PUT, idempotent) is retried; a create (POST) is not.
+        try (Client retrying = new Client(sandbox.config()
+                .retry(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(20)).build())) {
+            String businessId = uniqueId();
+            CreateResult c = retrying.create(Pfhir.buildBundle(TestSupport.patientInput(businessId, "Retry")));
+            sandbox.faults("{\"method\":\"PUT\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,"
+                    + "\"fault\":{\"kind\":\"status\",\"status\":503}}");
+            UpdateResult u = retrying.update(c.patientId(), Pfhir.buildBundle(TestSupport.patientInput(businessId,
+                    "Retried", ",\"ids\":{\"patient\":\"" + c.patientId() + "\"}")));
+            assertEquals(2, u.attempts(), u.toString());
+            sandbox.faults("{\"method\":\"POST\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,"
+                    + "\"fault\":{\"kind\":\"status\",\"status\":503}}");
+            UnavailableException e = assertThrows(UnavailableException.class, () -> retrying.create(
+                    Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "NotRetried"))));
+            assertEquals(503, e.httpStatus());
+            assertFalse(e.isRetrySafe(), "a POST that reached the platform is not retry-safe");
+        }
+        try (Client once = new Client(sandbox.config().retry(1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(20)).build())) {
+            // A gateway page: UnavailableException with the raw body.
+            sandbox.faults("{\"method\":\"GET\",\"pathPrefix\":\"Patient/\",\"times\":1,"
+                    + "\"fault\":{\"kind\":\"status\",\"status\":502,\"body\":\"<html>bad gateway</html>\"}}");
+            UnavailableException u = assertThrows(UnavailableException.class, () -> once.read("x"));
+            assertEquals(502, u.httpStatus());
+            assertSame(ServerException.Kind.UNAVAILABLE, u.kind());
+            assertTrue(u.body().orElseThrow().contains("bad gateway"), u.body().toString());
+            assertTrue(u.isRetrySafe(), "a GET may be sent again");
+            // 429.
+            sandbox.faults("{\"method\":\"GET\",\"pathPrefix\":\"Patient/\",\"times\":1,"
+                    + "\"fault\":{\"kind\":\"status\",\"status\":429,\"retryAfter\":1}}");
+            RateLimitedException r = assertThrows(RateLimitedException.class, () -> once.read("x"));
+            assertEquals(429, r.httpStatus());
+            // The connection drops after the platform processed the create: the outcome is
+            // unknown; re-sending with the same request id gives the recorded answer.
+            String bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Dropped"));
+            sandbox.faults("{\"method\":\"POST\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,"
+                    + "\"fault\":{\"kind\":\"dropAfterBody\"}}");
+            OutcomeUnknownException lost = assertThrows(OutcomeUnknownException.class, () -> once.create(bundle));
+            assertSame(ErrorCode.OUTCOME_UNKNOWN, lost.code());
+            String rid = lost.requestId().orElseThrow();
+            CreateResult resent = once.create(bundle, rid);
+            assertEquals(rid, resent.requestId());
+            assertEquals(200, once.read(resent.patientId()).status());
+        }
+    }
+
+    @Test
+    void closedClientIsRefused() {
+        Client c = new Client(sandbox.config().build());
+        c.close();
+        c.close();
+        assertThrows(IllegalStateException.class, () -> c.read("x"));
+        assertThrows(IllegalStateException.class, c::connectionCount);
+    }
+}

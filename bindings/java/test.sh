@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds libpfhir and the pfhir CLI, compiles the Java binding and its tests with javac, and
+# runs them with the JUnit 5 console launcher. Exits non-zero on any failure; never skips.
+# Needs: a JDK (17+), cargo, and the packages of setup.sh (libjna-java, junit5).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+LIBDIR="$TARGET/debug"
+BUILD="$HERE/build"
+
+JNA_JAR="${JNA_JAR:-/usr/share/java/jna.jar}"
+JUNIT_JAR="${JUNIT_JAR:-/usr/share/java/junit-platform-console-standalone.jar}"
+
+fail() { echo "bindings/java/test.sh: $*" >&2; exit 1; }
+
+command -v javac >/dev/null || fail "javac not found (install a JDK 17+)"
+command -v java >/dev/null || fail "java not found (install a JDK 17+)"
+command -v cargo >/dev/null || fail "cargo not found"
+[ -f "$JNA_JAR" ] || fail "JNA not found at $JNA_JAR (run bindings/java/setup.sh)"
+[ -f "$JUNIT_JAR" ] || fail "the JUnit 5 console launcher is not at $JUNIT_JAR (run bindings/java/setup.sh)"
+
+echo "== cargo build -p pfhir-ffi -p pfhir-cli"
+(cd "$ROOT" && cargo build -p pfhir-ffi -p pfhir-cli)
+[ -f "$LIBDIR/libpfhir.so" ] || fail "no $LIBDIR/libpfhir.so after cargo build"
+[ -x "$LIBDIR/pfhir" ] || fail "no $LIBDIR/pfhir after cargo build"
+
+echo "== javac (binding and tests) into bindings/java/build"
+rm -rf "$BUILD/classes" "$BUILD/test-classes"
+mkdir -p "$BUILD/classes" "$BUILD/test-classes"
+find "$HERE/src/main/java" -name '*.java' | sort > "$BUILD/main-sources.txt"
+find "$HERE/src/test/java" -name '*.java' | sort > "$BUILD/test-sources.txt"
+javac -encoding UTF-8 --release 17 -Xlint:all -Werror -d "$BUILD/classes" -cp "$JNA_JAR" @"$BUILD/main-sources.txt"
+javac -encoding UTF-8 --release 17 -Xlint:all,-serial -d "$BUILD/test-classes" \
+    -cp "$BUILD/classes:$JNA_JAR:$JUNIT_JAR" @"$BUILD/test-sources.txt"
+
+echo "== javadoc (public API of dev.pfhir; warnings are errors)"
+rm -rf "$BUILD/javadoc"
+javadoc -quiet -encoding UTF-8 -Xdoclint:all,-missing -Xdoclint/package:dev.pfhir -Werror \
+    -d "$BUILD/javadoc" -cp "$JNA_JAR" -sourcepath "$HERE/src/main/java" -subpackages dev.pfhir
+
+echo "== JUnit 5 (dev.pfhir)"
+set +e
+PFHIR_BIN="$LIBDIR/pfhir" java \
+    -Djna.library.path="$LIBDIR" \
+    -Dpfhir.root="$ROOT" \
+    -jar "$JUNIT_JAR" \
+    --class-path "$BUILD/classes:$BUILD/test-classes:$JNA_JAR" \
+    --select-package dev.pfhir \
+    --fail-if-no-tests \
+    --disable-banner \
+    --details=summary \
+    --details-theme=ascii \
+    --reports-dir="$BUILD/test-reports" 2>&1 | tee "$BUILD/junit.log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line for CI logs: "N passed, N failed".
+passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\].*/\1/p' "$BUILD/junit.log" | tail -1)
+failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\].*/\1/p' "$BUILD/junit.log" | tail -1)
+skipped=$(sed -n 's/^\[ *\([0-9]*\) tests skipped *\].*/\1/p' "$BUILD/junit.log" | tail -1)
+[ -n "$passed" ] || fail "could not read the JUnit summary (exit code $rc)"
+if [ "${skipped:-0}" != "0" ]; then
+    echo "bindings/java/test.sh: $skipped test(s) skipped: every test must run" >&2
+    rc=1
+fi
+echo "java: ${passed:-0} passed, ${failed:-0} failed"
+exit "$rc"
