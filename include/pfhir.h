@@ -230,6 +230,11 @@ typedef struct pfhir_bytes {
 } pfhir_bytes;
 
 /**
+ * Why a TLS handshake failed (`pfhir_error_tls_cause`).
+ */
+typedef uint32_t pfhir_tls_cause;
+
+/**
  * A validation profile (`pfhir_validator_options_set_profile`).
  */
 typedef uint32_t pfhir_profile;
@@ -238,6 +243,41 @@ typedef uint32_t pfhir_profile;
  * The severity of an issue (`pfhir_outcome_issue_severity`).
  */
 typedef uint32_t pfhir_severity;
+
+/**
+ * Not a TLS error.
+ */
+#define PFHIR_TLS_CAUSE_NONE 0
+
+/**
+ * The server's certificate is not signed by a trusted CA (check the CA PEM).
+ */
+#define PFHIR_TLS_CAUSE_UNKNOWN_CA 1
+
+/**
+ * The server's certificate is for another host name.
+ */
+#define PFHIR_TLS_CAUSE_NAME_MISMATCH 2
+
+/**
+ * The server's certificate has expired.
+ */
+#define PFHIR_TLS_CAUSE_EXPIRED 3
+
+/**
+ * The server's certificate is not valid yet (check the clock).
+ */
+#define PFHIR_TLS_CAUSE_NOT_YET_VALID 4
+
+/**
+ * The server did not accept the client certificate.
+ */
+#define PFHIR_TLS_CAUSE_CLIENT_CERT_REJECTED 5
+
+/**
+ * Another TLS failure.
+ */
+#define PFHIR_TLS_CAUSE_OTHER 6
 
 /**
  * STU3 only.
@@ -653,7 +693,7 @@ struct pfhir_error *pfhir_client_new(const struct pfhir_client_config *cfg,
 /**
  * Creates a patient: validates the message Bundle locally, POSTs it, and writes the
  * platform's ids to `out` (free with `pfhir_create_result_free`). `request_id` may be
- * `(NULL, 0)` for a fresh one; re-send an uncertain create (`PFHIR_CODE_OUTCOME_UNKNOWN`)
+ * `(NULL, 0)` (or empty) for a fresh one; re-send an uncertain create (`PFHIR_CODE_OUTCOME_UNKNOWN`)
  * with the request id of its error.
  *
  * # Safety
@@ -926,6 +966,24 @@ struct pfhir_str pfhir_error_body(const struct pfhir_error *err);
 bool pfhir_error_retry_safe(const struct pfhir_error *err);
 
 /**
+ * Why the TLS handshake failed (`PFHIR_TLS_CAUSE_*`), `PFHIR_TLS_CAUSE_NONE` for other
+ * errors and NULL.
+ *
+ * # Safety
+ * `err` must be NULL or a live `pfhir_error`.
+ */
+pfhir_tls_cause pfhir_error_tls_cause(const struct pfhir_error *err);
+
+/**
+ * The platform's `Retry-After` in milliseconds (on 429 and 503 answers), 0 when it sent none.
+ * The client already honours it for its own retries.
+ *
+ * # Safety
+ * `err` must be NULL or a live `pfhir_error`.
+ */
+uint32_t pfhir_error_retry_after_ms(const struct pfhir_error *err);
+
+/**
  * Number of input fields in error (code `PFHIR_CODE_INPUT`), 0 otherwise.
  *
  * # Safety
@@ -1061,6 +1119,15 @@ struct pfhir_error *pfhir_validate(const struct pfhir_validator *v,
                                    const uint8_t *json,
                                    size_t len,
                                    struct pfhir_outcome **out);
+
+/**
+ * The validator's size limit in bytes (a caller can refuse larger input before copying it;
+ * `pfhir_validate` answers a larger `len` without reading the buffer). 0 for NULL.
+ *
+ * # Safety
+ * `v` must be NULL or a live validator.
+ */
+size_t pfhir_validator_max_bytes(const struct pfhir_validator *v);
 
 /**
  * Frees a validator. NULL is a no-op.

@@ -6,7 +6,9 @@ use crate::types::{
     bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_bytes, text_arg,
     write_out,
 };
-use pfhir_core::build::{build_bundle, CodeInput, PatientInput, PhoneInput};
+use pfhir_core::build::{
+    build_bundle, build_bundle_from_json, CodeInput, PatientInput, PhoneInput,
+};
 use pfhir_core::model;
 
 /// Builds the partner message Bundle (MessageHeader + Patient + Condition) from the JSON form
@@ -26,8 +28,7 @@ pub unsafe extern "C" fn pfhir_build_bundle(
         out_arg(out, "out")?;
         // SAFETY: forwarded to the caller.
         let json = unsafe { bytes_arg(patient_input_json, len, "patient_input_json") }?;
-        let input = PatientInput::from_json(json).map_err(|f| pfhir_error::from_fields(&f))?;
-        let bundle = build_bundle(&input).map_err(|e| pfhir_error::from_build(&e))?;
+        let bundle = build_bundle_from_json(json).map_err(|e| pfhir_error::from_build(&e))?;
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { write_out(out, pfhir_bytes::from_vec(model::to_vec(&bundle))) };
         Ok(())

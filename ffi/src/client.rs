@@ -364,7 +364,7 @@ unsafe fn request_options(
 
 /// Creates a patient: validates the message Bundle locally, POSTs it, and writes the
 /// platform's ids to `out` (free with `pfhir_create_result_free`). `request_id` may be
-/// `(NULL, 0)` for a fresh one; re-send an uncertain create (`PFHIR_CODE_OUTCOME_UNKNOWN`)
+/// `(NULL, 0)` (or empty) for a fresh one; re-send an uncertain create (`PFHIR_CODE_OUTCOME_UNKNOWN`)
 /// with the request id of its error.
 ///
 /// # Safety

@@ -3,7 +3,7 @@
 use crate::code::pfhir_code;
 use crate::types::{free_handle, lend_opt, pfhir_str, CText};
 use pfhir_core::build::{BuildError, FieldError};
-use pfhir_core::client::ClientError;
+use pfhir_core::client::{ClientError, TlsCause};
 use pfhir_core::validate::Outcome;
 use pfhir_core::ErrorCode;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -22,7 +22,26 @@ pub struct pfhir_error {
     retry_safe: bool,
     fields: Vec<(CText, CText)>,
     validation: Option<Outcome>,
+    tls_cause: pfhir_tls_cause,
+    retry_after_ms: u32,
 }
+
+/// Why a TLS handshake failed (`pfhir_error_tls_cause`).
+pub type pfhir_tls_cause = u32;
+/// Not a TLS error.
+pub const PFHIR_TLS_CAUSE_NONE: pfhir_tls_cause = 0;
+/// The server's certificate is not signed by a trusted CA (check the CA PEM).
+pub const PFHIR_TLS_CAUSE_UNKNOWN_CA: pfhir_tls_cause = 1;
+/// The server's certificate is for another host name.
+pub const PFHIR_TLS_CAUSE_NAME_MISMATCH: pfhir_tls_cause = 2;
+/// The server's certificate has expired.
+pub const PFHIR_TLS_CAUSE_EXPIRED: pfhir_tls_cause = 3;
+/// The server's certificate is not valid yet (check the clock).
+pub const PFHIR_TLS_CAUSE_NOT_YET_VALID: pfhir_tls_cause = 4;
+/// The server did not accept the client certificate.
+pub const PFHIR_TLS_CAUSE_CLIENT_CERT_REJECTED: pfhir_tls_cause = 5;
+/// Another TLS failure.
+pub const PFHIR_TLS_CAUSE_OTHER: pfhir_tls_cause = 6;
 
 /// An error on its way to C.
 pub(crate) type ErrorBox = Box<pfhir_error>;
@@ -40,6 +59,8 @@ impl pfhir_error {
             retry_safe: false,
             fields: Vec::new(),
             validation: None,
+            tls_cause: PFHIR_TLS_CAUSE_NONE,
+            retry_after_ms: 0,
         })
     }
 
@@ -51,8 +72,24 @@ impl pfhir_error {
         err.request_id = e.request_id().map(CText::new);
         err.body = e.body().map(|b| CText::new(&String::from_utf8_lossy(b)));
         err.retry_safe = e.retry_safe();
-        if let ClientError::Validation { outcome } = e {
-            err.validation = Some(outcome.clone());
+        match e {
+            ClientError::Validation { outcome } => err.validation = Some(outcome.clone()),
+            ClientError::Tls { cause, .. } => {
+                err.tls_cause = match cause {
+                    TlsCause::UnknownCa => PFHIR_TLS_CAUSE_UNKNOWN_CA,
+                    TlsCause::NameMismatch => PFHIR_TLS_CAUSE_NAME_MISMATCH,
+                    TlsCause::Expired => PFHIR_TLS_CAUSE_EXPIRED,
+                    TlsCause::NotYetValid => PFHIR_TLS_CAUSE_NOT_YET_VALID,
+                    TlsCause::ClientCertRejected => PFHIR_TLS_CAUSE_CLIENT_CERT_REJECTED,
+                    TlsCause::Other => PFHIR_TLS_CAUSE_OTHER,
+                }
+            }
+            ClientError::Http { failure, .. } => {
+                err.retry_after_ms = failure
+                    .retry_after
+                    .map_or(0, |d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX))
+            }
+            _ => {}
         }
         err
     }
@@ -208,6 +245,32 @@ pub unsafe extern "C" fn pfhir_error_retry_safe(err: *const pfhir_error) -> bool
     guard_or(false, || {
         // SAFETY: forwarded to the caller.
         unsafe { error_ref(err) }.is_some_and(|e| e.retry_safe)
+    })
+}
+
+/// Why the TLS handshake failed (`PFHIR_TLS_CAUSE_*`), `PFHIR_TLS_CAUSE_NONE` for other
+/// errors and NULL.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_tls_cause(err: *const pfhir_error) -> pfhir_tls_cause {
+    guard_or(PFHIR_TLS_CAUSE_NONE, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(PFHIR_TLS_CAUSE_NONE, |e| e.tls_cause)
+    })
+}
+
+/// The platform's `Retry-After` in milliseconds (on 429 and 503 answers), 0 when it sent none.
+/// The client already honours it for its own retries.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_retry_after_ms(err: *const pfhir_error) -> u32 {
+    guard_or(0, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.map_or(0, |e| e.retry_after_ms)
     })
 }
 

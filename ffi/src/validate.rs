@@ -286,6 +286,19 @@ pub unsafe extern "C" fn pfhir_validate(
     })
 }
 
+/// The validator's size limit in bytes (a caller can refuse larger input before copying it;
+/// `pfhir_validate` answers a larger `len` without reading the buffer). 0 for NULL.
+///
+/// # Safety
+/// `v` must be NULL or a live validator.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_validator_max_bytes(v: *const pfhir_validator) -> usize {
+    // SAFETY: forwarded to the caller.
+    guard_or(0, || {
+        unsafe { v.as_ref() }.map_or(0, |v| v.inner.options().limits.max_bytes)
+    })
+}
+
 /// Frees a validator. NULL is a no-op.
 ///
 /// # Safety

@@ -292,17 +292,24 @@ impl<'v> Reader<'v> {
 impl PatientInput {
     /// Reads the JSON form. Returns every problem found, each naming its field.
     pub fn from_json(bytes: &[u8]) -> Result<PatientInput, Vec<FieldError>> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            vec![FieldError {
-                field: String::new(),
-                message: format!("not valid JSON (line {}, column {})", e.line(), e.column()),
-            }]
-        })?;
-        Self::from_value(&value)
+        Self::from_value(&Self::parse_json(bytes)?)
     }
 
     /// Reads the JSON form from a parsed value.
     pub fn from_value(value: &Value) -> Result<PatientInput, Vec<FieldError>> {
+        let (input, errors) = Self::read_partial(value)?;
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Reads what can be read: the input (fields in error left empty) and the read errors.
+    /// `Err` only when `value` is not an object.
+    pub(crate) fn read_partial(
+        value: &Value,
+    ) -> Result<(PatientInput, Vec<FieldError>), Vec<FieldError>> {
         let Value::Object(obj) = value else {
             return Err(vec![FieldError {
                 field: String::new(),
@@ -399,11 +406,21 @@ impl PatientInput {
                 .unwrap_or_default(),
             timestamp: r.string("timestamp"),
         };
-        if errors.is_empty() {
-            Ok(input)
-        } else {
-            Err(errors)
-        }
+        Ok((input, errors))
+    }
+
+    /// Parses the JSON text (the one error without a field name when it is not JSON).
+    pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, Vec<FieldError>> {
+        serde_json::from_slice(bytes).map_err(|e| {
+            vec![FieldError {
+                field: String::new(),
+                message: format!(
+                    "not valid JSON (line {}, column {})",
+                    e.line().max(1),
+                    e.column().max(1)
+                ),
+            }]
+        })
     }
 
     /// The JSON form.

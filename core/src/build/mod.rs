@@ -64,10 +64,49 @@ pub fn build_bundle(input: &PatientInput) -> Result<Bundle, BuildError> {
     build_bundle_with(input, &BuildOptions::default())
 }
 
-/// Builds the partner message Bundle from the JSON form of a [`PatientInput`].
+/// Builds the partner message Bundle from the JSON form of a [`PatientInput`]. Errors list
+/// every problem: members that cannot be read (unknown, wrong JSON type) and values that are
+/// wrong in the members that could be read.
 pub fn build_bundle_from_json(json: &[u8]) -> Result<Bundle, BuildError> {
-    let input = PatientInput::from_json(json).map_err(BuildError::Input)?;
-    build_bundle(&input)
+    build_bundle_from_json_with(json, &BuildOptions::default())
+}
+
+/// [`build_bundle_from_json`] with options.
+pub fn build_bundle_from_json_with(
+    json: &[u8],
+    options: &BuildOptions,
+) -> Result<Bundle, BuildError> {
+    let value = PatientInput::parse_json(json).map_err(BuildError::Input)?;
+    let (input, mut read_errors) = PatientInput::read_partial(&value).map_err(BuildError::Input)?;
+    if read_errors.is_empty() {
+        return build_bundle_with(&input, options);
+    }
+    // Report the values of the readable members too, but not twice for a member already
+    // in error (an unreadable member is empty in `input`).
+    if let Err(BuildError::Input(more)) = check_input(&input, &authorities(options)) {
+        let fresh: Vec<FieldError> = more
+            .into_iter()
+            .filter(|m| {
+                !read_errors.iter().any(|r| {
+                    m.field == r.field
+                        || m.field.starts_with(&format!("{}.", r.field))
+                        || m.field.starts_with(&format!("{}[", r.field))
+                })
+            })
+            .collect();
+        read_errors.extend(fresh);
+    }
+    Err(BuildError::Input(read_errors))
+}
+
+/// The accepted authorities: the defaults and the options' extra ones.
+fn authorities(options: &BuildOptions) -> Vec<String> {
+    let mut all: Vec<String> = profile::DEFAULT_AUTHORITIES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    all.extend(options.extra_authorities.iter().cloned());
+    all
 }
 
 struct Checker {

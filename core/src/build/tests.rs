@@ -103,8 +103,19 @@ fn errors_name_the_input_field_and_never_the_value() {
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
-        ["bithDate"],
-        "unknown fields are reported first and alone: {errors:?}"
+        [
+            "bithDate",
+            "authority",
+            "patientId",
+            "gender",
+            "birthDate",
+            "phones[0].use",
+            "email",
+            "diabetes",
+            "organizationOid",
+            "ids.patient"
+        ],
+        "unknown members and wrong values are all reported: {errors:?}"
     );
     let json = br#"{"authority":"nhs","patientId":" ","birthDate":"1975-13-45","gender":"X",
         "phones":[{"value":"1","use":"pager"}],"email":"no-at-sign","organizationOid":"abc",

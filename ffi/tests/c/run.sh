@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The C tests of libpfhir (see ffi/README.md):
+#   1. every function declared in include/pfhir.h is exported by libpfhir and called by a test;
+#   2. header tests: test_header.c includes pfhir.h twice and builds as C11 and as C++17 with
+#      -Wall -Wextra -Werror -pedantic; the version macros equal pfhir_version() and the
+#      [workspace.package] version of the root Cargo.toml;
+#   3. test_api, test_fixtures and test_client, built with -std=c11 -Wall -Wextra -Werror
+#      -fsanitize=address,undefined against libpfhir.so and run;
+#   4. the same three, built without sanitizers against libpfhir.a, run under valgrind
+#      (--leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1);
+#   5. bench.c builds with -O2 and makes one quick pass (the numbers: ffi/tests/c/bench.sh).
+# test_client starts `pfhir sandbox` itself (fresh certificates, a free port) and stops it.
+# Needs gcc, g++, valgrind and curl (ffi/tests/c/setup.sh installs them). Fails on any error.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+cd "$ROOT"
+
+fail() { echo "error: $*" >&2; exit 1; }
+step() { printf '\n--> %s\n' "$*"; }
+need() {
+  command -v "$1" >/dev/null 2>&1 ||
+    fail "'$1' is not installed: run ffi/tests/c/setup.sh (or apt-get install $2)"
+}
+need gcc gcc
+need g++ g++
+need valgrind valgrind
+need curl curl
+need nm binutils
+need cargo "Rust (rustup)"
+
+step "cargo build -p pfhir-ffi -p pfhir-cli"
+cargo build -p pfhir-ffi -p pfhir-cli
+LIBDIR="$CARGO_TARGET_DIR/debug"
+PFHIR_BIN="$LIBDIR/pfhir"
+for f in "$LIBDIR/libpfhir.so" "$LIBDIR/libpfhir.a" "$PFHIR_BIN"; do
+  [ -f "$f" ] || fail "$f was not built"
+done
+
+OUT="$CARGO_TARGET_DIR/ffi-c-tests"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+PASSED=0
+FAILED=0
+record() { # NAME STATUS
+  if [ "$2" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "FAILED: $1" >&2; fi
+}
+
+step "every function of pfhir.h is exported and tested"
+# Declarations: the name before '(' on the lines that declare functions.
+grep -E '^[a-z].*[ *]pfhir_[a-z0-9_]+\(' include/pfhir.h | grep -oE 'pfhir_[a-z0-9_]+\(' |
+  tr -d '(' | sort -u >"$OUT/declared.txt"
+nm -D --defined-only "$LIBDIR/libpfhir.so" | awk '$2 == "T" && $3 ~ /^pfhir_/ {print $3}' |
+  sort -u >"$OUT/exported.txt"
+status=0
+if ! diff -u "$OUT/declared.txt" "$OUT/exported.txt"; then
+  echo "the header's functions differ from the library's exports (- header, + library)" >&2
+  status=1
+fi
+missing=""
+while read -r fn; do
+  grep -q "\b$fn(" "$HERE"/test_*.c || missing="$missing $fn"
+done <"$OUT/declared.txt"
+if [ -n "$missing" ]; then
+  echo "functions no C test calls:$missing" >&2
+  status=1
+fi
+echo "$(wc -l <"$OUT/declared.txt") functions declared, exported and called"
+record coverage $status
+
+step "header tests (pfhir.h twice; C11 and C++17, -pedantic; version)"
+CARGO_VERSION="$(awk '/^\[workspace.package\]/{s=1; next} /^\[/{s=0} s && $1 == "version" {gsub(/"/, "", $3); print $3}' Cargo.toml)"
+[ -n "$CARGO_VERSION" ] || fail "no [workspace.package] version in Cargo.toml"
+STRICT=(-Wall -Wextra -Werror -pedantic -I"$ROOT/include")
+gcc -std=c11 "${STRICT[@]}" "$HERE/test_header.c" -L"$LIBDIR" -lpfhir -Wl,-rpath,"$LIBDIR" \
+  -o "$OUT/test_header_c"
+g++ -std=c++17 "${STRICT[@]}" -x c++ "$HERE/test_header.c" -x none -L"$LIBDIR" -lpfhir \
+  -Wl,-rpath,"$LIBDIR" -o "$OUT/test_header_cpp"
+set +e
+"$OUT/test_header_c" "$CARGO_VERSION"; record test_header_c $?
+"$OUT/test_header_cpp" "$CARGO_VERSION"; record test_header_cpp $?
+set -e
+
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -I"$ROOT/include" -I"$HERE")
+# The system libraries the static library needs (`cargo rustc -p pfhir-ffi --crate-type
+# staticlib -- --print native-static-libs`; scripts/install-c puts the same in pfhir.pc).
+STATIC_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
+build() { # NAME MODE(asan|valgrind)
+  local name="$1" mode="$2" extra=()
+  [ "$name" = test_fixtures ] && extra=("$HERE/mini_json.c")
+  if [ "$mode" = asan ]; then
+    gcc "${CFLAGS[@]}" -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+      -fno-omit-frame-pointer "$HERE/$name.c" "$HERE/test_util.c" "${extra[@]}" \
+      -L"$LIBDIR" -lpfhir -Wl,-rpath,"$LIBDIR" -lpthread -o "$OUT/$name-asan"
+  else
+    gcc "${CFLAGS[@]}" -O0 "$HERE/$name.c" "$HERE/test_util.c" "${extra[@]}" \
+      "$LIBDIR/libpfhir.a" "${STATIC_LIBS[@]}" -o "$OUT/$name-valgrind"
+  fi
+}
+args_of() {
+  case "$1" in
+    test_api) echo "$ROOT" ;;
+    test_fixtures) echo "$ROOT/tests/fixtures/validation" ;;
+    test_client) echo "$PFHIR_BIN" ;;
+  esac
+}
+TESTS=(test_api test_fixtures test_client)
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer (libpfhir.so)"
+for t in "${TESTS[@]}"; do build "$t" asan; done
+for t in "${TESTS[@]}"; do
+  set +e
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$OUT/$t-asan" $(args_of "$t")
+  record "$t (sanitizers)" $?
+  set -e
+done
+
+step "valgrind memcheck (libpfhir.a, no sanitizers)"
+for t in "${TESTS[@]}"; do build "$t" valgrind; done
+for t in "${TESTS[@]}"; do
+  set +e
+  valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --show-leak-kinds=definite,indirect --error-exitcode=1 \
+    --suppressions="$HERE/valgrind.supp" "$OUT/$t-valgrind" $(args_of "$t")
+  record "$t (valgrind)" $?
+  set -e
+done
+
+step "bench.c builds -O2 and runs one pass (numbers: ffi/tests/c/bench.sh)"
+gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" "$HERE/bench.c" -L"$LIBDIR" -lpfhir \
+  -Wl,-rpath,"$LIBDIR" -o "$OUT/bench"
+set +e
+"$OUT/bench" "$ROOT" 0; record bench $?
+set -e
+
+echo
+echo "ffi/tests/c: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ] || exit 1
