@@ -122,6 +122,10 @@ class PfhirError(Exception):
         retry_safe: ``True`` when sending the same request again cannot harm and may succeed.
         body: the raw HTTP error body (a gateway's HTML, say), or ``None``.
         fields: for :class:`InputError`, every wrong input field; empty otherwise.
+        tls_cause: for :class:`TlsError`, why the handshake failed (``PFHIR_TLS_CAUSE_*``:
+            1 unknown CA, 2 name mismatch, 3 expired, 4 not yet valid, 5 client certificate
+            refused, 6 other); 0 otherwise.
+        retry_after: the platform's ``Retry-After`` in seconds, or ``None``.
     """
 
     code: Union[ErrorCode, int]
@@ -138,8 +142,12 @@ class PfhirError(Exception):
         retry_safe: bool = False,
         body: Optional[str] = None,
         fields: Tuple[FieldError, ...] = (),
+        tls_cause: int = 0,
+        retry_after: Optional[float] = None,
     ) -> None:
         super().__init__(message)
+        self.tls_cause = tls_cause
+        self.retry_after = retry_after
         self.code = code
         self.code_name = code_name or (
             code.snake_name if isinstance(code, ErrorCode) else f"code_{int(code)}"
@@ -400,6 +408,8 @@ def error_from_handle(err: int) -> PfhirError:
             retry_safe=bool(lib.pfhir_error_retry_safe(err)),
             body=_ffi.text(lib.pfhir_error_body(err)),
             fields=fields,
+            tls_cause=int(lib.pfhir_error_tls_cause(err)),
+            retry_after=(int(lib.pfhir_error_retry_after_ms(err)) / 1000.0) or None,
         )
     finally:
         lib.pfhir_error_free(err)

@@ -122,6 +122,7 @@ def test_untrusted_server_is_a_tls_error(sandbox: Sandbox) -> None:
             c.read("x")
     assert info.value.code is pfhir.ErrorCode.TLS and isinstance(info.value, pfhir.TransportError)
     assert info.value.http_status == 0
+    assert info.value.tls_cause == 1  # PFHIR_TLS_CAUSE_UNKNOWN_CA (no CA given: system roots)
 
 
 def test_closed_port_is_a_connect_error(sandbox: Sandbox) -> None:
@@ -151,7 +152,7 @@ def test_transient_503_is_retried(sandbox: Sandbox) -> None:
     "fault, exc, status, kind",
     [
         ({"kind": "status", "status": 503, "body": "<html>down</html>"}, pfhir.UnavailableError, 503, None),
-        ({"kind": "status", "status": 429}, pfhir.RateLimitedError, 429, None),
+        ({"kind": "status", "status": 429, "retryAfter": 7}, pfhir.RateLimitedError, 429, None),
         ({"kind": "status", "status": 400, "outcome": {"code": "structure", "diagnostics": "bad"}},
          pfhir.ServerStructureError, 400, "structure"),
         ({"kind": "status", "status": 500, "outcome": {"code": "exception", "diagnostics": "boom"}},
@@ -168,6 +169,7 @@ def test_fault_statuses_map_to_exceptions(sandbox: Sandbox, fault: Dict[str, Any
                 c.read("whoever")
         err = info.value
         assert type(err) is exc and err.http_status == status and err.request_id
+        assert err.retry_after == (7.0 if "retryAfter" in fault else None)
         if kind is not None:
             assert err.kind == kind and err.outcome is not None
             assert err.outcome["issue"][0]["code"] == kind
