@@ -143,7 +143,7 @@ fn array_bytes(bytes: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
 fn parse_json(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json).map_err(|_| {
         to_js(ApiError {
-            code: ErrorCode::Panic,
+            code: ErrorCode::Internal,
             message: "internal error: pfhir wrote JSON that does not parse".to_string(),
             fields: Vec::new(),
         })

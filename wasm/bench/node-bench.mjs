@@ -1,0 +1,45 @@
+// Validation time of a typical partner Bundle (tests/fixtures/partner/good-bundle.json) in
+// Node with pfhir-wasm, to compare with the native criterion benchmark:
+//   node wasm/bench/node-bench.mjs
+//   cargo bench -p pfhir-core --bench validate -- partner_bundle/validate_partner
+// Prints, per API call, the median time per Bundle over several timed batches (after warm-up).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const WASM_DIR = fileURLToPath(new URL("..", import.meta.url));
+const pfhir = await import(path.join(WASM_DIR, "pkg", "node", "pfhir_wasm.js"));
+const file = path.join(WASM_DIR, "..", "tests", "fixtures", "partner", "good-bundle.json");
+const text = readFileSync(file, "utf8");
+const bytes = readFileSync(file);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+
+const cases = [
+  ["validateJson(string) -> OperationOutcome JSON", () => pfhir.validateJson(text)],
+  ["validateBytesJson(Uint8Array) -> JSON", () => pfhir.validateBytesJson(bytes)],
+  ["validate(string) -> plain object", () => pfhir.validate(text)],
+  ["validateJson(string, {profile: 'base'})", () => pfhir.validateJson(text, { profile: "base" })],
+];
+
+// Warm-up, as criterion does: V8 compiles WASM with a baseline compiler first and tiers hot
+// functions up to its optimizing compiler in the background; measure after that.
+const warm = performance.now() + 2000;
+while (performance.now() < warm) for (const [, fn] of cases) for (let i = 0; i < 50; i++) fn();
+
+function bench(name, fn) {
+  const batches = [];
+  const deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline || batches.length < 5) {
+    const n = 500;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    batches.push(((performance.now() - t0) * 1000) / n);
+  }
+  batches.sort((a, b) => a - b);
+  const median = batches[Math.floor(batches.length / 2)];
+  console.log(`${name.padEnd(44)} ${median.toFixed(2).padStart(8)} µs/Bundle  (min ${batches[0].toFixed(2)}, ${batches.length} batches of 500)`);
+  return median;
+}
+
+console.log(`pfhir-wasm ${pfhir.version()}, Node ${process.version}, ${path.basename(file)} (${bytes.length} bytes)`);
+for (const [name, fn] of cases) bench(name, fn);

@@ -1,0 +1,169 @@
+/** Issue severity, as in STU3 OperationOutcome.issue.severity. */
+export type Severity = "fatal" | "error" | "warning" | "information";
+
+/** The issue code, in the Partners API's vocabulary. */
+export type IssueCode = "required" | "structure" | "invalid" | "too-long" | "informational";
+
+/** A FHIR Coding. In `details.coding` the systems are `http://hl7.org/fhir/issue-type` (the
+ * finer STU3 issue type), `urn:pfhir:message-id` (`PFHIR-V0304`), `urn:pfhir:invariant`
+ * (`cpt-2`) and `urn:pfhir:rule` (`partner-meta-profile`). */
+export interface Coding {
+  system?: string;
+  code?: string;
+  display?: string;
+}
+
+/** The line and column extensions of an issue (1-based; columns count Unicode code points):
+ * `http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line` and `-col`. */
+export interface IssuePositionExtension {
+  url: string;
+  valueInteger: number;
+}
+
+/** One issue of an OperationOutcome. */
+export interface OperationOutcomeIssue {
+  /** Line and column, when the issue has a position in the document. */
+  extension?: IssuePositionExtension[];
+  severity: Severity;
+  code: IssueCode;
+  /** The finer issue type, the message id and the invariant key or rule id; `text` is the message. */
+  details?: { coding?: Coding[]; text?: string };
+  /** The FHIRPath text of a violated invariant. */
+  diagnostics?: string;
+  /** The FHIRPath of the element (`Bundle.entry[1].resource.birthDate`). */
+  expression?: string[];
+}
+
+/** The STU3 OperationOutcome that pfhir returns: never empty (a valid document gets one
+ * informational "No issue was found." issue). */
+export interface OperationOutcome {
+  resourceType: "OperationOutcome";
+  issue: OperationOutcomeIssue[];
+}
+
+/** The partner profile rules whose severity can be set. */
+export type RuleId =
+  | "partner-bundle"
+  | "partner-bundle-type"
+  | "partner-header-first"
+  | "partner-header-event"
+  | "partner-header-endpoint"
+  | "partner-header-software"
+  | "partner-one-patient"
+  | "partner-patient-identifier"
+  | "partner-condition-subject"
+  | "partner-condition-present"
+  | "partner-entry-type"
+  | "partner-entry-order"
+  | "partner-meta-profile"
+  | "partner-unvalidated-resource"
+  | "partner-patient-demographics"
+  | "partner-condition-code";
+
+/** How a partner rule reports. */
+export type RuleSeverity = "error" | "warning" | "off";
+
+/** A partner profile rule, as `rules()` lists it. */
+export interface PartnerRule {
+  id: RuleId;
+  /** The default severity. */
+  severity: RuleSeverity;
+  /** The message id of its issues (`PFHIR-V0901`). */
+  messageId: string;
+  rationale: string;
+}
+
+/** Options of `validate`, `validateJson`, `validateBytes` and `validateBytesJson`. Every member
+ * is optional; `undefined` and `null` mean the default. Unknown members throw. */
+export interface ValidateOptions {
+  /** `"partner"` (default): STU3 plus the partner profile rules; `"base"`: STU3 only. */
+  profile?: "partner" | "base";
+  /** Severities of partner rules, by rule id. */
+  rules?: Partial<Record<RuleId, RuleSeverity>>;
+  /** Identifier systems accepted as assigning authority, besides Meteda and CIP. */
+  authorities?: string[];
+  /** Largest accepted document in UTF-8 bytes (default 1048576; 1 to 4294967295). */
+  maxBytes?: number;
+  /** Deepest accepted nesting of objects and arrays (default 64; 1 to 512). */
+  maxDepth?: number;
+  /** Put the offending values in messages (default false: they are patient data). */
+  includeValues?: boolean;
+}
+
+/** Options of `buildBundle`. */
+export interface BuildBundleOptions {
+  /** Identifier systems accepted as assigning authority, besides Meteda and CIP. */
+  authorities?: string[];
+  /** Indent the Bundle JSON (default false: compact). */
+  pretty?: boolean;
+}
+
+/** A patient as an EMR holds it: the input of `buildBundle`. */
+export interface PatientInput {
+  /** Assigning authority of the patient id: `"cip"`, `"meteda"`, or an identifier system URI. */
+  authority: string;
+  /** The patient's id at that authority. */
+  patientId: string;
+  familyName?: string;
+  givenNames?: string[] | string;
+  /** `male`, `female`, `other`, `unknown` (or `M`, `F`, `O`, `U`). */
+  gender?: string;
+  /** `YYYY-MM-DD` (also `YYYY`, `YYYY-MM`, `YYYYMMDD`). */
+  birthDate?: string;
+  phones?: { value: string; use?: "home" | "work" | "temp" | "old" | "mobile" }[];
+  email?: string;
+  address?: {
+    lines?: string[] | string;
+    city?: string;
+    district?: string;
+    state?: string;
+    postalCode?: string;
+    country?: string;
+    use?: "home" | "work" | "temp" | "old";
+  };
+  /** Default true. */
+  active?: boolean;
+  /** Coded in SNOMED CT. Give either `diabetes` or `condition`. */
+  diabetes?: "type1" | "type2" | "gestational" | "unspecified";
+  condition?: { system: string; code: string; display?: string };
+  /** A date (`YYYY-MM-DD`) or a dateTime with time zone. */
+  onset?: string;
+  clinicalStatus?: "active" | "recurrence" | "inactive" | "remission" | "resolved";
+  /** OID of the sending organization (`2.16.724.4.2` or `urn:oid:2.16.724.4.2`). */
+  organizationOid: string;
+  /** MessageHeader.source.software (default `pfhir`). */
+  softwareName?: string;
+  /** MessageHeader.source.version (default pfhir's version). */
+  softwareVersion?: string;
+  /** Ids to use instead of random UUIDs. */
+  ids?: { bundle?: string; messageHeader?: string; patient?: string; condition?: string };
+  /** MessageHeader.timestamp, an instant (default: now, from `Date.now()`). */
+  timestamp?: string;
+}
+
+/** The `code` of a thrown error (pfhir's shared ErrorCode names, as the C ABI reports them). */
+export type ErrorCode =
+  /** Wrong argument type, unknown option or rule id, bad severity, bad limit or authority. */
+  | "invalid_argument"
+  /** `buildBundle`: PatientInput fields are wrong (see `fields`: every one of them). */
+  | "input"
+  /** `buildBundle`: the PatientInput text is not JSON, or not a JSON object. */
+  | "json"
+  /** No random generator in the host (`crypto.getRandomValues`), or a pfhir bug. */
+  | "internal";
+
+/** One wrong PatientInput field. */
+export interface FieldError {
+  /** The field, as in the JSON form (`birthDate`, `phones[1].use`); `""` for the whole input. */
+  field: string;
+  /** What is wrong (never the value). */
+  message: string;
+}
+
+/** What pfhir-wasm throws: a real `Error` (named `PfhirError`) with a `code`. */
+export interface PfhirError extends Error {
+  name: "PfhirError";
+  code: ErrorCode;
+  /** For `code: "input"`: every wrong field. */
+  fields?: FieldError[];
+}

@@ -1,0 +1,163 @@
+// End to end in a real browser: Debian's Chromium, headless, driven by playwright-core, on
+// the demo page served from 127.0.0.1. A known-bad Bundle shows its 4 errors, a good one none;
+// clicking an issue selects its position in the text area (also past astral characters);
+// the form builds a Bundle that validates. Screenshots go to wasm/tests/out/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { FIXTURES, OUT, pfhir } from "./lib.mjs";
+import { serve } from "../scripts/serve.mjs";
+import { indexOfPosition, positionOf } from "../www/position.js";
+
+const CHROMIUM = process.env.PFHIR_CHROMIUM ?? "/usr/bin/chromium";
+const good = readFileSync(path.join(FIXTURES, "partner", "good-bundle.json"), "utf8");
+const bad = readFileSync(path.join(FIXTURES, "partner", "example-response.json"), "utf8");
+
+let server, url, context, page, profileDir;
+const problems = [];
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run wasm/scripts/setup.sh (Debian package chromium)`);
+  mkdirSync(OUT, { recursive: true });
+  ({ server, url } = await serve());
+  profileDir = mkdtempSync(path.join(tmpdir(), "pfhir-chromium-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync",
+    ],
+    viewport: { width: 1400, height: 900 },
+    timeout: 60_000,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  const wasmResponse = page.waitForResponse((r) => r.url().endsWith(".wasm"));
+  await page.goto(`${url}/www/`);
+  const wasm = await wasmResponse;
+  assert.equal(wasm.headers()["content-type"], "application/wasm");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+/** Puts `text` in the editor and waits for the validation it triggers. */
+async function enter(text) {
+  await page.evaluate(() => {
+    document.getElementById("summary").textContent = "";
+  });
+  await page.fill("#doc", text);
+  await page.waitForFunction(() => /validated in/.test(document.getElementById("summary").textContent));
+}
+
+test("the page loads the module and names the version", async () => {
+  assert.match(await page.textContent("#status"), new RegExp(`pfhir-wasm ${pfhir.version().replaceAll(".", "\\.")} ready`));
+});
+
+test("the known-bad example shows its 4 errors, each with line:column", async () => {
+  await enter(bad);
+  assert.equal(await page.getAttribute("#summary", "data-errors"), "4");
+  assert.match(await page.textContent("#summary"), /^4 errors, 0 warnings/);
+  const items = page.locator("#issues li.issue");
+  assert.equal(await items.count(), 4);
+  const want = pfhir.validate(bad).issue.map((i) => positionOf(i));
+  const shown = await items.locator(".pos").allTextContents();
+  assert.deepEqual(shown, want.map((p) => `${p.line}:${p.column}`));
+  await page.screenshot({ path: path.join(OUT, "demo-issues.png"), fullPage: true });
+});
+
+test("clicking an issue selects its position in the text area", async () => {
+  const items = page.locator("#issues li.issue");
+  const issues = pfhir.validate(bad).issue;
+  for (const n of [3, 1]) {
+    await items.nth(n).click();
+    const { line, column } = positionOf(issues[n]);
+    const expected = indexOfPosition(bad, line, column);
+    const sel = await page.evaluate(() => {
+      const t = document.getElementById("doc");
+      return { start: t.selectionStart, end: t.selectionEnd, focused: document.activeElement === t, scrollTop: t.scrollTop };
+    });
+    assert.equal(sel.start, expected, `issue ${n} at ${line}:${column}`);
+    assert.ok(sel.end > sel.start, "the token is selected");
+    assert.ok(sel.focused, "the text area has the focus");
+    assert.equal(await items.nth(n).getAttribute("class"), `issue error active`);
+    if (n === 3) assert.ok(sel.scrollTop > 0, "scrolled to line " + line);
+  }
+  // The selected text is the offending value: the subject reference of the Condition.
+  const selected = await page.evaluate(() => {
+    const t = document.getElementById("doc");
+    return t.value.slice(t.selectionStart, t.selectionEnd);
+  });
+  assert.equal(selected, '""', "the empty endpoint string");
+  await page.screenshot({ path: path.join(OUT, "demo-jump.png") });
+});
+
+test("columns in code points: the jump lands on the value after emoji", async () => {
+  const text = JSON.stringify(JSON.parse(good.replace("Pérez Fuster", "😀😀 Pérez").replace('"male"', '"X"')));
+  await enter(text);
+  assert.equal(await page.getAttribute("#summary", "data-errors"), "1");
+  await page.locator("#issues li.issue").first().click();
+  const selected = await page.evaluate(() => {
+    const t = document.getElementById("doc");
+    return t.value.slice(t.selectionStart, t.selectionEnd);
+  });
+  assert.equal(selected, '"X"');
+});
+
+test("a good Bundle shows no issue", async () => {
+  await enter(good);
+  assert.equal(await page.getAttribute("#summary", "data-errors"), "0");
+  assert.match(await page.textContent("#summary"), /^No issue was found\./);
+  assert.equal(await page.locator("#issues li.issue").count(), 0);
+  await page.screenshot({ path: path.join(OUT, "demo-good.png") });
+});
+
+test("the profile option reaches the validator", async () => {
+  await enter(bad);
+  await page.selectOption("#profile", "base");
+  await page.waitForFunction(() => document.getElementById("summary").dataset.errors === "3");
+  await page.selectOption("#profile", "partner");
+  await page.waitForFunction(() => document.getElementById("summary").dataset.errors === "4");
+});
+
+test("build from a form: a Bundle that validates; wrong fields are marked", async () => {
+  await page.click("#tab-build-button");
+  await page.click("#build");
+  await page.waitForFunction(() => document.getElementById("bundle").textContent.length > 0);
+  const bundle = await page.textContent("#bundle");
+  const parsed = JSON.parse(bundle);
+  assert.equal(parsed.resourceType, "Bundle");
+  assert.equal(parsed.entry[1].resource.name[0].family, "Ficticio Pérez");
+  assert.equal(pfhir.validate(bundle).issue[0].code, "informational");
+  assert.match(await page.textContent("#build-summary"), /Built and validated: No issue was found\./);
+  await page.screenshot({ path: path.join(OUT, "demo-build.png"), fullPage: true });
+
+  await page.fill("input[name=birthDate]", "31/01/1980");
+  await page.click("#build");
+  await page.waitForSelector("#build-errors li");
+  assert.deepEqual(await page.locator("#build-errors li").evaluateAll((l) => l.map((e) => e.dataset.field)), ["birthDate"]);
+  assert.equal(await page.getAttribute("input[name=birthDate]", "aria-invalid"), "true");
+  assert.match(await page.textContent("#build-summary"), /Not built \(input\)/);
+
+  await page.fill("input[name=birthDate]", "1980-01-31");
+  await page.click("#build");
+  await page.waitForFunction(() => document.getElementById("bundle").textContent.length > 0);
+  await page.click("#open-in-validator");
+  await page.waitForFunction(() => document.getElementById("summary").dataset.errors === "0");
+  assert.equal(await page.isVisible("#tab-validate"), true);
+});
+
+test("no page error, console error or failed request", () => {
+  assert.deepEqual(problems, []);
+});

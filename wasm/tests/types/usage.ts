@@ -1,0 +1,79 @@
+// Type-checks pfhir-wasm's declarations as a consumer sees them (tsc --strict, nodenext):
+// package.test.mjs compiles this against the installed package. Every @ts-expect-error line
+// must be an error, so the types are as strict as documented.
+import {
+  buildBundle,
+  rules,
+  validate,
+  validateBytes,
+  validateBytesJson,
+  validateJson,
+  version,
+  type BuildBundleOptions,
+  type ErrorCode,
+  type OperationOutcome,
+  type OperationOutcomeIssue,
+  type PartnerRule,
+  type PatientInput,
+  type PfhirError,
+  type RuleId,
+  type Severity,
+  type ValidateOptions,
+} from "pfhir-wasm";
+
+const options: ValidateOptions = {
+  profile: "partner",
+  rules: { "partner-meta-profile": "off", "partner-entry-order": "error" },
+  authorities: ["urn:oid:1.2.3.4"],
+  maxBytes: 1 << 20,
+  maxDepth: 64,
+  includeValues: false,
+};
+const outcome: OperationOutcome = validate("{}", options);
+const first: OperationOutcomeIssue = outcome.issue[0];
+const severity: Severity = first.severity;
+const line: number | undefined = first.extension?.[0].valueInteger;
+const messageId: string | undefined = first.details?.coding?.[1].code;
+const json: string = validateJson("{}");
+const fromBytes: OperationOutcome = validateBytes(new Uint8Array([123, 125]), { profile: "base" });
+const fromBytesJson: string = validateBytesJson(new Uint8Array(0));
+const v: string = version();
+const all: PartnerRule[] = rules();
+const id: RuleId = all[0].id;
+
+const input: PatientInput = {
+  authority: "cip",
+  patientId: "CIP-0001",
+  gender: "F",
+  diabetes: "type1",
+  organizationOid: "2.16.724.4.2",
+};
+const buildOptions: BuildBundleOptions = { pretty: true, authorities: [] };
+const bundle: string = buildBundle(input, buildOptions);
+const bundle2: string = buildBundle(JSON.stringify(input));
+
+try {
+  buildBundle({ ...input, birthDate: "1980-13-01" });
+} catch (e) {
+  const err = e as PfhirError;
+  const code: ErrorCode = err.code;
+  const fields = err.fields?.map((f) => `${f.field}: ${f.message}`);
+  console.log(code, fields, err instanceof Error);
+}
+
+// @ts-expect-error a document is a string
+validate(42);
+// @ts-expect-error no such rule
+validate("{}", { rules: { "partner-nope": "off" } });
+// @ts-expect-error no such severity
+validate("{}", { rules: { "partner-meta-profile": "fatal" } });
+// @ts-expect-error no such profile
+validate("{}", { profile: "strict" });
+// @ts-expect-error no such option
+validate("{}", { maxbytes: 10 });
+// @ts-expect-error organizationOid is required
+buildBundle({ authority: "cip", patientId: "1" });
+// @ts-expect-error validate returns an object, not a string
+const notAString: string = validate("{}");
+
+console.log(severity, line, messageId, json, fromBytes, fromBytesJson, v, id, bundle, bundle2, notAString);
