@@ -2,7 +2,7 @@
 
 use crate::code::pfhir_code;
 use crate::types::{free_handle, lend_opt, pfhir_str, CText};
-use pfhir_core::build::{BuildError, FieldError};
+use pfhir_core::build::BuildError;
 use pfhir_core::client::{ClientError, TlsCause};
 use pfhir_core::validate::Outcome;
 use pfhir_core::ErrorCode;
@@ -94,30 +94,12 @@ impl pfhir_error {
         err
     }
 
-    /// The error of a failed build: code `input` with one entry per field.
+    /// The error of a failed build: code `input` with one entry per field, `json` for a text
+    /// that is not a JSON object, `internal` otherwise.
     pub fn from_build(e: &BuildError) -> ErrorBox {
-        match e {
-            BuildError::Input(fields) => Self::from_fields(fields),
-            BuildError::NoClock | BuildError::Random(_) | BuildError::Internal(_) => {
-                pfhir_error::new(ErrorCode::Internal, e.to_string())
-            }
-        }
-    }
-
-    /// Field errors of a PatientInput; a text that is not a JSON object (the one error without
-    /// a field name) gets code `json`.
-    pub fn from_fields(fields: &[FieldError]) -> ErrorBox {
-        if let [only] = fields {
-            if only.field.is_empty() {
-                return pfhir_error::new(
-                    ErrorCode::Json,
-                    format!("the PatientInput is {}", only.message),
-                );
-            }
-        }
-        let message = BuildError::Input(fields.to_vec()).to_string();
-        let mut err = pfhir_error::new(ErrorCode::Input, message);
-        err.fields = fields
+        let mut err = pfhir_error::new(e.code(), e.to_string());
+        err.fields = e
+            .fields()
             .iter()
             .map(|f| (CText::new(&f.field), CText::new(&f.message)))
             .collect();

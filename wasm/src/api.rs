@@ -270,29 +270,13 @@ pub fn build_spec(opt: &Opt) -> Result<BuildSpec, ApiError> {
 /// `pfhir_build_bundle`: every wrong field at once (`input`), `json` for a text that is not a
 /// JSON object.
 pub fn build(input_json: &str, spec: &BuildSpec, now_ms: f64) -> Result<String, ApiError> {
-    let mut value: serde_json::Value = serde_json::from_str(input_json).map_err(|e| {
-        plain_error(
-            ErrorCode::Json,
-            format!(
-                "the PatientInput is not valid JSON (line {}, column {})",
-                e.line().max(1),
-                e.column().max(1)
-            ),
-        )
-    })?;
-    if let serde_json::Value::Object(members) = &mut value {
-        let absent = matches!(
-            members.get("timestamp"),
-            None | Some(serde_json::Value::Null)
-        );
-        if absent && now_ms.is_finite() {
-            // Saturating float-to-int conversion; a finite clock reading fits easily.
-            let now = instant_from_millis(now_ms as i64);
-            members.insert("timestamp".to_string(), serde_json::Value::String(now));
-        }
+    let mut options = spec.options.clone();
+    if now_ms.is_finite() {
+        // Saturating float-to-int conversion; a finite clock reading fits easily.
+        options.now = Some(instant_from_millis(now_ms as i64));
     }
-    let bundle = build_bundle_from_json_with(value.to_string().as_bytes(), &spec.options)
-        .map_err(build_error)?;
+    let bundle =
+        build_bundle_from_json_with(input_json.as_bytes(), &options).map_err(build_error)?;
     let bytes = if spec.pretty {
         serde_json::to_vec_pretty(&bundle).map_err(|e| {
             plain_error(
@@ -315,25 +299,12 @@ fn plain_error(code: ErrorCode, message: String) -> ApiError {
     }
 }
 
-/// The error of a [`BuildError`], coded as the C ABI codes it: field errors are `input` (with
-/// every field), except the one error without a field name (the text is not a JSON object),
-/// which is `json`; no clock, no randomness or an invalid built Bundle are `internal`.
+/// The error of a [`BuildError`], coded as the C ABI codes it (`BuildError::code`).
 pub fn build_error(e: BuildError) -> ApiError {
-    match &e {
-        BuildError::Input(fields) => match fields.as_slice() {
-            [only] if only.field.is_empty() => plain_error(
-                ErrorCode::Json,
-                format!("the PatientInput is {}", only.message),
-            ),
-            _ => ApiError {
-                code: ErrorCode::Input,
-                message: e.to_string(),
-                fields: fields.clone(),
-            },
-        },
-        BuildError::NoClock | BuildError::Random(_) | BuildError::Internal(_) => {
-            plain_error(ErrorCode::Internal, e.to_string())
-        }
+    ApiError {
+        code: e.code(),
+        message: e.to_string(),
+        fields: e.fields().to_vec(),
     }
 }
 

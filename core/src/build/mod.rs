@@ -25,6 +25,9 @@ pub enum BuildError {
     /// Some input fields are wrong; each error names its field.
     #[error("invalid patient input: {}", join(.0))]
     Input(Vec<FieldError>),
+    /// The PatientInput text is not JSON, or not a JSON object.
+    #[error("the PatientInput is {0}")]
+    Json(String),
     /// No clock and no `timestamp` given (wasm32 without a host time).
     #[error("no timestamp given and no clock available")]
     NoClock,
@@ -34,6 +37,35 @@ pub enum BuildError {
     /// The built Bundle failed partner validation: a bug in pfhir (the message ids say where).
     #[error("internal error: the built Bundle is not valid ({0})")]
     Internal(String),
+}
+
+impl BuildError {
+    /// The shared error code: `input`, `json`, or `internal` for the rest.
+    pub fn code(&self) -> crate::ErrorCode {
+        match self {
+            BuildError::Input(_) => crate::ErrorCode::Input,
+            BuildError::Json(_) => crate::ErrorCode::Json,
+            BuildError::NoClock | BuildError::Random(_) | BuildError::Internal(_) => {
+                crate::ErrorCode::Internal
+            }
+        }
+    }
+
+    /// The field errors of an `Input` error (empty otherwise).
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            BuildError::Input(f) => f,
+            _ => &[],
+        }
+    }
+}
+
+/// A read error of the whole document (no field name) is a JSON error; the rest are fields.
+fn input_error(mut fields: Vec<FieldError>) -> BuildError {
+    match fields.as_slice() {
+        [only] if only.field.is_empty() => BuildError::Json(fields.remove(0).message),
+        _ => BuildError::Input(fields),
+    }
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -49,6 +81,9 @@ fn join(errors: &[FieldError]) -> String {
 pub struct BuildOptions {
     /// Identifier systems accepted as assigning authority besides Meteda and CIP.
     pub extra_authorities: Vec<String>,
+    /// The current time as an instant, for a PatientInput without `timestamp`, on platforms
+    /// without a clock (wasm32); by default the system clock.
+    pub now: Option<String>,
 }
 
 /// SNOMED CT codes of the `diabetes` shorthand.
@@ -76,8 +111,8 @@ pub fn build_bundle_from_json_with(
     json: &[u8],
     options: &BuildOptions,
 ) -> Result<Bundle, BuildError> {
-    let value = PatientInput::parse_json(json).map_err(BuildError::Input)?;
-    let (input, mut read_errors) = PatientInput::read_partial(&value).map_err(BuildError::Input)?;
+    let value = PatientInput::parse_json(json).map_err(input_error)?;
+    let (input, mut read_errors) = PatientInput::read_partial(&value).map_err(input_error)?;
     if read_errors.is_empty() {
         return build_bundle_with(&input, options);
     }
@@ -381,9 +416,9 @@ pub fn build_bundle_with(
         .collect();
     authorities.extend(options.extra_authorities.iter().cloned());
     let (gender, birth_date, oid) = check_input(input, &authorities)?;
-    let timestamp = match &input.timestamp {
-        Some(t) => t.clone(),
-        None => now_instant().ok_or(BuildError::NoClock)?,
+    let timestamp = match (&input.timestamp, &options.now) {
+        (Some(t), _) | (None, Some(t)) => t.clone(),
+        (None, None) => now_instant().ok_or(BuildError::NoClock)?,
     };
     let patient_id = id_or_new(&input.ids.patient)?;
 

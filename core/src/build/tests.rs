@@ -164,11 +164,11 @@ fn wrong_json_types_are_named() {
     );
     assert!(matches!(
         build_bundle_from_json(b"[1]"),
-        Err(BuildError::Input(_))
+        Err(BuildError::Json(_))
     ));
     assert!(matches!(
         build_bundle_from_json(b"{"),
-        Err(BuildError::Input(_))
+        Err(BuildError::Json(_))
     ));
 }
 
@@ -179,8 +179,30 @@ fn extra_authorities_are_accepted_on_request() {
     assert!(matches!(build_bundle(&input), Err(BuildError::Input(_))));
     let opts = BuildOptions {
         extra_authorities: vec!["urn:oid:1.2.3.4".into()],
+        ..Default::default()
     };
     assert!(build_bundle_with(&input, &opts).is_ok());
+}
+
+#[test]
+fn the_caller_can_supply_the_clock_and_json_errors_are_their_own_kind() {
+    let mut input = full_input();
+    input.timestamp = None;
+    let opts = BuildOptions {
+        now: Some("2021-01-02T03:04:05.678Z".into()),
+        ..Default::default()
+    };
+    let json = String::from_utf8(crate::model::to_vec(
+        &build_bundle_with(&input, &opts).expect("builds"),
+    ))
+    .expect("utf8");
+    assert!(json.contains("\"timestamp\":\"2021-01-02T03:04:05.678Z\""));
+    for text in [&b"{"[..], b"[1]", b""] {
+        let err = build_bundle_from_json(text).expect_err("not an object");
+        assert!(matches!(err, BuildError::Json(_)), "{err:?}");
+        assert_eq!(err.code(), crate::ErrorCode::Json);
+        assert!(!err.to_string().contains("column 0"), "{err}");
+    }
 }
 
 #[test]
