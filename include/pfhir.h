@@ -336,7 +336,8 @@ void pfhir_bytes_free(struct pfhir_bytes bytes);
  * Builds the partner message Bundle (MessageHeader + Patient + Condition) from the JSON form
  * of a PatientInput (docs/patient-input.md) and writes its JSON to `out` (free with
  * `pfhir_bytes_free`). Bad input gives an error with code `PFHIR_CODE_INPUT` whose fields
- * (`pfhir_error_field_*`) name each wrong input field.
+ * (`pfhir_error_field_*`) name each wrong input field; a text that is not a JSON object gives
+ * `PFHIR_CODE_JSON`.
  *
  * # Safety
  * `patient_input_json` must point at `len` readable bytes; `out` must be valid for writes.
@@ -1069,7 +1070,7 @@ struct pfhir_error *pfhir_validator_options_add_authority(struct pfhir_validator
                                                           size_t len);
 
 /**
- * Sets the size limit (bytes, 1 to 4 GiB) and the nesting limit (1 to 512); 0 keeps the
+ * Sets the size limit (bytes, 1 to 4 GiB - 1) and the nesting limit (1 to 512); 0 keeps the
  * current value.
  *
  * # Safety

@@ -14,7 +14,8 @@ use pfhir_core::model;
 /// Builds the partner message Bundle (MessageHeader + Patient + Condition) from the JSON form
 /// of a PatientInput (docs/patient-input.md) and writes its JSON to `out` (free with
 /// `pfhir_bytes_free`). Bad input gives an error with code `PFHIR_CODE_INPUT` whose fields
-/// (`pfhir_error_field_*`) name each wrong input field.
+/// (`pfhir_error_field_*`) name each wrong input field; a text that is not a JSON object gives
+/// `PFHIR_CODE_JSON`.
 ///
 /// # Safety
 /// `patient_input_json` must point at `len` readable bytes; `out` must be valid for writes.

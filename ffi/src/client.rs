@@ -13,7 +13,7 @@ use std::time::Duration;
 /// Client configuration. Not thread-safe; secrets in it are never printed.
 #[derive(Debug, Default)]
 pub struct pfhir_client_config {
-    inner: ClientConfig,
+    pub(crate) inner: ClientConfig,
 }
 
 /// A client of the Partners API: thread-safe, keeps connections alive. Share one per
@@ -281,17 +281,23 @@ pub unsafe extern "C" fn pfhir_client_config_set_retry(
     guard(|| {
         // SAFETY: forwarded to the caller.
         let c = unsafe { handle_mut(cfg, "cfg") }?;
-        if max_attempts == 0 {
-            return Err(pfhir_error::new(
-                ErrorCode::InvalidArgument,
-                "max_attempts must be at least 1",
-            ));
-        }
+        let current = c.inner.retry;
+        let ms = |v: u32, keep: Duration| {
+            if v == 0 {
+                keep
+            } else {
+                Duration::from_millis(u64::from(v))
+            }
+        };
         c.inner.retry = RetryPolicy {
-            max_attempts,
-            initial_backoff: Duration::from_millis(u64::from(initial_backoff_ms)),
-            max_backoff: Duration::from_millis(u64::from(max_backoff_ms)),
-            total_timeout: Duration::from_millis(u64::from(total_timeout_ms)),
+            max_attempts: if max_attempts == 0 {
+                current.max_attempts
+            } else {
+                max_attempts
+            },
+            initial_backoff: ms(initial_backoff_ms, current.initial_backoff),
+            max_backoff: ms(max_backoff_ms, current.max_backoff),
+            total_timeout: ms(total_timeout_ms, current.total_timeout),
         };
         Ok(())
     })

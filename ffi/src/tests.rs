@@ -106,3 +106,27 @@ fn invalid_utf8_arguments_are_refused() {
         pfhir_validator_options_free(opts);
     }
 }
+
+#[test]
+fn set_retry_zero_keeps_each_value() {
+    unsafe {
+        let mut cfg = ptr::null_mut();
+        assert!(pfhir_client_config_new(&mut cfg).is_null());
+        let defaults = (*cfg).inner.retry;
+        assert!(pfhir_client_config_set_retry(cfg, 5, 0, 0, 0).is_null());
+        let r = (*cfg).inner.retry;
+        assert_eq!(r.max_attempts, 5);
+        assert_eq!(
+            (r.initial_backoff, r.max_backoff, r.total_timeout),
+            (
+                defaults.initial_backoff,
+                defaults.max_backoff,
+                defaults.total_timeout
+            )
+        );
+        assert!(pfhir_client_config_set_retry(cfg, 0, 10, 0, 0).is_null());
+        let r = (*cfg).inner.retry;
+        assert_eq!((r.max_attempts, r.initial_backoff.as_millis()), (5, 10));
+        pfhir_client_config_free(cfg);
+    }
+}

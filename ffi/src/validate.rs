@@ -176,7 +176,7 @@ pub unsafe extern "C" fn pfhir_validator_options_add_authority(
     })
 }
 
-/// Sets the size limit (bytes, 1 to 4 GiB) and the nesting limit (1 to 512); 0 keeps the
+/// Sets the size limit (bytes, 1 to 4 GiB - 1) and the nesting limit (1 to 512); 0 keeps the
 /// current value.
 ///
 /// # Safety

@@ -17,7 +17,7 @@ pub enum Profile {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OptionsError {
     /// `max_bytes` is zero or above 4 GiB.
-    #[error("the size limit must be between 1 byte and 4 GiB")]
+    #[error("the size limit must be between 1 byte and 4 GiB - 1 (4294967295 bytes)")]
     Size,
     /// `max_depth` is zero or above the cap.
     #[error("the depth limit must be between 1 and {cap}")]

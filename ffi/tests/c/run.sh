@@ -32,7 +32,7 @@ need nm binutils
 need cargo "Rust (rustup)"
 
 step "cargo build -p pfhir-ffi -p pfhir-cli"
-cargo build -p pfhir-ffi -p pfhir-cli
+cargo build --locked -p pfhir-ffi -p pfhir-cli
 LIBDIR="$CARGO_TARGET_DIR/debug"
 PFHIR_BIN="$LIBDIR/pfhir"
 for f in "$LIBDIR/libpfhir.so" "$LIBDIR/libpfhir.a" "$PFHIR_BIN"; do
@@ -114,7 +114,7 @@ for t in "${TESTS[@]}"; do
   set +e
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$OUT/$t-asan" $(args_of "$t")
+    "$OUT/$t-asan" "$(args_of "$t")"
   record "$t (sanitizers)" $?
   set -e
 done
@@ -125,7 +125,7 @@ for t in "${TESTS[@]}"; do
   set +e
   valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
     --show-leak-kinds=definite,indirect --error-exitcode=1 \
-    --suppressions="$HERE/valgrind.supp" "$OUT/$t-valgrind" $(args_of "$t")
+    --suppressions="$HERE/valgrind.supp" "$OUT/$t-valgrind" "$(args_of "$t")"
   record "$t (valgrind)" $?
   set -e
 done

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the C tests (ffi/tests/c/run.sh), the C++ binding tests
 # (bindings/cpp/test.sh) and the C examples (examples/c/test.sh) need: a C/C++ compiler,
-# CMake, pkg-config, valgrind and GoogleTest. Anything already installed is skipped.
+# binutils, CMake, pkg-config, valgrind, GoogleTest and curl (the tests push sandbox faults
+# with it). Anything already installed is skipped.
 set -euo pipefail
 
-PACKAGES=(gcc g++ make cmake pkg-config valgrind libgtest-dev)
+PACKAGES=(gcc g++ make binutils cmake pkg-config valgrind libgtest-dev curl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

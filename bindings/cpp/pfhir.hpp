@@ -1,0 +1,724 @@
+// pfhir.hpp: the C++17 binding of libpfhir, header-only, over the C ABI of pfhir.h.
+//
+// Build, validate and submit FHIR STU3 patient messages to the Partners FHIR API.
+//
+//   pfhir::Validator validator;                          // partner profile, defaults
+//   pfhir::Outcome outcome = validator.validate(json);   // findings are data, not errors
+//   for (const pfhir::Issue& issue : outcome.issues()) { ... }
+//
+//   pfhir::Client client(pfhir::ClientConfig()
+//                            .base_url(url).cert_pem(cert).key_pem(key).ca_pem(ca)
+//                            .org_id("2.16.724.4.2").client_id(id).client_secret(secret));
+//   pfhir::CreateResult created = client.create(bundle_json);   // throws pfhir::Error
+//
+// Conventions:
+// - Every failure of a C call is thrown as pfhir::Error, carrying the code (pfhir::Code, the
+//   numbers of pfhir_code), the message, the HTTP status, the OperationOutcome JSON, the
+//   request id, the raw body, whether a retry is safe, the Retry-After delay, the TLS cause,
+//   the PatientInput field errors, and the local validation's Outcome.
+//   A validation finding is not an error: Validator::validate returns it in an Outcome.
+// - Handles (ValidatorOptions, Validator, Outcome, Builder, ClientConfig, Client) are RAII
+//   owners of the C handles: move-only, freed by their destructor. A moved-from object
+//   holds nothing: calls that can fail throw pfhir::Error with Code::NullArgument, and
+//   accessors that cannot (Outcome::size, Client::connection_count...) read it as empty.
+// - Texts go in as std::string_view (UTF-8, any bytes for documents; not NUL-terminated)
+//   and come out as std::string. Results (CreateResult, UpdateResult, ReadResult, Issue)
+//   are plain values copied out of the C objects, which are freed at once.
+// - Threads: Validator, Client and Outcome may be shared across threads (const use);
+//   ValidatorOptions, ClientConfig and Builder are configured from one thread.
+//
+// Link with libpfhir (pkg-config `pfhir`, or CMake `find_package(pfhir)` and `pfhir::pfhir`).
+#ifndef PFHIR_HPP
+#define PFHIR_HPP
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pfhir.h"
+
+namespace pfhir {
+
+/// The error codes of pfhir_code, number for number (fixed forever; a newer library may
+/// return numbers not listed here: treat them as errors).
+enum class Code : std::uint32_t {
+  Ok = PFHIR_CODE_OK,
+  NullArgument = PFHIR_CODE_NULL_ARGUMENT,
+  InvalidUtf8 = PFHIR_CODE_INVALID_UTF8,
+  InvalidArgument = PFHIR_CODE_INVALID_ARGUMENT,
+  Panic = PFHIR_CODE_PANIC,
+  Internal = PFHIR_CODE_INTERNAL,
+  Config = PFHIR_CODE_CONFIG,
+  Input = PFHIR_CODE_INPUT,
+  Json = PFHIR_CODE_JSON,
+  Validation = PFHIR_CODE_VALIDATION,
+  Tls = PFHIR_CODE_TLS,
+  Connect = PFHIR_CODE_CONNECT,
+  Timeout = PFHIR_CODE_TIMEOUT,
+  OutcomeUnknown = PFHIR_CODE_OUTCOME_UNKNOWN,
+  ServerRequired = PFHIR_CODE_SERVER_REQUIRED,
+  ServerStructure = PFHIR_CODE_SERVER_STRUCTURE,
+  ServerInvalid = PFHIR_CODE_SERVER_INVALID,
+  ServerTooLong = PFHIR_CODE_SERVER_TOO_LONG,
+  ServerTimeout = PFHIR_CODE_SERVER_TIMEOUT,
+  ServerException = PFHIR_CODE_SERVER_EXCEPTION,
+  Forbidden = PFHIR_CODE_FORBIDDEN,
+  NotFound = PFHIR_CODE_NOT_FOUND,
+  NotSupported = PFHIR_CODE_NOT_SUPPORTED,
+  RateLimited = PFHIR_CODE_RATE_LIMITED,
+  Unavailable = PFHIR_CODE_UNAVAILABLE,
+  HttpStatus = PFHIR_CODE_HTTP_STATUS,
+  InvalidResponse = PFHIR_CODE_INVALID_RESPONSE,
+};
+
+/// The severity of an issue.
+enum class Severity : std::uint32_t {
+  Fatal = PFHIR_SEVERITY_FATAL,
+  Error = PFHIR_SEVERITY_ERROR,
+  Warning = PFHIR_SEVERITY_WARNING,
+  Information = PFHIR_SEVERITY_INFORMATION,
+};
+
+/// base: STU3 only; partner: STU3 plus the partner profile rules (the default).
+enum class Profile : std::uint32_t {
+  Base = PFHIR_PROFILE_BASE,
+  Partner = PFHIR_PROFILE_PARTNER,
+};
+
+/// The severity a partner rule is set to.
+enum class RuleSeverity { Error, Warning, Off };
+
+/// Why a TLS handshake failed (Error::tls_cause).
+enum class TlsCause : std::uint32_t {
+  None = PFHIR_TLS_CAUSE_NONE,
+  UnknownCa = PFHIR_TLS_CAUSE_UNKNOWN_CA,
+  NameMismatch = PFHIR_TLS_CAUSE_NAME_MISMATCH,
+  Expired = PFHIR_TLS_CAUSE_EXPIRED,
+  NotYetValid = PFHIR_TLS_CAUSE_NOT_YET_VALID,
+  ClientCertRejected = PFHIR_TLS_CAUSE_CLIENT_CERT_REJECTED,
+  Other = PFHIR_TLS_CAUSE_OTHER,
+};
+
+/// The library's version (compare with header_version to detect a mismatch).
+inline std::string_view version() noexcept { return pfhir_version(); }
+/// The version of the pfhir.h this program was compiled with.
+inline constexpr std::string_view header_version = PFHIR_VERSION_STRING;
+
+/// The snake-case name of a code (`not_found`); empty for an unknown number.
+inline std::string_view code_name(Code code) noexcept {
+  pfhir_str s = pfhir_code_name(static_cast<std::uint32_t>(code));
+  return s.data != nullptr ? std::string_view(s.data, s.len) : std::string_view();
+}
+
+/// `fatal`, `error`, `warning` or `information`.
+inline std::string_view to_string(Severity s) noexcept {
+  switch (s) {
+    case Severity::Fatal: return "fatal";
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Information: return "information";
+  }
+  return "unknown";
+}
+
+namespace detail {
+
+inline const std::uint8_t* bytes(std::string_view s) noexcept {
+  return reinterpret_cast<const std::uint8_t*>(s.data());
+}
+
+inline std::string str(pfhir_str s) {
+  return s.data != nullptr ? std::string(s.data, s.len) : std::string();
+}
+
+inline std::optional<std::string> opt_str(pfhir_str s) {
+  if (s.data == nullptr) return std::nullopt;
+  return std::string(s.data, s.len);
+}
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const noexcept { Free(p); }
+};
+
+/// A C handle owned by C++: freed with its `_free` function.
+template <class T, void (*Free)(T*)>
+using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+
+/// Copies an owned C buffer into a std::string and frees it (even if the copy throws).
+inline std::string take(pfhir_bytes b) {
+  struct Guard {
+    pfhir_bytes b;
+    ~Guard() { pfhir_bytes_free(b); }
+  } guard{b};
+  return b.data != nullptr ? std::string(reinterpret_cast<const char*>(b.data), b.len)
+                           : std::string();
+}
+
+inline std::uint32_t millis(std::chrono::milliseconds ms) noexcept {
+  if (ms.count() <= 0) return 0;
+  if (ms.count() > static_cast<std::chrono::milliseconds::rep>(
+                       std::numeric_limits<std::uint32_t>::max())) {
+    return std::numeric_limits<std::uint32_t>::max();
+  }
+  return static_cast<std::uint32_t>(ms.count());
+}
+
+}  // namespace detail
+
+class Outcome;
+
+/// A PatientInput field in error (pfhir_error_field_name / _message).
+struct FieldError {
+  std::string field;    ///< `birthDate`, `phones[1].use`...
+  std::string message;  ///< what is wrong (never the value)
+};
+
+/// The exception every failed call throws. Cheap to copy (its data is shared).
+class Error : public std::runtime_error {
+ public:
+  /// Takes ownership of `err` (non-NULL): copies everything, then frees it.
+  explicit Error(pfhir_error* err) : Error(read(err)) {}
+  /// An error raised by the binding itself (a moved-from handle...).
+  Error(Code code, std::string message) : Error(make(code, std::move(message))) {}
+
+  /// The code (pfhir_error_code).
+  Code code() const noexcept { return d_->code; }
+  /// Its snake-case name (`server_invalid`).
+  std::string_view code_name() const noexcept { return pfhir::code_name(d_->code); }
+  /// The message (never a secret or a patient value); also what().
+  const std::string& message() const noexcept { return d_->message; }
+  /// The HTTP status the platform answered with, or 0 when no answer was received.
+  std::uint16_t http_status() const noexcept { return d_->http_status; }
+  /// The platform's OperationOutcome (or the local validation's) as JSON, if any.
+  const std::optional<std::string>& outcome_json() const noexcept { return d_->outcome_json; }
+  /// The x-origin-request-id of the failed request, if a request was made.
+  const std::optional<std::string>& request_id() const noexcept { return d_->request_id; }
+  /// The raw body of an HTTP error without an OperationOutcome (a gateway's HTML...).
+  const std::optional<std::string>& body() const noexcept { return d_->body; }
+  /// True when sending the same request again cannot do harm and may succeed.
+  bool retry_safe() const noexcept { return d_->retry_safe; }
+  /// The PatientInput fields in error (Code::Input), empty otherwise.
+  const std::vector<FieldError>& fields() const noexcept { return d_->fields; }
+  /// Why the TLS handshake failed (Code::Tls), TlsCause::None otherwise.
+  TlsCause tls_cause() const noexcept { return d_->tls_cause; }
+  /// The platform's Retry-After (429, 503), zero when it sent none.
+  std::chrono::milliseconds retry_after() const noexcept { return d_->retry_after; }
+  /// The local validation's findings (Code::Validation), or nullptr.
+  const Outcome* validation_outcome() const noexcept { return d_->validation.get(); }
+
+ private:
+  struct Data {
+    Code code = Code::Ok;
+    std::string message;
+    std::uint16_t http_status = 0;
+    std::optional<std::string> outcome_json;
+    std::optional<std::string> request_id;
+    std::optional<std::string> body;
+    bool retry_safe = false;
+    std::vector<FieldError> fields;
+    TlsCause tls_cause = TlsCause::None;
+    std::chrono::milliseconds retry_after{0};
+    std::shared_ptr<const Outcome> validation;
+  };
+
+  explicit Error(std::shared_ptr<const Data> d) : std::runtime_error(d->message), d_(std::move(d)) {}
+
+  static std::shared_ptr<const Data> make(Code code, std::string message) {
+    auto d = std::make_shared<Data>();
+    d->code = code;
+    d->message = std::move(message);
+    return d;
+  }
+
+  static std::shared_ptr<const Outcome> validation_of(const pfhir_error* err);
+
+  static std::shared_ptr<const Data> read(pfhir_error* err) {
+    detail::Owned<pfhir_error, pfhir_error_free> owned(err);
+    auto d = std::make_shared<Data>();
+    d->code = static_cast<Code>(pfhir_error_code(err));
+    d->message = detail::str(pfhir_error_message(err));
+    d->http_status = pfhir_error_http_status(err);
+    d->outcome_json = detail::opt_str(pfhir_error_outcome_json(err));
+    d->request_id = detail::opt_str(pfhir_error_request_id(err));
+    d->body = detail::opt_str(pfhir_error_body(err));
+    d->retry_safe = pfhir_error_retry_safe(err);
+    const std::size_t n = pfhir_error_field_count(err);
+    d->fields.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      d->fields.push_back(FieldError{detail::str(pfhir_error_field_name(err, i)),
+                                     detail::str(pfhir_error_field_message(err, i))});
+    }
+    d->tls_cause = static_cast<TlsCause>(pfhir_error_tls_cause(err));
+    d->retry_after = std::chrono::milliseconds(pfhir_error_retry_after_ms(err));
+    if (d->code == Code::Validation) d->validation = validation_of(err);
+    return d;
+  }
+
+  std::shared_ptr<const Data> d_;
+};
+
+namespace detail {
+/// Throws the error of a failed call; nothing for NULL (success).
+inline void check(pfhir_error* err) {
+  if (err != nullptr) throw Error(err);
+}
+}  // namespace detail
+
+/// One finding of a validation.
+struct Issue {
+  Severity severity = Severity::Error;
+  std::string code;                ///< required, structure, invalid, too-long, informational
+  std::string message_id;          ///< PFHIR-V0301 (docs/messages.md)
+  std::optional<std::string> key;  ///< invariant key (cpt-2) or partner rule id, if any
+  std::string expression;          ///< FHIRPath (Bundle.entry[1].resource.birthDate)
+  std::uint32_t line = 0;          ///< 1-based
+  std::uint32_t column = 0;        ///< 1-based, in characters
+  std::string message;             ///< what is wrong, without patient values by default
+};
+
+/// The result of a validation: every issue, in document order. Immutable, shareable.
+class Outcome {
+ public:
+  Outcome(Outcome&&) noexcept = default;
+  Outcome& operator=(Outcome&&) noexcept = default;
+  Outcome(const Outcome&) = delete;
+  Outcome& operator=(const Outcome&) = delete;
+
+  /// True when some issue is an error or fatal.
+  bool has_errors() const noexcept { return pfhir_outcome_has_errors(h_.get()); }
+  /// Number of issues.
+  std::size_t size() const noexcept { return pfhir_outcome_issue_count(h_.get()); }
+  bool empty() const noexcept { return size() == 0; }
+
+  /// Issue `i`; throws std::out_of_range past the end.
+  Issue issue(std::size_t i) const {
+    if (i >= size()) throw std::out_of_range("pfhir::Outcome::issue: index out of range");
+    const pfhir_outcome* o = h_.get();
+    Issue x;
+    x.severity = static_cast<Severity>(pfhir_outcome_issue_severity(o, i));
+    x.code = detail::str(pfhir_outcome_issue_code(o, i));
+    x.message_id = detail::str(pfhir_outcome_issue_message_id(o, i));
+    x.key = detail::opt_str(pfhir_outcome_issue_key(o, i));
+    x.expression = detail::str(pfhir_outcome_issue_expression(o, i));
+    x.line = pfhir_outcome_issue_line(o, i);
+    x.column = pfhir_outcome_issue_column(o, i);
+    x.message = detail::str(pfhir_outcome_issue_message(o, i));
+    return x;
+  }
+  Issue operator[](std::size_t i) const { return issue(i); }
+
+  /// Every issue.
+  std::vector<Issue> issues() const {
+    std::vector<Issue> v;
+    const std::size_t n = size();
+    v.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) v.push_back(issue(i));
+    return v;
+  }
+
+  /// The STU3 OperationOutcome JSON (byte-identical on every platform).
+  std::string to_json() const {
+    pfhir_bytes b{nullptr, 0};
+    detail::check(pfhir_outcome_to_json(h_.get(), &b));
+    return detail::take(b);
+  }
+
+  /// The C handle (still owned by this object).
+  const pfhir_outcome* get() const noexcept { return h_.get(); }
+
+ private:
+  friend class Validator;
+  friend class Error;
+  explicit Outcome(pfhir_outcome* o) noexcept : h_(o) {}
+  detail::Owned<pfhir_outcome, pfhir_outcome_free> h_;
+};
+
+inline std::shared_ptr<const Outcome> Error::validation_of(const pfhir_error* err) {
+  pfhir_outcome* o = nullptr;
+  pfhir_error* failed = pfhir_error_outcome(err, &o);
+  if (failed != nullptr) {
+    pfhir_error_free(failed);
+    return nullptr;
+  }
+  return std::shared_ptr<const Outcome>(new Outcome(o));
+}
+
+/// Validator options: partner profile, default rule severities, the Meteda and CIP
+/// authorities, a 1 MiB size limit and a depth limit of 64 until changed.
+class ValidatorOptions {
+ public:
+  ValidatorOptions() {
+    pfhir_validator_options* o = nullptr;
+    detail::check(pfhir_validator_options_new(&o));
+    h_.reset(o);
+  }
+  ValidatorOptions(ValidatorOptions&&) noexcept = default;
+  ValidatorOptions& operator=(ValidatorOptions&&) noexcept = default;
+  ValidatorOptions(const ValidatorOptions&) = delete;
+  ValidatorOptions& operator=(const ValidatorOptions&) = delete;
+
+  ValidatorOptions& profile(Profile p) {
+    detail::check(pfhir_validator_options_set_profile(h_.get(), static_cast<pfhir_profile>(p)));
+    return *this;
+  }
+  /// Sets a partner rule's severity: `error`, `warning` or `off`.
+  ValidatorOptions& rule(std::string_view rule, std::string_view severity) {
+    detail::check(pfhir_validator_options_set_rule(h_.get(), detail::bytes(rule), rule.size(),
+                                                   detail::bytes(severity), severity.size()));
+    return *this;
+  }
+  ValidatorOptions& rule(std::string_view rule_id, RuleSeverity severity) {
+    return rule(rule_id, severity == RuleSeverity::Error     ? std::string_view("error")
+                         : severity == RuleSeverity::Warning ? std::string_view("warning")
+                                                             : std::string_view("off"));
+  }
+  /// Accepts one more identifier system as the Patient's assigning authority.
+  ValidatorOptions& authority(std::string_view system) {
+    detail::check(
+        pfhir_validator_options_add_authority(h_.get(), detail::bytes(system), system.size()));
+    return *this;
+  }
+  /// Size limit in bytes and nesting limit; 0 keeps the current value.
+  ValidatorOptions& limits(std::size_t max_bytes, std::size_t max_depth) {
+    detail::check(pfhir_validator_options_set_limits(h_.get(), max_bytes, max_depth));
+    return *this;
+  }
+  /// Puts the offending values in messages (they are patient data: off by default).
+  ValidatorOptions& include_values(bool include) {
+    detail::check(pfhir_validator_options_set_include_values(h_.get(), include));
+    return *this;
+  }
+
+  const pfhir_validator_options* get() const noexcept { return h_.get(); }
+
+ private:
+  detail::Owned<pfhir_validator_options, pfhir_validator_options_free> h_;
+};
+
+/// A validator: immutable and thread-safe; build one and share it.
+class Validator {
+ public:
+  /// Partner validation with the defaults.
+  Validator() : Validator(nullptr) {}
+  /// Validation with `options` (copied: they may be changed or destroyed afterwards).
+  explicit Validator(const ValidatorOptions& options) : Validator(live(options)) {}
+  Validator(Validator&&) noexcept = default;
+  Validator& operator=(Validator&&) noexcept = default;
+  Validator(const Validator&) = delete;
+  Validator& operator=(const Validator&) = delete;
+
+  /// Validates a JSON document (bytes: invalid UTF-8 is a finding, not an error).
+  Outcome validate(std::string_view json) const { return validate(json.data(), json.size()); }
+  /// Validates `len` bytes at `data`; a `len` above the size limit is not read.
+  Outcome validate(const void* data, std::size_t len) const {
+    pfhir_outcome* o = nullptr;
+    detail::check(pfhir_validate(h_.get(), static_cast<const std::uint8_t*>(data), len, &o));
+    return Outcome(o);
+  }
+
+  /// The size limit in bytes (larger input is answered `too-long` without being read).
+  std::size_t max_bytes() const noexcept { return pfhir_validator_max_bytes(h_.get()); }
+
+  const pfhir_validator* get() const noexcept { return h_.get(); }
+
+ private:
+  static const pfhir_validator_options* live(const ValidatorOptions& options) {
+    if (options.get() == nullptr) {
+      throw Error(Code::NullArgument, "pfhir::Validator: the ValidatorOptions were moved from");
+    }
+    return options.get();
+  }
+  explicit Validator(const pfhir_validator_options* opts) {
+    pfhir_validator* v = nullptr;
+    detail::check(pfhir_validator_new(opts, &v));
+    h_.reset(v);
+  }
+  detail::Owned<pfhir_validator, pfhir_validator_free> h_;
+};
+
+/// Builds the partner message Bundle from PatientInput JSON; throws Error with
+/// Code::Input (and fields()) for wrong fields, Code::Json for text that is not an object.
+inline std::string build_bundle(std::string_view patient_input_json) {
+  pfhir_bytes b{nullptr, 0};
+  detail::check(pfhir_build_bundle(detail::bytes(patient_input_json), patient_input_json.size(), &b));
+  return detail::take(b);
+}
+
+/// A PatientInput filled field by field, then built into a Bundle.
+class Builder {
+ public:
+  Builder() {
+    pfhir_builder* b = nullptr;
+    detail::check(pfhir_builder_new(&b));
+    h_.reset(b);
+  }
+  Builder(Builder&&) noexcept = default;
+  Builder& operator=(Builder&&) noexcept = default;
+  Builder(const Builder&) = delete;
+  Builder& operator=(const Builder&) = delete;
+
+  /// `cip`, `meteda`, or an identifier system URI.
+  Builder& authority(std::string_view v) { return set(pfhir_builder_set_authority, v); }
+  /// The patient's id at the authority (Patient.identifier.value).
+  Builder& patient_id(std::string_view v) { return set(pfhir_builder_set_patient_id, v); }
+  Builder& family_name(std::string_view v) { return set(pfhir_builder_set_family_name, v); }
+  /// Appends a given name.
+  Builder& given_name(std::string_view v) { return set(pfhir_builder_add_given_name, v); }
+  /// `male`, `female`, `other`, `unknown` (or M, F, O, U).
+  Builder& gender(std::string_view v) { return set(pfhir_builder_set_gender, v); }
+  /// `YYYY-MM-DD`, `YYYY`, `YYYY-MM` or `YYYYMMDD`.
+  Builder& birth_date(std::string_view v) { return set(pfhir_builder_set_birth_date, v); }
+  /// Appends a phone number; `use` (home, work, mobile, temp, old) may be empty.
+  Builder& phone(std::string_view value, std::string_view use = {}) {
+    detail::check(pfhir_builder_add_phone(h_.get(), detail::bytes(value), value.size(),
+                                          detail::bytes(use), use.size()));
+    return *this;
+  }
+  Builder& email(std::string_view v) { return set(pfhir_builder_set_email, v); }
+  /// `type1`, `type2`, `gestational` or `unspecified`.
+  Builder& diabetes(std::string_view v) { return set(pfhir_builder_set_diabetes, v); }
+  /// A date, or a dateTime with time zone.
+  Builder& onset(std::string_view v) { return set(pfhir_builder_set_onset, v); }
+  /// Whether the patient record is active (default true).
+  Builder& active(bool active) {
+    detail::check(pfhir_builder_set_active(h_.get(), active));
+    return *this;
+  }
+  /// A coded condition instead of the diabetes shorthand (display may be empty).
+  Builder& condition(std::string_view system, std::string_view code,
+                     std::string_view display = {}) {
+    detail::check(pfhir_builder_set_condition(h_.get(), detail::bytes(system), system.size(),
+                                              detail::bytes(code), code.size(),
+                                              detail::bytes(display), display.size()));
+    return *this;
+  }
+  /// Condition.clinicalStatus: active (default), recurrence, inactive, remission, resolved.
+  Builder& clinical_status(std::string_view v) {
+    return set(pfhir_builder_set_clinical_status, v);
+  }
+  /// The sending organization's OID (2.16.724.4.2).
+  Builder& organization_oid(std::string_view v) {
+    return set(pfhir_builder_set_organization_oid, v);
+  }
+  /// MessageHeader.source.software and .version.
+  Builder& software(std::string_view name, std::string_view version) {
+    detail::check(pfhir_builder_set_software(h_.get(), detail::bytes(name), name.size(),
+                                             detail::bytes(version), version.size()));
+    return *this;
+  }
+  /// Patient.id in the Bundle (for an update: the platform's logical id).
+  Builder& patient_logical_id(std::string_view v) {
+    return set(pfhir_builder_set_patient_logical_id, v);
+  }
+  /// MessageHeader.timestamp (an instant; default: now).
+  Builder& timestamp(std::string_view v) { return set(pfhir_builder_set_timestamp, v); }
+
+  /// The Bundle JSON; throws Error (Code::Input, fields()) for wrong or missing fields.
+  std::string build() const {
+    pfhir_bytes b{nullptr, 0};
+    detail::check(pfhir_builder_build(h_.get(), &b));
+    return detail::take(b);
+  }
+  /// The fields as PatientInput JSON.
+  std::string to_json() const {
+    pfhir_bytes b{nullptr, 0};
+    detail::check(pfhir_builder_to_json(h_.get(), &b));
+    return detail::take(b);
+  }
+
+ private:
+  using Setter = pfhir_error* (*)(pfhir_builder*, const std::uint8_t*, std::size_t);
+  Builder& set(Setter f, std::string_view v) {
+    detail::check(f(h_.get(), detail::bytes(v), v.size()));
+    return *this;
+  }
+  detail::Owned<pfhir_builder, pfhir_builder_free> h_;
+};
+
+/// Client configuration (API v2, connect timeout 10 s, request timeout 30 s, 3 attempts
+/// until changed). Secrets in it are never printed.
+class ClientConfig {
+ public:
+  ClientConfig() {
+    pfhir_client_config* c = nullptr;
+    detail::check(pfhir_client_config_new(&c));
+    h_.reset(c);
+  }
+  ClientConfig(ClientConfig&&) noexcept = default;
+  ClientConfig& operator=(ClientConfig&&) noexcept = default;
+  ClientConfig(const ClientConfig&) = delete;
+  ClientConfig& operator=(const ClientConfig&) = delete;
+
+  /// Up to `/partners/fhir/stu3/api/` (https only).
+  ClientConfig& base_url(std::string_view v) { return set(pfhir_client_config_set_base_url, v); }
+  /// `v1` or `v2`.
+  ClientConfig& api_version(std::string_view v) {
+    return set(pfhir_client_config_set_api_version, v);
+  }
+  ClientConfig& org_id(std::string_view v) { return set(pfhir_client_config_set_org_id, v); }
+  ClientConfig& client_id(std::string_view v) { return set(pfhir_client_config_set_client_id, v); }
+  ClientConfig& client_secret(std::string_view v) {
+    return set(pfhir_client_config_set_client_secret, v);
+  }
+  /// The client certificate chain (PEM, leaf first).
+  ClientConfig& cert_pem(std::string_view v) { return set(pfhir_client_config_set_cert_pem, v); }
+  /// The client private key (PEM).
+  ClientConfig& key_pem(std::string_view v) { return set(pfhir_client_config_set_key_pem, v); }
+  /// CA certificates that replace the system roots for the server (PEM).
+  ClientConfig& ca_pem(std::string_view v) { return set(pfhir_client_config_set_ca_pem, v); }
+  /// Connect (TCP + TLS) and per-attempt timeouts; 0 keeps the current value.
+  ClientConfig& timeouts(std::chrono::milliseconds connect, std::chrono::milliseconds request) {
+    detail::check(pfhir_client_config_set_timeouts(h_.get(), detail::millis(connect),
+                                                   detail::millis(request)));
+    return *this;
+  }
+  /// Attempts in all (1 = no retry), first and longest backoff, total time budget.
+  ClientConfig& retry(std::uint32_t max_attempts, std::chrono::milliseconds initial_backoff,
+                      std::chrono::milliseconds max_backoff,
+                      std::chrono::milliseconds total_timeout) {
+    detail::check(pfhir_client_config_set_retry(h_.get(), max_attempts,
+                                                detail::millis(initial_backoff),
+                                                detail::millis(max_backoff),
+                                                detail::millis(total_timeout)));
+    return *this;
+  }
+  /// Options of the local validation before each create and update (copied).
+  ClientConfig& validator_options(const ValidatorOptions& options) {
+    detail::check(pfhir_client_config_set_validator_options(h_.get(), options.get()));
+    return *this;
+  }
+
+  const pfhir_client_config* get() const noexcept { return h_.get(); }
+
+ private:
+  using Setter = pfhir_error* (*)(pfhir_client_config*, const std::uint8_t*, std::size_t);
+  ClientConfig& set(Setter f, std::string_view v) {
+    detail::check(f(h_.get(), detail::bytes(v), v.size()));
+    return *this;
+  }
+  detail::Owned<pfhir_client_config, pfhir_client_config_free> h_;
+};
+
+/// What a create returned.
+struct CreateResult {
+  std::string patient_id;   ///< v2: the logical id; v1: the business id
+  std::string bundle_id;    ///< the platform's Bundle id
+  std::string request_id;   ///< the x-origin-request-id sent
+  std::string bundle_json;  ///< the Bundle the platform answered with
+  std::uint16_t status = 0;
+  std::uint32_t attempts = 0;  ///< 1 = no retry
+};
+
+/// What an update returned.
+struct UpdateResult {
+  std::string request_id;
+  std::uint16_t status = 0;
+  std::uint32_t attempts = 0;
+};
+
+/// What a read returned.
+struct ReadResult {
+  std::string patient_json;  ///< the Patient as the platform sent it
+  std::string request_id;
+  std::uint16_t status = 0;
+  std::uint32_t attempts = 0;
+};
+
+/// A client of the Partners API over mutual TLS: thread-safe, keeps connections alive.
+class Client {
+ public:
+  /// Checks the configuration (copied) and parses the certificate and key; throws Error.
+  explicit Client(const ClientConfig& config) {
+    pfhir_client* c = nullptr;
+    detail::check(pfhir_client_new(config.get(), &c));
+    h_.reset(c);
+  }
+  Client(Client&&) noexcept = default;
+  Client& operator=(Client&&) noexcept = default;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// Validates the Bundle locally and creates the patient (a fresh request id).
+  CreateResult create(std::string_view bundle_json) const {
+    pfhir_create_result* r = nullptr;
+    detail::check(pfhir_client_create(h_.get(), detail::bytes(bundle_json), bundle_json.size(), &r));
+    return created(r);
+  }
+  /// The same with a given request id (re-send an uncertain create with the id of its error).
+  CreateResult create(std::string_view bundle_json, std::string_view request_id) const {
+    pfhir_create_result* r = nullptr;
+    detail::check(pfhir_client_create_with_request_id(h_.get(), detail::bytes(bundle_json),
+                                                      bundle_json.size(), detail::bytes(request_id),
+                                                      request_id.size(), &r));
+    return created(r);
+  }
+
+  /// Validates the Bundle locally and updates patient `id` (retried when transient).
+  UpdateResult update(std::string_view id, std::string_view bundle_json) const {
+    pfhir_update_result* r = nullptr;
+    detail::check(pfhir_client_update(h_.get(), detail::bytes(id), id.size(),
+                                      detail::bytes(bundle_json), bundle_json.size(), &r));
+    return updated(r);
+  }
+  UpdateResult update(std::string_view id, std::string_view bundle_json,
+                      std::string_view request_id) const {
+    pfhir_update_result* r = nullptr;
+    detail::check(pfhir_client_update_with_request_id(
+        h_.get(), detail::bytes(id), id.size(), detail::bytes(bundle_json), bundle_json.size(),
+        detail::bytes(request_id), request_id.size(), &r));
+    return updated(r);
+  }
+
+  /// Reads patient `id` (retried when transient).
+  ReadResult read(std::string_view id) const {
+    pfhir_read_result* r = nullptr;
+    detail::check(pfhir_client_read(h_.get(), detail::bytes(id), id.size(), &r));
+    detail::Owned<pfhir_read_result, pfhir_read_result_free> owned(r);
+    ReadResult x;
+    x.patient_json = detail::str(pfhir_read_result_patient_json(r));
+    x.request_id = detail::str(pfhir_read_result_request_id(r));
+    x.status = pfhir_read_result_status(r);
+    x.attempts = pfhir_read_result_attempts(r);
+    return x;
+  }
+
+  /// New TLS connections opened so far (the other requests reused them).
+  std::uint64_t connection_count() const noexcept { return pfhir_client_connection_count(h_.get()); }
+
+  const pfhir_client* get() const noexcept { return h_.get(); }
+
+ private:
+  static CreateResult created(pfhir_create_result* r) {
+    detail::Owned<pfhir_create_result, pfhir_create_result_free> owned(r);
+    CreateResult x;
+    x.patient_id = detail::str(pfhir_create_result_patient_id(r));
+    x.bundle_id = detail::str(pfhir_create_result_bundle_id(r));
+    x.request_id = detail::str(pfhir_create_result_request_id(r));
+    x.bundle_json = detail::str(pfhir_create_result_bundle_json(r));
+    x.status = pfhir_create_result_status(r);
+    x.attempts = pfhir_create_result_attempts(r);
+    return x;
+  }
+  static UpdateResult updated(pfhir_update_result* r) {
+    detail::Owned<pfhir_update_result, pfhir_update_result_free> owned(r);
+    UpdateResult x;
+    x.request_id = detail::str(pfhir_update_result_request_id(r));
+    x.status = pfhir_update_result_status(r);
+    x.attempts = pfhir_update_result_attempts(r);
+    return x;
+  }
+  detail::Owned<pfhir_client, pfhir_client_free> h_;
+};
+
+}  // namespace pfhir
+
+#endif  // PFHIR_HPP

@@ -1,0 +1,254 @@
+// pfhir.hpp against a real `pfhir sandbox` over mutual TLS: create, update, read, server
+// errors as exceptions (code, HTTP status, OperationOutcome, request id), configuration
+// errors, local validation, and one client shared by 4 threads.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include "pfhir.hpp"
+#include "support.hpp"
+#include "test_util.h"
+
+namespace {
+
+class Sandbox : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    started_ = t_sandbox_start(&sb_, PFHIR_TEST_CLI);
+    run_ = std::to_string(getpid()) + "-" + std::to_string(std::time(nullptr));
+  }
+  static void TearDownTestSuite() {
+    if (started_) t_sandbox_stop(&sb_);
+    started_ = false;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(started_) << "the sandbox did not start (" PFHIR_TEST_CLI " sandbox)";
+  }
+
+  static pfhir::ClientConfig config() {
+    pfhir::ClientConfig c;
+    c.base_url(sb_.url)
+        .cert_pem(std::string_view(sb_.cert_pem, sb_.cert_len))
+        .key_pem(std::string_view(sb_.key_pem, sb_.key_len))
+        .ca_pem(std::string_view(sb_.ca_pem, sb_.ca_len))
+        .org_id("2.16.724.4.2")
+        .client_id("1234567890")
+        .client_secret("sandbox-secret")
+        .api_version("v2")
+        .timeouts(std::chrono::seconds(10), std::chrono::seconds(30));
+    return c;
+  }
+
+  /// A Bundle for patient `pid` (unique per run).
+  static std::string bundle(const std::string& pid, const std::string& family,
+                            const std::string& logical_id = "") {
+    pfhir::Builder b;
+    b.authority("cip")
+        .patient_id(pid + "-" + run_)
+        .family_name(family)
+        .gender("male")
+        .birth_date("1975-06-16")
+        .diabetes("type1")
+        .organization_oid("2.16.724.4.2");
+    if (!logical_id.empty()) b.patient_logical_id(logical_id);
+    return b.build();
+  }
+
+  static t_sandbox sb_;
+  static bool started_;
+  static std::string run_;
+};
+
+t_sandbox Sandbox::sb_;
+bool Sandbox::started_ = false;
+std::string Sandbox::run_;
+
+TEST_F(Sandbox, CreateUpdateRead) {
+  const pfhir::Client client(config());
+  const pfhir::CreateResult created = client.create(bundle("CPP-CRU", "Garc\xc3\xad" "a"));
+  EXPECT_GE(created.status, 200);
+  EXPECT_LT(created.status, 300);
+  EXPECT_EQ(created.attempts, 1u);
+  ASSERT_FALSE(created.patient_id.empty());
+  EXPECT_FALSE(created.bundle_id.empty());
+  EXPECT_FALSE(created.request_id.empty());
+  EXPECT_NE(created.bundle_json.find(created.patient_id), std::string::npos);
+
+  const pfhir::UpdateResult updated =
+      client.update(created.patient_id, bundle("CPP-CRU", "Updated", created.patient_id));
+  EXPECT_GE(updated.status, 200);
+  EXPECT_LT(updated.status, 300);
+  EXPECT_FALSE(updated.request_id.empty());
+  const pfhir::UpdateResult again = client.update(
+      created.patient_id, bundle("CPP-CRU", "Updated", created.patient_id), "cpp-update-" + run_);
+  EXPECT_EQ(again.request_id, "cpp-update-" + run_);
+
+  const pfhir::ReadResult read = client.read(created.patient_id);
+  EXPECT_EQ(read.status, 200);
+  EXPECT_NE(read.patient_json.find("\"resourceType\":\"Patient\""), std::string::npos);
+  EXPECT_NE(read.patient_json.find("Updated"), std::string::npos);
+  EXPECT_EQ(client.connection_count(), 1u);  // one kept-alive connection
+}
+
+TEST_F(Sandbox, CreateWithRequestIdIsIdempotent) {
+  const pfhir::Client client(config());
+  const std::string body = bundle("CPP-RID", "Replay");
+  const std::string rid = "cpp-create-" + run_;
+  const pfhir::CreateResult first = client.create(body, rid);
+  const pfhir::CreateResult second = client.create(body, rid);
+  EXPECT_EQ(first.request_id, rid);
+  EXPECT_EQ(first.patient_id, second.patient_id);
+}
+
+TEST_F(Sandbox, ServerErrorIsAnException) {
+  const pfhir::Client client(config());
+  client.create(bundle("CPP-DUP", "First"));
+  const std::string rid = "cpp-dup-" + run_;
+  try {
+    client.create(bundle("CPP-DUP", "Second"), rid);
+    FAIL() << "a duplicate identifier was accepted";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::ServerInvalid);
+    EXPECT_EQ(e.code_name(), "server_invalid");
+    EXPECT_EQ(e.http_status(), 409);
+    ASSERT_TRUE(e.outcome_json().has_value());
+    EXPECT_NE(e.outcome_json()->find("\"resourceType\":\"OperationOutcome\""), std::string::npos);
+    EXPECT_NE(e.outcome_json()->find("duplicate identifier"), std::string::npos);
+    EXPECT_EQ(e.request_id(), std::optional<std::string>(rid));
+    EXPECT_FALSE(e.retry_safe());
+    EXPECT_FALSE(e.message().empty());
+    EXPECT_EQ(e.validation_outcome(), nullptr);
+    EXPECT_EQ(e.tls_cause(), pfhir::TlsCause::None);
+  }
+}
+
+TEST_F(Sandbox, NotFoundForbiddenAndLocalValidation) {
+  const pfhir::Client client(config());
+  try {
+    client.read("no-such-patient");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::NotFound);
+    EXPECT_EQ(e.http_status(), 404);
+    EXPECT_TRUE(e.request_id().has_value());
+  }
+  try {
+    client.create("{\"resourceType\":\"Bundle\"}");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Validation);
+    EXPECT_EQ(e.http_status(), 0);
+    EXPECT_TRUE(e.outcome_json().has_value());
+    EXPECT_FALSE(e.request_id().has_value());  // nothing was sent
+    ASSERT_NE(e.validation_outcome(), nullptr);  // the findings, issue by issue
+    EXPECT_TRUE(e.validation_outcome()->has_errors());
+    EXPECT_FALSE(e.validation_outcome()->issues().empty());
+  }
+  pfhir::ClientConfig wrong = config();
+  wrong.client_secret("wrong-secret").retry(1, std::chrono::milliseconds(0),
+                                            std::chrono::milliseconds(0),
+                                            std::chrono::milliseconds(0));
+  const pfhir::Client refused(wrong);
+  try {
+    refused.read("anything");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Forbidden);
+    EXPECT_EQ(e.http_status(), 403);
+    EXPECT_FALSE(e.outcome_json().has_value());
+  }
+}
+
+TEST_F(Sandbox, TlsAndRateLimitDetails) {
+  // No CA: the sandbox's certificate is not trusted by the system roots.
+  pfhir::ClientConfig untrusted;
+  untrusted.base_url(sb_.url)
+      .cert_pem(std::string_view(sb_.cert_pem, sb_.cert_len))
+      .key_pem(std::string_view(sb_.key_pem, sb_.key_len))
+      .org_id("2.16.724.4.2")
+      .client_id("1234567890")
+      .client_secret("sandbox-secret")
+      .retry(1, std::chrono::milliseconds(0), std::chrono::milliseconds(0),
+             std::chrono::milliseconds(0));
+  try {
+    pfhir::Client(untrusted).read("anything");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Tls);
+    EXPECT_EQ(e.tls_cause(), pfhir::TlsCause::UnknownCa);
+  }
+  // 429 with Retry-After (a fault rule pushed with curl).
+  ASSERT_EQ(t_sandbox_curl(&sb_, "POST", "/_sandbox/faults",
+                           R"({"method":"GET","pathPrefix":"Patient/cpp-rate","times":2,)"
+                           R"("fault":{"kind":"status","status":429,"retryAfter":3}})"),
+            0);
+  pfhir::ClientConfig once = config();
+  once.retry(1, std::chrono::milliseconds(0), std::chrono::milliseconds(0),
+             std::chrono::milliseconds(0));
+  try {
+    pfhir::Client(once).read("cpp-rate");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::RateLimited);
+    EXPECT_EQ(e.http_status(), 429);
+    EXPECT_EQ(e.retry_after(), std::chrono::seconds(3));
+    EXPECT_TRUE(e.retry_safe());
+  }
+}
+
+TEST_F(Sandbox, ConfigurationErrors) {
+  try {
+    pfhir::Client c{pfhir::ClientConfig()};
+    FAIL() << "an empty configuration made a client";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Config);
+  }
+  pfhir::ClientConfig cfg;
+  try {
+    cfg.api_version("v3");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::InvalidArgument);
+  }
+  // Validation options travel with the configuration (copied).
+  pfhir::ValidatorOptions small;
+  small.limits(256, 0);
+  pfhir::ClientConfig limited = config();
+  limited.validator_options(small);
+  const pfhir::Client client(limited);
+  try {
+    client.create(bundle("CPP-OPT", "Options"));
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Validation);
+    EXPECT_NE(e.outcome_json().value_or("").find("too-long"), std::string::npos);
+  }
+}
+
+TEST_F(Sandbox, OneClientFourThreads) {
+  const pfhir::Client client(config());
+  const std::string id = client.create(bundle("CPP-THR", "Threads")).patient_id;
+  std::vector<int> ok(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 8; ++i) {
+        try {
+          if (client.read(id).patient_json.find(id) != std::string::npos) ok[t]++;
+        } catch (const pfhir::Error&) {
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int n : ok) EXPECT_EQ(n, 8);
+  EXPECT_LE(client.connection_count(), 5u);
+}
+
+}  // namespace
