@@ -23,6 +23,10 @@ done
 echo "--> cargo build -p pfhir-ffi -p pfhir-cli"
 cargo build --locked -p pfhir-ffi -p pfhir-cli
 
+# shellcheck source=../../scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+link_soname "$CARGO_TARGET_DIR/debug" || fail "libpfhir.so has no SONAME"
+
 echo "--> pfhir.hpp wraps every function of pfhir.h"
 missing=""
 for fn in $(grep -E '^[a-z].*[ *]pfhir_[a-z0-9_]+\(' include/pfhir.h | grep -oE 'pfhir_[a-z0-9_]+\(' | tr -d '(' | sort -u); do

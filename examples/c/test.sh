@@ -79,7 +79,12 @@ if "$B/hello-cpp"; then ok "C++17 program with the installed pfhir.hpp"; else ba
 echo "--> build with CMake (find_package(pfhir))"
 cmake -S "$HERE" -B "$WORK/cmake" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$WORK/cmake" -j"$(nproc)"
-if readelf -d "$WORK/cmake/validate" | grep -q 'NEEDED.*\[libpfhir.so\]'; then ok "CMake's validate needs libpfhir.so by name"; else bad "CMake's validate does not record libpfhir.so"; fi
+SONAME="$(objdump -p "$LIBDIR/libpfhir.so" | awk '$1 == "SONAME" { print $2 }')"
+if [ -n "$SONAME" ] && readelf -d "$WORK/cmake/validate" | grep -q "NEEDED.*\[$SONAME\]"; then
+  ok "CMake's validate needs libpfhir by its SONAME ($SONAME)"
+else
+  bad "CMake's validate does not record the SONAME of libpfhir ($SONAME)"
+fi
 if readelf -d "$WORK/cmake/validate_static" | grep -q 'libpfhir'; then bad "validate_static still needs libpfhir.so"; else ok "validate_static does not need libpfhir.so"; fi
 
 echo "--> run validate"

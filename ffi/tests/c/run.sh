@@ -38,6 +38,9 @@ PFHIR_BIN="$LIBDIR/pfhir"
 for f in "$LIBDIR/libpfhir.so" "$LIBDIR/libpfhir.a" "$PFHIR_BIN"; do
   [ -f "$f" ] || fail "$f was not built"
 done
+# shellcheck source=../../../scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+link_soname "$LIBDIR" || fail "libpfhir.so has no SONAME"
 
 OUT="$CARGO_TARGET_DIR/ffi-c-tests"
 rm -rf "$OUT"
