@@ -4,7 +4,7 @@ use crate::connect::ConnectArgs;
 use crate::render;
 use crate::{read_input, CliError, ExitCode};
 use pfhir_core::build::{build_bundle_from_json, BuildError};
-use pfhir_core::client::{ClientError, RequestOptions};
+use pfhir_core::client::{Client, ClientError, RequestOptions};
 use pfhir_core::json::Limits;
 use std::time::Instant;
 
@@ -68,6 +68,34 @@ fn options(request_id: &Option<String>) -> RequestOptions {
     }
 }
 
+/// Sends a Bundle file with `op`, which returns the result as JSON and as a sentence; prints
+/// one of them (with the time taken) or the error.
+fn send(
+    connect: &ConnectArgs,
+    file: &str,
+    what: &str,
+    json: bool,
+    op: impl FnOnce(&Client, &[u8]) -> Result<(serde_json::Value, String), ClientError>,
+) -> Result<ExitCode, CliError> {
+    let client = connect.client()?;
+    let body = read_input(file, client.config().validation.limits.max_bytes)?;
+    let t0 = Instant::now();
+    match op(&client, &body) {
+        Ok((value, sentence)) => {
+            if json {
+                println!("{value}");
+            } else {
+                println!("{sentence} in {} ms", t0.elapsed().as_millis());
+            }
+            Ok(ExitCode::Ok)
+        }
+        Err(e) => {
+            print_client_error(what, &e);
+            Ok(exit_for(&e))
+        }
+    }
+}
+
 /// `pfhir create FILE`.
 pub fn create(
     connect: &ConnectArgs,
@@ -75,33 +103,15 @@ pub fn create(
     request_id: &Option<String>,
     json: bool,
 ) -> Result<ExitCode, CliError> {
-    let client = connect.client()?;
-    let body = read_input(file, client.config().validation.limits.max_bytes)?;
-    let t0 = Instant::now();
-    match client.create_with(&body, &options(request_id)) {
-        Ok(r) => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"patientId": r.patient_id, "bundleId": r.bundle_id, "requestId": r.request_id, "status": r.status, "attempts": r.attempts})
-                );
-            } else {
-                println!(
-                    "created: patient id {} (bundle id {}), request id {}, HTTP {} in {} ms",
-                    r.patient_id,
-                    r.bundle_id,
-                    r.request_id,
-                    r.status,
-                    t0.elapsed().as_millis()
-                );
-            }
-            Ok(ExitCode::Ok)
-        }
-        Err(e) => {
-            print_client_error("create", &e);
-            Ok(exit_for(&e))
-        }
-    }
+    send(connect, file, "create", json, |client, body| {
+        let r = client.create_with(body, &options(request_id))?;
+        let value = serde_json::json!({"patientId": r.patient_id, "bundleId": r.bundle_id, "requestId": r.request_id, "status": r.status, "attempts": r.attempts});
+        let sentence = format!(
+            "created: patient id {} (bundle id {}), request id {}, HTTP {}",
+            r.patient_id, r.bundle_id, r.request_id, r.status
+        );
+        Ok((value, sentence))
+    })
 }
 
 /// `pfhir update ID FILE`.
@@ -112,31 +122,12 @@ pub fn update(
     request_id: &Option<String>,
     json: bool,
 ) -> Result<ExitCode, CliError> {
-    let client = connect.client()?;
-    let body = read_input(file, client.config().validation.limits.max_bytes)?;
-    let t0 = Instant::now();
-    match client.update_with(id, &body, &options(request_id)) {
-        Ok(r) => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"requestId": r.request_id, "status": r.status, "attempts": r.attempts})
-                );
-            } else {
-                println!(
-                    "updated: request id {}, HTTP {} in {} ms",
-                    r.request_id,
-                    r.status,
-                    t0.elapsed().as_millis()
-                );
-            }
-            Ok(ExitCode::Ok)
-        }
-        Err(e) => {
-            print_client_error("update", &e);
-            Ok(exit_for(&e))
-        }
-    }
+    send(connect, file, "update", json, |client, body| {
+        let r = client.update_with(id, body, &options(request_id))?;
+        let value = serde_json::json!({"requestId": r.request_id, "status": r.status, "attempts": r.attempts});
+        let sentence = format!("updated: request id {}, HTTP {}", r.request_id, r.status);
+        Ok((value, sentence))
+    })
 }
 
 /// `pfhir read ID`: prints the Patient JSON.

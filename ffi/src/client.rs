@@ -2,8 +2,8 @@
 
 use crate::error::{guard, guard_or, pfhir_error};
 use crate::types::{
-    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_str, text_arg,
-    write_out, CText,
+    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_str, read_field,
+    text_arg, write_out, CText,
 };
 use crate::validate::pfhir_validator_options;
 use pfhir_core::client::{ApiVersion, Client, ClientConfig, RequestOptions, RetryPolicy, Secret};
@@ -561,9 +561,7 @@ pub unsafe extern "C" fn pfhir_create_result_patient_id(
     r: *const pfhir_create_result,
 ) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    guard_or(pfhir_str::EMPTY, || {
-        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.patient_id.lend())
-    })
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.patient_id.lend()) }
 }
 
 /// The platform's Bundle id. Borrowed from `r`.
@@ -573,9 +571,7 @@ pub unsafe extern "C" fn pfhir_create_result_patient_id(
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_create_result_bundle_id(r: *const pfhir_create_result) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    guard_or(pfhir_str::EMPTY, || {
-        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.bundle_id.lend())
-    })
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.bundle_id.lend()) }
 }
 
 /// The `x-origin-request-id` sent. Borrowed from `r`.
@@ -587,9 +583,7 @@ pub unsafe extern "C" fn pfhir_create_result_request_id(
     r: *const pfhir_create_result,
 ) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    guard_or(pfhir_str::EMPTY, || {
-        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.request_id.lend())
-    })
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.request_id.lend()) }
 }
 
 /// The Bundle the platform answered with, as JSON. Borrowed from `r`.
@@ -601,9 +595,7 @@ pub unsafe extern "C" fn pfhir_create_result_bundle_json(
     r: *const pfhir_create_result,
 ) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    guard_or(pfhir_str::EMPTY, || {
-        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.bundle_json.lend())
-    })
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.bundle_json.lend()) }
 }
 
 /// The HTTP status (0 for NULL).
@@ -613,7 +605,7 @@ pub unsafe extern "C" fn pfhir_create_result_bundle_json(
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_create_result_status(r: *const pfhir_create_result) -> u16 {
     // SAFETY: forwarded to the caller.
-    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.status))
+    unsafe { read_field(r, 0, |r| r.status) }
 }
 
 /// Attempts made (1 = no retry; 0 for NULL).
@@ -623,7 +615,7 @@ pub unsafe extern "C" fn pfhir_create_result_status(r: *const pfhir_create_resul
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_create_result_attempts(r: *const pfhir_create_result) -> u32 {
     // SAFETY: forwarded to the caller.
-    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.attempts))
+    unsafe { read_field(r, 0, |r| r.attempts) }
 }
 
 /// Frees a create result. NULL is a no-op.
@@ -645,9 +637,7 @@ pub unsafe extern "C" fn pfhir_update_result_request_id(
     r: *const pfhir_update_result,
 ) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    guard_or(pfhir_str::EMPTY, || {
-        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.request_id.lend())
-    })
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.request_id.lend()) }
 }
 
 /// The HTTP status (0 for NULL).
@@ -657,7 +647,7 @@ pub unsafe extern "C" fn pfhir_update_result_request_id(
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_update_result_status(r: *const pfhir_update_result) -> u16 {
     // SAFETY: forwarded to the caller.
-    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.status))
+    unsafe { read_field(r, 0, |r| r.status) }
 }
 
 /// Attempts made (1 = no retry; 0 for NULL).
@@ -667,7 +657,7 @@ pub unsafe extern "C" fn pfhir_update_result_status(r: *const pfhir_update_resul
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_update_result_attempts(r: *const pfhir_update_result) -> u32 {
     // SAFETY: forwarded to the caller.
-    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.attempts))
+    unsafe { read_field(r, 0, |r| r.attempts) }
 }
 
 /// Frees an update result. NULL is a no-op.
@@ -687,9 +677,7 @@ pub unsafe extern "C" fn pfhir_update_result_free(r: *mut pfhir_update_result) {
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_read_result_patient_json(r: *const pfhir_read_result) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    guard_or(pfhir_str::EMPTY, || {
-        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.patient_json.lend())
-    })
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.patient_json.lend()) }
 }
 
 /// The `x-origin-request-id` sent. Borrowed from `r`.
@@ -699,9 +687,7 @@ pub unsafe extern "C" fn pfhir_read_result_patient_json(r: *const pfhir_read_res
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_read_result_request_id(r: *const pfhir_read_result) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    guard_or(pfhir_str::EMPTY, || {
-        unsafe { r.as_ref() }.map_or(pfhir_str::EMPTY, |r| r.request_id.lend())
-    })
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.request_id.lend()) }
 }
 
 /// The HTTP status (0 for NULL).
@@ -711,7 +697,7 @@ pub unsafe extern "C" fn pfhir_read_result_request_id(r: *const pfhir_read_resul
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_read_result_status(r: *const pfhir_read_result) -> u16 {
     // SAFETY: forwarded to the caller.
-    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.status))
+    unsafe { read_field(r, 0, |r| r.status) }
 }
 
 /// Attempts made (1 = no retry; 0 for NULL).
@@ -721,7 +707,7 @@ pub unsafe extern "C" fn pfhir_read_result_status(r: *const pfhir_read_result) -
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_read_result_attempts(r: *const pfhir_read_result) -> u32 {
     // SAFETY: forwarded to the caller.
-    guard_or(0, || unsafe { r.as_ref() }.map_or(0, |r| r.attempts))
+    unsafe { read_field(r, 0, |r| r.attempts) }
 }
 
 /// Frees a read result. NULL is a no-op.

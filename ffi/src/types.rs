@@ -176,3 +176,13 @@ pub unsafe fn free_handle<T>(p: *mut T) {
         drop(unsafe { Box::from_raw(p) });
     }
 }
+
+/// Reads a field of a handle that may be NULL (`fallback` then), inside the panic guard: the
+/// body of every result accessor.
+///
+/// # Safety
+/// `p` must be NULL or a live handle of this type.
+pub unsafe fn read_field<T, V: Copy>(p: *const T, fallback: V, f: impl FnOnce(&T) -> V) -> V {
+    // SAFETY: the caller guarantees a live handle or NULL.
+    crate::error::guard_or(fallback, || unsafe { p.as_ref() }.map_or(fallback, f))
+}

@@ -20,7 +20,7 @@ import os
 import threading
 from ctypes import POINTER, byref, c_bool, c_char_p, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 #: The ABI this binding was written for (include/pfhir.h). While pfhir is 0.x a minor version
 #: may change the ABI, so major and minor must both match the library's ``pfhir_version()``.
@@ -292,3 +292,45 @@ def encode_text(value: object, what: str) -> bytes:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+
+
+_Self = TypeVar("_Self", bound="NativeObject")
+
+
+class NativeObject:
+    """Base of the binding's long-lived objects (Validator, Client): one :class:`Owned`
+    handle, closed by ``close()``, ``with`` or the garbage collector."""
+
+    _owned: Optional["Owned"] = None
+    #: What the object is, for error messages ("validator", "client").
+    _what = "object"
+
+    def _handle(self) -> "Owned":
+        owned = self._owned
+        if owned is None:
+            from .errors import ErrorCode, error_for
+
+            raise error_for(ErrorCode.INTERNAL, f"the {self._what} was not created")
+        return owned
+
+    @property
+    def closed(self) -> bool:
+        """True once the native object is freed."""
+        return self._owned is None or self._owned.closed
+
+    def close(self) -> None:
+        """Frees the native object (waits for the calls in flight). Idempotent."""
+        if self._owned is not None:
+            self._owned.close()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: nothing sensible to do
+            pass

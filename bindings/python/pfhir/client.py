@@ -246,7 +246,7 @@ def _id(value: object) -> bytes:
     return value.encode("utf-8")
 
 
-class Client:
+class Client(_ffi.NativeObject):
     """A client of the Partners FHIR API over mutual TLS.
 
     Thread-safe: share one per configuration across threads (it keeps its connections
@@ -259,6 +259,8 @@ class Client:
 
     Every failure raises a :class:`pfhir.PfhirError` subclass (see :mod:`pfhir.errors`).
     """
+
+    _what = "client"
 
     def __init__(self, config: Optional[ClientConfig] = None, **kwargs: Any) -> None:
         """Pass a :class:`ClientConfig`, or its fields as keyword arguments."""
@@ -361,33 +363,6 @@ class Client:
             return _ffi.call_out(fn, c, *args)
         finally:
             owned.release()
-
-    def _handle(self) -> _ffi.Owned:
-        owned = self._owned
-        if owned is None:
-            raise error_for(ErrorCode.INTERNAL, "the client was not created")
-        return owned
-
-    @property
-    def closed(self) -> bool:
-        return self._owned is None or self._owned.closed
-
-    def close(self) -> None:
-        """Frees the client and its connections (waits for requests in flight). Idempotent."""
-        if self._owned is not None:
-            self._owned.close()
-
-    def __enter__(self) -> "Client":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: nothing sensible to do
-            pass
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"

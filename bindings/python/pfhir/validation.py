@@ -279,7 +279,7 @@ def _document(doc: object) -> bytes:
     raise TypeError(f"the document must be bytes or str, not {type(doc).__name__}")
 
 
-class Validator:
+class Validator(_ffi.NativeObject):
     """A validator of partner message Bundles (or of any STU3 resource with the base profile).
 
     Immutable and thread-safe: build one and share it across threads (validations run in
@@ -289,6 +289,8 @@ class Validator:
     >>> with Validator(profile="partner", rules={"partner-meta-profile": "off"}) as v:
     ...     outcome = v.validate(open("bundle.json", "rb").read())
     """
+
+    _what = "validator"
 
     def __init__(
         self,
@@ -350,33 +352,6 @@ class Validator:
             return Outcome._from_handle(o)
         finally:
             lib.pfhir_outcome_free(o)
-
-    def _handle(self) -> _ffi.Owned:
-        owned = self._owned
-        if owned is None:
-            raise error_for(ErrorCode.INTERNAL, "the validator was not created")
-        return owned
-
-    @property
-    def closed(self) -> bool:
-        return self._owned is None or self._owned.closed
-
-    def close(self) -> None:
-        """Frees the validator (waits for validations in flight). Idempotent."""
-        if self._owned is not None:
-            self._owned.close()
-
-    def __enter__(self) -> "Validator":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: nothing sensible to do
-            pass
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
