@@ -10,6 +10,13 @@
 //! platform's transient codes, with exponential backoff, jitter and `Retry-After`, under a
 //! total time cap; POST only when the request provably never left the machine. The client
 //! secret, the private key and patient data never appear in `Debug`, `Display`, errors or logs.
+//!
+//! Logging goes through the `log` facade (targets `pfhir::client`): request ids, methods,
+//! path templates (`Bundle/{id}`, never the id), statuses, timings and error codes. One
+//! caution for applications that install a logger: the HTTP library's protocol crate
+//! (target `ureq_proto`) dumps raw wire bytes, headers included, at *trace* level; do not
+//! enable trace for that target in production (debug and above are clean; a test captures
+//! every record of a create, update, read and failures and checks it).
 
 mod config;
 mod error;
