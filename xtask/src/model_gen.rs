@@ -193,6 +193,19 @@ fn doc_line(s: &str) -> String {
         .replace('[', "\\[")
         .replace(']', "\\]")
         .replace('<', "&lt;");
+    // Bare URLs become links (rustdoc warns about them otherwise).
+    let s = s
+        .split(' ')
+        .map(|w| {
+            let url = w.trim_end_matches(['.', ',', ')']);
+            if url.starts_with("http://") || url.starts_with("https://") {
+                format!("<{url}>{}", &w[url.len()..])
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     if s.is_empty() {
         "(no description)".to_string()
     } else {

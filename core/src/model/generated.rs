@@ -544,7 +544,7 @@ pub struct BundleLink {
     pub extension: Vec<Extension>,
     /// Extensions that cannot be ignored (`modifierExtension`)
     pub modifier_extension: Vec<Extension>,
-    /// See http://www.iana.org/assignments/link-relations/link-relations.xhtml#link-relations-1 (`relation`)
+    /// See <http://www.iana.org/assignments/link-relations/link-relations.xhtml#link-relations-1> (`relation`)
     pub relation: Option<String>,
     /// Id and extensions of `relation` (the JSON member `_relation`)
     pub relation_ext: Option<Box<Element>>,

@@ -7,7 +7,7 @@
 //!    single values, nulls, empty strings / objects / arrays, `_x` primitive extensions,
 //!    choice types, `resourceType`;
 //! 3. cardinality, primitive formats and required bindings;
-//! 4. the STU3 invariants, one function each ([`invariants`]);
+//! 4. the STU3 invariants, one function each (`validate/invariants.rs`);
 //! 5. with [`Profile::Partner`], the partner profile rules ([`crate::profile`]).
 //!
 //! A [`Validator`] is built once and shared: it is immutable, `Send + Sync`, and a validation
