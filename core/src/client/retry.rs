@@ -27,43 +27,22 @@ pub fn delay(policy: &RetryPolicy, retry: u32, retry_after: Option<Duration>) ->
     half + half.mul_f64(random_fraction())
 }
 
-/// Parses `Retry-After`: delta seconds, or an HTTP date (IMF-fixdate) relative to now.
+/// Parses `Retry-After`: delta seconds, or an HTTP date relative to now (IMF-fixdate, and the
+/// obsolete RFC 850 and asctime forms, through `httpdate`). Never overflows: a number of
+/// seconds too large for a `u64` reads as [`Duration::MAX`], a date too far ahead as the
+/// distance to it, a date in the past as zero, and anything else (such as an hour of
+/// `9223372036854775807`) as no `Retry-After` at all. [`delay`] caps the result.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(v.parse().map_or(Duration::MAX, Duration::from_secs));
     }
-    let target = parse_http_date(v)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs() as i64;
-    Some(Duration::from_secs(
-        u64::try_from(target - now).unwrap_or(0),
-    ))
-}
-
-/// `Sun, 06 Nov 1994 08:49:37 GMT` -> seconds since the epoch.
-fn parse_http_date(s: &str) -> Option<i64> {
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m = MONTHS.iter().position(|x| x == month)? as i64 + 1;
-    let d: i64 = day.parse().ok()?;
-    let y: i64 = year.parse().ok()?;
-    let hms: Vec<i64> = time
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let [h, mi, se] = hms.as_slice() else {
-        return None;
-    };
-    let days = crate::validate::primitives::days_from_civil(y, m, d);
-    Some(days * 86_400 + h * 3600 + mi * 60 + se)
+    let target = httpdate::parse_http_date(v).ok()?;
+    Some(
+        target
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 #[cfg(test)]
@@ -97,14 +76,57 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
             Some(Duration::ZERO)
         );
         assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
+            parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("Sun Nov  6 08:49:37 1994"),
+            Some(Duration::ZERO)
+        );
+        let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(120));
+        let d = parse_retry_after(&soon).expect("a date");
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
         );
         assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-5"), None);
+        assert_eq!(parse_retry_after(""), None);
+    }
+
+    /// Issue #10 item 5: a hostile `Retry-After` neither panics (debug) nor wraps (release),
+    /// and whatever it says is capped by `max_backoff`.
+    #[test]
+    fn retry_after_never_overflows() {
+        let p = RetryPolicy {
+            max_backoff: Duration::from_secs(10),
+            ..RetryPolicy::default()
+        };
+        for hostile in [
+            "Sun, 06 Nov 1994 9223372036854775807:0:0 GMT",
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 9223372036854775807 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 -9223372036854775808:0:0 GMT",
+        ] {
+            assert_eq!(parse_retry_after(hostile), None, "{hostile}");
+        }
+        for (far, at_least) in [
+            (
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                Duration::from_secs(200 * 365 * 86_400),
+            ),
+            ("99999999999999999999999999", Duration::MAX),
+            ("18446744073709551615", Duration::from_secs(u64::MAX)),
+        ] {
+            let d = parse_retry_after(far).expect(far);
+            assert!(d >= at_least, "{far}: {d:?}");
+            assert_eq!(delay(&p, 1, Some(d)), p.max_backoff, "{far}");
+        }
     }
 }
