@@ -23,18 +23,28 @@ pub struct SandboxArgs {
     /// client_secret the sandbox accepts.
     #[arg(long, default_value = pfhir_sandbox::config::DEFAULT_CLIENT_SECRET, hide_default_value = true)]
     pub client_secret: String,
+    /// Process every request as new: no idempotent replay of a repeated x-origin-request-id
+    /// (also settable while running: POST /_sandbox/settings {"dedup": false}).
+    #[arg(long)]
+    pub no_dedup: bool,
+}
+
+/// The sandbox configuration of these options.
+fn config(args: &SandboxArgs, certs: Certs) -> SandboxConfig {
+    let mut config = SandboxConfig::with_certs(certs);
+    config.port = args.port;
+    config.org_id = args.org_id.clone();
+    config.client_id = args.client_id.clone();
+    config.client_secret = args.client_secret.clone();
+    config.dedup = !args.no_dedup;
+    config
 }
 
 /// Starts the sandbox, prints how to reach it (the base URL on the first line containing
 /// `https://`), and serves until the process is killed.
 pub fn run(args: &SandboxArgs) -> Result<(), CliError> {
     let certs = Certs::load_or_generate(&args.certs).map_err(|e| CliError::Io(e.to_string()))?;
-    let mut config = SandboxConfig::with_certs(certs);
-    config.port = args.port;
-    config.org_id = args.org_id.clone();
-    config.client_id = args.client_id.clone();
-    config.client_secret = args.client_secret.clone();
-    let sandbox = Sandbox::start(config).map_err(|e| CliError::Io(e.to_string()))?;
+    let sandbox = Sandbox::start(config(args, certs)).map_err(|e| CliError::Io(e.to_string()))?;
     let dir = std::path::Path::new(&args.certs);
     let mut out = std::io::stdout().lock();
     writeln!(out, "pfhir sandbox listening on {}", sandbox.base_url())?;
@@ -50,6 +60,9 @@ pub fn run(args: &SandboxArgs) -> Result<(), CliError> {
         dir.join("client.pem").display(),
         dir.join("client-key.pem").display()
     )?;
+    if args.no_dedup {
+        writeln!(out, "  de-duplication by x-origin-request-id: off")?;
+    }
     writeln!(
         out,
         "  faults: POST https://{}{}faults (see sandbox/README.md); stop with Ctrl-C",
@@ -60,5 +73,38 @@ pub fn run(args: &SandboxArgs) -> Result<(), CliError> {
     drop(out);
     loop {
         std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: SandboxArgs,
+    }
+
+    fn no_certs() -> Certs {
+        Certs {
+            ca_pem: String::new(),
+            server_pem: String::new(),
+            server_key_pem: String::new(),
+            client_pem: String::new(),
+            client_key_pem: String::new(),
+        }
+    }
+
+    #[test]
+    fn no_dedup_turns_the_sandbox_dedup_off() {
+        let on = Cli::try_parse_from(["sandbox", "--certs", "c"]).expect("args");
+        assert!(config(&on.args, no_certs()).dedup);
+        let off = Cli::try_parse_from(["sandbox", "--certs", "c", "--no-dedup", "--port", "9"])
+            .expect("args");
+        let config = config(&off.args, no_certs());
+        assert!(!config.dedup);
+        assert_eq!(config.port, 9);
     }
 }

@@ -1,5 +1,5 @@
-//! The sandbox's own endpoints under `/_sandbox/`: fault rules and statistics, for tests
-//! written in other languages. Same mutual TLS; the partner headers are not required.
+//! The sandbox's own endpoints under `/_sandbox/`: fault rules, settings and statistics, for
+//! tests written in other languages. Same mutual TLS; the partner headers are not required.
 
 use std::sync::atomic::Ordering;
 
@@ -21,6 +21,8 @@ pub(crate) fn handle(state: &State, parts: &Parts, body: &Body) -> Reply {
             pending(state)
         }
         (&Method::GET, "faults") => pending(state),
+        (&Method::GET, "settings") => settings(state),
+        (&Method::POST, "settings") => change_settings(state, body),
         (&Method::GET, "stats") => Reply::json(
             200,
             &json!({
@@ -37,14 +39,63 @@ fn pending(state: &State) -> Reply {
     Reply::json(200, &json!({ "pending": state.faults.pending() }))
 }
 
+fn settings(state: &State) -> Reply {
+    Reply::json(
+        200,
+        &json!({ "dedup": state.dedup.load(Ordering::Relaxed) }),
+    )
+}
+
+/// Changes the settings given (an object such as `{"dedup": false}`), all or none.
+fn change_settings(state: &State, body: &Body) -> Reply {
+    let value = match json_body(body) {
+        Ok(v) => v,
+        Err(reply) => return reply,
+    };
+    let Value::Object(members) = value else {
+        return Reply::outcome(400, "invalid", "The settings must be a JSON object.");
+    };
+    let mut dedup = None;
+    for (name, value) in &members {
+        match (name.as_str(), value) {
+            ("dedup", Value::Bool(b)) => dedup = Some(*b),
+            ("dedup", _) => {
+                return Reply::outcome(400, "invalid", "dedup must be true or false.");
+            }
+            (other, _) => {
+                return Reply::outcome(
+                    400,
+                    "invalid",
+                    &format!("unknown setting {other:?} (allowed: dedup)"),
+                )
+            }
+        }
+    }
+    if let Some(dedup) = dedup {
+        state.dedup.store(dedup, Ordering::Relaxed);
+        log::info!("sandbox setting: dedup {dedup}");
+    }
+    settings(state)
+}
+
+/// The JSON value of an admin request body, or the answer to give.
+fn json_body(body: &Body) -> Result<Value, Reply> {
+    let Body::Complete(bytes) = body else {
+        return Err(Reply::outcome(
+            413,
+            "too-long",
+            "The request body is too long.",
+        ));
+    };
+    serde_json::from_slice(bytes)
+        .map_err(|e| Reply::outcome(400, "structure", &format!("Invalid JSON: {e}.")))
+}
+
 /// Pushes one rule (a JSON object) or several (an array), all or none.
 fn push_faults(state: &State, body: &Body) -> Reply {
-    let Body::Complete(bytes) = body else {
-        return Reply::outcome(413, "too-long", "The fault rules are too long.");
-    };
-    let value: Value = match serde_json::from_slice(bytes) {
+    let value = match json_body(body) {
         Ok(v) => v,
-        Err(e) => return Reply::outcome(400, "structure", &format!("Invalid JSON: {e}.")),
+        Err(reply) => return reply,
     };
     let items = match value {
         Value::Array(items) => items,

@@ -1,6 +1,6 @@
 //! The HTTP front: faults, body limits, the partner headers and the routes of the API.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -9,13 +9,14 @@ use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderMap, CONTENT_TYPE};
 use hyper::http::request::Parts;
 use hyper::{Request, Response};
-use pfhir_core::validate::Validator;
+use tokio::time::Instant;
 
 use crate::faults::{Fault, Faults};
-use crate::operations;
-use crate::reply::{Reply, REQUEST_ID};
+use crate::operations::{self, WritePolicy};
+use crate::reply::{Reply, FHIR_JSON, REQUEST_ID};
 use crate::routes::{route_name, Route};
 use crate::store::Store;
+use crate::validation::ValidationPool;
 
 /// The path of the API base on the sandbox, as on the platform.
 pub const BASE_PATH: &str = "/partners/fhir/stu3/api/";
@@ -23,9 +24,9 @@ pub const BASE_PATH: &str = "/partners/fhir/stu3/api/";
 pub const ADMIN_PATH: &str = "/_sandbox/";
 
 /// After a too-long body, read (and discard) at most this much more before answering 413,
-/// so that the client sees the answer rather than a reset.
+/// so that the client sees the answer rather than a reset. The body read timeout still
+/// applies.
 const DRAIN_CAP: usize = 64 * 1024 * 1024;
-const DRAIN_TIME: Duration = Duration::from_secs(10);
 
 /// Everything the request handlers share.
 pub(crate) struct State {
@@ -33,8 +34,11 @@ pub(crate) struct State {
     pub client_id: String,
     pub client_secret: String,
     pub max_body_bytes: usize,
+    pub body_read_timeout: Duration,
     pub unique_email: bool,
-    pub validator: Validator,
+    /// Replay answers by request id (settable while running).
+    pub dedup: AtomicBool,
+    pub validation: ValidationPool,
     pub store: Mutex<Store>,
     pub faults: Faults,
     pub handshakes: AtomicU64,
@@ -66,6 +70,8 @@ pub(crate) enum Body {
     Complete(Bytes),
     /// More than the limit arrived (and was discarded).
     TooLong,
+    /// The body did not arrive within the body read timeout.
+    TimedOut,
 }
 
 /// Handles one HTTP request.
@@ -79,8 +85,11 @@ pub(crate) async fn handle(
     let path = parts.uri.path();
 
     if path.starts_with(ADMIN_PATH) {
-        let body = read_body(incoming, state.max_body_bytes).await?;
-        let reply = crate::admin::handle(state, &parts, &body);
+        let body = read_body(incoming, state.max_body_bytes, state.body_read_timeout).await?;
+        let reply = match body {
+            Body::TimedOut => body_timed_out(state),
+            body => crate::admin::handle(state, &parts, &body),
+        };
         log::info!("{} {} -> {}", parts.method, path, reply.status);
         return Ok(reply.into_response(request_id.as_ref()));
     }
@@ -99,8 +108,10 @@ pub(crate) async fn handle(
         return Err(Dropped);
     }
     let drop_after = matches!(fault, Some(Fault::DropAfterBody));
-    let body = read_body(incoming, state.max_body_bytes).await?;
+    let body = read_body(incoming, state.max_body_bytes, state.body_read_timeout).await?;
     let reply = match fault {
+        // Whatever the fault: a client that does not send its body in time gets a 408.
+        _ if matches!(body, Body::TimedOut) => body_timed_out(state),
         Some(Fault::Status {
             status,
             outcome,
@@ -121,9 +132,9 @@ pub(crate) async fn handle(
         }
         Some(Fault::Hang(d)) => {
             tokio::time::sleep(d).await;
-            route(state, &parts, body)
+            route(state, &parts, body).await
         }
-        _ => route(state, &parts, body),
+        _ => route(state, &parts, body).await,
     };
     if drop_after {
         log::info!(
@@ -143,8 +154,23 @@ pub(crate) async fn handle(
     Ok(reply.into_response(request_id.as_ref()))
 }
 
+/// The answer to a body that did not arrive in time; the connection is closed after it.
+fn body_timed_out(state: &State) -> Reply {
+    Reply {
+        close: true,
+        ..Reply::outcome(
+            408,
+            "timeout",
+            &format!(
+                "The request body did not arrive within {} ms.",
+                state.body_read_timeout.as_millis()
+            ),
+        )
+    }
+}
+
 /// Answers a request of the API: headers, route, then the operation.
-fn route(state: &State, parts: &Parts, body: Body) -> Reply {
+async fn route(state: &State, parts: &Parts, body: Body) -> Reply {
     let not_found = || Reply::outcome(404, "not-found", "Unknown operation.");
     let Some(relative) = parts.uri.path().strip_prefix(BASE_PATH) else {
         return not_found();
@@ -167,6 +193,7 @@ fn route(state: &State, parts: &Parts, body: Body) -> Reply {
             }
             let bytes = match body {
                 Body::Complete(bytes) => bytes,
+                Body::TimedOut => return body_timed_out(state),
                 Body::TooLong => {
                     return Reply {
                         close: true,
@@ -186,14 +213,19 @@ fn route(state: &State, parts: &Parts, body: Body) -> Reply {
                 parts.uri.path_and_query().map_or("", |p| p.as_str()),
                 &bytes,
             );
-            let prepared = operations::prepare(&state.validator, &bytes);
+            // Off the reactor: a slow validation must not stall other connections.
+            let prepared = state.validation.prepare(bytes).await;
+            let policy = WritePolicy {
+                unique_email: state.unique_email,
+                dedup: state.dedup.load(Ordering::Relaxed),
+            };
             operations::write(
                 &mut state.store(),
                 &op,
                 request_id,
                 fingerprint,
                 prepared,
-                state.unique_email,
+                policy,
             )
         }
     }
@@ -243,11 +275,19 @@ fn is_json(headers: &HeaderMap) -> bool {
         || media.eq_ignore_ascii_case("application/fhir+json")
 }
 
-/// Reads a body within `max` bytes; a longer one is drained (up to a cap) and reported.
-pub(crate) async fn read_body(mut incoming: Incoming, max: usize) -> Result<Body, Dropped> {
-    match Limited::new(&mut incoming, max).collect().await {
-        Ok(collected) => Ok(Body::Complete(collected.to_bytes())),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+/// Reads a body within `max` bytes and `timeout`; a longer one is drained (up to a cap,
+/// within the same timeout) and reported.
+pub(crate) async fn read_body(
+    mut incoming: Incoming,
+    max: usize,
+    timeout: Duration,
+) -> Result<Body, Dropped> {
+    let deadline = Instant::now() + timeout;
+    let collected = tokio::time::timeout_at(deadline, Limited::new(&mut incoming, max).collect());
+    match collected.await {
+        Err(_elapsed) => Ok(Body::TimedOut),
+        Ok(Ok(collected)) => Ok(Body::Complete(collected.to_bytes())),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
             let drain = async {
                 let mut seen = 0usize;
                 while let Some(frame) = incoming.frame().await {
@@ -258,16 +298,22 @@ pub(crate) async fn read_body(mut incoming: Incoming, max: usize) -> Result<Body
                     }
                 }
             };
-            let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+            let _ = tokio::time::timeout_at(deadline, drain).await;
             Ok(Body::TooLong)
         }
-        Err(_) => Err(Dropped),
+        Ok(Err(_)) => Err(Dropped),
     }
 }
 
+/// The Content-Type of a fault's raw body: HTML if it starts with `<`, FHIR JSON if it
+/// starts with `{` or `[` (well-formed or not: clients are fed odd 200 bodies this way),
+/// plain text otherwise.
 fn raw_content_type(body: &str) -> &'static str {
-    if body.trim_start().starts_with('<') {
+    let start = body.trim_start();
+    if start.starts_with('<') {
         "text/html; charset=utf-8"
+    } else if start.starts_with('{') || start.starts_with('[') {
+        FHIR_JSON
     } else {
         "text/plain; charset=utf-8"
     }
@@ -289,5 +335,13 @@ mod tests {
         assert!(!with("application/fhir+xml"));
         assert!(!with("text/plain"));
         assert!(!is_json(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn raw_bodies_are_typed_by_their_first_character() {
+        assert_eq!(raw_content_type(" <html>"), "text/html; charset=utf-8");
+        assert_eq!(raw_content_type("\n{\"resourceType\""), FHIR_JSON);
+        assert_eq!(raw_content_type("[1"), FHIR_JSON);
+        assert_eq!(raw_content_type("busy"), "text/plain; charset=utf-8");
     }
 }

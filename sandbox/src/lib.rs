@@ -23,6 +23,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// The crate's own tests reuse the integration tests' helpers, which name the crate.
+#[cfg(test)]
+extern crate self as pfhir_sandbox;
+
 mod admin;
 mod api;
 pub mod certs;
@@ -34,6 +38,10 @@ mod reply;
 mod routes;
 mod server;
 mod store;
+mod target;
+#[cfg(test)]
+mod tests;
+mod validation;
 
 pub use api::{ADMIN_PATH, BASE_PATH};
 pub use certs::{CertOptions, Certs};

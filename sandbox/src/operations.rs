@@ -7,6 +7,7 @@ use pfhir_core::validate::{IssueCode, Validator};
 
 use crate::reply::Reply;
 use crate::store::{PatientKeys, Replay, Store, StoredPatient};
+use crate::target;
 
 /// Which API version a request uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,8 +30,38 @@ pub(crate) enum Write {
 /// What the platform needs to know to write a request: a valid Bundle and its Patient.
 pub(crate) struct Prepared {
     bundle: Bundle,
-    patient_index: usize,
-    keys: PatientKeys,
+    /// The index of the Patient's entry in `Bundle.entry`.
+    pub patient_index: usize,
+    /// The Patient's keys (identifiers, business id, emails).
+    pub keys: PatientKeys,
+    /// The `(index in Patient.identifier, value)` of the identifiers of an accepted
+    /// authority.
+    pub authority_ids: Vec<(usize, String)>,
+}
+
+impl Prepared {
+    /// The Patient's `id` in the Bundle, as sent.
+    pub fn patient_id(&self) -> Option<&str> {
+        match self
+            .bundle
+            .entry
+            .get(self.patient_index)?
+            .resource
+            .as_ref()?
+        {
+            Resource::Patient(p) => p.id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// How the store treats a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WritePolicy {
+    /// Refuse an email another patient has.
+    pub unique_email: bool,
+    /// Replay (and record) answers by request id.
+    pub dedup: bool,
 }
 
 /// Validates and reads a request body; the error is the answer to give.
@@ -55,11 +86,24 @@ pub(crate) fn prepare(validator: &Validator, body: &[u8]) -> Result<Prepared, Re
             _ => None,
         })
         .ok_or_else(|| Reply::outcome(400, "required", "The Bundle has no Patient entry."))?;
-    let keys = PatientKeys::of(patient, &validator.options().authorities);
+    let authorities = &validator.options().authorities;
+    let keys = PatientKeys::of(patient, authorities);
+    let authority_ids = patient
+        .identifier
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            i.system
+                .as_ref()
+                .is_some_and(|s| authorities.iter().any(|a| a == s))
+        })
+        .filter_map(|(n, i)| Some((n, i.value.clone()?)))
+        .collect();
     Ok(Prepared {
         bundle,
         patient_index,
         keys,
+        authority_ids,
     })
 }
 
@@ -72,33 +116,37 @@ pub(crate) fn fingerprint(method: &str, path: &str, body: &[u8]) -> u64 {
     h.finish()
 }
 
-/// Answers a write, replaying the recorded answer of a repeated request id. `prepared` is
-/// the result of [`prepare`] on the body (done before taking the store's lock).
+/// Answers a write, replaying the recorded answer of a repeated request id unless
+/// `policy.dedup` is off. `prepared` is the result of [`prepare`] on the body (done before
+/// taking the store's lock).
 pub(crate) fn write(
     store: &mut Store,
     op: &Write,
     request_id: &str,
     fingerprint: u64,
     prepared: Result<Prepared, Reply>,
-    unique_email: bool,
+    policy: WritePolicy,
 ) -> Reply {
-    match store.replay(request_id, fingerprint) {
-        Replay::Same(reply) => return reply,
-        Replay::Different => {
-            return Reply::outcome(
-                409,
-                "invalid",
-                "This x-origin-request-id was already used for a different request.",
-            )
+    if policy.dedup {
+        match store.replay(request_id, fingerprint) {
+            Replay::Same(reply) => return reply,
+            Replay::Different => {
+                return Reply::outcome(
+                    409,
+                    "invalid",
+                    "This x-origin-request-id was already used for a different request.",
+                )
+            }
+            Replay::New => {}
         }
-        Replay::New => {}
     }
+    let unique_email = policy.unique_email;
     let reply = match op {
         Write::Create(version) => create(store, *version, prepared, unique_email),
         Write::Update(version, id) => update(store, *version, id, prepared, unique_email),
     };
     // A 5xx is the sandbox's own failure: a retry must get another chance.
-    if reply.status < 500 {
+    if policy.dedup && reply.status < 500 {
         store.record(request_id, fingerprint, reply.clone());
     }
     reply
@@ -162,6 +210,9 @@ fn update(
         Ok(p) => p,
         Err(reply) => return reply,
     };
+    if let Err(reply) = target::check(version, path_id, &prepared) {
+        return reply;
+    }
     if let Some(reason) = store.conflict(&prepared.keys, Some(&logical_id), unique_email) {
         return Reply::outcome(409, "invalid", reason);
     }
@@ -186,7 +237,8 @@ pub(crate) fn read(store: &Store, id: &str) -> Reply {
     }
 }
 
-/// Sets the Patient's id in the Bundle and returns a copy of the Patient.
+/// Sets the Patient's id in the Bundle and returns a copy of the Patient. (For a v2 update,
+/// [`target::check`] has made sure it already is that id.)
 fn set_patient_id(prepared: &mut Prepared, id: &str) -> Option<pfhir_core::model::Patient> {
     let entry = prepared.bundle.entry.get_mut(prepared.patient_index)?;
     match &mut entry.resource {

@@ -60,7 +60,13 @@ impl Reply {
 
     /// An OperationOutcome with one error issue.
     pub fn outcome(status: u16, code: &str, diagnostics: &str) -> Reply {
-        Reply::fhir(status, outcome_json(code, diagnostics))
+        Reply::fhir(status, outcome_json(code, diagnostics, None))
+    }
+
+    /// An OperationOutcome with one error issue about the element at `expression` (a
+    /// FHIRPath such as `Bundle.entry[1].resource.id`).
+    pub fn outcome_at(status: u16, code: &str, diagnostics: &str, expression: &str) -> Reply {
+        Reply::fhir(status, outcome_json(code, diagnostics, Some(expression)))
     }
 
     /// An OperationOutcome holding the error-level issues of a validation.
@@ -96,11 +102,15 @@ impl Reply {
 }
 
 /// A valid STU3 OperationOutcome with one issue of severity `error`, as compact JSON.
-pub(crate) fn outcome_json(code: &str, diagnostics: &str) -> Vec<u8> {
+pub(crate) fn outcome_json(code: &str, diagnostics: &str, expression: Option<&str>) -> Vec<u8> {
     let issue = OperationOutcomeIssue {
         severity: Some("error".to_string()),
         code: Some(code.to_string()),
         diagnostics: (!diagnostics.is_empty()).then(|| diagnostics.to_string()),
+        expression: expression
+            .map(|e| Some(e.to_string()))
+            .into_iter()
+            .collect(),
         ..Default::default()
     };
     to_vec(&OperationOutcome {
@@ -117,9 +127,11 @@ mod tests {
     #[test]
     fn outcomes_are_valid_stu3() {
         for code in ["not-found", "forbidden", "required", "too-long", "invalid"] {
-            let json = outcome_json(code, "some text");
-            let outcome = Validator::base().validate(&json);
-            assert!(!outcome.has_errors(), "{}", outcome.to_json());
+            for expression in [None, Some("Bundle.entry[1].resource.id")] {
+                let json = outcome_json(code, "some text", expression);
+                let outcome = Validator::base().validate(&json);
+                assert!(!outcome.has_errors(), "{}", outcome.to_json());
+            }
         }
     }
 }

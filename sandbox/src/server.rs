@@ -1,7 +1,7 @@
 //! [`Sandbox`]: the TLS listener on its own thread and tokio runtime.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use pfhir_core::validate::{Validator, ValidatorOptions};
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::TlsAcceptor;
 
 use crate::api::{self, State, BASE_PATH};
@@ -22,10 +22,16 @@ use crate::config::SandboxConfig;
 use crate::error::{Result, SandboxError};
 use crate::faults::Faults;
 use crate::store::Store;
+use crate::validation::ValidationPool;
 
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(60);
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+/// The limits of one connection.
+#[derive(Debug, Clone, Copy)]
+struct ConnectionLimits {
+    handshake_timeout: Duration,
+    header_read_timeout: Duration,
+}
 
 /// Counters of a running sandbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,11 +67,7 @@ impl std::fmt::Debug for Sandbox {
 impl Sandbox {
     /// Starts a sandbox; returns once it is listening.
     pub fn start(config: SandboxConfig) -> Result<Sandbox> {
-        if config.max_body_bytes == 0 {
-            return Err(SandboxError::Config(
-                "max_body_bytes must be at least 1".to_string(),
-            ));
-        }
+        config.check()?;
         let mut options = ValidatorOptions::partner();
         options.limits.max_bytes = config.max_body_bytes;
         let validator = Validator::new(options).map_err(|e| SandboxError::Config(e.to_string()))?;
@@ -87,8 +89,10 @@ impl Sandbox {
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),
             max_body_bytes: config.max_body_bytes,
+            body_read_timeout: config.body_read_timeout,
             unique_email: config.unique_email,
-            validator,
+            dedup: AtomicBool::new(config.dedup),
+            validation: ValidationPool::new(validator, config.validation_threads),
             store: Mutex::new(Store::default()),
             faults: Faults::default(),
             handshakes: AtomicU64::new(0),
@@ -103,6 +107,11 @@ impl Sandbox {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (ready_tx, ready_rx) = mpsc::channel::<std::io::Result<()>>();
         let thread_state = state.clone();
+        let limits = ConnectionLimits {
+            handshake_timeout: config.handshake_timeout,
+            header_read_timeout: config.header_read_timeout,
+        };
+        let connections = Arc::new(Semaphore::new(config.max_connections));
         let thread = std::thread::Builder::new()
             .name("pfhir-sandbox".to_string())
             .spawn(move || {
@@ -115,7 +124,13 @@ impl Sandbox {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
-                    accept_loop(listener, acceptor, thread_state, shutdown_rx).await;
+                    let server = Server {
+                        acceptor,
+                        state: thread_state,
+                        limits,
+                        connections,
+                    };
+                    server.accept_loop(listener, shutdown_rx).await;
                 });
                 // Cancels the connections still open (hanging requests included).
                 runtime.shutdown_timeout(SHUTDOWN_GRACE);
@@ -179,6 +194,23 @@ impl Sandbox {
         &self.state.faults
     }
 
+    /// Turns the idempotent replay by `x-origin-request-id` on or off (see
+    /// [`SandboxConfig::dedup`]); also `POST /_sandbox/settings` `{"dedup": false}`.
+    pub fn set_dedup(&self, on: bool) {
+        self.state.dedup.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether repeated request ids get the recorded answer.
+    pub fn dedup(&self) -> bool {
+        self.state.dedup.load(Ordering::Relaxed)
+    }
+
+    /// The shared state, for the crate's own tests.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> &State {
+        &self.state
+    }
+
     /// Stops the server and waits for its thread (at most about half a second after the
     /// connections are cancelled). Idempotent; also done on drop.
     pub fn shutdown(&self) {
@@ -226,33 +258,74 @@ fn tls_config(certs: &Certs) -> Result<Arc<ServerConfig>> {
     Ok(Arc::new(config))
 }
 
-async fn accept_loop(
-    listener: TcpListener,
+/// What the accept loop hands to every connection.
+struct Server {
     acceptor: TlsAcceptor,
     state: Arc<State>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    loop {
-        let tcp = tokio::select! {
-            _ = shutdown.changed() => break,
-            accepted = listener.accept() => match accepted {
-                Ok((tcp, _)) => tcp,
-                Err(e) => {
-                    // Out of file descriptors, say: do not spin.
-                    log::warn!("accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
+    limits: ConnectionLimits,
+    /// One permit per open connection (`max_connections`).
+    connections: Arc<Semaphore>,
+}
+
+impl Server {
+    /// Accepts connections while fewer than `max_connections` are open; at the cap, new
+    /// ones wait in the listen backlog until one closes.
+    async fn accept_loop(self, listener: TcpListener, mut shutdown: watch::Receiver<bool>) {
+        let mut at_cap = false;
+        loop {
+            let permit = match self.connections.clone().try_acquire_owned() {
+                Ok(permit) => {
+                    at_cap = false;
+                    permit
                 }
-            },
-        };
-        tokio::spawn(connection(tcp, acceptor.clone(), state.clone()));
+                Err(_) => {
+                    if !at_cap {
+                        log::warn!("connection limit reached: new connections wait");
+                        at_cap = true;
+                    }
+                    tokio::select! {
+                        _ = shutdown.changed() => break,
+                        permit = self.connections.clone().acquire_owned() => match permit {
+                            Ok(permit) => permit,
+                            Err(_) => break,
+                        },
+                    }
+                }
+            };
+            let tcp = tokio::select! {
+                _ = shutdown.changed() => break,
+                accepted = listener.accept() => match accepted {
+                    Ok((tcp, _)) => tcp,
+                    Err(e) => {
+                        // Out of file descriptors, say: do not spin.
+                        log::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    }
+                },
+            };
+            tokio::spawn(connection(
+                tcp,
+                self.acceptor.clone(),
+                self.state.clone(),
+                self.limits,
+                permit,
+            ));
+        }
     }
 }
 
-/// Serves one connection: the handshake, then HTTP/1.1 requests with keep-alive.
-async fn connection(tcp: TcpStream, acceptor: TlsAcceptor, state: Arc<State>) {
+/// Serves one connection: the handshake, then HTTP/1.1 requests with keep-alive. The permit
+/// is released when the connection ends.
+async fn connection(
+    tcp: TcpStream,
+    acceptor: TlsAcceptor,
+    state: Arc<State>,
+    limits: ConnectionLimits,
+    _permit: OwnedSemaphorePermit,
+) {
     let _ = tcp.set_nodelay(true);
-    let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+    let tls = match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)).await {
         Ok(Ok(tls)) => tls,
         Ok(Err(e)) => {
             log::info!("TLS handshake failed: {e}");
@@ -270,7 +343,7 @@ async fn connection(tcp: TcpStream, acceptor: TlsAcceptor, state: Arc<State>) {
     });
     let served = http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true)
         .serve_connection(TokioIo::new(tls), service)
         .await;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{agent, bundle, create, sandbox, Req};
+use common::{agent, bundle, create, sandbox, with_patient_id, Req};
 use pfhir_sandbox::{Sandbox, SandboxConfig};
 
 #[test]
@@ -40,9 +40,12 @@ fn create_read_update_read_v1_and_v2() {
     }
 
     // Updates: 200 with an empty body, the id kept.
-    let changed_v2 = bundle("V2PATIENT1").replace("Pérez Fuster", "García");
+    let changed_v2 = with_patient_id(
+        &bundle("V2PATIENT1").replace("Pérez Fuster", "García"),
+        Some(&id2),
+    );
     let up = Req::with_body(&sb, "PUT", &format!("v2/Bundle/{id2}"), &changed_v2).ok(&agent);
-    assert_eq!(up.status, 200);
+    assert_eq!(up.status, 200, "{}", String::from_utf8_lossy(&up.body));
     assert!(up.body.is_empty());
     let changed_v1 = bundle("V1PATIENT1").replace("Pérez Fuster", "López");
     let up = Req::with_body(&sb, "PUT", &format!("Bundle/{id1}"), &changed_v1)
@@ -177,7 +180,8 @@ fn duplicate_identifier_is_409() {
     }
     // An update may not take another patient's identifier either.
     let other = create(&sb, &agent, true, "D2");
-    let steal = Req::with_body(&sb, "PUT", &format!("v2/Bundle/{other}"), &bundle("D1")).ok(&agent);
+    let steal = with_patient_id(&bundle("D1"), Some(&other));
+    let steal = Req::with_body(&sb, "PUT", &format!("v2/Bundle/{other}"), &steal).ok(&agent);
     assert_eq!(steal.status, 409);
     assert_eq!(sb.stats().patients, 2);
 }
@@ -231,7 +235,8 @@ fn idempotent_replay() {
 
     // A replayed update answers 200 again without changing anything else.
     let id = first.json()["id"].as_str().unwrap().to_string();
-    let update = Req::with_body(&sb, "PUT", &format!("v2/Bundle/{id}"), &bundle("R1"));
+    let update = with_patient_id(&bundle("R1"), Some(&id));
+    let update = Req::with_body(&sb, "PUT", &format!("v2/Bundle/{id}"), &update);
     assert_eq!(update.ok(&agent).status, 200);
     assert_eq!(update.ok(&agent).status, 200);
     assert_eq!(sb.stats().patients, 1);

@@ -193,3 +193,74 @@ pub fn create(sandbox: &Sandbox, agent: &Agent, v2: bool, identifier: &str) -> S
     );
     answer.json()["id"].as_str().expect("Bundle.id").to_string()
 }
+
+/// `body` (a Bundle) with the Patient's id (entry 1) set to `id`, and the Condition's
+/// subject (entry 2) pointing to it; with `None`, without a Patient id nor a Condition.
+pub fn with_patient_id(body: &str, id: Option<&str>) -> String {
+    let mut json: Value = serde_json::from_str(body).expect("JSON Bundle");
+    let patient = json["entry"][1]["resource"]
+        .as_object_mut()
+        .expect("a Patient in entry 1");
+    assert_eq!(patient["resourceType"], "Patient");
+    match id {
+        Some(id) => {
+            patient.insert("id".into(), Value::from(id));
+            let condition = &mut json["entry"][2]["resource"];
+            assert_eq!(condition["resourceType"], "Condition");
+            condition["subject"]["reference"] = Value::from(format!("Patient/{id}"));
+        }
+        None => {
+            patient.remove("id");
+            let entries = json["entry"].as_array_mut().expect("entries");
+            entries.truncate(2);
+        }
+    }
+    json.to_string()
+}
+
+/// A raw TLS connection to the sandbox with its client certificate, for requests that
+/// an HTTP client would not send (a body shorter than its Content-Length, say). Reads time
+/// out after `read_timeout`.
+pub fn raw_tls(
+    sandbox: &Sandbox,
+    read_timeout: Duration,
+) -> rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    let certs = sandbox.certs();
+    let mut roots = rustls::RootCertStore::empty();
+    for ca in CertificateDer::pem_slice_iter(certs.ca_pem.as_bytes()) {
+        roots.add(ca.expect("CA PEM")).expect("CA");
+    }
+    let chain: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(certs.client_pem.as_bytes())
+            .map(|c| c.expect("client PEM"))
+            .collect();
+    let key = PrivateKeyDer::from_pem_slice(certs.client_key_pem.as_bytes()).expect("key PEM");
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_root_certificates(roots)
+        .with_client_auth_cert(chain, key)
+        .expect("client certificate");
+    let name = ServerName::try_from("127.0.0.1").expect("server name");
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).expect("TLS");
+    let tcp = std::net::TcpStream::connect(sandbox.addr()).expect("connect");
+    tcp.set_read_timeout(Some(read_timeout)).expect("timeout");
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+/// The partner headers of a request to `path` (relative to the API base), as raw HTTP/1.1
+/// text without the final empty line.
+pub fn raw_head(sandbox: &Sandbox, method: &str, path: &str) -> String {
+    let config = sandbox.config();
+    format!(
+        "{method} /partners/fhir/stu3/api/{path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\
+         org_id: {}\r\nclient_id: {}\r\nclient_secret: {}\r\nx-origin-request-id: {}\r\n",
+        config.org_id,
+        config.client_id,
+        config.client_secret,
+        request_id()
+    )
+}
