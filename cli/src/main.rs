@@ -98,6 +98,10 @@ struct ValidateArgs {
     /// Deepest accepted nesting of objects and arrays.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_DEPTH)]
     max_depth: usize,
+    /// The most issues listed per document; the rest are counted in one last `too-costly`
+    /// issue. 0: no limit.
+    #[arg(long, default_value_t = ValidatorOptions::DEFAULT_MAX_ISSUES)]
+    max_issues: usize,
     /// Show the offending values in messages (they may be patient data).
     #[arg(long)]
     show_values: bool,
@@ -113,6 +117,7 @@ fn validator_from(args: &ValidateArgs) -> Result<Validator, CliError> {
         max_bytes: args.max_bytes,
         max_depth: args.max_depth,
     };
+    o.max_issues = args.max_issues;
     o.include_values = args.show_values;
     for r in &args.rules {
         let (rule, sev) = r

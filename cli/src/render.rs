@@ -32,11 +32,7 @@ pub fn render_issue(
     let line = issue.line + line_offset;
     let _ = writeln!(out, "  --> {name}:{line}:{}", issue.column);
     if issue.line > 0 {
-        let src = index.line_text(issue.line);
-        // Show at most 120 characters around the column.
-        let start = (issue.column as usize).saturating_sub(60);
-        let shown: String = src.chars().skip(start).take(120).collect();
-        let caret_at = issue.column as usize - 1 - start;
+        let (shown, caret_at) = window(index, issue);
         let width = line.to_string().len();
         let _ = writeln!(out, "{:width$} |", "");
         let _ = writeln!(out, "{line} | {shown}");
@@ -55,6 +51,32 @@ pub fn render_issue(
         let _ = writeln!(out, "{:width$} | {pad}^ {label}", "");
     }
     out.push('\n');
+}
+
+/// At most 60 characters either side of the issue's position on its line, and the caret's
+/// place in them (in characters). Found from the issue's byte offset, so each issue costs
+/// O(120) however long the line is (a minified megabyte is one line).
+fn window<'t>(index: &LineIndex<'t>, issue: &Issue) -> (&'t str, usize) {
+    let text = index.line_text(issue.line);
+    let mut at = issue
+        .offset
+        .saturating_sub(index.line_start(issue.line))
+        .min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    // A byte order mark is not shown (columns do not count it either).
+    let before = text[..at].trim_start_matches('\u{feff}');
+    let from = at - before.len()
+        + before
+            .char_indices()
+            .rev()
+            .take(60)
+            .last()
+            .map_or(before.len(), |(i, _)| i);
+    let after = &text[at..];
+    let to = at + after.char_indices().nth(60).map_or(after.len(), |(i, _)| i);
+    (&text[from..to], text[from..at].chars().count())
 }
 
 /// `3 errors, 1 warning` style summary of an outcome.

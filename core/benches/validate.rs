@@ -1,10 +1,14 @@
 //! Validation throughput: a typical partner Bundle, the official examples, and the ratio of
 //! validation to a plain `serde_json::from_slice::<Value>` of the same bytes.
 //!
-//! `cargo bench -p pfhir-core --bench validate`
+//! `cargo bench -p pfhir-core --bench validate`; the adversarial documents alone:
+//! `cargo bench -p pfhir-core --bench validate -- adversarial`.
+
+#[path = "../tests/support/adversarial.rs"]
+mod adversarial;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use pfhir_core::validate::Validator;
+use pfhir_core::validate::{Validator, ValidatorOptions};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -81,5 +85,33 @@ fn bench_examples(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_partner_bundle, bench_examples);
+/// Minified 1 MiB documents with one finding every few bytes, validated with the default
+/// issue cap and with no cap (which shows that positions and duplicate bookkeeping are linear:
+/// every finding is then located and formatted).
+fn bench_adversarial(c: &mut Criterion) {
+    let capped = Validator::partner();
+    let mut o = ValidatorOptions::partner();
+    o.max_issues = 0;
+    let uncapped = Validator::new(o).expect("options");
+    let mut g = c.benchmark_group("adversarial");
+    g.sample_size(10);
+    for kind in adversarial::KINDS {
+        let (doc, _) = adversarial::document(kind, 1024 * 1024 - 200);
+        g.throughput(Throughput::Bytes(doc.len() as u64));
+        g.bench_with_input(BenchmarkId::new("cap_1000", kind), &doc, |b, doc| {
+            b.iter(|| black_box(capped.validate(black_box(doc))))
+        });
+        g.bench_with_input(BenchmarkId::new("no_cap", kind), &doc, |b, doc| {
+            b.iter(|| black_box(uncapped.validate(black_box(doc))))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_partner_bundle,
+    bench_examples,
+    bench_adversarial
+);
 criterion_main!(benches);

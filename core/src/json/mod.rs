@@ -12,7 +12,7 @@ mod parse;
 mod position;
 
 pub use parse::parse;
-pub use position::{line_col_bytes, LineIndex};
+pub use position::{line_col_bytes, LineIndex, PositionCursor};
 
 use std::borrow::Cow;
 

@@ -113,18 +113,38 @@ fn skips_a_byte_order_mark() {
 #[test]
 fn line_and_column_count_characters() {
     let src = "{\n  \"é\": 1,\r\n\t\"b\": 2\r}";
-    let idx = LineIndex::new(src);
-    assert_eq!(idx.line_col(0), (1, 1));
-    let b = src.find("\"b\"").expect("b");
-    assert_eq!(idx.line_col(b), (3, 2));
+    let mut cur = PositionCursor::new(src.as_bytes());
+    assert_eq!(cur.line_col(0), (1, 1));
     let one = src.find('1').expect("1");
-    assert_eq!(idx.line_col(one), (2, 8));
-    assert_eq!(idx.line_col(src.len() - 1), (4, 1));
+    assert_eq!(cur.line_col(one), (2, 8));
+    let b = src.find("\"b\"").expect("b");
+    assert_eq!(cur.line_col(b), (3, 2));
+    assert_eq!(cur.line_col(src.len() - 1), (4, 1));
+    // Going back restarts the pass: still right.
+    assert_eq!(cur.line_col(one), (2, 8));
+    let idx = LineIndex::new(src);
     assert_eq!(idx.line_text(2), "  \"é\": 1,");
+    assert_eq!(idx.line_start(3), src.find('\t').expect("tab"));
     assert_eq!(line_col_bytes(b"ab\ncd\xff", 5), (2, 3));
     assert_eq!(line_col_bytes(b"a\rb\r\nc", 5), (3, 1));
     let bom = "\u{feff}{\"a\": 1}";
-    assert_eq!(LineIndex::new(bom).line_col(3), (1, 1));
-    assert_eq!(LineIndex::new(bom).line_col(0), (1, 1));
+    assert_eq!(line_col_bytes(bom.as_bytes(), 3), (1, 1));
+    assert_eq!(line_col_bytes(bom.as_bytes(), 0), (1, 1));
     assert_eq!(line_col_bytes(bom.as_bytes(), 4), (1, 2));
+}
+
+/// The positions of many issues on one very long line cost one pass: 200 000 offsets
+/// spread over a 4 MB line. Quadratic counting (from the line start for every offset) would
+/// take minutes here; the cursor counts each byte once.
+#[test]
+fn positions_on_one_long_line_are_linear() {
+    let src = "é".repeat(2_000_000);
+    let mut cur = PositionCursor::new(src.as_bytes());
+    let mut last = (0, 0);
+    for k in 0..200_000usize {
+        let offset = k * 20;
+        last = cur.line_col(offset);
+        assert_eq!(last, (1, (offset / 2 + 1) as u32));
+    }
+    assert_eq!(last.0, 1);
 }

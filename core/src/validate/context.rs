@@ -4,18 +4,32 @@
 use super::issue::{Issue, Severity};
 use super::messages::MessageId;
 use super::options::ValidatorOptions;
-use crate::json::{Document, LineIndex, Value};
+use crate::json::{Document, Duplicate, PositionCursor, Value};
 use std::fmt::Write;
 
-/// A finding before its line and column are known.
-struct Pending {
-    severity: Severity,
-    message_id: MessageId,
-    key: Option<&'static str>,
-    expression: String,
-    offset: usize,
-    message: String,
-    diagnostics: Option<&'static str>,
+/// The text of a finding, formatted only when the finding is kept: a document with a
+/// million findings past the issue cap costs no formatting for them.
+pub trait MessageText {
+    /// The text.
+    fn into_message(self) -> String;
+}
+
+impl MessageText for String {
+    fn into_message(self) -> String {
+        self
+    }
+}
+
+impl MessageText for &'static str {
+    fn into_message(self) -> String {
+        self.to_string()
+    }
+}
+
+impl MessageText for std::fmt::Arguments<'_> {
+    fn into_message(self) -> String {
+        std::fmt::format(self)
+    }
 }
 
 /// A resource that is not itself contained: the scope of `#id` references.
@@ -38,9 +52,43 @@ pub struct Ctx<'v, 'd, 'a> {
     pub containers: Vec<Container<'d, 'a>>,
     /// Depth of `contained` resources being walked.
     pub contained_depth: usize,
-    pending: Vec<Pending>,
-    /// Duplicate member names not reported yet: (offset of the repeated name, name).
-    duplicates: Vec<(usize, String)>,
+    /// Findings so far; line and column are filled in by [`Ctx::finish`].
+    pending: Vec<Issue>,
+    /// Once the issue cap has been applied: the largest offset kept. A later finding past it
+    /// can never be kept, so it is only counted.
+    cut_at: Option<usize>,
+    /// Findings dropped by the issue cap, and the most serious of them.
+    dropped: Dropped,
+    /// The parser's duplicate member names, by offset.
+    duplicates: &'d [Duplicate],
+    /// Which of `duplicates` were reported already (empty when there are none).
+    duplicate_reported: Vec<bool>,
+}
+
+/// What the issue cap left out: how many findings, by severity, and where the first one is.
+#[derive(Default)]
+struct Dropped {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    first_offset: usize,
+}
+
+impl Dropped {
+    fn count(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+
+    fn add(&mut self, severity: Severity, offset: usize) {
+        if self.count() == 0 || offset < self.first_offset {
+            self.first_offset = offset;
+        }
+        match severity {
+            Severity::Fatal | Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Information => self.notes += 1,
+        }
+    }
 }
 
 impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
@@ -52,30 +100,35 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
             containers: Vec::new(),
             contained_depth: 0,
             pending: Vec::new(),
-            duplicates: Vec::new(),
+            cut_at: None,
+            dropped: Dropped::default(),
+            duplicates: &[],
+            duplicate_reported: Vec::new(),
         }
     }
 
-    /// The parser's duplicate member names, to be reported where the walker meets them.
-    pub fn set_duplicates(&mut self, duplicates: &[crate::json::Duplicate]) {
-        self.duplicates = duplicates
-            .iter()
-            .map(|d| (d.offset, d.name.clone()))
-            .collect();
+    /// The parser's duplicate member names (sorted by offset), to be reported where the
+    /// walker meets them.
+    pub fn set_duplicates(&mut self, duplicates: &'d [Duplicate]) {
+        self.duplicates = duplicates;
+        self.duplicate_reported = vec![false; duplicates.len()];
     }
 
     /// Reports the duplicate member name at `offset`, if it is one, at the current path + key.
+    /// O(log duplicates): the walker meets every member once.
     pub fn duplicate_at(&mut self, offset: usize, key: &str) {
         if self.duplicates.is_empty() {
             return;
         }
-        if let Ok(i) = self.duplicates.binary_search_by_key(&offset, |d| d.0) {
-            self.duplicates.remove(i);
+        if let Ok(i) = self.duplicates.binary_search_by_key(&offset, |d| d.offset) {
+            if std::mem::replace(&mut self.duplicate_reported[i], true) {
+                return;
+            }
             let len = self.push(key);
             self.report(
                 MessageId::DuplicateMember,
                 offset,
-                "This member occurs twice in the same object; JSON readers keep one of them silently.".to_string(),
+                "This member occurs twice in the same object; JSON readers keep one of them silently.",
             );
             self.pop(len);
         }
@@ -83,11 +136,14 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
 
     /// Reports the duplicates the walker did not meet (inside content it does not walk).
     pub fn report_remaining_duplicates(&mut self) {
-        for (offset, _) in std::mem::take(&mut self.duplicates) {
+        let duplicates = self.duplicates;
+        let reported = std::mem::take(&mut self.duplicate_reported);
+        for (d, _) in duplicates.iter().zip(reported).filter(|(_, done)| !done) {
+            let offset = d.offset;
             self.report(
                 MessageId::DuplicateMember,
                 offset,
-                "A member name occurs twice in the same object; JSON readers keep one of them silently.".to_string(),
+                "A member name occurs twice in the same object; JSON readers keep one of them silently.",
             );
         }
     }
@@ -115,7 +171,7 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
     }
 
     /// Reports a finding at the current path.
-    pub fn report(&mut self, message_id: MessageId, offset: usize, message: String) {
+    pub fn report(&mut self, message_id: MessageId, offset: usize, message: impl MessageText) {
         let severity = if message_id.code() == super::IssueCode::Informational {
             Severity::Information
         } else {
@@ -131,18 +187,49 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
         message_id: MessageId,
         key: Option<&'static str>,
         offset: usize,
-        message: String,
+        message: impl MessageText,
         diagnostics: Option<&'static str>,
     ) {
-        self.pending.push(Pending {
+        if self.cut_at.is_some_and(|cut| offset > cut) {
+            self.dropped.add(severity, offset);
+            return;
+        }
+        self.pending.push(Issue {
             severity,
             message_id,
             key,
             expression: self.path.clone(),
+            line: 0,
+            column: 0,
             offset,
-            message,
+            message: message.into_message(),
             diagnostics,
         });
+        let cap = self.opts.max_issues;
+        if cap != 0 && self.pending.len() >= cap.saturating_mul(2) {
+            self.keep_first(cap);
+        }
+    }
+
+    /// Keeps the first `cap` findings in document order (offset, then report order) and
+    /// counts the rest as dropped. Called when twice the cap is pending, so the cost stays
+    /// O(findings × log cap) and memory O(cap), however many findings a document has.
+    fn keep_first(&mut self, cap: usize) {
+        self.sort();
+        if self.pending.len() > cap {
+            for p in self.pending.drain(cap..) {
+                self.dropped.add(p.severity, p.offset);
+            }
+            self.cut_at = self.pending.last().map(|p| p.offset);
+        }
+    }
+
+    /// Puts the findings in document order (stable: findings at one offset keep the order of
+    /// the layers that reported them). The walk reports mostly in order already.
+    fn sort(&mut self) {
+        if !self.pending.is_sorted_by_key(|p| p.offset) {
+            self.pending.sort_by_key(|p| p.offset);
+        }
     }
 
     /// Reports a finding at `path` (instead of the current path).
@@ -153,11 +240,49 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
         message_id: MessageId,
         key: Option<&'static str>,
         offset: usize,
-        message: String,
+        message: impl MessageText,
     ) {
         let saved = std::mem::replace(&mut self.path, path.to_string());
         self.report_full(severity, message_id, key, offset, message, None);
         self.path = saved;
+    }
+
+    /// The finding that ends an outcome cut by the issue cap: how many were left out and
+    /// where the first of them is. Its severity is that of the most serious one left out,
+    /// so a cut outcome is never mistaken for a valid one.
+    fn cap_note(&self) -> Issue {
+        let d = &self.dropped;
+        let severity = if d.errors > 0 {
+            Severity::Error
+        } else if d.warnings > 0 {
+            Severity::Warning
+        } else {
+            Severity::Information
+        };
+        let total = d.count();
+        Issue {
+            severity,
+            message_id: MessageId::TooManyIssues,
+            key: None,
+            expression: String::new(),
+            line: 0,
+            column: 0,
+            offset: d.first_offset,
+            message: format!(
+                "Not reported: {total} more issue{} ({} error{}, {} warning{}, {} note{}); the \
+                 limit is {} issues per document (option max_issues). The first one not \
+                 reported is at this position.",
+                plural(total),
+                d.errors,
+                plural(d.errors),
+                d.warnings,
+                plural(d.warnings),
+                d.notes,
+                plural(d.notes),
+                self.opts.max_issues
+            ),
+            diagnostics: None,
+        }
     }
 
     /// ` (value: "...")` when the caller opted in to values in messages, else nothing.
@@ -172,29 +297,30 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
         format!(" (value: {shown:?})")
     }
 
-    /// The findings, in document order, with line and column.
+    /// The findings, in document order, with line and column (one pass over the text for
+    /// all of them), ending with a note of how many the issue cap left out, if any.
     pub fn finish(mut self, doc: Option<&Document<'a>>, src: &[u8]) -> Vec<Issue> {
-        self.pending.sort_by_key(|p| p.offset);
-        let index = doc.map(|d| LineIndex::new(d.source()));
+        match self.opts.max_issues {
+            0 => self.sort(),
+            cap => self.keep_first(cap),
+        }
+        if self.dropped.count() > 0 {
+            let over = self.cap_note();
+            self.pending.push(over);
+        }
+        let text = doc.map_or(src, |d| d.source().as_bytes());
+        let mut cursor = PositionCursor::new(text);
+        for issue in &mut self.pending {
+            (issue.line, issue.column) = cursor.line_col(issue.offset);
+        }
         self.pending
-            .into_iter()
-            .map(|p| {
-                let (line, column) = match &index {
-                    Some(ix) => ix.line_col(p.offset),
-                    None => crate::json::line_col_bytes(src, p.offset),
-                };
-                Issue {
-                    severity: p.severity,
-                    message_id: p.message_id,
-                    key: p.key,
-                    expression: p.expression,
-                    line,
-                    column,
-                    offset: p.offset,
-                    message: p.message,
-                    diagnostics: p.diagnostics,
-                }
-            })
-            .collect()
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }

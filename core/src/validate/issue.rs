@@ -61,6 +61,10 @@ pub enum IssueCode {
     Invalid,
     /// Content too long.
     TooLong,
+    /// Validation stopped listing issues to protect resources (STU3 `too-costly`, under
+    /// `processing` like `too-long`): the document has more issues than the per-document
+    /// limit.
+    TooCostly,
     /// A note.
     Informational,
 }
@@ -73,6 +77,7 @@ impl IssueCode {
             IssueCode::Structure => "structure",
             IssueCode::Invalid => "invalid",
             IssueCode::TooLong => "too-long",
+            IssueCode::TooCostly => "too-costly",
             IssueCode::Informational => "informational",
         }
     }
@@ -93,6 +98,8 @@ pub enum IssueType {
     CodeInvalid,
     /// `too-long`
     TooLong,
+    /// `too-costly`
+    TooCostly,
     /// `business-rule`
     BusinessRule,
     /// `informational`
@@ -109,6 +116,7 @@ impl IssueType {
             IssueType::Invariant => "invariant",
             IssueType::CodeInvalid => "code-invalid",
             IssueType::TooLong => "too-long",
+            IssueType::TooCostly => "too-costly",
             IssueType::BusinessRule => "business-rule",
             IssueType::Informational => "informational",
         }

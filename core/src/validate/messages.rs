@@ -60,6 +60,8 @@ message_ids! {
     ByteOrderMark = 106, Structure, Structure, "the document starts with a byte order mark";
     /// The document is empty.
     EmptyDocument = 107, Structure, Structure, "the document is empty";
+    /// More issues than the per-document limit: the rest are counted, not listed.
+    TooManyIssues = 108, TooCostly, TooCostly, "more issues than the per-document limit (max_issues): the rest are counted in this issue, not listed; its severity is that of the most serious one left out";
 
     /// An element that the type does not define.
     UnknownElement = 201, Structure, Structure, "an element that the type does not define";

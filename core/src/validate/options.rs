@@ -37,7 +37,8 @@ pub enum OptionsError {
 }
 
 /// Options of a [`super::Validator`]. `Default` gives the partner profile with its default
-/// rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.
+/// rule severities, the Meteda and CIP authorities, a 1 MiB size limit, a depth limit of 64
+/// and at most 1 000 issues listed per document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidatorOptions {
     /// Base (STU3) or partner validation.
@@ -48,6 +49,10 @@ pub struct ValidatorOptions {
     pub include_values: bool,
     /// Identifier systems accepted as the Patient's assigning authority.
     pub authorities: Vec<String>,
+    /// The most issues listed per document ([`ValidatorOptions::DEFAULT_MAX_ISSUES`] by
+    /// default; 0: no limit). Past it, validation counts the rest and ends with one
+    /// `too-costly` issue (`PFHIR-V0108`) saying how many were left out.
+    pub max_issues: usize,
     severities: Vec<RuleSeverity>,
 }
 
@@ -58,12 +63,16 @@ impl Default for ValidatorOptions {
             limits: Limits::default(),
             include_values: false,
             authorities: DEFAULT_AUTHORITIES.iter().map(|s| s.to_string()).collect(),
+            max_issues: Self::DEFAULT_MAX_ISSUES,
             severities: Rule::ALL.iter().map(|r| r.default_severity()).collect(),
         }
     }
 }
 
 impl ValidatorOptions {
+    /// The default limit of issues listed per document.
+    pub const DEFAULT_MAX_ISSUES: usize = 1000;
+
     /// Partner validation with the defaults.
     pub fn partner() -> Self {
         Self::default()

@@ -19,7 +19,7 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
         ctx.report(
             MessageId::WrongJsonType,
             v.offset(),
-            format!(
+            format_args!(
                 "Expected a resource (an object), found {}.",
                 v.kind().describe()
             ),
@@ -38,7 +38,7 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
         ctx.report(
             MessageId::WrongJsonType,
             rt.offset(),
-            format!(
+            format_args!(
                 "resourceType must be a string, found {}.",
                 rt.kind().describe()
             ),
@@ -66,12 +66,12 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
         None if spec::is_resource_type(&name) => ctx.report(
             MessageId::NotValidated,
             v.offset(),
-            format!("{} {name} resource: pfhir checks it as JSON only (it validates Bundle, MessageHeader, Patient, Condition and OperationOutcome).", article(&name)),
+            format_args!("{} {name} resource: pfhir checks it as JSON only (it validates Bundle, MessageHeader, Patient, Condition and OperationOutcome).", article(&name)),
         ),
         None => ctx.report(
             MessageId::UnknownResourceType,
             rt.offset(),
-            format!("'{name}' is not an STU3 resource type."),
+            format_args!("'{name}' is not an STU3 resource type."),
         ),
     }
     ctx.pop(len);
@@ -184,7 +184,7 @@ pub fn object<'d, 'a>(
                 ctx.report(
                     MessageId::BadPrimitiveExtension,
                     m.key.offset(),
-                    format!("'{}' cannot be used: {why}.", short(&key)),
+                    format_args!("'{}' cannot be used: {why}.", short(&key)),
                 );
                 ctx.pop(len);
             }
@@ -274,7 +274,7 @@ fn unknown_member(ctx: &mut Ctx<'_, '_, '_>, node: &'static NodeDef, key: &str, 
             ctx.report(
                 id,
                 offset,
-                format!(
+                format_args!(
                     "'{key}' is not an element of {}: {}[x] is written as one of {}.",
                     node.path,
                     el.name,
@@ -285,7 +285,7 @@ fn unknown_member(ctx: &mut Ctx<'_, '_, '_>, node: &'static NodeDef, key: &str, 
         None => ctx.report(
             MessageId::UnknownElement,
             offset,
-            format!("'{key}' is not an element of {}.", node.path),
+            format_args!("'{key}' is not an element of {}.", node.path),
         ),
     }
     ctx.pop(len);
@@ -308,7 +308,7 @@ fn check_choice(
         ctx.report(
             MessageId::ChoiceTwice,
             offset,
-            format!("{}[x] has more than one value; keep only one of its types ('{key}' is the second).", el.name),
+            format_args!("{}[x] has more than one value; keep only one of its types ('{key}' is the second).", el.name),
         );
         return false;
     }
@@ -339,7 +339,7 @@ fn member<'d, 'a>(
             ctx.report(
                 MessageId::ExpectedArray,
                 v.offset(),
-                format!("'{key}' repeats: write it as an array, even for one value."),
+                format_args!("'{key}' repeats: write it as an array, even for one value."),
             );
             value(ctx, el, tr, v);
             return;
@@ -348,7 +348,7 @@ fn member<'d, 'a>(
             ctx.report(
                 MessageId::EmptyArray,
                 v.offset(),
-                format!("'{key}' is an empty array: leave it out instead."),
+                format_args!("'{key}' is an empty array: leave it out instead."),
             );
             return;
         }
@@ -356,7 +356,7 @@ fn member<'d, 'a>(
             ctx.report(
                 MessageId::TooMany,
                 v.offset(),
-                format!(
+                format_args!(
                     "'{key}' allows at most {} values, found {}.",
                     el.max,
                     v.len()
@@ -375,7 +375,7 @@ fn member<'d, 'a>(
                     ctx.report(
                         MessageId::NullValue,
                         item.offset(),
-                        format!("null in '{key}' needs a matching object in '_{key}' at the same position."),
+                        format_args!("null in '{key}' needs a matching object in '_{key}' at the same position."),
                     );
                 }
             } else {
@@ -387,7 +387,7 @@ fn member<'d, 'a>(
         ctx.report(
             MessageId::UnexpectedArray,
             v.offset(),
-            format!("'{key}' takes a single value, not an array."),
+            format_args!("'{key}' takes a single value, not an array."),
         );
         for (i, item) in v.items().enumerate() {
             let len = ctx.push_index(i);
@@ -449,7 +449,7 @@ fn expect_object(ctx: &mut Ctx<'_, '_, '_>, tr: &TypeRef, v: Value<'_, '_>) -> b
     ctx.report(
         MessageId::WrongJsonType,
         v.offset(),
-        format!(
+        format_args!(
             "Expected an object ({}), found {}.",
             tr.code,
             v.kind().describe()
@@ -473,18 +473,19 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
             JsonType::Number => "a number",
             JsonType::Boolean => "true or false",
         };
+        // A string needs no type name ("Expected a string, found a number.").
+        let (open, code, close) = if p == Primitive::String {
+            ("", "", "")
+        } else {
+            (" (", p.code(), ")")
+        };
         ctx.report(
             MessageId::WrongJsonType,
             v.offset(),
-            if p == Primitive::String {
-                format!("Expected {want}, found {}.", v.kind().describe())
-            } else {
-                format!(
-                    "Expected {want} ({}), found {}.",
-                    p.code(),
-                    v.kind().describe()
-                )
-            },
+            format_args!(
+                "Expected {want}{open}{code}{close}, found {}.",
+                v.kind().describe()
+            ),
         );
         return;
     }
@@ -499,7 +500,7 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
                     ctx.report(
                         MessageId::InvalidFormat,
                         v.offset(),
-                        format!("Not {}{note}.", primitives::expected_format(p)),
+                        format_args!("Not {}{note}.", primitives::expected_format(p)),
                     );
                 }
                 Err(FormatError::Range) => {
@@ -507,7 +508,7 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
                     ctx.report(
                         MessageId::OutOfRange,
                         v.offset(),
-                        format!(
+                        format_args!(
                             "Out of range for {}{note}: expected {} up to 2147483647.",
                             p.code(),
                             match p {
@@ -543,7 +544,7 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
                 ctx.report(
                     MessageId::InvalidFormat,
                     v.offset(),
-                    format!("Not {}{note}.", primitives::expected_format(p)),
+                    format_args!("Not {}{note}.", primitives::expected_format(p)),
                 );
                 return;
             }
@@ -553,7 +554,7 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
                     ctx.report(
                         MessageId::CodeNotInValueSet,
                         v.offset(),
-                        format!(
+                        format_args!(
                             "Not a code of the required value set {}{note}; allowed: {}.",
                             vs.url,
                             vs.codes.join(", ")
@@ -565,7 +566,7 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
                     ctx.report(
                         MessageId::CodeNotInValueSet,
                         v.offset(),
-                        format!("Not a MIME type (type/subtype, BCP 13){note}."),
+                        format_args!("Not a MIME type (type/subtype, BCP 13){note}."),
                     );
                 }
                 _ => {}
@@ -599,7 +600,7 @@ fn primitive_extension<'d, 'a>(
             ctx.report(
                 MessageId::BadPrimitiveExtension,
                 v.offset(),
-                format!("'_{name}' must be an array aligned with '{name}'."),
+                format_args!("'_{name}' must be an array aligned with '{name}'."),
             );
             return;
         }
@@ -609,7 +610,7 @@ fn primitive_extension<'d, 'a>(
                 ctx.report(
                     MessageId::BadPrimitiveExtension,
                     v.offset(),
-                    format!(
+                    format_args!(
                         "'_{name}' has {} but '{name}' has {}: they must line up.",
                         items(v.len()),
                         items(values.len())
@@ -628,7 +629,7 @@ fn primitive_extension<'d, 'a>(
                         ctx.report(
                             MessageId::NullValue,
                             item.offset(),
-                            format!("null in '_{name}' where '{name}' has no value either."),
+                            format_args!("null in '_{name}' where '{name}' has no value either."),
                         );
                     }
                 }
@@ -646,7 +647,7 @@ fn primitive_extension<'d, 'a>(
                 other => ctx.report(
                     MessageId::BadPrimitiveExtension,
                     item.offset(),
-                    format!(
+                    format_args!(
                         "Items of '_{name}' are objects with id and extension, found {}.",
                         other.describe()
                     ),
@@ -666,7 +667,7 @@ fn primitive_extension<'d, 'a>(
         ctx.report(
             MessageId::BadPrimitiveExtension,
             v.offset(),
-            format!(
+            format_args!(
                 "'_{name}' is an object with id and extension, found {}.",
                 v.kind().describe()
             ),
