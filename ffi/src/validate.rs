@@ -176,7 +176,7 @@ pub unsafe extern "C" fn pfhir_validator_options_add_authority(
     })
 }
 
-/// Sets the size limit (bytes, 1 to 4 GiB - 1) and the nesting limit (1 to 512); 0 keeps the
+/// Sets the size limit (bytes, 1 to 4 GiB - 1) and the nesting limit (1 to 128); 0 keeps the
 /// current value.
 ///
 /// # Safety
@@ -197,6 +197,29 @@ pub unsafe extern "C" fn pfhir_validator_options_set_limits(
         if max_depth != 0 {
             next.limits.max_depth = max_depth;
         }
+        next.check().map_err(|e| invalid(e.to_string()))?;
+        o.inner = next;
+        Ok(())
+    })
+}
+
+/// Sets the most issues listed per document (default 1000; 0: no limit; at most
+/// 4294967295). Past it, the
+/// outcome ends with one `too-costly` issue (`PFHIR-V0108`) that counts the rest, with the
+/// severity of the most serious one left out.
+///
+/// # Safety
+/// `opts` must be a live options handle.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_validator_options_set_max_issues(
+    opts: *mut pfhir_validator_options,
+    max_issues: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let o = unsafe { handle_mut(opts, "opts") }?;
+        let mut next = o.inner.clone();
+        next.max_issues = max_issues;
         next.check().map_err(|e| invalid(e.to_string()))?;
         o.inner = next;
         Ok(())

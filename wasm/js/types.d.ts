@@ -84,8 +84,14 @@ export interface ValidateOptions {
   authorities?: string[];
   /** Largest accepted document in UTF-8 bytes (default 1048576; 1 to 4294967295). */
   maxBytes?: number;
-  /** Deepest accepted nesting of objects and arrays (default 64; 1 to 512). */
+  /** Deepest accepted nesting of objects and arrays (default 64; 1 to 128). */
   maxDepth?: number;
+  /**
+   * The most issues listed per document (default 1000; 0: no limit). Past it, the outcome
+   * ends with one `too-costly` issue (PFHIR-V0108) that counts the rest, with the severity
+   * of the most serious one left out.
+   */
+  maxIssues?: number;
   /** Put the offending values in messages (default false: they are patient data). */
   includeValues?: boolean;
 }

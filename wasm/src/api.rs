@@ -148,6 +148,7 @@ pub const VALIDATE_OPTIONS: &[&str] = &[
     "authorities",
     "maxBytes",
     "maxDepth",
+    "maxIssues",
     "includeValues",
 ];
 
@@ -193,6 +194,9 @@ pub fn validator(opt: &Opt) -> Result<Validator, ApiError> {
                     cap: Limits::MAX_DEPTH_CAP,
                 };
                 o.limits.max_depth = whole_number(value, "options.maxDepth", &cap)?
+            }
+            "maxIssues" => {
+                o.max_issues = whole_number(value, "options.maxIssues", &OptionsError::MaxIssues)?
             }
             "includeValues" => match value {
                 Opt::Bool(b) => o.include_values = *b,
@@ -430,7 +434,7 @@ mod tests {
     fn limits_at_the_edges_are_accepted() {
         let v = validator(&obj(&[
             ("maxBytes", Opt::Number(f64::from(u32::MAX))),
-            ("maxDepth", Opt::Number(512.0)),
+            ("maxDepth", Opt::Number(128.0)),
         ]))
         .expect("edges");
         assert_eq!(v.options().limits.max_bytes, u32::MAX as usize);

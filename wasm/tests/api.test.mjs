@@ -118,7 +118,10 @@ test("API misuse throws an Error with a code; content never throws", () => {
     () => pfhir.validateJson(good, { maxBytes: 2 ** 32 }),
     () => pfhir.validateJson(good, { maxBytes: "1000" }),
     () => pfhir.validateJson(good, { maxBytes: 10n }),
-    () => pfhir.validateJson(good, { maxDepth: 513 }),
+    () => pfhir.validateJson(good, { maxDepth: 129 }),
+    () => pfhir.validateJson(good, { maxIssues: -1 }),
+    () => pfhir.validateJson(good, { maxIssues: 2 ** 32 }),
+    () => pfhir.validateJson(good, { maxIssues: "10" }),
     () => pfhir.validateJson(good, { includeValues: "yes" }),
     () => pfhir.validateBytes(good),
     () => pfhir.validateBytesJson([1, 2, 3]),
@@ -156,6 +159,40 @@ test("a huge string is a too-long issue, not a throw, and is never copied whole"
   assert.ok(accents.length < 1000 && Buffer.byteLength(accents) > 1000);
   assert.equal(pfhir.validateJson(accents, { maxBytes: 1000 }), pfhir.validateBytesJson(Buffer.from(accents), { maxBytes: 1000 }));
   assert.deepEqual(messageIds(pfhir.validate(accents, { maxBytes: 1000 })), ["PFHIR-V0101"]);
+});
+
+test("the issue cap: 1000 issues and a too-costly count of the rest; maxIssues 0 lists all", () => {
+  const n = 30000;
+  const doc = `{"resourceType":"Patient","name":[{"given":[${Array(n).fill(1).join(",")}]}]}`;
+  const capped = pfhir.validate(doc, { profile: "base" }).issue;
+  assert.equal(capped.length, 1001);
+  const last = capped[1000];
+  assert.equal(last.code, "too-costly");
+  assert.equal(last.severity, "error");
+  assert.match(last.details.text, /^Not reported: 29000 more issues/);
+  const all = pfhir.validate(doc, { profile: "base", maxIssues: 0 }).issue;
+  assert.equal(all.length, n);
+  const ten = pfhir.validate(doc, { profile: "base", maxIssues: 10 }).issue;
+  assert.equal(ten.length, 11);
+});
+
+test("buildBundle errors name the field, never its value", () => {
+  const base = { authority: "cip", patientId: "AAAA1234567890", organizationOid: "2.16.724.4.2" };
+  for (const input of [
+    { ...base, familyName: 98765432109876 },
+    { ...base, givenNames: { x: "SECRETGIVEN" }, birthDate: "SECRETDATE", gender: "SECRETSEX" },
+  ]) {
+    try {
+      pfhir.buildBundle(input);
+      assert.fail("buildBundle accepted a wrong input");
+    } catch (e) {
+      assert.equal(e.code, "input");
+      for (const v of ["98765432109876", "SECRET"]) {
+        assert.ok(!e.message.includes(v), `value in ${e.message}`);
+        assert.ok(!JSON.stringify(e.fields ?? []).includes(v), "value in fields");
+      }
+    }
+  }
 });
 
 test("strings are UTF-8 by construction: lone surrogates become U+FFFD; a BOM is kept", () => {

@@ -409,8 +409,16 @@ impl PatientInput {
         Ok((input, errors))
     }
 
-    /// Parses the JSON text (the one error without a field name when it is not JSON).
+    /// Parses the JSON text (the one error without a field name when it is not JSON, or
+    /// nests deeper than a PatientInput ever does: refused before serde recurses).
     pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, Vec<FieldError>> {
+        const MAX_DEPTH: usize = 16;
+        if crate::json::nesting_exceeds(bytes, MAX_DEPTH) {
+            return Err(vec![FieldError {
+                field: String::new(),
+                message: format!("objects and arrays nest deeper than {MAX_DEPTH} levels"),
+            }]);
+        }
         serde_json::from_slice(bytes).map_err(|e| {
             vec![FieldError {
                 field: String::new(),

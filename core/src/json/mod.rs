@@ -11,7 +11,7 @@
 mod parse;
 mod position;
 
-pub use parse::parse;
+pub use parse::{nesting_exceeds, parse};
 pub use position::{line_col_bytes, LineIndex, PositionCursor};
 
 use std::borrow::Cow;
@@ -30,8 +30,11 @@ impl Limits {
     pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
     /// Default depth limit: 64 levels (the deepest official STU3 example has 18).
     pub const DEFAULT_MAX_DEPTH: usize = 64;
-    /// The deepest nesting a caller may configure.
-    pub const MAX_DEPTH_CAP: usize = 512;
+    /// The deepest nesting a caller may configure: what the validator's recursive walk
+    /// survives on a 128 KiB thread stack (JVM, .NET and C host threads can be that small)
+    /// in a release build, with room to spare (measured: about 200 levels fit; see
+    /// `core/tests/stack_depth.rs`).
+    pub const MAX_DEPTH_CAP: usize = 128;
 }
 
 impl Default for Limits {

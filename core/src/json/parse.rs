@@ -45,6 +45,38 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> std::result::Result<Docume
     })
 }
 
+/// True when the objects and arrays of `bytes` nest deeper than `limit` (strings are
+/// skipped, so brackets inside them do not count). A byte scan, no parse: for guarding
+/// recursive readers (serde) against deep input before they run.
+pub fn nesting_exceeds(bytes: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 struct Parser<'a> {
     src: &'a str,
     bytes: &'a [u8],

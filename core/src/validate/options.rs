@@ -25,6 +25,9 @@ pub enum OptionsError {
         /// The largest accepted depth limit.
         cap: usize,
     },
+    /// `max_issues` is above 4 GiB - 1.
+    #[error("the issue limit must be between 0 (no limit) and 4294967295")]
+    MaxIssues,
     /// A rule id that does not exist.
     #[error("unknown partner rule {0:?}")]
     UnknownRule(String),
@@ -134,6 +137,9 @@ impl ValidatorOptions {
             return Err(OptionsError::Depth {
                 cap: Limits::MAX_DEPTH_CAP,
             });
+        }
+        if self.max_issues > u32::MAX as usize {
+            return Err(OptionsError::MaxIssues);
         }
         if self
             .authorities

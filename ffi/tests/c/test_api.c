@@ -521,7 +521,8 @@ static void test_validation(void) {
     CHECK_CODE(pfhir_validator_options_add_authority(opts, U("urn:oid:1 2")),
                PFHIR_CODE_INVALID_ARGUMENT);
     CHECK_OK(pfhir_validator_options_add_authority(opts, U("urn:oid:1.3.6.1.4.1.99999.7.1")));
-    CHECK_CODE(pfhir_validator_options_set_limits(opts, 0, 513), PFHIR_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(pfhir_validator_options_set_limits(opts, 0, 129), PFHIR_CODE_INVALID_ARGUMENT);
+    CHECK_OK(pfhir_validator_options_set_limits(opts, 0, 128)); /* the cap: 128 KiB stacks */
     CHECK_CODE(pfhir_validator_options_set_limits(opts, (size_t)UINT32_MAX + 1, 0),
                PFHIR_CODE_INVALID_ARGUMENT);
     CHECK_CODE(pfhir_validator_options_set_limits(opts, SIZE_MAX, 0),
@@ -579,6 +580,57 @@ static void test_validation(void) {
     pfhir_validator_options_free(opts);
   }
   pfhir_validator_free(v);
+}
+
+/* A minified document with `n` wrong JSON types (numbers in Patient.name.given): the issue
+ * cap lists 1000 of them and counts the rest in one too-costly issue; a cap of 0 lists all. */
+static void test_issue_cap(void) {
+  const size_t n = 50000;
+  const char *head = "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[";
+  size_t len = strlen(head) + 2 * n + 8, at, i;
+  char *doc = malloc(len);
+  pfhir_validator *v = NULL;
+  pfhir_validator_options *opts = NULL;
+  pfhir_outcome *o = NULL;
+  if (!CHECK(doc != NULL)) {
+    return;
+  }
+  at = (size_t)sprintf(doc, "%s", head);
+  for (i = 0; i < n; i++) {
+    doc[at++] = i == 0 ? '1' : ',';
+    if (i > 0) {
+      doc[at++] = '1';
+    }
+  }
+  at += (size_t)sprintf(doc + at, "]}]}");
+  CHECK_CODE(pfhir_validator_options_set_max_issues(NULL, 5), PFHIR_CODE_NULL_ARGUMENT);
+  if (CHECK_OK(pfhir_validator_options_new(&opts))) {
+    CHECK_OK(pfhir_validator_options_set_profile(opts, PFHIR_PROFILE_BASE));
+    if (CHECK_OK(pfhir_validator_new(opts, &v))) {
+      if (CHECK_OK(pfhir_validate(v, (const uint8_t *)doc, at, &o))) {
+        CHECK(pfhir_outcome_issue_count(o) == 1001); /* the default cap + its note */
+        CHECK(t_str_eq(pfhir_outcome_issue_code(o, 1000), "too-costly"));
+        CHECK(t_str_eq(pfhir_outcome_issue_message_id(o, 1000), "PFHIR-V0108"));
+        CHECK(pfhir_outcome_issue_severity(o, 1000) == PFHIR_SEVERITY_ERROR);
+        CHECK(t_str_has(pfhir_outcome_issue_message(o, 1000), "49000 more issues"));
+        CHECK(pfhir_outcome_issue_line(o, 1000) == 1);
+        pfhir_outcome_free(o);
+      }
+      pfhir_validator_free(v);
+    }
+    CHECK_OK(pfhir_validator_options_set_max_issues(opts, 0));
+    if (CHECK_OK(pfhir_validator_new(opts, &v))) {
+      if (CHECK_OK(pfhir_validate(v, (const uint8_t *)doc, at, &o))) {
+        CHECK(pfhir_outcome_issue_count(o) == n);
+        /* The last one is on the one line, at its exact column. */
+        CHECK(pfhir_outcome_issue_column(o, n - 1) == (uint32_t)(strlen(head) + 2 * (n - 1) + 1));
+        pfhir_outcome_free(o);
+      }
+      pfhir_validator_free(v);
+    }
+    pfhir_validator_options_free(opts);
+  }
+  free(doc);
 }
 
 static void check_field(pfhir_error *err, const char *field) {
@@ -819,6 +871,7 @@ int main(int argc, char **argv) {
   test_null_arguments();
   test_invalid_utf8();
   test_validation();
+  test_issue_cap();
   test_building();
   test_threads();
   free(g_good_bundle);
