@@ -118,6 +118,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "pfhir_validator_options_set_rule": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t]),
     "pfhir_validator_options_add_authority": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_validator_options_set_limits": (_ERR, [_H, c_size_t, c_size_t]),
+    "pfhir_validator_options_set_max_issues": (_ERR, [_H, c_size_t]),
     "pfhir_validator_options_set_include_values": (_ERR, [_H, c_bool]),
     "pfhir_validator_options_free": (None, [_H]),
     "pfhir_validator_new": (_ERR, [_H, _OUT]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import enum
 import json
 from collections import abc
@@ -74,6 +75,10 @@ def _profile(value: Union[Profile, str]) -> Profile:
     raise TypeError(f"profile must be a Profile or 'partner'/'base', not {type(value).__name__}")
 
 
+# The largest size_t: ctypes would silently truncate a larger int.
+_SIZE_MAX = (1 << (8 * ctypes.sizeof(ctypes.c_size_t))) - 1
+
+
 def _limit(value: Optional[int], what: str) -> int:
     if value is None:
         return 0  # 0 keeps the library's default
@@ -81,6 +86,20 @@ def _limit(value: Optional[int], what: str) -> int:
         raise TypeError(f"{what} must be an int or None, not {type(value).__name__}")
     if value < 1:
         raise ValueError(f"{what} must be at least 1")
+    if value > _SIZE_MAX:
+        raise ValueError(f"{what} is out of range")
+    return value
+
+
+def _max_issues(value: Optional[int]) -> Optional[int]:
+    if value is None:
+        return None  # the library's default (1000)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_issues must be an int or None, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError("max_issues must not be negative (0 means no limit)")
+    if value > _SIZE_MAX:
+        raise ValueError("max_issues must be at most 4294967295")
     return value
 
 
@@ -96,7 +115,11 @@ class ValidatorOptions:
         authorities: identifier systems accepted as the Patient's assigning authority, in
             addition to Meteda and CIP.
         max_bytes: the size limit in bytes (default 1 MiB; up to 4 GiB).
-        max_depth: the nesting limit (default 64; up to 512).
+        max_depth: the nesting limit (default 64; up to 128).
+        max_issues: the most issues listed per document (default 1000; ``0``: no limit; up
+            to 4294967295). Past it, the outcome lists the first ones in document order and
+            ends with one ``too-costly`` issue (``PFHIR-V0108``) that counts the rest, with the
+            severity of the most serious one left out.
         include_values: put offending values in messages (off by default: patient data).
     """
 
@@ -105,6 +128,7 @@ class ValidatorOptions:
     authorities: Tuple[str, ...] = ()
     max_bytes: Optional[int] = None
     max_depth: Optional[int] = None
+    max_issues: Optional[int] = None
     include_values: bool = False
 
     def _new_handle(self) -> int:
@@ -126,6 +150,7 @@ class ValidatorOptions:
             authorities.append(a.encode("utf-8"))
         max_bytes = _limit(self.max_bytes, "max_bytes")
         max_depth = _limit(self.max_depth, "max_depth")
+        max_issues = _max_issues(self.max_issues)
         if not isinstance(self.include_values, bool):
             raise TypeError("include_values must be a bool")
 
@@ -143,6 +168,8 @@ class ValidatorOptions:
                 _ffi.check(lib.pfhir_validator_options_add_authority(h, system, len(system)))
             if max_bytes or max_depth:
                 _ffi.check(lib.pfhir_validator_options_set_limits(h, max_bytes, max_depth))
+            if max_issues is not None:
+                _ffi.check(lib.pfhir_validator_options_set_max_issues(h, max_issues))
             _ffi.check(lib.pfhir_validator_options_set_include_values(h, self.include_values))
         except BaseException:
             lib.pfhir_validator_options_free(h)
@@ -170,7 +197,7 @@ class Issue:
     Attributes:
         severity: fatal, error, warning or information.
         code: the partner issue code (``required``, ``structure``, ``invalid``, ``too-long``,
-            ``informational``).
+            ``too-costly``, ``informational``).
         message_id: the stable message id (``PFHIR-V0301``, docs/messages.md).
         key: the invariant key (``cpt-2``) or partner rule id, or ``None``.
         expression: the FHIRPath (``Bundle.entry[1].resource.birthDate``); ``""`` for issues
@@ -301,6 +328,7 @@ class Validator(_ffi.NativeObject):
         authorities: Iterable[str] = (),
         max_bytes: Optional[int] = None,
         max_depth: Optional[int] = None,
+        max_issues: Optional[int] = None,
         include_values: bool = False,
     ) -> None:
         """Either pass ``options``, or the same settings as keyword arguments."""
@@ -314,6 +342,7 @@ class Validator(_ffi.NativeObject):
                 authorities=tuple(authorities),
                 max_bytes=max_bytes,
                 max_depth=max_depth,
+                max_issues=max_issues,
                 include_values=include_values,
             )
         elif not isinstance(options, ValidatorOptions):
@@ -324,6 +353,7 @@ class Validator(_ffi.NativeObject):
             or tuple(authorities)
             or max_bytes is not None
             or max_depth is not None
+            or max_issues is not None
             or include_values
         ):
             raise TypeError("pass either options or keyword settings, not both")

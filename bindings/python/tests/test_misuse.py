@@ -47,10 +47,14 @@ def test_build_bundle_wrong_types_are_type_errors(arg: object) -> None:
         ({"max_bytes": "1024"}, TypeError),
         ({"max_bytes": True}, TypeError),
         ({"max_depth": 2.5}, TypeError),
+        ({"max_issues": "10"}, TypeError),
+        ({"max_issues": False}, TypeError),
         ({"include_values": "yes"}, TypeError),
         ({"profile": 3.0}, TypeError),
         ({"max_bytes": 0}, ValueError),
         ({"max_depth": -1}, ValueError),
+        ({"max_issues": -1}, ValueError),
+        ({"max_issues": 1 << 64}, ValueError),
         ({"profile": "strict"}, ValueError),
     ],
 )
@@ -67,6 +71,8 @@ def test_library_refusals_are_argument_errors() -> None:
         pfhir.Validator(rules={"partner-meta-profile": "loud"})
     with pytest.raises(pfhir.InvalidArgumentError):
         pfhir.Validator(max_depth=100_000)
+    with pytest.raises(pfhir.InvalidArgumentError):
+        pfhir.Validator(max_issues=4_294_967_296)
 
 
 def test_client_argument_types_are_checked_in_python() -> None:
@@ -141,6 +147,37 @@ def test_size_limit_is_a_too_long_finding() -> None:
     with pfhir.Validator(max_bytes=64) as v:
         [issue] = v.validate(b" " * 65).issues
     assert issue.code == "too-long" and issue.severity == "fatal"
+
+
+# 30000 numbers where strings belong: 30000 errors, one per number, in document order.
+MANY_ISSUES = '{"resourceType":"Patient","name":[{"given":[' + ",".join(["1"] * 30000) + "]}]}"
+
+
+def test_issue_cap_lists_the_first_issues_and_counts_the_rest() -> None:
+    with pfhir.Validator(profile="base") as v:
+        assert v.options.max_issues is None
+        issues = v.validate(MANY_ISSUES).issues
+    assert len(issues) == 1001
+    assert [i.expression for i in issues[:1000]] == [
+        f"Patient.name[0].given[{n}]" for n in range(1000)
+    ]
+    last = issues[-1]
+    assert (last.code, last.message_id, last.severity) == ("too-costly", "PFHIR-V0108", "error")
+    assert last.message.startswith("Not reported: 29000 more issues (")
+
+
+@pytest.mark.parametrize("max_issues, listed", [(0, 30000), (10, 10), (30000, 30000)])
+def test_max_issues_sets_the_cap(max_issues: int, listed: int) -> None:
+    options = pfhir.ValidatorOptions(profile="base", max_issues=max_issues)
+    with pfhir.Validator(options) as v:
+        issues = v.validate(MANY_ISSUES).issues
+    assert all(i.code == "structure" for i in issues[:listed])
+    if listed == 30000:  # nothing left out: no too-costly issue
+        assert len(issues) == 30000
+    else:
+        assert len(issues) == listed + 1
+        assert (issues[-1].code, issues[-1].severity) == ("too-costly", "error")
+        assert issues[-1].message.startswith(f"Not reported: {30000 - listed} more issues (")
 
 
 def test_include_values_puts_values_in_messages() -> None:
