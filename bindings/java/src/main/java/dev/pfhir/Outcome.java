@@ -21,7 +21,7 @@ public final class Outcome {
      *
      * @param severity fatal, error, warning or information
      * @param code the partner issue code: {@code required}, {@code structure}, {@code invalid},
-     *     {@code too-long} or {@code informational}
+     *     {@code too-long}, {@code too-costly} (the issue cap was reached) or {@code informational}
      * @param messageId the stable message id ({@code PFHIR-V0301}, see docs/messages.md)
      * @param key the invariant key ({@code cpt-2}) or partner rule id ({@code partner-bundle-type}),
      *     or {@code null}

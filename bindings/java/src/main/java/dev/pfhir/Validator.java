@@ -174,6 +174,17 @@ public final class Validator implements AutoCloseable {
         }
 
         /**
+         * See {@link ValidatorOptions.Builder#maxIssues(long)}.
+         *
+         * @param maxIssues the most issues listed per document, 0 for no limit
+         * @return this builder
+         */
+        public Builder maxIssues(long maxIssues) {
+            options.maxIssues(maxIssues);
+            return this;
+        }
+
+        /**
          * See {@link ValidatorOptions.Builder#includeValues(boolean)}.
          *
          * @param includeValues whether messages may quote values

@@ -10,11 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * How a {@link Validator} (or the local validation of a {@link Client}) checks documents:
  * the profile, the severity of partner rules, extra assigning authorities, the size and depth
- * limits, and whether messages may quote values. Immutable; build it with {@link #builder()}.
+ * limits, the most issues listed per document, and whether messages may quote values. Immutable; build it with {@link #builder()}.
  *
  * <pre>{@code
  * ValidatorOptions opts = ValidatorOptions.builder()
@@ -36,6 +37,8 @@ public final class ValidatorOptions {
     private final List<String> authorities;
     private final long maxBytes;
     private final int maxDepth;
+    /** -1: the library's default. */
+    private final long maxIssues;
     private final boolean includeValues;
 
     private ValidatorOptions(Builder b) {
@@ -44,12 +47,14 @@ public final class ValidatorOptions {
         this.authorities = List.copyOf(b.authorities);
         this.maxBytes = b.maxBytes;
         this.maxDepth = b.maxDepth;
+        this.maxIssues = b.maxIssues;
         this.includeValues = b.includeValues;
     }
 
     /**
      * The defaults: partner profile, default rule severities, the Meteda and CIP authorities,
-     * a 1 MiB size limit and a depth limit of 64, no values in messages.
+     * a 1 MiB size limit, a depth limit of 64, at most 1000 issues listed per document, no
+     * values in messages.
      *
      * @return the default options
      */
@@ -112,6 +117,15 @@ public final class ValidatorOptions {
     }
 
     /**
+     * The most issues listed per document, if set.
+     *
+     * @return the limit (0: no limit), or empty for the library's default (1000)
+     */
+    public OptionalLong maxIssues() {
+        return maxIssues < 0 ? OptionalLong.empty() : OptionalLong.of(maxIssues);
+    }
+
+    /**
      * Whether messages may quote the offending values (they are patient data).
      *
      * @return true when they may
@@ -123,7 +137,8 @@ public final class ValidatorOptions {
     @Override
     public String toString() {
         return "ValidatorOptions[profile=" + profile + ", rules=" + rules + ", authorities=" + authorities
-                + ", maxBytes=" + maxBytes + ", maxDepth=" + maxDepth + ", includeValues=" + includeValues + "]";
+                + ", maxBytes=" + maxBytes + ", maxDepth=" + maxDepth
+                + ", maxIssues=" + (maxIssues < 0 ? "default" : Long.toString(maxIssues)) + ", includeValues=" + includeValues + "]";
     }
 
     /** A native {@code pfhir_validator_options} with these values; the caller frees it. */
@@ -147,6 +162,9 @@ public final class ValidatorOptions {
             if (maxBytes != 0 || maxDepth != 0) {
                 Ffi.check(LIB.pfhir_validator_options_set_limits(opts, Ffi.size(maxBytes), Ffi.size(maxDepth)));
             }
+            if (maxIssues >= 0) {
+                Ffi.check(LIB.pfhir_validator_options_set_max_issues(opts, Ffi.size(maxIssues)));
+            }
             Ffi.check(LIB.pfhir_validator_options_set_include_values(opts, (byte) (includeValues ? 1 : 0)));
             ok = true;
             return opts;
@@ -164,6 +182,7 @@ public final class ValidatorOptions {
         private final List<String> authorities = new ArrayList<>();
         private long maxBytes;
         private int maxDepth;
+        private long maxIssues = -1;
         private boolean includeValues;
 
         private Builder() {}
@@ -221,7 +240,7 @@ public final class ValidatorOptions {
         }
 
         /**
-         * Sets the nesting limit (1 to 512; 0 keeps the default of 64).
+         * Sets the nesting limit (1 to 128; 0 keeps the default of 64).
          *
          * @param maxDepth the limit
          * @return this builder
@@ -231,6 +250,25 @@ public final class ValidatorOptions {
                 throw new IllegalArgumentException("maxDepth must not be negative: " + maxDepth);
             }
             this.maxDepth = maxDepth;
+            return this;
+        }
+
+        /**
+         * Sets the most issues listed per document (default 1000; 0: no limit; at most
+         * 4294967295). Past it, the outcome lists the first ones in document order and ends with
+         * one {@code too-costly} issue ({@code PFHIR-V0108}) that counts the rest, with the
+         * severity of the most serious one left out.
+         *
+         * @param maxIssues the limit, 0 for none
+         * @return this builder
+         * @throws IllegalArgumentException when {@code maxIssues} is negative (a value above
+         *     4294967295 throws {@link ArgumentException} when the options are used)
+         */
+        public Builder maxIssues(long maxIssues) {
+            if (maxIssues < 0) {
+                throw new IllegalArgumentException("maxIssues must not be negative: " + maxIssues);
+            }
+            this.maxIssues = maxIssues;
             return this;
         }
 

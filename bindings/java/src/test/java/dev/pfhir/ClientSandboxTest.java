@@ -82,16 +82,21 @@ class ClientSandboxTest {
     @Test
     void requestIdsAndByteBundles() {
         String rid = "java-request-" + uniqueId();
-        byte[] bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Bytes").getBytes(StandardCharsets.UTF_8));
+        String businessId = uniqueId();
+        byte[] bundle = Pfhir.buildBundle(TestSupport.patientInput(businessId, "Bytes").getBytes(StandardCharsets.UTF_8));
         CreateResult created = client.create(bundle, rid);
         assertEquals(rid, created.requestId());
         // The same request id and body again: the recorded answer, not a second patient.
         CreateResult again = client.create(bundle, rid);
         assertEquals(created.patientId(), again.patientId());
+        // An update carries the platform's id in its Bundle (PatientInput ids.patient).
         String rid2 = "java-request-" + uniqueId();
-        UpdateResult u = client.update(created.patientId(),
-                new String(bundle, StandardCharsets.UTF_8).replace("\"Bytes\"", "\"Bytes2\""), rid2);
+        byte[] update = Pfhir.buildBundle(TestSupport.patientInput(businessId, "Bytes2",
+                ",\"ids\":{\"patient\":\"" + created.patientId() + "\"}").getBytes(StandardCharsets.UTF_8));
+        UpdateResult u = client.update(created.patientId(), update, rid2);
         assertEquals(rid2, u.requestId());
+        assertEquals(200, u.status());
+        assertTrue(client.read(created.patientId()).patientJson().contains("Bytes2"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,6 +122,58 @@ class ValidatorTest {
             assertNotEquals(a, b);
             assertTrue(b.contains("M"), b);
             assertTrue(loud.options().includeValues());
+        }
+    }
+
+    /** 30000 numbers where strings belong: one error per number, in document order. */
+    static String manyIssues() {
+        return "{\"resourceType\":\"Patient\",\"name\":[{\"given\":["
+                + String.join(",", Collections.nCopies(30000, "1")) + "]}]}";
+    }
+
+    @Test
+    void issueCapListsTheFirstIssuesAndCountsTheRest() {
+        try (Validator v = Validator.builder().profile(Profile.BASE).build()) {
+            assertTrue(v.options().maxIssues().isEmpty());
+            List<Outcome.Issue> issues = v.validate(manyIssues()).issues();
+            assertEquals(1001, issues.size());
+            for (int i = 0; i < 1000; i++) {
+                assertEquals("Patient.name[0].given[" + i + "]", issues.get(i).expression());
+                assertEquals("structure", issues.get(i).code());
+            }
+            Outcome.Issue last = issues.get(1000);
+            assertEquals("too-costly", last.code());
+            assertEquals("PFHIR-V0108", last.messageId());
+            assertSame(Severity.ERROR, last.severity());
+            assertTrue(last.message().startsWith("Not reported: 29000 more issues ("), last.message());
+        }
+    }
+
+    @Test
+    void maxIssuesSetsTheCap() {
+        try (Validator all = Validator.builder().profile(Profile.BASE).maxIssues(0).build();
+                Validator ten = new Validator(ValidatorOptions.builder().profile(Profile.BASE).maxIssues(10).build())) {
+            List<Outcome.Issue> every = all.validate(manyIssues()).issues();
+            assertEquals(30000, every.size());
+            assertTrue(every.stream().noneMatch(i -> "too-costly".equals(i.code())));
+            List<Outcome.Issue> first = ten.validate(manyIssues()).issues();
+            assertEquals(11, first.size());
+            assertEquals("too-costly", first.get(10).code());
+            assertSame(Severity.ERROR, first.get(10).severity());
+            assertTrue(first.get(10).message().startsWith("Not reported: 29990 more issues ("), first.get(10).message());
+            assertEquals(0, all.options().maxIssues().getAsLong());
+            assertEquals(10, ten.options().maxIssues().getAsLong());
+        }
+    }
+
+    @Test
+    void maxIssuesOutOfRangeIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Validator.builder().maxIssues(-1));
+        ArgumentException e = assertThrows(ArgumentException.class,
+                () -> Validator.builder().maxIssues(4294967296L).build());
+        assertSame(ErrorCode.INVALID_ARGUMENT, e.code());
+        try (Validator v = Validator.builder().maxIssues(4294967295L).build()) {
+            assertEquals(4294967295L, v.options().maxIssues().getAsLong());
         }
     }
 

@@ -138,6 +138,8 @@ public interface PfhirLibrary extends Library {
 
     Pointer pfhir_validator_options_set_limits(Pointer opts, SizeT maxBytes, SizeT maxDepth);
 
+    Pointer pfhir_validator_options_set_max_issues(Pointer opts, SizeT maxIssues);
+
     Pointer pfhir_validator_options_set_include_values(Pointer opts, byte include);
 
     void pfhir_validator_options_free(Pointer opts);
