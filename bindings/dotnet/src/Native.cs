@@ -118,6 +118,7 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_options_set_rule(ValidatorOptionsHandle opts, byte[] rule, UIntPtr ruleLen, byte[] severity, UIntPtr severityLen);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_options_add_authority(ValidatorOptionsHandle opts, byte[] system, UIntPtr len);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_options_set_limits(ValidatorOptionsHandle opts, UIntPtr maxBytes, UIntPtr maxDepth);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_options_set_max_issues(ValidatorOptionsHandle opts, UIntPtr maxIssues);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_options_set_include_values(ValidatorOptionsHandle opts, [MarshalAs(UnmanagedType.I1)] bool include);
         [DllImport(Lib)] internal static extern void pfhir_validator_options_free(IntPtr opts);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_new(ValidatorOptionsHandle opts, out ValidatorHandle output);

@@ -54,7 +54,8 @@ namespace PfhirSdk
         private readonly List<string> authorities = new List<string>();
 
         /// <summary>Creates options with the defaults: partner profile, default rule severities,
-        /// the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.</summary>
+        /// the Meteda and CIP authorities, a 1 MiB size limit, a depth limit of 64 and at most
+        /// 1000 issues listed per document.</summary>
         public ValidatorOptions()
         {
             Profile = Profile.Partner;
@@ -74,8 +75,14 @@ namespace PfhirSdk
         /// <summary>The size limit in bytes (1 to 4 GiB); 0 keeps the default (1 MiB).</summary>
         public long MaxBytes { get; set; }
 
-        /// <summary>The nesting limit (1 to 512); 0 keeps the default (64).</summary>
+        /// <summary>The nesting limit (1 to 128); 0 keeps the default (64).</summary>
         public int MaxDepth { get; set; }
+
+        /// <summary>The most issues listed per document (0 to 4294967295; 0: no limit); null
+        /// keeps the default (1000). Past it, the outcome lists the first ones in document order
+        /// and ends with one <c>too-costly</c> issue (<c>PFHIR-V0108</c>) that counts the rest,
+        /// with the severity of the most serious one left out.</summary>
+        public long? MaxIssues { get; set; }
 
         /// <summary>Puts the offending values in messages (off by default: they are patient data).</summary>
         public bool IncludeValues { get; set; }
@@ -113,6 +120,7 @@ namespace PfhirSdk
         {
             if (MaxBytes < 0) throw new ArgumentOutOfRangeException("MaxBytes", MaxBytes, "must not be negative");
             if (MaxDepth < 0) throw new ArgumentOutOfRangeException("MaxDepth", MaxDepth, "must not be negative");
+            if (MaxIssues < 0) throw new ArgumentOutOfRangeException("MaxIssues", MaxIssues, "must not be negative (0 means no limit)");
             ValidatorOptionsHandle h;
             Native.Check(Native.pfhir_validator_options_new(out h));
             try
@@ -136,6 +144,12 @@ namespace PfhirSdk
                     if (UIntPtr.Size == 4 && MaxBytes > uint.MaxValue)
                         throw new ArgumentOutOfRangeException("MaxBytes", MaxBytes, "too large for this platform");
                     Native.Check(Native.pfhir_validator_options_set_limits(h, new UIntPtr((ulong)MaxBytes), new UIntPtr((ulong)MaxDepth)));
+                }
+                if (MaxIssues.HasValue)
+                {
+                    if (UIntPtr.Size == 4 && MaxIssues.Value > uint.MaxValue)
+                        throw new ArgumentOutOfRangeException("MaxIssues", MaxIssues, "too large for this platform");
+                    Native.Check(Native.pfhir_validator_options_set_max_issues(h, new UIntPtr((ulong)MaxIssues.Value)));
                 }
                 Native.Check(Native.pfhir_validator_options_set_include_values(h, IncludeValues));
                 return h;
@@ -242,7 +256,7 @@ namespace PfhirSdk
         public Severity Severity { get; private set; }
 
         /// <summary>The issue code: <c>required</c>, <c>structure</c>, <c>invalid</c>,
-        /// <c>too-long</c> or <c>informational</c>.</summary>
+        /// <c>too-long</c>, <c>too-costly</c> (the issue cap was reached) or <c>informational</c>.</summary>
         public string Code { get; private set; }
 
         /// <summary>The stable message id (<c>PFHIR-V0301</c>, see docs/messages.md).</summary>

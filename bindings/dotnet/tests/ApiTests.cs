@@ -218,6 +218,55 @@ namespace PfhirSdk.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => new Validator(new ValidatorOptions { MaxBytes = -1 }), "negative MaxBytes");
         }
 
+        /// <summary>30000 numbers where strings belong: one error per number, in document order.</summary>
+        static byte[] ManyIssues()
+        {
+            return Encoding.UTF8.GetBytes("{\"resourceType\":\"Patient\",\"name\":[{\"given\":[" +
+                string.Join(",", Enumerable.Repeat("1", 30000)) + "]}]}");
+        }
+
+        [Test]
+        public static void IssueCapListsTheFirstIssuesAndCountsTheRest()
+        {
+            var opts = new ValidatorOptions { Profile = Profile.Base };
+            Assert.Equal(null, opts.MaxIssues, "MaxIssues is unset by default");
+            using (var v = new Validator(opts))
+            using (var o = v.Validate(ManyIssues()))
+            {
+                Assert.Equal(1001, o.Issues.Count, "1000 issues and the count of the rest");
+                for (int i = 0; i < 1000; i++)
+                    Assert.Equal("Patient.name[0].given[" + i + "]", o.Issues[i].Expression, "issue " + i + " in document order");
+                var last = o.Issues[1000];
+                Assert.Equal("too-costly", last.Code, "code");
+                Assert.Equal("PFHIR-V0108", last.MessageId, "message id");
+                Assert.Equal(Severity.Error, last.Severity, "the severity of the worst one left out");
+                Assert.True(last.Message.StartsWith("Not reported: 29000 more issues ("), "message: " + last.Message);
+            }
+        }
+
+        [Test]
+        public static void MaxIssuesSetsTheCap()
+        {
+            using (var v = new Validator(new ValidatorOptions { Profile = Profile.Base, MaxIssues = 0 }))
+            using (var o = v.Validate(ManyIssues()))
+            {
+                Assert.Equal(30000, o.Issues.Count, "0: no limit");
+                Assert.True(o.Issues.All(i => i.Code == "structure"), "no too-costly issue");
+            }
+            using (var v = new Validator(new ValidatorOptions { Profile = Profile.Base, MaxIssues = 10 }))
+            using (var o = v.Validate(ManyIssues()))
+            {
+                Assert.Equal(11, o.Issues.Count, "10 issues and the count of the rest");
+                Assert.Equal("too-costly", o.Issues[10].Code, "code");
+                Assert.Equal(Severity.Error, o.Issues[10].Severity, "severity");
+                Assert.True(o.Issues[10].Message.StartsWith("Not reported: 29990 more issues ("), "message: " + o.Issues[10].Message);
+            }
+            Assert.Throws<ArgumentOutOfRangeException>(() => new Validator(new ValidatorOptions { MaxIssues = -1 }), "negative MaxIssues");
+            var e = Assert.Throws<PfhirArgumentException>(() => new Validator(new ValidatorOptions { MaxIssues = 4294967296L }), "MaxIssues above 4294967295");
+            Assert.Equal(ErrorCode.InvalidArgument, e.Code, "code");
+            using (new Validator(new ValidatorOptions { MaxIssues = 4294967295L })) { }
+        }
+
         [Test]
         public static void InputErrorsListFields()
         {
