@@ -276,7 +276,7 @@ inline void check(pfhir_error* err) {
 /// One finding of a validation.
 struct Issue {
   Severity severity = Severity::Error;
-  std::string code;                ///< required, structure, invalid, too-long, informational
+  std::string code;                ///< required, structure, invalid, too-long, too-costly, informational
   std::string message_id;          ///< PFHIR-V0301 (docs/messages.md)
   std::optional<std::string> key;  ///< invariant key (cpt-2) or partner rule id, if any
   std::string expression;          ///< FHIRPath (Bundle.entry[1].resource.birthDate)
@@ -353,9 +353,11 @@ inline std::shared_ptr<const Outcome> Error::validation_of(const pfhir_error* er
 }
 
 /// Validator options: partner profile, default rule severities, the Meteda and CIP
-/// authorities, a 1 MiB size limit and a depth limit of 64 until changed.
+/// authorities, a 1 MiB size limit, a depth limit of 64 and at most 1000 issues listed per
+/// document until changed.
 class ValidatorOptions {
  public:
+  /// Options with the defaults.
   ValidatorOptions() {
     pfhir_validator_options* o = nullptr;
     detail::check(pfhir_validator_options_new(&o));
@@ -366,6 +368,7 @@ class ValidatorOptions {
   ValidatorOptions(const ValidatorOptions&) = delete;
   ValidatorOptions& operator=(const ValidatorOptions&) = delete;
 
+  /// Base (STU3 only) or partner validation (the default).
   ValidatorOptions& profile(Profile p) {
     detail::check(pfhir_validator_options_set_profile(h_.get(), static_cast<pfhir_profile>(p)));
     return *this;
@@ -376,6 +379,7 @@ class ValidatorOptions {
                                                    detail::bytes(severity), severity.size()));
     return *this;
   }
+  /// Sets a partner rule's severity.
   ValidatorOptions& rule(std::string_view rule_id, RuleSeverity severity) {
     return rule(rule_id, severity == RuleSeverity::Error     ? std::string_view("error")
                          : severity == RuleSeverity::Warning ? std::string_view("warning")
@@ -387,9 +391,18 @@ class ValidatorOptions {
         pfhir_validator_options_add_authority(h_.get(), detail::bytes(system), system.size()));
     return *this;
   }
-  /// Size limit in bytes and nesting limit; 0 keeps the current value.
+  /// Size limit in bytes (1 to 4 GiB - 1) and nesting limit (1 to 128); 0 keeps the current
+  /// value.
   ValidatorOptions& limits(std::size_t max_bytes, std::size_t max_depth) {
     detail::check(pfhir_validator_options_set_limits(h_.get(), max_bytes, max_depth));
+    return *this;
+  }
+  /// The most issues listed per document (default 1000; 0: no limit; above 4294967295 throws
+  /// `Code::InvalidArgument`). Past it, the outcome lists the first ones in document order and
+  /// ends with one `too-costly` issue (`PFHIR-V0108`) that counts the rest, with the severity
+  /// of the most serious one left out.
+  ValidatorOptions& max_issues(std::size_t max_issues) {
+    detail::check(pfhir_validator_options_set_max_issues(h_.get(), max_issues));
     return *this;
   }
   /// Puts the offending values in messages (they are patient data: off by default).
@@ -398,6 +411,7 @@ class ValidatorOptions {
     return *this;
   }
 
+  /// The C handle (still owned by this object).
   const pfhir_validator_options* get() const noexcept { return h_.get(); }
 
  private:

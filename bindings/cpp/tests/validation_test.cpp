@@ -133,6 +133,42 @@ TEST(ValidatorOptions, ConfigureAndCopy) {
   EXPECT_TRUE(pfhir::Validator(base).validate("{\"resourceType\":\"Patient\"}").empty());
 }
 
+// 30000 numbers where strings belong: one error per number, in document order.
+std::string many_issues() {
+  std::string doc = "{\"resourceType\":\"Patient\",\"name\":[{\"given\":[1";
+  for (int i = 1; i < 30000; ++i) doc += ",1";
+  return doc + "]}]}";
+}
+
+TEST(ValidatorOptions, IssueCapListsTheFirstIssuesAndCountsTheRest) {
+  pfhir::ValidatorOptions base;
+  base.profile(pfhir::Profile::Base);
+  const pfhir::Outcome o = pfhir::Validator(base).validate(many_issues());
+  ASSERT_EQ(o.size(), 1001u);
+  for (std::size_t i = 0; i < 1000; ++i) {
+    EXPECT_EQ(o[i].expression, "Patient.name[0].given[" + std::to_string(i) + "]");
+  }
+  const pfhir::Issue last = o[1000];
+  EXPECT_EQ(last.code, "too-costly");
+  EXPECT_EQ(last.message_id, "PFHIR-V0108");
+  EXPECT_EQ(last.severity, pfhir::Severity::Error);
+  EXPECT_EQ(last.message.rfind("Not reported: 29000 more issues (", 0), 0u) << last.message;
+}
+
+TEST(ValidatorOptions, MaxIssuesSetsTheCap) {
+  pfhir::ValidatorOptions opts;
+  opts.profile(pfhir::Profile::Base).max_issues(0);
+  const pfhir::Outcome all = pfhir::Validator(opts).validate(many_issues());
+  ASSERT_EQ(all.size(), 30000u);
+  EXPECT_EQ(all[29999].code, "structure");
+  opts.max_issues(10);
+  const pfhir::Outcome ten = pfhir::Validator(opts).validate(many_issues());
+  ASSERT_EQ(ten.size(), 11u);
+  EXPECT_EQ(ten[10].code, "too-costly");
+  EXPECT_EQ(ten[10].severity, pfhir::Severity::Error);
+  EXPECT_EQ(ten[10].message.rfind("Not reported: 29990 more issues (", 0), 0u) << ten[10].message;
+}
+
 TEST(ValidatorOptions, MistakesThrowWithTheirCode) {
   pfhir::ValidatorOptions opts;
   pfhir::Error e = thrown([&] { opts.rule("no-such-rule", "off"); });
@@ -146,7 +182,13 @@ TEST(ValidatorOptions, MistakesThrowWithTheirCode) {
   EXPECT_FALSE(e.retry_safe());
   EXPECT_EQ(thrown([&] { opts.rule("partner-bundle", "loud"); }).code(),
             pfhir::Code::InvalidArgument);
-  EXPECT_EQ(thrown([&] { opts.limits(0, 513); }).code(), pfhir::Code::InvalidArgument);
+  EXPECT_EQ(thrown([&] { opts.limits(0, 129); }).code(), pfhir::Code::InvalidArgument);
+  EXPECT_NO_THROW(opts.limits(0, 128));  // the deepest nesting limit
+  EXPECT_EQ(thrown([&] { opts.max_issues(4294967296u); }).code(), pfhir::Code::InvalidArgument);
+  // A negative number converts to a huge size_t: refused the same way.
+  EXPECT_EQ(thrown([&] { opts.max_issues(static_cast<std::size_t>(-1)); }).code(),
+            pfhir::Code::InvalidArgument);
+  EXPECT_NO_THROW(opts.max_issues(4294967295u));
   EXPECT_EQ(thrown([&] { opts.authority(""); }).code(), pfhir::Code::InvalidArgument);
   EXPECT_EQ(thrown([&] { opts.authority("urn:\xff"); }).code(), pfhir::Code::InvalidUtf8);
   EXPECT_EQ(thrown([&] { opts.profile(static_cast<pfhir::Profile>(7)); }).code(),
