@@ -61,9 +61,13 @@ fn main() {
         c
     };
     let setup = Client::new(config(true)).expect("client");
-    let input = pfhir_cli::demo::demo_input("LOADTEST1");
+    let mut input = pfhir_cli::demo::demo_input("LOADTEST1");
     let bundle = pfhir_core::model::to_vec(&build_bundle(&input).expect("bundle"));
     let created = setup.create(&bundle).expect("create");
+    // An update's Bundle names the platform's Patient id (PatientInput ids.patient, see
+    // docs/patient-input.md): the platform refuses a Patient.id other than the path's.
+    input.ids.patient = Some(created.patient_id.clone());
+    let update_bundle = pfhir_core::model::to_vec(&build_bundle(&input).expect("update bundle"));
 
     println!("{requests} sequential requests per case, sandbox in another process, loopback\n");
     println!(
@@ -85,7 +89,9 @@ fn main() {
                     client.read(&created.patient_id).expect("read");
                 }
                 _ => {
-                    client.update(&created.patient_id, &bundle).expect("update");
+                    client
+                        .update(&created.patient_id, &update_bundle)
+                        .expect("update");
                 }
             }
         }
