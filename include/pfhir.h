@@ -915,8 +915,10 @@ void pfhir_read_result_free(struct pfhir_read_result *r);
 pfhir_code pfhir_error_code(const struct pfhir_error *err);
 
 /**
- * The error's message: what failed and why, in English; never a secret or a patient
- * value. Borrowed from `err`; `{NULL, 0}` for NULL.
+ * The error's message: what failed and why, in English; never a secret, a response body or
+ * a patient value. The platform's own texts (an OperationOutcome's `diagnostics` and
+ * `details.text`, which may quote patient data) are not in it: read them, as the platform
+ * sent them, from `pfhir_error_outcome_json`. Borrowed from `err`; `{NULL, 0}` for NULL.
  *
  * # Safety
  * `err` must be NULL or a live `pfhir_error`.

@@ -9,7 +9,9 @@ use pfhir_core::json::Limits;
 use std::time::Instant;
 
 /// Prints a failed request: code, status, request id, and the platform's or the local
-/// OperationOutcome issues. Never a secret or a patient value.
+/// OperationOutcome issues. Never a secret; pfhir's own texts never hold a patient value, but
+/// the platform's issue texts are printed as the platform sent them, under a line that says
+/// so (they may quote what the request held).
 pub fn print_client_error(what: &str, e: &ClientError) {
     eprintln!("pfhir: {what} failed [{}]: {e}", e.code());
     if e.retry_safe() {
@@ -31,6 +33,9 @@ pub fn print_client_error(what: &str, e: &ClientError) {
         }
         ClientError::Http { failure, .. } => {
             if let Some(oo) = &failure.outcome {
+                eprintln!(
+                    "  the platform's OperationOutcome (its texts as the platform sent them):"
+                );
                 for i in &oo.issue {
                     let text = i
                         .details
@@ -39,7 +44,7 @@ pub fn print_client_error(what: &str, e: &ClientError) {
                         .or_else(|| i.diagnostics.clone())
                         .unwrap_or_default();
                     eprintln!(
-                        "  {} {}: {text}",
+                        "    {} {}: {text}",
                         i.severity.as_deref().unwrap_or("?"),
                         i.code.as_deref().unwrap_or("?")
                     );

@@ -66,6 +66,54 @@ struct FileSettings {
     max_attempts: Option<u32>,
 }
 
+/// The keys of the TOML file, which an error may name (values never).
+const FILE_KEYS: [&str; 11] = [
+    "base_url",
+    "api_version",
+    "org_id",
+    "client_id",
+    "client_secret",
+    "cert",
+    "key",
+    "ca",
+    "connect_timeout",
+    "request_timeout",
+    "max_attempts",
+];
+
+/// A configuration file error that names the file, the line and the key, and never echoes a
+/// value (toml's messages quote wrong values, such as a client secret written as a number).
+fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> CliError {
+    let span = e.span().filter(|s| s.start <= s.end && s.end <= text.len());
+    let mut at = String::new();
+    if let Some(s) = &span {
+        let line_start = text[..s.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_no = text[..s.start].matches('\n').count() + 1;
+        at = format!(" line {line_no}");
+        let key = text[line_start..]
+            .split(['=', '\n'])
+            .next()
+            .unwrap_or("")
+            .trim();
+        if FILE_KEYS.contains(&key) {
+            at.push_str(&format!(" ({key})"));
+        }
+    }
+    let message = e.message();
+    let message = pfhir_core::model::value_free_message(message).unwrap_or_else(|| {
+        // toml's syntax messages are fixed texts; make sure this one quotes nothing.
+        let quoted = span
+            .map(|s| text[s].trim())
+            .is_some_and(|v| v.len() > 1 && message.contains(v));
+        if quoted {
+            "not valid TOML".to_string()
+        } else {
+            message.to_string()
+        }
+    });
+    CliError::Usage(format!("{path}{at}: {message}"))
+}
+
 fn read_text(what: &str, path: &str, base: &Path) -> Result<String, CliError> {
     let p = base.join(path);
     std::fs::read_to_string(&p).map_err(|e| CliError::Io(format!("{what} {}: {e}", p.display())))
@@ -88,8 +136,8 @@ impl ConnectArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| CliError::Io(format!("{path}: {e}")))?;
-                let settings: FileSettings = toml::from_str(&text)
-                    .map_err(|e| CliError::Usage(format!("{path}: {}", e.message())))?;
+                let settings: FileSettings =
+                    toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
                 let dir = Path::new(path)
                     .parent()
                     .map(Path::to_path_buf)
@@ -158,5 +206,54 @@ impl ConnectArgs {
     /// Builds the client.
     pub fn client(&self) -> Result<Client, CliError> {
         Client::new(self.client_config()?).map_err(|e| CliError::Usage(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_error(toml_text: &str) -> String {
+        let dir = std::env::temp_dir().join(format!(
+            "pfhir-connect-{}-{}",
+            std::process::id(),
+            pfhir_core::build::uuid_v4().expect("random")
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("pfhir.toml");
+        std::fs::write(&path, toml_text).expect("write");
+        let args = ConnectArgs {
+            config: Some(path.to_string_lossy().into_owned()),
+            ..Default::default()
+        };
+        let err = args.client_config().expect_err("a bad file");
+        let _ = std::fs::remove_dir_all(&dir);
+        err.to_string()
+    }
+
+    /// Issue #10 item 2: a configuration error names the line and the key, never the value.
+    #[test]
+    fn config_file_errors_never_echo_values() {
+        let m = config_error("base_url = \"https://x/\"\nclient_secret = 98765432109876\n");
+        assert!(!m.contains("98765432109876"), "{m}");
+        assert!(m.contains("line 2 (client_secret)"), "{m}");
+        assert!(
+            m.contains("wrong type: found a number, expected a string"),
+            "{m}"
+        );
+        for (text, value) in [
+            ("max_attempts = \"SECRETX\"", "SECRETX"),
+            ("max_attempts = 99999999999", "99999999999"),
+            ("client_secret = SECRETX", "SECRETX"),
+            ("client_secret = \"SECRETX\" junk", "SECRETX"),
+            ("client_secret = [\"SECRETX\"]", "SECRETX"),
+            ("client_secret = 1979-05-27T07:32:00Z", "1979"),
+        ] {
+            let m = config_error(text);
+            assert!(!m.contains(value), "{text}: {m}");
+            assert!(m.contains("pfhir.toml line 1"), "{text}: {m}");
+        }
+        let m = config_error("client_secrett = \"x\"");
+        assert!(m.contains("unknown field, expected one of"), "{m}");
     }
 }

@@ -486,3 +486,97 @@ fn eight_threads_share_one_client_for_a_thousand_requests() {
     );
     assert!(client.stats().attempts >= 1001);
 }
+
+/// Issue #10 item 2: a 200 answer whose Patient does not fit the model (`given` as a string)
+/// gives an error that names the place and the expected type, never the patient's values:
+/// in `Display`, in `Debug`, and through the `pfhir` command. The body stays available.
+#[test]
+fn a_success_answer_that_does_not_fit_gives_a_value_free_error() {
+    const GIVEN: &str = "NOTANARRAY-GIVEN";
+    const FAMILY: &str = "FAMILYMARK";
+    let patient = format!(
+        r#"{{"resourceType":"Patient","id":"p1","name":[{{"family":"{FAMILY}","given":"{GIVEN}"}}]}}"#
+    );
+    let bundle = format!(
+        r#"{{"resourceType":"Bundle","id":"b1","type":"message","entry":[{{"resource":{patient}}}]}}"#
+    );
+    let sb = sandbox();
+    let answer = |method: &str, body: &str, times: u32| FaultRule {
+        method: Some(method.to_string()),
+        path_prefix: None,
+        times,
+        fault: Fault::Status {
+            status: 200,
+            outcome: None,
+            retry_after: None,
+            body: Some(body.to_string()),
+        },
+    };
+    let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
+    sb.faults().push(answer("GET", &patient, 1));
+    let read = client.read("p1").expect_err("not a Patient");
+    sb.faults().push(answer("POST", &bundle, 1));
+    let create = client
+        .create(&bundle_for(&demo_input(&unique_id("BAD"))))
+        .expect_err("not a Bundle");
+    for err in [&read, &create] {
+        assert_eq!(err.code(), ErrorCode::InvalidResponse);
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains(GIVEN) && !text.contains(FAMILY), "{text}");
+        }
+        assert!(
+            err.to_string().contains("wrong type: found a string"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("expected a sequence"), "{err}");
+        let body = String::from_utf8_lossy(err.body().expect("the body")).into_owned();
+        assert!(
+            body.contains(GIVEN),
+            "the body stays available to the caller"
+        );
+    }
+    assert!(read.to_string().contains("at line 1 column"), "{read}");
+
+    // The same through the command line.
+    let dir = std::env::temp_dir().join(format!("pfhir-e2e-{}", unique_id("CLI")));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let certs = sb.certs();
+    for (name, text) in [
+        ("client.pem", &certs.client_pem),
+        ("client-key.pem", &certs.client_key_pem),
+        ("ca.pem", &certs.ca_pem),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    let c = sb.config();
+    sb.faults().push(answer("GET", &patient, 1));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pfhir"))
+        .args([
+            "read",
+            "p1",
+            "--max-attempts",
+            "1",
+            "--base-url",
+            &sb.base_url(),
+        ])
+        .args(["--org-id", &c.org_id, "--client-id", &c.client_id])
+        .arg("--cert")
+        .arg(dir.join("client.pem"))
+        .arg("--key")
+        .arg(dir.join("client-key.pem"))
+        .arg("--ca")
+        .arg(dir.join("ca.pem"))
+        .env("PFHIR_CLIENT_SECRET", &c.client_secret)
+        .env_remove("PFHIR_CONFIG")
+        .output()
+        .expect("pfhir runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("[invalid_response]"), "{stderr}");
+    assert!(
+        !stderr.contains(GIVEN) && !stderr.contains(FAMILY),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

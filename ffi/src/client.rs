@@ -24,7 +24,6 @@ pub struct pfhir_client {
 }
 
 /// The result of a create. Immutable.
-#[derive(Debug)]
 pub struct pfhir_create_result {
     patient_id: CText,
     bundle_id: CText,
@@ -43,12 +42,33 @@ pub struct pfhir_update_result {
 }
 
 /// The result of a read. Immutable.
-#[derive(Debug)]
 pub struct pfhir_read_result {
     patient_json: CText,
     request_id: CText,
     status: u16,
     attempts: u32,
+}
+
+impl std::fmt::Debug for pfhir_create_result {
+    /// Ids (v1: the patient's business id) and the Bundle are patient data: not shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("pfhir_create_result")
+            .field("request_id", &self.request_id)
+            .field("status", &self.status)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for pfhir_read_result {
+    /// The Patient is not shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("pfhir_read_result")
+            .field("request_id", &self.request_id)
+            .field("status", &self.status)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Creates a configuration with the defaults (API v2, connect timeout 10 s, request timeout
@@ -718,4 +738,36 @@ pub unsafe extern "C" fn pfhir_read_result_attempts(r: *const pfhir_read_result)
 pub unsafe extern "C" fn pfhir_read_result_free(r: *mut pfhir_read_result) {
     // SAFETY: forwarded to the caller.
     guard_or((), || unsafe { free_handle(r) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue #10 item 2: the results' `Debug` never shows the patient's JSON or ids.
+    #[test]
+    fn result_debug_hides_patient_data() {
+        let json = r#"{"resourceType":"Patient","name":[{"family":"Garcia"}]}"#;
+        let read = pfhir_read_result {
+            patient_json: CText::new(json),
+            request_id: CText::new("r1"),
+            status: 200,
+            attempts: 1,
+        };
+        let created = pfhir_create_result {
+            patient_id: CText::new("BUSINESS-ID-1"),
+            bundle_id: CText::new("BUSINESS-ID-1"),
+            request_id: CText::new("r2"),
+            bundle_json: CText::new(json),
+            status: 200,
+            attempts: 1,
+        };
+        for text in [format!("{read:?}"), format!("{created:?}")] {
+            assert!(
+                !text.contains("Garcia") && !text.contains("BUSINESS"),
+                "{text}"
+            );
+            assert!(text.contains("status: 200"), "{text}");
+        }
+    }
 }

@@ -11,7 +11,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// An error returned by a fallible call (NULL means success). Read it with the
 /// `pfhir_error_*` accessors and free it with `pfhir_error_free`. Immutable: it may be read
 /// from any thread.
-#[derive(Debug)]
 pub struct pfhir_error {
     code: ErrorCode,
     message: CText,
@@ -24,6 +23,26 @@ pub struct pfhir_error {
     validation: Option<Outcome>,
     tls_cause: pfhir_tls_cause,
     retry_after_ms: u32,
+}
+
+impl std::fmt::Debug for pfhir_error {
+    /// The code, status, request id and flags; the body, the OperationOutcome and the field
+    /// messages only as present or absent (they may hold patient data).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let present = |b: bool| if b { "<present>" } else { "<absent>" };
+        f.debug_struct("pfhir_error")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("http_status", &self.http_status)
+            .field("request_id", &self.request_id)
+            .field("retry_safe", &self.retry_safe)
+            .field("tls_cause", &self.tls_cause)
+            .field("retry_after_ms", &self.retry_after_ms)
+            .field("outcome_json", &present(self.outcome_json.is_some()))
+            .field("body", &present(self.body.is_some()))
+            .field("fields", &self.fields.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a TLS handshake failed (`pfhir_error_tls_cause`).
@@ -154,8 +173,10 @@ pub unsafe extern "C" fn pfhir_error_code(err: *const pfhir_error) -> pfhir_code
     })
 }
 
-/// The error's message: what failed and why, in English; never a secret or a patient
-/// value. Borrowed from `err`; `{NULL, 0}` for NULL.
+/// The error's message: what failed and why, in English; never a secret, a response body or
+/// a patient value. The platform's own texts (an OperationOutcome's `diagnostics` and
+/// `details.text`, which may quote patient data) are not in it: read them, as the platform
+/// sent them, from `pfhir_error_outcome_json`. Borrowed from `err`; `{NULL, 0}` for NULL.
 ///
 /// # Safety
 /// `err` must be NULL or a live `pfhir_error`.
@@ -335,4 +356,28 @@ pub unsafe extern "C" fn pfhir_error_free(err: *mut pfhir_error) {
         // SAFETY: forwarded to the caller.
         unsafe { free_handle(err) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue #10 item 2: an error's `Debug` never shows the body or the OperationOutcome.
+    #[test]
+    fn error_debug_hides_body_and_outcome() {
+        let e = ClientError::InvalidResponse {
+            status: 200,
+            detail: "the read answer is not a Patient".into(),
+            body: br#"{"resourceType":"Patient","name":[{"family":"Garcia"}]}"#.to_vec(),
+            request_id: "r1".into(),
+        };
+        let err = pfhir_error::from_client(&e);
+        assert!(
+            err.body.is_some(),
+            "the body stays available to pfhir_error_body"
+        );
+        let text = format!("{err:?}");
+        assert!(!text.contains("Garcia"), "{text}");
+        assert!(text.contains("body: \"<present>\""), "{text}");
+    }
 }

@@ -3,7 +3,17 @@
 use crate::error::ErrorCode;
 use crate::model::OperationOutcome;
 use crate::validate::Outcome;
+use std::fmt;
 use std::time::Duration;
+
+/// Shows a body (or any payload that may hold patient data) as its length only.
+pub(crate) struct Redacted<'a>(pub &'a [u8]);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
 
 /// Why the TLS handshake failed, in plain language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +110,8 @@ impl ServerErrorKind {
     }
 }
 
-/// An HTTP error answer of the platform.
-#[derive(Debug, Clone)]
+/// An HTTP error answer of the platform. Its `Debug` shows the body's length only.
+#[derive(Clone)]
 pub struct HttpFailure {
     /// HTTP status.
     pub status: u16,
@@ -115,8 +125,23 @@ pub struct HttpFailure {
     pub retry_after: Option<Duration>,
 }
 
+impl fmt::Debug for HttpFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpFailure")
+            .field("status", &self.status)
+            .field("kind", &self.kind)
+            .field("outcome", &self.outcome)
+            .field("body", &Redacted(&self.body))
+            .field("retry_after", &self.retry_after)
+            .finish()
+    }
+}
+
 impl HttpFailure {
-    /// The first diagnostic of the OperationOutcome (details.text or diagnostics).
+    /// The first text of the OperationOutcome (details.text, else diagnostics, else the issue
+    /// code), **as the platform sent it**: it may quote what the request held, patient data
+    /// included. For screens and logs that may show patient data; [`HttpFailure::describe`]
+    /// is the value-free form that error messages use.
     pub fn summary(&self) -> String {
         let first = self
             .outcome
@@ -131,15 +156,49 @@ impl HttpFailure {
             });
         match first {
             Some(t) => t,
+            None => self.describe(),
+        }
+    }
+
+    /// What the answer held, without any of the platform's free text: the issue codes of its
+    /// OperationOutcome (`invalid`), or the kind and size of a body that is not one.
+    pub fn describe(&self) -> String {
+        match &self.outcome {
+            Some(o) => {
+                let codes: Vec<&str> = o
+                    .issue
+                    .iter()
+                    .filter_map(|i| i.code.as_deref())
+                    .filter(|c| is_code(c))
+                    .collect();
+                match codes.as_slice() {
+                    [] => format!("an OperationOutcome with {} issue(s)", o.issue.len()),
+                    codes => format!("OperationOutcome issue code(s) {}", codes.join(", ")),
+                }
+            }
             None if self.body.is_empty() => "empty body".to_string(),
-            None => "no OperationOutcome in the body".to_string(),
+            None => format!(
+                "a body of {} bytes that is not an OperationOutcome",
+                self.body.len()
+            ),
         }
     }
 }
 
+/// True for a FHIR code token (`business-rule`): letters, digits and `-`, short.
+fn is_code(c: &str) -> bool {
+    !c.is_empty() && c.len() <= 32 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// Why a request failed. Every variant knows its [`ErrorCode`], its request id (when a request
 /// was made) and whether retrying is safe.
-#[derive(Debug, Clone, thiserror::Error)]
+///
+/// `Display` and `Debug` never show a secret, a response body or the platform's free text
+/// (an OperationOutcome's `diagnostics` and `details.text` may quote patient data): an HTTP
+/// error names its status, kind and issue codes; the text itself is in
+/// [`ClientError::server_outcome`], [`ClientError::outcome_json`] and
+/// [`HttpFailure::summary`], as the platform sent it. Bodies show as their length in `Debug`.
+#[derive(Clone, thiserror::Error)]
 pub enum ClientError {
     /// The configuration is wrong; nothing was sent.
     #[error("invalid client configuration: {0}")]
@@ -189,7 +248,7 @@ pub enum ClientError {
         request_id: String,
     },
     /// The platform answered with an error status.
-    #[error("the platform answered HTTP {} ({}): {} (request {request_id})", .failure.status, .failure.kind.code(), .failure.summary())]
+    #[error("the platform answered HTTP {} ({}): {} (request {request_id})", .failure.status, .failure.kind.code(), .failure.describe())]
     Http {
         /// The answer.
         failure: Box<HttpFailure>,
@@ -210,6 +269,72 @@ pub enum ClientError {
         /// The request id.
         request_id: String,
     },
+}
+
+impl fmt::Debug for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Config(m) => f.debug_tuple("Config").field(m).finish(),
+            ClientError::Validation { outcome } => f
+                .debug_struct("Validation")
+                .field("outcome", outcome)
+                .finish(),
+            ClientError::Tls {
+                cause,
+                detail,
+                request_id,
+            } => f
+                .debug_struct("Tls")
+                .field("cause", cause)
+                .field("detail", detail)
+                .field("request_id", request_id)
+                .finish(),
+            ClientError::Connect { detail, request_id } => f
+                .debug_struct("Connect")
+                .field("detail", detail)
+                .field("request_id", request_id)
+                .finish(),
+            ClientError::Timeout {
+                phase,
+                sent,
+                retry_safe,
+                request_id,
+            } => f
+                .debug_struct("Timeout")
+                .field("phase", phase)
+                .field("sent", sent)
+                .field("retry_safe", retry_safe)
+                .field("request_id", request_id)
+                .finish(),
+            ClientError::OutcomeUnknown { detail, request_id } => f
+                .debug_struct("OutcomeUnknown")
+                .field("detail", detail)
+                .field("request_id", request_id)
+                .finish(),
+            ClientError::Http {
+                failure,
+                request_id,
+                retry_safe,
+            } => f
+                .debug_struct("Http")
+                .field("failure", failure)
+                .field("request_id", request_id)
+                .field("retry_safe", retry_safe)
+                .finish(),
+            ClientError::InvalidResponse {
+                status,
+                detail,
+                body,
+                request_id,
+            } => f
+                .debug_struct("InvalidResponse")
+                .field("status", status)
+                .field("detail", detail)
+                .field("body", &Redacted(body))
+                .field("request_id", request_id)
+                .finish(),
+        }
+    }
 }
 
 impl ClientError {

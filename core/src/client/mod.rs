@@ -42,8 +42,9 @@ pub struct RequestOptions {
     pub request_id: Option<String>,
 }
 
-/// The answer to a create.
-#[derive(Debug, Clone)]
+/// The answer to a create. Its `Debug` hides the ids (on v1 they are the patient's business
+/// identifier) and shows the Bundle's shape only.
+#[derive(Clone)]
 pub struct CreateResult {
     /// The platform's Bundle id.
     pub bundle_id: String,
@@ -70,8 +71,8 @@ pub struct UpdateResult {
     pub attempts: u32,
 }
 
-/// The answer to a read.
-#[derive(Debug, Clone)]
+/// The answer to a read. Its `Debug` shows the Patient's shape and the JSON's length only.
+#[derive(Clone)]
 pub struct ReadResult {
     /// The Patient (read tolerantly).
     pub patient: Patient,
@@ -83,6 +84,31 @@ pub struct ReadResult {
     pub status: u16,
     /// Attempts made.
     pub attempts: u32,
+}
+
+impl fmt::Debug for CreateResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateResult")
+            .field("bundle_id", &"<redacted>")
+            .field("patient_id", &"<redacted>")
+            .field("request_id", &self.request_id)
+            .field("status", &self.status)
+            .field("attempts", &self.attempts)
+            .field("bundle", &self.bundle)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ReadResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadResult")
+            .field("patient", &self.patient)
+            .field("json", &error::Redacted(&self.json))
+            .field("request_id", &self.request_id)
+            .field("status", &self.status)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
 }
 
 /// Counters of a client.
@@ -682,6 +708,79 @@ mod tests {
         assert!(http_failure(502, b"<html/>".to_vec(), None)
             .outcome
             .is_none());
+    }
+
+    /// Issue #10 item 2: no `Debug` or `Display` of an error or a result shows a body, the
+    /// platform's free text or patient data (the bytes, nor their decimal `Vec<u8>` form).
+    #[test]
+    fn debug_and_display_never_show_bodies_or_patient_data() {
+        let body = br#"{"resourceType":"Patient","name":[{"family":"Garcia"}]}"#.to_vec();
+        let as_numbers = format!("{:?}", &b"Garcia"[..]);
+        let as_numbers = as_numbers.trim_matches(|c| c == '[' || c == ']');
+        let outcome_body = br#"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":"duplicate identifier Garcia"}]}"#.to_vec();
+        let errors = [
+            ClientError::InvalidResponse {
+                status: 200,
+                detail: "the read answer is not a Patient".into(),
+                body: body.clone(),
+                request_id: "r1".into(),
+            },
+            ClientError::Http {
+                failure: Box::new(http_failure(409, outcome_body.clone(), None)),
+                request_id: "r2".into(),
+                retry_safe: false,
+            },
+            ClientError::Http {
+                failure: Box::new(http_failure(502, body.clone(), None)),
+                request_id: "r3".into(),
+                retry_safe: true,
+            },
+        ];
+        for e in &errors {
+            for text in [format!("{e:?}"), e.to_string()] {
+                assert!(
+                    !text.contains("Garcia") && !text.contains(as_numbers),
+                    "{text}"
+                );
+            }
+        }
+        assert!(format!("{:?}", errors[0]).contains(&format!("<{} bytes>", body.len())));
+        assert!(
+            errors[1].to_string().contains("issue code(s) invalid"),
+            "{}",
+            errors[1]
+        );
+        let ClientError::Http { failure, .. } = &errors[1] else {
+            unreachable!()
+        };
+        assert_eq!(
+            failure.summary(),
+            "duplicate identifier Garcia",
+            "kept for callers"
+        );
+        let read = ReadResult {
+            patient: model::from_slice(&body, ReadMode::Tolerant).expect("a Patient"),
+            json: body.clone(),
+            request_id: "r4".into(),
+            status: 200,
+            attempts: 1,
+        };
+        let created = CreateResult {
+            bundle_id: "BUSINESS-ID-1".into(),
+            patient_id: "BUSINESS-ID-1".into(),
+            request_id: "r5".into(),
+            status: 200,
+            attempts: 1,
+            bundle: Bundle::default(),
+        };
+        for text in [format!("{read:?}"), format!("{created:?}")] {
+            assert!(
+                !text.contains("Garcia")
+                    && !text.contains(as_numbers)
+                    && !text.contains("BUSINESS"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

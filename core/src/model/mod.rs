@@ -26,7 +26,7 @@ mod resource;
 
 pub use decimal::{Decimal, DecimalError};
 pub use generated::*;
-pub use read::{from_slice, from_value, to_vec, ReadError, ReadMode};
+pub use read::{from_slice, from_value, to_vec, value_free_message, ReadError, ReadMode};
 pub use resource::Resource;
 
 /// Members of an object that the model keeps as JSON, in document order.

@@ -3,7 +3,8 @@
  * configuration, create / update / read (with and without a request id), every error
  * kind that a C program meets (local validation, configuration, TLS, connection refused,
  * a server OperationOutcome with its code, HTTP status, JSON and request id, 403 with an
- * empty body, 404, a gateway's HTML body), NULL and invalid UTF-8 arguments with a live
+ * empty body, 404, a gateway's HTML body, a 200 answer that does not fit the model and whose
+ * values never reach the message), NULL and invalid UTF-8 arguments with a live
  * client, and one client shared by 4 threads doing concurrent reads.
  *
  * Usage: test_client PFHIR_BIN  (the `pfhir` CLI, which runs the sandbox)
@@ -245,6 +246,9 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
   CHECK(!pfhir_error_retry_safe(err));
   CHECK(pfhir_error_message(err).len > 0);
   CHECK(!t_str_has(pfhir_error_message(err), pid)); /* no patient value */
+  /* The platform's free text stays in the OperationOutcome; the message names the code. */
+  CHECK(!t_str_has(pfhir_error_message(err), "duplicate identifier"));
+  CHECK(t_str_has(pfhir_error_message(err), "issue code(s) invalid"));
   CHECK(pfhir_error_field_count(err) == 0);
   CHECK(pfhir_error_tls_cause(err) == PFHIR_TLS_CAUSE_NONE);
   CHECK(pfhir_error_retry_after_ms(err) == 0);
@@ -338,6 +342,31 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
       pfhir_error_free(err);
       pfhir_client_free(c6);
     }
+  }
+
+  /* A 200 answer whose Patient does not fit the model (`given` as a string; a fault rule of
+   * the sandbox): code invalid_response, a message that names the line, column and expected
+   * type but never the patient's values; the body keeps them for the caller. */
+  {
+    int rc = t_sandbox_curl(
+        &sb, "POST", "/_sandbox/faults",
+        "{\"method\":\"GET\",\"pathPrefix\":\"Patient/bad-body-probe\",\"times\":1,"
+        "\"fault\":{\"kind\":\"status\",\"status\":200,\"body\":"
+        "\"{\\\"resourceType\\\":\\\"Patient\\\",\\\"name\\\":[{\\\"family\\\":"
+        "\\\"FAMILYMARK\\\",\\\"given\\\":\\\"NOTANARRAY-GIVEN\\\"}]}\"}}");
+    CHECK_MSG(rc == 0, "curl pushed the 200 rule to the sandbox");
+    err = pfhir_client_read(c, U("bad-body-probe"), &rr);
+    CHECK(pfhir_error_code(err) == PFHIR_CODE_INVALID_RESPONSE);
+    CHECK(pfhir_error_http_status(err) == 200);
+    CHECK(t_str_has(pfhir_error_message(err), "wrong type: found a string, expected a sequence"));
+    CHECK(!t_str_has(pfhir_error_message(err), "NOTANARRAY-GIVEN"));
+    CHECK(!t_str_has(pfhir_error_message(err), "FAMILYMARK"));
+    CHECK(t_str_has(pfhir_error_body(err), "NOTANARRAY-GIVEN"));
+    if (t_str_has(pfhir_error_message(err), "NOTANARRAY-GIVEN")) {
+      fprintf(stderr, "  message: %s\n", pfhir_error_message(err).data);
+    }
+    pfhir_error_free(err);
+    CHECK(rr == NULL);
   }
 
   /* A wrong secret: 403 with an empty body. */
