@@ -146,7 +146,9 @@ impl RetryPolicy {
 /// Everything a [`super::Client`] needs. Secrets are redacted in `Debug`.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
-    /// Base URL up to `/partners/fhir/stu3/api/` (https only).
+    /// Base URL up to `/partners/fhir/stu3/api/`. Checked when the client is built: `https`,
+    /// a host, an optional port (1 to 65535), no user name, password, query or fragment; a
+    /// missing final `/` is added.
     pub base_url: String,
     /// v1 or v2 endpoints.
     pub api_version: ApiVersion,

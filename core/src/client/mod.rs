@@ -18,6 +18,7 @@
 //! enable trace for that target in production (debug and above are clean; a test captures
 //! every record of a create, update, read and failures and checks it).
 
+mod base_url;
 mod config;
 mod error;
 mod retry;
@@ -188,13 +189,9 @@ fn encode_segment(s: &str) -> String {
     out
 }
 
+/// Checks the configuration; returns the parsed base URL (ending in `/`).
 fn check_config(config: &ClientConfig) -> Result<String, ClientError> {
-    let base = config.base_url.trim();
-    if !base.starts_with("https://") {
-        return Err(ClientError::Config(
-            "base_url must start with https://".into(),
-        ));
-    }
+    let base = base_url::parse(&config.base_url).map_err(ClientError::Config)?;
     for (name, v) in [("org_id", &config.org_id), ("client_id", &config.client_id)] {
         if v.trim().is_empty() {
             return Err(ClientError::Config(format!("{name} is required")));
@@ -226,11 +223,7 @@ fn check_config(config: &ClientConfig) -> Result<String, ClientError> {
             "retry.max_attempts must be at least 1".into(),
         ));
     }
-    let mut base = base.to_string();
-    if !base.ends_with('/') {
-        base.push('/');
-    }
-    Ok(base)
+    Ok(base.into())
 }
 
 impl Client {
@@ -249,6 +242,11 @@ impl Client {
             connections,
             attempts: AtomicU64::new(0),
         })
+    }
+
+    /// The base URL as parsed when the client was built (normalized, ending in `/`).
+    pub fn base_url(&self) -> &str {
+        &self.base
     }
 
     /// The configuration (secrets redacted in its `Debug`).
@@ -779,6 +777,31 @@ mod tests {
                     && !text.contains(as_numbers)
                     && !text.contains("BUSINESS"),
                 "{text}"
+            );
+        }
+    }
+
+    /// Issue #10 item 3: a bad base URL is a configuration error when the client is built
+    /// (before: `https://127.0.0.1:99999/` built a client that connected to port 443, and
+    /// `https://exa mple.com/` one whose every request was "outcome unknown").
+    #[test]
+    fn bad_base_urls_are_config_errors_when_the_client_is_built() {
+        for (url, problem) in [
+            ("https://127.0.0.1:99999/", "port"),
+            ("https://exa mple.com/", "host name"),
+            ("http://127.0.0.1:8080/", "https"),
+        ] {
+            let mut c = ClientConfig::new(url);
+            c.org_id = "2.16.724.4.2".into();
+            c.client_id = "1234567890".into();
+            c.client_secret = Secret::new("s3cr3t-value");
+            let err = Client::new(c).expect_err(url);
+            let ClientError::Config(m) = &err else {
+                panic!("{url}: {err:?}")
+            };
+            assert!(
+                m.starts_with("base_url") && m.contains(problem),
+                "{url}: {m}"
             );
         }
     }
