@@ -487,6 +487,58 @@ fn eight_threads_share_one_client_for_a_thousand_requests() {
     assert!(client.stats().attempts >= 1001);
 }
 
+/// A create (POST) and an update (PUT) with a client certificate the server refuses: TLS 1.3
+/// delivers the refusal after the handshake, and it must still surface as a TLS error with
+/// its cause, never as "outcome unknown", and every time (6 runs of each).
+#[test]
+fn refused_client_certificates_are_tls_errors_for_create_and_update() {
+    let other_ca = sandbox();
+    let expired = Sandbox::start(SandboxConfig::with_certs(
+        Certs::generate_with(&CertOptions {
+            expired_client: true,
+            ..Default::default()
+        })
+        .expect("pki"),
+    ))
+    .expect("sandbox");
+    let foreign = Certs::generate().expect("other PKI");
+    let body = bundle_for(&demo_input(&unique_id("TLS")));
+    for (label, sb, foreign_cert) in [
+        ("another CA", &other_ca, true),
+        ("expired", &expired, false),
+    ] {
+        let mut config = client_config_for(sb, ApiVersion::V2);
+        if foreign_cert {
+            config.cert_pem = foreign.client_pem.clone();
+            config.key_pem = foreign.client_key_pem.clone().into();
+        }
+        config.retry = RetryPolicy::none();
+        config.keep_alive = false;
+        let client = Client::new(config).expect("client");
+        for run in 0..6 {
+            for (op, result) in [
+                ("create", client.create(&body).map(|_| ())),
+                ("update", client.update("some-id", &body).map(|_| ())),
+            ] {
+                let err = result.expect_err("refused");
+                assert!(
+                    matches!(
+                        err,
+                        ClientError::Tls {
+                            cause: TlsCause::ClientCertRejected,
+                            ..
+                        }
+                    ),
+                    "{label}, {op}, run {run}: {err:?}"
+                );
+                assert_eq!(err.code(), ErrorCode::Tls);
+                assert!(!err.retry_safe());
+            }
+        }
+        assert_eq!(sb.stats().requests, 0, "{label}: no request got through");
+    }
+}
+
 /// Issue #10 item 2: a 200 answer whose Patient does not fit the model (`given` as a string)
 /// gives an error that names the place and the expected type, never the patient's values:
 /// in `Display`, in `Debug`, and through the `pfhir` command. The body stays available.

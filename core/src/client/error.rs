@@ -26,9 +26,12 @@ pub enum TlsCause {
     Expired,
     /// The server's certificate is not valid yet (check the clock).
     NotYetValid,
-    /// The server refused our client certificate (or we sent none it accepts).
+    /// The server refused our client certificate (or we sent none it accepts): it said so
+    /// with an alert about the certificate (`bad_certificate`, `unknown_ca`,
+    /// `certificate_expired`, `certificate_required`, `access_denied`...).
     ClientCertRejected,
-    /// Another TLS failure.
+    /// Another TLS failure, or one whose cause the server did not say (`handshake_failure`
+    /// may be a refused certificate or no common cipher suite): the detail names the alert.
     Other,
 }
 
@@ -209,12 +212,13 @@ pub enum ClientError {
         /// The validator's findings.
         outcome: Outcome,
     },
-    /// TLS failed.
-    #[error("TLS failure: {} (request {request_id})", .cause.describe())]
+    /// TLS failed (nothing was sent).
+    #[error("TLS failure: {}: {detail} (request {request_id})", .cause.describe())]
     Tls {
         /// Why, in plain language.
         cause: TlsCause,
-        /// The underlying error.
+        /// What the failure says: the alert the server sent and what it means, or what was
+        /// wrong with the server's certificate.
         detail: String,
         /// The request id.
         request_id: String,

@@ -19,9 +19,12 @@
 //! every record of a create, update, read and failures and checks it).
 
 mod base_url;
+mod buffers;
 mod config;
 mod error;
+mod keys;
 mod retry;
+mod tls;
 mod transport;
 
 pub use config::{ApiVersion, ClientConfig, RetryPolicy, Secret, Timeouts};
@@ -530,8 +533,9 @@ impl Client {
         let detail = e.to_string();
         let never_sent = phase == ConnectPhase::Failed
             || (phase == ConnectPhase::NotCalled && transport::is_unreachable(e));
-        if let Some(cause) = transport::tls_cause(e) {
-            // A certificate problem does not heal by retrying.
+        if let Some((cause, detail)) = tls::tls_failure(e) {
+            // A certificate problem does not heal by retrying; nothing was sent (a refusal
+            // after the handshake is caught before the request, or read when the write fails).
             return Failure {
                 error: ClientError::Tls {
                     cause,
@@ -571,22 +575,6 @@ impl Client {
                 retry_after: None,
             };
         }
-        if phase == ConnectPhase::Established
-            && transport::is_connection_closed(e)
-            && method != Method::Post
-        {
-            // TLS 1.3 reports a refused client certificate after the handshake: the server's
-            // alert is lost when the connection closes under our write.
-            // For idempotent requests retrying once tells a refusal from a transient drop.
-            return Failure {
-                error: ClientError::OutcomeUnknown {
-                    detail: format!("{detail}; the server may have refused the client certificate"),
-                    request_id,
-                },
-                retry: true,
-                retry_after: None,
-            };
-        }
         if method.idempotent() {
             return Failure {
                 error: ClientError::OutcomeUnknown { detail, request_id },
@@ -596,7 +584,8 @@ impl Client {
         }
         let detail = if phase == ConnectPhase::Established && transport::is_connection_closed(e) {
             format!(
-                "{detail}; on a new connection this is also how a refused client certificate shows"
+                "{detail}; the server closed a new connection without a TLS alert: a server \
+                 that refuses the client certificate silently looks the same"
             )
         } else {
             detail
@@ -804,6 +793,23 @@ mod tests {
                 "{url}: {m}"
             );
         }
+    }
+
+    /// Issue #10 item 9: an encrypted key is a configuration error that says so (it was
+    /// "not a PEM private key").
+    #[test]
+    fn encrypted_keys_are_config_errors_that_say_so() {
+        let mut c = ClientConfig::new("https://example.org/api/");
+        c.org_id = "2.16.724.4.2".into();
+        c.client_id = "1234567890".into();
+        c.client_secret = Secret::new("s3cr3t-value");
+        c.cert_pem = "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n".into();
+        c.key_pem = Secret::new(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n",
+        );
+        let err = Client::new(c).expect_err("encrypted");
+        assert_eq!(err.code(), crate::error::ErrorCode::Config);
+        assert!(err.to_string().contains("encrypted private key"), "{err}");
     }
 
     #[test]
