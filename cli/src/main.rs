@@ -92,9 +92,10 @@ struct ValidateArgs {
     /// Accept one more identifier system as assigning authority (repeatable).
     #[arg(long = "authority", value_name = "SYSTEM")]
     authorities: Vec<String>,
-    /// Largest accepted document, in bytes.
-    #[arg(long, default_value_t = Limits::DEFAULT_MAX_BYTES)]
-    max_bytes: usize,
+    /// Largest accepted document, in bytes [default: 1048576 (1 MiB, the partner message
+    /// size); with --base 67108864 (64 MiB, which real STU3 resources fit)].
+    #[arg(long)]
+    max_bytes: Option<usize>,
     /// Deepest accepted nesting of objects and arrays.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_DEPTH)]
     max_depth: usize,
@@ -113,10 +114,10 @@ fn validator_from(args: &ValidateArgs) -> Result<Validator, CliError> {
     } else {
         ValidatorOptions::partner()
     };
-    o.limits = Limits {
-        max_bytes: args.max_bytes,
-        max_depth: args.max_depth,
-    };
+    if let Some(max_bytes) = args.max_bytes {
+        o.limits.max_bytes = max_bytes;
+    }
+    o.limits.max_depth = args.max_depth;
     o.max_issues = args.max_issues;
     o.include_values = args.show_values;
     for r in &args.rules {

@@ -56,7 +56,8 @@ fn the_validator_is_shared_by_eight_threads() {
     let expected_good = validator.validate(&good);
     let expected_bad = validator.validate(&bad);
     assert!(expected_good.issues.is_empty());
-    assert_eq!(expected_bad.error_count(), 4);
+    assert_eq!(expected_bad.error_count(), 3);
+    assert_eq!(expected_bad.warning_count(), 1);
     let handles: Vec<_> = (0..8)
         .map(|t| {
             let (v, good, bad) = (validator.clone(), good.clone(), bad.clone());
@@ -76,4 +77,47 @@ fn the_validator_is_shared_by_eight_threads() {
     for h in handles {
         h.join().expect("thread did not panic");
     }
+}
+
+/// Real STU3 resources are larger than a partner message: the official 3.0.x examples
+/// CodeSystem-dicom-dcim, ValueSet-c80-doc-typecodes and ig-r4 are 1.5 to 2.3 MB. Base
+/// validation takes them (64 MiB limit); the partner profile keeps its 1 MiB message size.
+#[test]
+fn base_validation_takes_a_multi_megabyte_code_system() {
+    let mut doc = String::from(
+        "{\"resourceType\":\"CodeSystem\",\"status\":\"active\",\"content\":\"complete\",\"concept\":[",
+    );
+    let mut n = 0;
+    while doc.len() < 3 * 1024 * 1024 {
+        if n > 0 {
+            doc.push(',');
+        }
+        doc.push_str(&format!(
+            "{{\"code\":\"c{n}\",\"display\":\"A concept of a large generated code system, number {n}\"}}"
+        ));
+        n += 1;
+    }
+    doc.push_str("]}");
+    let base = Validator::base().validate(doc.as_bytes());
+    assert!(
+        base.issues
+            .iter()
+            .all(|i| i.message_id != MessageId::TooLong),
+        "{:?}",
+        base.issues.first()
+    );
+    assert!(!base.has_errors());
+    let partner = Validator::partner().validate(doc.as_bytes());
+    assert_eq!(partner.issues[0].message_id, MessageId::TooLong);
+    let mut o = pfhir_core::validate::ValidatorOptions::base();
+    o.limits.max_bytes = 1024;
+    assert_eq!(
+        Validator::new(o)
+            .expect("options")
+            .validate(doc.as_bytes())
+            .issues[0]
+            .message_id,
+        MessageId::TooLong,
+        "a limit the caller sets still applies"
+    );
 }

@@ -106,7 +106,10 @@ pub unsafe extern "C" fn pfhir_validator_options_new(
     })
 }
 
-/// Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation.
+/// Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation. A
+/// size limit still at the old profile's default follows to the new one's (partner: 1 MiB,
+/// its message size; base: 64 MiB, which real STU3 resources fit); a limit set with
+/// `pfhir_validator_options_set_limits` stays.
 ///
 /// # Safety
 /// `opts` must be a live options handle (or NULL, which is an error).
@@ -118,11 +121,12 @@ pub unsafe extern "C" fn pfhir_validator_options_set_profile(
     guard(|| {
         // SAFETY: forwarded to the caller.
         let o = unsafe { handle_mut(opts, "opts") }?;
-        o.inner.profile = match profile {
+        let profile = match profile {
             PFHIR_PROFILE_BASE => Profile::Base,
             PFHIR_PROFILE_PARTNER => Profile::Partner,
             other => return Err(invalid(format!("unknown profile {other}"))),
         };
+        o.inner.set_profile(profile);
         Ok(())
     })
 }

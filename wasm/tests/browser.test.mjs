@@ -1,5 +1,5 @@
 // End to end in a real browser: Debian's Chromium, headless, driven by playwright-core, on
-// the demo page served from 127.0.0.1. A known-bad Bundle shows its 4 errors, a good one none;
+// the demo page served from 127.0.0.1. A known-bad Bundle shows its 3 errors and a warning, a good one none;
 // clicking an issue selects its position in the text area (also past astral characters);
 // the form builds a Bundle that validates. Screenshots go to wasm/tests/out/.
 import { test, before, after } from "node:test";
@@ -65,10 +65,10 @@ test("the page loads the module and names the version", async () => {
   assert.match(await page.textContent("#status"), new RegExp(`pfhir-wasm ${pfhir.version().replaceAll(".", "\\.")} ready`));
 });
 
-test("the known-bad example shows its 4 errors, each with line:column", async () => {
+test("the known-bad example shows its 3 errors and 1 warning, each with line:column", async () => {
   await enter(bad);
-  assert.equal(await page.getAttribute("#summary", "data-errors"), "4");
-  assert.match(await page.textContent("#summary"), /^4 errors, 0 warnings/);
+  assert.equal(await page.getAttribute("#summary", "data-errors"), "3");
+  assert.match(await page.textContent("#summary"), /^3 errors, 1 warning/);
   const items = page.locator("#issues li.issue");
   assert.equal(await items.count(), 4);
   const want = pfhir.validate(bad).issue.map((i) => positionOf(i));
@@ -126,9 +126,9 @@ test("a good Bundle shows no issue", async () => {
 test("the profile option reaches the validator", async () => {
   await enter(bad);
   await page.selectOption("#profile", "base");
-  await page.waitForFunction(() => document.getElementById("summary").dataset.errors === "3");
+  await page.waitForFunction(() => document.getElementById("summary").dataset.warnings === "0");
   await page.selectOption("#profile", "partner");
-  await page.waitForFunction(() => document.getElementById("summary").dataset.errors === "4");
+  await page.waitForFunction(() => document.getElementById("summary").dataset.warnings === "1");
 });
 
 test("build from a form: a Bundle that validates; wrong fields are marked", async () => {

@@ -128,8 +128,8 @@ rules! {
     PatientIdentifier = "partner-patient-identifier", Error, PartnerPatientIdentifier,
         "The Patient's identifier must name an assigning authority the platform accepts (Meteda, CIP, or configured ones) and carry the patient's id there.";
     /// Each Condition.subject points at the Bundle's Patient.
-    ConditionSubject = "partner-condition-subject", Error, PartnerConditionSubject,
-        "The Condition describes the Bundle's patient: its subject must reference that Patient.";
+    ConditionSubject = "partner-condition-subject", Warning, PartnerConditionSubject,
+        "The Condition describes the Bundle's patient, so its subject should reference that Patient; a warning by default because the guide's own example response breaks it.";
     /// The Bundle holds a Condition.
     ConditionPresent = "partner-condition-present", Warning, PartnerConditionPresent,
         "The Patient services page says the Bundle is composed by Patient and Condition, but the profile list marks Condition optional.";
@@ -154,6 +154,48 @@ rules! {
 }
 
 impl Rule {
+    /// Every message id the rule reports with: the primary one ([`Rule::message_id`]) first;
+    /// a second one tells an absent element (code `required`) from a present but wrong one
+    /// (code `invalid`).
+    pub const fn message_ids(self) -> &'static [MessageId] {
+        match self {
+            Rule::HeaderFirst => &[
+                MessageId::PartnerHeaderFirst,
+                MessageId::PartnerHeaderNotFirst,
+            ],
+            Rule::OnePatient => &[
+                MessageId::PartnerOnePatient,
+                MessageId::PartnerSecondPatient,
+            ],
+            Rule::PatientIdentifier => &[
+                MessageId::PartnerPatientIdentifier,
+                MessageId::PartnerIdentifierAuthority,
+            ],
+            Rule::ConditionSubject => &[
+                MessageId::PartnerConditionSubject,
+                MessageId::PartnerConditionSubjectMissing,
+            ],
+            Rule::MetaProfile => &[
+                MessageId::PartnerMetaProfile,
+                MessageId::PartnerMetaProfileOther,
+            ],
+            Rule::ConditionCode => &[
+                MessageId::PartnerConditionCode,
+                MessageId::PartnerConditionCodeSystem,
+            ],
+            Rule::Bundle => &[MessageId::PartnerNotBundle],
+            Rule::BundleType => &[MessageId::PartnerBundleType],
+            Rule::HeaderEvent => &[MessageId::PartnerHeaderEvent],
+            Rule::HeaderEndpoint => &[MessageId::PartnerHeaderEndpoint],
+            Rule::HeaderSoftware => &[MessageId::PartnerHeaderSoftware],
+            Rule::ConditionPresent => &[MessageId::PartnerConditionPresent],
+            Rule::EntryType => &[MessageId::PartnerEntryType],
+            Rule::EntryOrder => &[MessageId::PartnerEntryOrder],
+            Rule::UnvalidatedResource => &[MessageId::PartnerUnvalidated],
+            Rule::PatientDemographics => &[MessageId::PartnerPatientDemographics],
+        }
+    }
+
     /// Finds a rule by id.
     pub fn from_id(id: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
@@ -167,14 +209,17 @@ pub fn markdown() -> String {
          partner validation adds these rules to STU3; each has an id, a default severity and a \
          severity the caller can set to `error`, `warning` or `off`. Generated from \
          `core/src/profile/mod.rs` (`PFHIR_BLESS=1 cargo test -p pfhir-core --lib profile` \
-         rewrites it).\n\n| rule | default | message id | why |\n|---|---|---|---|\n",
+         rewrites it). Where a rule has two message ids, the one with code `required` \
+         is for an absent element and the one with code `invalid` for an element that is \
+         present but wrong (docs/messages.md gives each id's code).\n\n| rule | default | message ids | why |\n|---|---|---|---|\n",
     );
     for r in Rule::ALL {
+        let ids: Vec<String> = r.message_ids().iter().map(|m| m.to_string()).collect();
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
             r.id(),
             r.default_severity().as_str(),
-            r.message_id(),
+            ids.join(", "),
             r.rationale()
         ));
     }

@@ -5,7 +5,7 @@ use crate::json::{Kind, Value};
 use crate::spec;
 use crate::validate::context::Ctx;
 use crate::validate::primitives::is_bare_oid;
-use crate::validate::Severity;
+use crate::validate::{MessageId, Severity};
 
 /// One entry of the Bundle, with what the rules need of it.
 struct Entry<'d, 'a> {
@@ -31,21 +31,28 @@ fn has_value(obj: Value<'_, '_>, name: &str) -> bool {
     obj.get(name).is_some_and(|v| !v.is_blank())
 }
 
-/// Reports a finding of `rule` at `path`, unless the rule is off.
+/// Reports a finding of `rule` at `path` with the rule's primary message id, unless the rule
+/// is off.
 fn report(ctx: &mut Ctx<'_, '_, '_>, rule: Rule, path: &str, offset: usize, message: String) {
+    report_as(ctx, rule, rule.message_id(), path, offset, message);
+}
+
+/// Reports a finding of `rule` with one of its other message ids (see
+/// [`Rule::message_ids`]).
+fn report_as(
+    ctx: &mut Ctx<'_, '_, '_>,
+    rule: Rule,
+    id: MessageId,
+    path: &str,
+    offset: usize,
+    message: String,
+) {
     let severity = match ctx.opts.severity(rule) {
         RuleSeverity::Off => return,
         RuleSeverity::Error => Severity::Error,
         RuleSeverity::Warning => Severity::Warning,
     };
-    ctx.report_at_path(
-        path,
-        severity,
-        rule.message_id(),
-        Some(rule.id()),
-        offset,
-        message,
-    );
+    ctx.report_at_path(path, severity, id, Some(rule.id()), offset, message);
 }
 
 fn on(ctx: &Ctx<'_, '_, '_>, rule: Rule) -> bool {
@@ -125,12 +132,25 @@ fn header(ctx: &mut Ctx<'_, '_, '_>, root: Value<'_, '_>, entries: &[Entry<'_, '
         return;
     };
     if first.resource_type != "MessageHeader" {
-        report(
+        let present = entries.iter().any(|e| e.resource_type == "MessageHeader");
+        let (id, message) = if present {
+            (
+                MessageId::PartnerHeaderNotFirst,
+                "The MessageHeader must be the first entry; here another resource comes first.",
+            )
+        } else {
+            (
+                MessageId::PartnerHeaderFirst,
+                "The Bundle has no MessageHeader: a partner message starts with one.",
+            )
+        };
+        report_as(
             ctx,
             Rule::HeaderFirst,
+            id,
             "Bundle.entry[0].resource",
             first.offset(),
-            "The first entry must be the MessageHeader.".to_string(),
+            message.to_string(),
         );
     }
     let Some(h) = entries.iter().find(|e| e.resource_type == "MessageHeader") else {
@@ -203,9 +223,10 @@ fn patient(
         [_] => {}
         [_, rest @ ..] => {
             for extra in rest {
-                report(
+                report_as(
                     ctx,
                     Rule::OnePatient,
+                    MessageId::PartnerSecondPatient,
                     &extra.path(),
                     extra.offset(),
                     "A second Patient: a partner message carries exactly one.".to_string(),
@@ -228,14 +249,23 @@ fn patient(
                 system_ok && value_ok
             });
         if !accepted {
-            let offset = res.get("identifier").map_or(res.offset(), |i| i.offset());
-            report(
+            let identifiers = res.get("identifier").filter(|i| !i.is_blank());
+            let (id, what) = match identifiers {
+                None => (MessageId::PartnerPatientIdentifier, "has no identifier"),
+                Some(_) => (
+                    MessageId::PartnerIdentifierAuthority,
+                    "has identifiers, but none of an accepted assigning authority with a value",
+                ),
+            };
+            let offset = identifiers.map_or(res.offset(), |i| i.offset());
+            report_as(
                 ctx,
                 Rule::PatientIdentifier,
+                id,
                 &format!("{base}.identifier"),
                 offset,
                 format!(
-                    "The Patient needs an identifier whose system is an accepted assigning authority ({}) and whose value is the patient's id there.",
+                    "The Patient {what}: it needs an identifier whose system is an accepted assigning authority ({}) and whose value is the patient's id there.",
                     ctx.opts.authorities.join(", ")
                 ),
             );
@@ -286,7 +316,16 @@ fn conditions(
                     .iter()
                     .any(|p| *p == *r || r.ends_with(&format!("/{p}")))
             });
-            if patient_entry.is_some() && !points_at_patient {
+            if patient_entry.is_some() && reference.is_none_or(|r| r.is_blank()) {
+                report_as(
+                    ctx,
+                    Rule::ConditionSubject,
+                    MessageId::PartnerConditionSubjectMissing,
+                    &format!("{base}.subject.reference"),
+                    subject.offset(),
+                    "Condition.subject has no reference: it must reference the Bundle's Patient (Patient/<its id>).".to_string(),
+                );
+            } else if patient_entry.is_some() && !points_at_patient {
                 let message = if patient_refs.is_empty() {
                     "Condition.subject cannot point at the Bundle's Patient: the Patient has no id (or fullUrl).".to_string()
                 } else {
@@ -313,12 +352,27 @@ fn conditions(
                         && c.get("code").is_some()
                 });
             if !snomed {
-                report(
+                let coded = code
+                    .and_then(|c| c.get("coding"))
+                    .is_some_and(|c| !c.is_blank());
+                let (id, what) = if coded {
+                    (
+                        MessageId::PartnerConditionCodeSystem,
+                        "has no SNOMED CT coding",
+                    )
+                } else {
+                    (
+                        MessageId::PartnerConditionCode,
+                        "is absent or has no coding",
+                    )
+                };
+                report_as(
                     ctx,
                     Rule::ConditionCode,
+                    id,
                     &format!("{base}.code"),
                     code.map_or(res.offset(), |c| c.offset()),
-                    "Condition.code should carry a SNOMED CT coding (e.g. 46635009, diabetes mellitus type 1).".to_string(),
+                    format!("Condition.code {what}: it should carry a SNOMED CT coding (e.g. 46635009, diabetes mellitus type 1)."),
                 );
             }
         }
@@ -384,9 +438,15 @@ fn meta_profile(ctx: &mut Ctx<'_, '_, '_>, e: &Entry<'_, '_>) {
     let Some(res) = e.resource else { return };
     let profiles = res.get("meta").and_then(|m| m.get("profile"));
     if !profiles.is_some_and(|p| p.items().any(|u| u.str_eq(expected))) {
-        report(
+        let id = if profiles.is_some_and(|p| !p.is_blank()) {
+            MessageId::PartnerMetaProfileOther
+        } else {
+            MessageId::PartnerMetaProfile
+        };
+        report_as(
             ctx,
             Rule::MetaProfile,
+            id,
             &format!("{}.meta.profile", e.path()),
             profiles
                 .or_else(|| res.get("meta"))

@@ -112,18 +112,18 @@ message_ids! {
     PartnerNotBundle = 501, Invalid, BusinessRule, "partner-bundle: the message is not a Bundle";
     /// Bundle.type is not `message`.
     PartnerBundleType = 502, Invalid, BusinessRule, "partner-bundle-type: Bundle.type is not message";
-    /// The first entry is not a MessageHeader.
-    PartnerHeaderFirst = 503, Required, BusinessRule, "partner-header-first: the first entry is not a MessageHeader";
+    /// The Bundle has no MessageHeader (no entries, or none is a MessageHeader).
+    PartnerHeaderFirst = 503, Required, BusinessRule, "partner-header-first: the Bundle has no MessageHeader";
     /// MessageHeader.event is not the partner's event.
     PartnerHeaderEvent = 504, Invalid, BusinessRule, "partner-header-event: MessageHeader.event is not the partner's new-bundle coding";
     /// MessageHeader.source.endpoint is not an OID.
     PartnerHeaderEndpoint = 505, Invalid, BusinessRule, "partner-header-endpoint: MessageHeader.source.endpoint is not the organization's OID";
     /// MessageHeader.source.software / version missing.
     PartnerHeaderSoftware = 506, Required, BusinessRule, "partner-header-software: MessageHeader.source.software or version is missing";
-    /// Not exactly one Patient.
-    PartnerOnePatient = 507, Required, BusinessRule, "partner-one-patient: the Bundle does not hold exactly one Patient";
-    /// The Patient has no identifier of an accepted assigning authority.
-    PartnerPatientIdentifier = 508, Required, BusinessRule, "partner-patient-identifier: the Patient has no identifier of an accepted assigning authority";
+    /// No Patient.
+    PartnerOnePatient = 507, Required, BusinessRule, "partner-one-patient: the Bundle holds no Patient";
+    /// The Patient has no identifier at all.
+    PartnerPatientIdentifier = 508, Required, BusinessRule, "partner-patient-identifier: the Patient has no identifier";
     /// A Condition.subject does not point at the Bundle's Patient.
     PartnerConditionSubject = 509, Invalid, BusinessRule, "partner-condition-subject: a Condition.subject does not point at the Bundle's Patient";
     /// The Bundle holds no Condition.
@@ -132,14 +132,26 @@ message_ids! {
     PartnerEntryType = 511, Invalid, BusinessRule, "partner-entry-type: an entry that is not a MessageHeader, Patient or Condition";
     /// Entries out of the guide's order.
     PartnerEntryOrder = 512, Invalid, BusinessRule, "partner-entry-order: entries not in the order MessageHeader, Patient, Condition";
-    /// meta.profile lacks the partner profile's canonical URL.
-    PartnerMetaProfile = 513, Required, BusinessRule, "partner-meta-profile: meta.profile does not name the partner profile";
+    /// meta.profile is absent.
+    PartnerMetaProfile = 513, Required, BusinessRule, "partner-meta-profile: the resource has no meta.profile";
     /// A resource of a type pfhir does not validate.
     PartnerUnvalidated = 514, Invalid, BusinessRule, "partner-unvalidated-resource: a contained resource of a type pfhir does not validate";
     /// The Patient lacks name, gender or birth date.
     PartnerPatientDemographics = 515, Required, BusinessRule, "partner-patient-demographics: the Patient lacks a name, gender or birth date";
-    /// Condition.code carries no SNOMED CT coding.
-    PartnerConditionCode = 516, Required, BusinessRule, "partner-condition-code: Condition.code carries no SNOMED CT coding";
+    /// Condition.code is absent or has no coding.
+    PartnerConditionCode = 516, Required, BusinessRule, "partner-condition-code: Condition.code is absent or has no coding";
+    /// A MessageHeader is present, but not as the first entry.
+    PartnerHeaderNotFirst = 517, Invalid, BusinessRule, "partner-header-first: a MessageHeader is present but is not the first entry";
+    /// A second (or further) Patient.
+    PartnerSecondPatient = 518, Invalid, BusinessRule, "partner-one-patient: a second Patient in the Bundle";
+    /// The Patient has identifiers, none of an accepted assigning authority (with a value).
+    PartnerIdentifierAuthority = 519, Invalid, BusinessRule, "partner-patient-identifier: the Patient's identifiers are all of authorities the platform does not accept (or carry no value)";
+    /// meta.profile is given but lacks the partner profile.
+    PartnerMetaProfileOther = 520, Invalid, BusinessRule, "partner-meta-profile: meta.profile is given but does not name the partner profile";
+    /// Condition.code has codings, none SNOMED CT.
+    PartnerConditionCodeSystem = 521, Invalid, BusinessRule, "partner-condition-code: Condition.code has codings, none of them SNOMED CT";
+    /// Condition.subject has no reference.
+    PartnerConditionSubjectMissing = 522, Required, BusinessRule, "partner-condition-subject: Condition.subject has no reference";
 
     /// A resource of a type pfhir does not validate (information; the partner profile adds an
     /// error for it).

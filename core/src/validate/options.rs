@@ -81,12 +81,35 @@ impl ValidatorOptions {
         Self::default()
     }
 
-    /// Base (STU3-only) validation with the defaults.
+    /// Base (STU3-only) validation with the defaults: the size limit is
+    /// [`ValidatorOptions::BASE_MAX_BYTES`], which real STU3 resources fit (the official
+    /// 3.0.x examples reach 2.3 MB).
     pub fn base() -> Self {
-        ValidatorOptions {
-            profile: Profile::Base,
-            ..Self::default()
+        let mut o = Self::default();
+        o.set_profile(Profile::Base);
+        o
+    }
+
+    /// The default size limit of base (STU3-only) validation: 64 MiB. The partner profile
+    /// keeps [`Limits::DEFAULT_MAX_BYTES`] (1 MiB), its message size.
+    pub const BASE_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+    /// The default size limit of a profile.
+    pub const fn default_max_bytes(profile: Profile) -> usize {
+        match profile {
+            Profile::Base => Self::BASE_MAX_BYTES,
+            Profile::Partner => Limits::DEFAULT_MAX_BYTES,
         }
+    }
+
+    /// Switches the profile. A size limit still at the old profile's default follows to the
+    /// new one's; a limit the caller set stays.
+    pub fn set_profile(&mut self, profile: Profile) -> &mut Self {
+        if self.limits.max_bytes == Self::default_max_bytes(self.profile) {
+            self.limits.max_bytes = Self::default_max_bytes(profile);
+        }
+        self.profile = profile;
+        self
     }
 
     /// The severity of a partner rule.

@@ -482,10 +482,16 @@ fn primitive(ctx: &mut Ctx<'_, '_, '_>, el: &'static ElementDef, p: Primitive, v
         ctx.report(
             MessageId::WrongJsonType,
             v.offset(),
-            format_args!(
-                "Expected {want}{open}{code}{close}, found {}.",
-                v.kind().describe()
-            ),
+            [
+                "Expected ",
+                want,
+                open,
+                code,
+                close,
+                ", found ",
+                v.kind().describe(),
+                ".",
+            ],
         );
         return;
     }
