@@ -144,8 +144,10 @@ typedef uint32_t pfhir_code;
 #endif // __cplusplus
 
 /**
- * A PatientInput filled field by field (the main fields; the address and the other ids go
- * through the JSON form and `pfhir_build_bundle`). Not thread-safe.
+ * A PatientInput (docs/patient-input.md) filled field by field: a `pfhir_builder_set_*`
+ * function per single-valued member, a `pfhir_builder_add_*` function per list item. Texts
+ * are checked for UTF-8 when set and for their values when the Bundle is built. Not
+ * thread-safe.
  */
 typedef struct pfhir_builder pfhir_builder;
 
@@ -433,6 +435,174 @@ struct pfhir_error *pfhir_builder_add_phone(struct pfhir_builder *b,
 struct pfhir_error *pfhir_builder_set_email(struct pfhir_builder *b, const uint8_t *v, size_t len);
 
 /**
+ * Appends a patient identifier (HL7 v2 PID-3): `system` (`cip`, `meteda` or an absolute URI)
+ * and `value` are required; `use_` (`usual`, `official`, `temp`, `secondary`), `type_` (an
+ * HL7 v2 table 0203 code: `MR`, `JHN`, `NI`...) and `assigner` (the issuing organization's
+ * name) may be `(NULL, 0)`. One identifier of the Patient must have an accepted authority:
+ * this one, another, or the one of `pfhir_builder_set_authority` + `_set_patient_id`.
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_add_identifier(struct pfhir_builder *b,
+                                                 const uint8_t *system,
+                                                 size_t system_len,
+                                                 const uint8_t *value,
+                                                 size_t value_len,
+                                                 const uint8_t *use_,
+                                                 size_t use_len,
+                                                 const uint8_t *type_,
+                                                 size_t type_len,
+                                                 const uint8_t *assigner,
+                                                 size_t assigner_len);
+
+/**
+ * Sets the father's family name (the first Spanish surname): the
+ * humanname-fathers-family extension of Patient.name.family, and the first part of the
+ * family text when no family name is set.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_fathers_family(struct pfhir_builder *b,
+                                                     const uint8_t *v,
+                                                     size_t len);
+
+/**
+ * Sets the mother's family name (the second Spanish surname): the
+ * humanname-mothers-family extension of Patient.name.family, and the second part of the
+ * family text when no family name is set.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_mothers_family(struct pfhir_builder *b,
+                                                     const uint8_t *v,
+                                                     size_t len);
+
+/**
+ * Sets whether the patient has died (Patient.deceasedBoolean; HL7 v2 PID-30). Replaces a
+ * date-time set before.
+ *
+ * # Safety
+ * `b` must be a live builder.
+ */
+struct pfhir_error *pfhir_builder_set_deceased(struct pfhir_builder *b, bool deceased);
+
+/**
+ * Sets when the patient died (Patient.deceasedDateTime; HL7 v2 PID-29): a date, a dateTime
+ * with time zone, or `YYYYMMDD[HHMM[SS]]±ZZZZ`. Replaces a flag set before.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_deceased_date_time(struct pfhir_builder *b,
+                                                         const uint8_t *v,
+                                                         size_t len);
+
+/**
+ * Sets the marital status: an HL7 v3 MaritalStatus code (`A`, `D`, `I`, `L`, `M`, `P`, `S`,
+ * `T`, `U`, `W`) or `UNK`.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_marital_status(struct pfhir_builder *b,
+                                                     const uint8_t *v,
+                                                     size_t len);
+
+/**
+ * Sets the patient's preferred language, a BCP 47 tag (`es`, `ca`, `en-GB`): the first
+ * Patient.communication, preferred.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_language(struct pfhir_builder *b,
+                                               const uint8_t *v,
+                                               size_t len);
+
+/**
+ * Appends a language the patient communicates in (a BCP 47 tag) and whether it is a
+ * preferred one (Patient.communication.preferred).
+ *
+ * # Safety
+ * `b` must be a live builder; `language` must point at `language_len` bytes.
+ */
+struct pfhir_error *pfhir_builder_add_communication(struct pfhir_builder *b,
+                                                    const uint8_t *language,
+                                                    size_t language_len,
+                                                    bool preferred);
+
+/**
+ * Appends an e-mail address; `use_` (`home`, `work`, `temp`, `old`) may be `(NULL, 0)`.
+ * (`pfhir_builder_set_email` sets the first one.)
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_add_email(struct pfhir_builder *b,
+                                            const uint8_t *value,
+                                            size_t value_len,
+                                            const uint8_t *use_,
+                                            size_t use_len);
+
+/**
+ * Appends a postal address (HL7 v2 PID-11); every text may be `(NULL, 0)`: `use_` (`home`,
+ * `work`, `temp`, `old`), `type_` (`postal`, `physical`, `both`), city, district, state,
+ * postal code, country. Add its street lines with `pfhir_builder_add_address_line`. An
+ * address needs a line or one of the place texts.
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_add_address(struct pfhir_builder *b,
+                                              const uint8_t *use_,
+                                              size_t use_len,
+                                              const uint8_t *type_,
+                                              size_t type_len,
+                                              const uint8_t *city,
+                                              size_t city_len,
+                                              const uint8_t *district,
+                                              size_t district_len,
+                                              const uint8_t *state,
+                                              size_t state_len,
+                                              const uint8_t *postal_code,
+                                              size_t postal_code_len,
+                                              const uint8_t *country,
+                                              size_t country_len);
+
+/**
+ * Appends a street line to the address added last. Without one, the error has code
+ * `PFHIR_CODE_INVALID_ARGUMENT` and nothing changes.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_add_address_line(struct pfhir_builder *b,
+                                                   const uint8_t *v,
+                                                   size_t len);
+
+/**
+ * Sets the organization that keeps the patient record (Patient.managingOrganization); every
+ * text may be `(NULL, 0)`, but not all of them: `reference` (`Organization/<id>`), `system`
+ * and `value` (its identifier, given together; `urn:ietf:rfc:3986` + `urn:oid:…` for an
+ * OID), `display` (its name).
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_set_managing_organization(struct pfhir_builder *b,
+                                                            const uint8_t *reference,
+                                                            size_t reference_len,
+                                                            const uint8_t *system,
+                                                            size_t system_len,
+                                                            const uint8_t *value,
+                                                            size_t value_len,
+                                                            const uint8_t *display,
+                                                            size_t display_len);
+
+/**
  * Sets the diabetes type: `type1`, `type2`, `gestational` or `unspecified`.
  *
  * # Safety
@@ -485,6 +655,55 @@ struct pfhir_error *pfhir_builder_set_clinical_status(struct pfhir_builder *b,
                                                       size_t len);
 
 /**
+ * Sets Condition.verificationStatus of the condition of `pfhir_builder_set_diabetes` /
+ * `_set_condition` (`provisional`, `differential`, `confirmed`, `refuted`,
+ * `entered-in-error`, `unknown`).
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_verification_status(struct pfhir_builder *b,
+                                                          const uint8_t *v,
+                                                          size_t len);
+
+/**
+ * Appends a Condition (one diagnosis, HL7 v2 DG1) after the one of
+ * `pfhir_builder_set_diabetes` / `_set_condition`; every text may be `(NULL, 0)`:
+ * `diabetes` (`type1`, `type2`, `gestational`, `unspecified`: SNOMED CT and ICD-10
+ * codings), `onset` (a date or a dateTime with time zone), `clinical_status` (default
+ * `active`), `verification_status`. Add further codings with
+ * `pfhir_builder_add_condition_coding`; a Condition needs `diabetes` or a coding.
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_add_condition(struct pfhir_builder *b,
+                                                const uint8_t *diabetes,
+                                                size_t diabetes_len,
+                                                const uint8_t *onset,
+                                                size_t onset_len,
+                                                const uint8_t *clinical_status,
+                                                size_t clinical_status_len,
+                                                const uint8_t *verification_status,
+                                                size_t verification_status_len);
+
+/**
+ * Appends a coding (code system URI, code, optional display) to the Condition added last
+ * with `pfhir_builder_add_condition`. Without one, the error has code
+ * `PFHIR_CODE_INVALID_ARGUMENT` and nothing changes.
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_add_condition_coding(struct pfhir_builder *b,
+                                                       const uint8_t *system,
+                                                       size_t system_len,
+                                                       const uint8_t *code,
+                                                       size_t code_len,
+                                                       const uint8_t *display,
+                                                       size_t display_len);
+
+/**
  * Sets the sending organization's OID (`2.16.724.4.2`).
  *
  * # Safety
@@ -515,6 +734,33 @@ struct pfhir_error *pfhir_builder_set_software(struct pfhir_builder *b,
 struct pfhir_error *pfhir_builder_set_patient_logical_id(struct pfhir_builder *b,
                                                          const uint8_t *v,
                                                          size_t len);
+
+/**
+ * Sets the ids of the Bundle, the MessageHeader and the Patient; `(NULL, 0)` for one of
+ * them: a fresh UUID (this also undoes `pfhir_builder_set_patient_logical_id`).
+ *
+ * # Safety
+ * `b` must be a live builder; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_builder_set_ids(struct pfhir_builder *b,
+                                          const uint8_t *bundle,
+                                          size_t bundle_len,
+                                          const uint8_t *message_header,
+                                          size_t message_header_len,
+                                          const uint8_t *patient,
+                                          size_t patient_len);
+
+/**
+ * Appends the id of the next Condition, in Bundle order (the one of
+ * `pfhir_builder_set_diabetes` / `_set_condition` first). Conditions without an id of
+ * their own get `<first id>-<position>`, or fresh UUIDs when no id was added.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_add_condition_id(struct pfhir_builder *b,
+                                                   const uint8_t *v,
+                                                   size_t len);
 
 /**
  * Sets MessageHeader.timestamp (an instant; default: now).
@@ -1040,7 +1286,10 @@ void pfhir_error_free(struct pfhir_error *err);
 struct pfhir_error *pfhir_validator_options_new(struct pfhir_validator_options **out);
 
 /**
- * Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation.
+ * Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation. A
+ * size limit still at the old profile's default follows to the new one's (partner: 1 MiB,
+ * its message size; base: 64 MiB, which real STU3 resources fit); a limit set with
+ * `pfhir_validator_options_set_limits` stays.
  *
  * # Safety
  * `opts` must be a live options handle (or NULL, which is an error).
@@ -1072,7 +1321,7 @@ struct pfhir_error *pfhir_validator_options_add_authority(struct pfhir_validator
                                                           size_t len);
 
 /**
- * Sets the size limit (bytes, 1 to 4 GiB - 1) and the nesting limit (1 to 512); 0 keeps the
+ * Sets the size limit (bytes, 1 to 4 GiB - 1) and the nesting limit (1 to 128); 0 keeps the
  * current value.
  *
  * # Safety
@@ -1081,6 +1330,18 @@ struct pfhir_error *pfhir_validator_options_add_authority(struct pfhir_validator
 struct pfhir_error *pfhir_validator_options_set_limits(struct pfhir_validator_options *opts,
                                                        size_t max_bytes,
                                                        size_t max_depth);
+
+/**
+ * Sets the most issues listed per document (default 1000; 0: no limit; at most
+ * 4294967295). Past it, the
+ * outcome ends with one `too-costly` issue (`PFHIR-V0108`) that counts the rest, with the
+ * severity of the most serious one left out.
+ *
+ * # Safety
+ * `opts` must be a live options handle.
+ */
+struct pfhir_error *pfhir_validator_options_set_max_issues(struct pfhir_validator_options *opts,
+                                                           size_t max_issues);
 
 /**
  * Puts the offending values in messages (off by default: they are patient data).

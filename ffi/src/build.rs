@@ -1,15 +1,17 @@
 //! Building partner message Bundles: from PatientInput JSON, or field by field with a
 //! builder handle.
 
-use crate::error::{guard, guard_or, pfhir_error};
+use crate::error::{guard, guard_or, pfhir_error, ErrorBox};
 use crate::types::{
     bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_bytes, text_arg,
     write_out,
 };
 use pfhir_core::build::{
-    build_bundle, build_bundle_from_json, CodeInput, PatientInput, PhoneInput,
+    build_bundle, build_bundle_from_json, AddressInput, CodeInput, CommunicationInput,
+    ConditionInput, DeceasedInput, EmailInput, IdentifierInput, OrganizationInput, PatientInput,
+    PhoneInput,
 };
-use pfhir_core::model;
+use pfhir_core::{model, ErrorCode};
 
 /// Builds the partner message Bundle (MessageHeader + Patient + Condition) from the JSON form
 /// of a PatientInput (docs/patient-input.md) and writes its JSON to `out` (free with
@@ -36,8 +38,10 @@ pub unsafe extern "C" fn pfhir_build_bundle(
     })
 }
 
-/// A PatientInput filled field by field (the main fields; the address and the other ids go
-/// through the JSON form and `pfhir_build_bundle`). Not thread-safe.
+/// A PatientInput (docs/patient-input.md) filled field by field: a `pfhir_builder_set_*`
+/// function per single-valued member, a `pfhir_builder_add_*` function per list item. Texts
+/// are checked for UTF-8 when set and for their values when the Bundle is built. Not
+/// thread-safe.
 #[derive(Debug, Default)]
 pub struct pfhir_builder {
     input: PatientInput,
@@ -57,6 +61,28 @@ pub unsafe extern "C" fn pfhir_builder_new(out: *mut *mut pfhir_builder) -> *mut
     })
 }
 
+/// Reads the texts `args` (each `(ptr, len, name)`, `name` naming it in errors), all of
+/// them before anything changes, then hands them to `set`.
+///
+/// # Safety
+/// `b` must be NULL or a live builder; each `ptr` must point at its `len` readable bytes.
+unsafe fn set_texts<const N: usize>(
+    b: *mut pfhir_builder,
+    args: [(*const u8, usize, &str); N],
+    set: impl FnOnce(&mut PatientInput, [&str; N]) -> Result<(), ErrorBox>,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        let mut texts = [""; N];
+        for (text, (ptr, len, what)) in texts.iter_mut().zip(args) {
+            // SAFETY: forwarded to the caller.
+            *text = unsafe { text_arg(ptr, len, what) }?;
+        }
+        set(&mut b.input, texts)
+    })
+}
+
 /// Sets one text field of the builder from C arguments.
 ///
 /// # Safety
@@ -68,14 +94,26 @@ unsafe fn set_text(
     what: &str,
     set: impl FnOnce(&mut PatientInput, String),
 ) -> *mut pfhir_error {
-    guard(|| {
-        // SAFETY: forwarded to the caller.
-        let b = unsafe { handle_mut(b, "builder") }?;
-        // SAFETY: forwarded to the caller.
-        let text = unsafe { text_arg(v, len, what) }?;
-        set(&mut b.input, text.to_string());
-        Ok(())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, [(v, len, what)], |input, [text]| {
+            set(input, text.to_string());
+            Ok(())
+        })
+    }
+}
+
+/// An optional text: the empty text (`(NULL, 0)`) is none.
+fn opt(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// The error of an `add_*` call that needs an earlier call.
+fn needs_earlier(function: &str) -> ErrorBox {
+    pfhir_error::new(
+        ErrorCode::InvalidArgument,
+        format!("no item to add to: call {function} first"),
+    )
 }
 
 /// Sets the assigning authority: `cip`, `meteda`, or an identifier system URI.
@@ -203,6 +241,334 @@ pub unsafe extern "C" fn pfhir_builder_set_email(
     unsafe { set_text(b, v, len, "email", |i, t| i.email = Some(t)) }
 }
 
+/// Appends a patient identifier (HL7 v2 PID-3): `system` (`cip`, `meteda` or an absolute URI)
+/// and `value` are required; `use_` (`usual`, `official`, `temp`, `secondary`), `type_` (an
+/// HL7 v2 table 0203 code: `MR`, `JHN`, `NI`...) and `assigner` (the issuing organization's
+/// name) may be `(NULL, 0)`. One identifier of the Patient must have an accepted authority:
+/// this one, another, or the one of `pfhir_builder_set_authority` + `_set_patient_id`.
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_identifier(
+    b: *mut pfhir_builder,
+    system: *const u8,
+    system_len: usize,
+    value: *const u8,
+    value_len: usize,
+    use_: *const u8,
+    use_len: usize,
+    type_: *const u8,
+    type_len: usize,
+    assigner: *const u8,
+    assigner_len: usize,
+) -> *mut pfhir_error {
+    let args = [
+        (system, system_len, "identifiers.system"),
+        (value, value_len, "identifiers.value"),
+        (use_, use_len, "identifiers.use"),
+        (type_, type_len, "identifiers.type"),
+        (assigner, assigner_len, "identifiers.assigner"),
+    ];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, args, |i, [system, value, use_, type_, assigner]| {
+            i.identifiers.push(IdentifierInput {
+                system: system.to_string(),
+                value: value.to_string(),
+                use_: opt(use_),
+                type_: opt(type_),
+                assigner: opt(assigner),
+            });
+            Ok(())
+        })
+    }
+}
+
+/// Sets the father's family name (the first Spanish surname): the
+/// humanname-fathers-family extension of Patient.name.family, and the first part of the
+/// family text when no family name is set.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_fathers_family(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_text(b, v, len, "fathersFamily", |i, t| {
+            i.fathers_family = Some(t)
+        })
+    }
+}
+
+/// Sets the mother's family name (the second Spanish surname): the
+/// humanname-mothers-family extension of Patient.name.family, and the second part of the
+/// family text when no family name is set.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_mothers_family(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_text(b, v, len, "mothersFamily", |i, t| {
+            i.mothers_family = Some(t)
+        })
+    }
+}
+
+/// Sets whether the patient has died (Patient.deceasedBoolean; HL7 v2 PID-30). Replaces a
+/// date-time set before.
+///
+/// # Safety
+/// `b` must be a live builder.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_deceased(
+    b: *mut pfhir_builder,
+    deceased: bool,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        b.input.deceased = Some(DeceasedInput::Flag(deceased));
+        Ok(())
+    })
+}
+
+/// Sets when the patient died (Patient.deceasedDateTime; HL7 v2 PID-29): a date, a dateTime
+/// with time zone, or `YYYYMMDD[HHMM[SS]]±ZZZZ`. Replaces a flag set before.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_deceased_date_time(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_text(b, v, len, "deceased", |i, t| {
+            i.deceased = Some(DeceasedInput::DateTime(t))
+        })
+    }
+}
+
+/// Sets the marital status: an HL7 v3 MaritalStatus code (`A`, `D`, `I`, `L`, `M`, `P`, `S`,
+/// `T`, `U`, `W`) or `UNK`.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_marital_status(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_text(b, v, len, "maritalStatus", |i, t| {
+            i.marital_status = Some(t)
+        })
+    }
+}
+
+/// Sets the patient's preferred language, a BCP 47 tag (`es`, `ca`, `en-GB`): the first
+/// Patient.communication, preferred.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_language(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe { set_text(b, v, len, "language", |i, t| i.language = Some(t)) }
+}
+
+/// Appends a language the patient communicates in (a BCP 47 tag) and whether it is a
+/// preferred one (Patient.communication.preferred).
+///
+/// # Safety
+/// `b` must be a live builder; `language` must point at `language_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_communication(
+    b: *mut pfhir_builder,
+    language: *const u8,
+    language_len: usize,
+    preferred: bool,
+) -> *mut pfhir_error {
+    let args = [(language, language_len, "communication.language")];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, args, |i, [language]| {
+            i.communication.push(CommunicationInput {
+                language: language.to_string(),
+                preferred: Some(preferred),
+            });
+            Ok(())
+        })
+    }
+}
+
+/// Appends an e-mail address; `use_` (`home`, `work`, `temp`, `old`) may be `(NULL, 0)`.
+/// (`pfhir_builder_set_email` sets the first one.)
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_email(
+    b: *mut pfhir_builder,
+    value: *const u8,
+    value_len: usize,
+    use_: *const u8,
+    use_len: usize,
+) -> *mut pfhir_error {
+    let args = [
+        (value, value_len, "emails.value"),
+        (use_, use_len, "emails.use"),
+    ];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, args, |i, [value, use_]| {
+            i.emails.push(EmailInput {
+                value: value.to_string(),
+                use_: opt(use_),
+            });
+            Ok(())
+        })
+    }
+}
+
+/// Appends a postal address (HL7 v2 PID-11); every text may be `(NULL, 0)`: `use_` (`home`,
+/// `work`, `temp`, `old`), `type_` (`postal`, `physical`, `both`), city, district, state,
+/// postal code, country. Add its street lines with `pfhir_builder_add_address_line`. An
+/// address needs a line or one of the place texts.
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_address(
+    b: *mut pfhir_builder,
+    use_: *const u8,
+    use_len: usize,
+    type_: *const u8,
+    type_len: usize,
+    city: *const u8,
+    city_len: usize,
+    district: *const u8,
+    district_len: usize,
+    state: *const u8,
+    state_len: usize,
+    postal_code: *const u8,
+    postal_code_len: usize,
+    country: *const u8,
+    country_len: usize,
+) -> *mut pfhir_error {
+    let args = [
+        (use_, use_len, "addresses.use"),
+        (type_, type_len, "addresses.type"),
+        (city, city_len, "addresses.city"),
+        (district, district_len, "addresses.district"),
+        (state, state_len, "addresses.state"),
+        (postal_code, postal_code_len, "addresses.postalCode"),
+        (country, country_len, "addresses.country"),
+    ];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(
+            b,
+            args,
+            |i, [use_, type_, city, district, state, postal_code, country]| {
+                i.addresses.push(AddressInput {
+                    lines: Vec::new(),
+                    city: opt(city),
+                    district: opt(district),
+                    state: opt(state),
+                    postal_code: opt(postal_code),
+                    country: opt(country),
+                    use_: opt(use_),
+                    type_: opt(type_),
+                });
+                Ok(())
+            },
+        )
+    }
+}
+
+/// Appends a street line to the address added last. Without one, the error has code
+/// `PFHIR_CODE_INVALID_ARGUMENT` and nothing changes.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_address_line(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, [(v, len, "addresses.lines")], |i, [line]| {
+            let address = i
+                .addresses
+                .last_mut()
+                .ok_or_else(|| needs_earlier("pfhir_builder_add_address"))?;
+            address.lines.push(line.to_string());
+            Ok(())
+        })
+    }
+}
+
+/// Sets the organization that keeps the patient record (Patient.managingOrganization); every
+/// text may be `(NULL, 0)`, but not all of them: `reference` (`Organization/<id>`), `system`
+/// and `value` (its identifier, given together; `urn:ietf:rfc:3986` + `urn:oid:…` for an
+/// OID), `display` (its name).
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_managing_organization(
+    b: *mut pfhir_builder,
+    reference: *const u8,
+    reference_len: usize,
+    system: *const u8,
+    system_len: usize,
+    value: *const u8,
+    value_len: usize,
+    display: *const u8,
+    display_len: usize,
+) -> *mut pfhir_error {
+    let args = [
+        (reference, reference_len, "managingOrganization.reference"),
+        (system, system_len, "managingOrganization.system"),
+        (value, value_len, "managingOrganization.value"),
+        (display, display_len, "managingOrganization.display"),
+    ];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, args, |i, [reference, system, value, display]| {
+            i.managing_organization = Some(OrganizationInput {
+                reference: opt(reference),
+                system: opt(system),
+                value: opt(value),
+                display: opt(display),
+            });
+            Ok(())
+        })
+    }
+}
+
 /// Sets the diabetes type: `type1`, `type2`, `gestational` or `unspecified`.
 ///
 /// # Safety
@@ -300,6 +666,118 @@ pub unsafe extern "C" fn pfhir_builder_set_clinical_status(
     }
 }
 
+/// Sets Condition.verificationStatus of the condition of `pfhir_builder_set_diabetes` /
+/// `_set_condition` (`provisional`, `differential`, `confirmed`, `refuted`,
+/// `entered-in-error`, `unknown`).
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_verification_status(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_text(b, v, len, "verificationStatus", |i, t| {
+            i.verification_status = Some(t)
+        })
+    }
+}
+
+/// Appends a Condition (one diagnosis, HL7 v2 DG1) after the one of
+/// `pfhir_builder_set_diabetes` / `_set_condition`; every text may be `(NULL, 0)`:
+/// `diabetes` (`type1`, `type2`, `gestational`, `unspecified`: SNOMED CT and ICD-10
+/// codings), `onset` (a date or a dateTime with time zone), `clinical_status` (default
+/// `active`), `verification_status`. Add further codings with
+/// `pfhir_builder_add_condition_coding`; a Condition needs `diabetes` or a coding.
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_condition(
+    b: *mut pfhir_builder,
+    diabetes: *const u8,
+    diabetes_len: usize,
+    onset: *const u8,
+    onset_len: usize,
+    clinical_status: *const u8,
+    clinical_status_len: usize,
+    verification_status: *const u8,
+    verification_status_len: usize,
+) -> *mut pfhir_error {
+    let args = [
+        (diabetes, diabetes_len, "conditions.diabetes"),
+        (onset, onset_len, "conditions.onset"),
+        (
+            clinical_status,
+            clinical_status_len,
+            "conditions.clinicalStatus",
+        ),
+        (
+            verification_status,
+            verification_status_len,
+            "conditions.verificationStatus",
+        ),
+    ];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(
+            b,
+            args,
+            |i, [diabetes, onset, clinical_status, verification_status]| {
+                i.conditions.push(ConditionInput {
+                    diabetes: opt(diabetes),
+                    codings: Vec::new(),
+                    onset: opt(onset),
+                    clinical_status: opt(clinical_status),
+                    verification_status: opt(verification_status),
+                });
+                Ok(())
+            },
+        )
+    }
+}
+
+/// Appends a coding (code system URI, code, optional display) to the Condition added last
+/// with `pfhir_builder_add_condition`. Without one, the error has code
+/// `PFHIR_CODE_INVALID_ARGUMENT` and nothing changes.
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_condition_coding(
+    b: *mut pfhir_builder,
+    system: *const u8,
+    system_len: usize,
+    code: *const u8,
+    code_len: usize,
+    display: *const u8,
+    display_len: usize,
+) -> *mut pfhir_error {
+    let args = [
+        (system, system_len, "conditions.codings.system"),
+        (code, code_len, "conditions.codings.code"),
+        (display, display_len, "conditions.codings.display"),
+    ];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, args, |i, [system, code, display]| {
+            let condition = i
+                .conditions
+                .last_mut()
+                .ok_or_else(|| needs_earlier("pfhir_builder_add_condition"))?;
+            condition.codings.push(CodeInput {
+                system: system.to_string(),
+                code: code.to_string(),
+                display: opt(display),
+            });
+            Ok(())
+        })
+    }
+}
+
 /// Sets the sending organization's OID (`2.16.724.4.2`).
 ///
 /// # Safety
@@ -351,6 +829,53 @@ pub unsafe extern "C" fn pfhir_builder_set_patient_logical_id(
 ) -> *mut pfhir_error {
     // SAFETY: forwarded to the caller.
     unsafe { set_text(b, v, len, "ids.patient", |i, t| i.ids.patient = Some(t)) }
+}
+
+/// Sets the ids of the Bundle, the MessageHeader and the Patient; `(NULL, 0)` for one of
+/// them: a fresh UUID (this also undoes `pfhir_builder_set_patient_logical_id`).
+///
+/// # Safety
+/// `b` must be a live builder; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_ids(
+    b: *mut pfhir_builder,
+    bundle: *const u8,
+    bundle_len: usize,
+    message_header: *const u8,
+    message_header_len: usize,
+    patient: *const u8,
+    patient_len: usize,
+) -> *mut pfhir_error {
+    let args = [
+        (bundle, bundle_len, "ids.bundle"),
+        (message_header, message_header_len, "ids.messageHeader"),
+        (patient, patient_len, "ids.patient"),
+    ];
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_texts(b, args, |i, [bundle, message_header, patient]| {
+            i.ids.bundle = opt(bundle);
+            i.ids.message_header = opt(message_header);
+            i.ids.patient = opt(patient);
+            Ok(())
+        })
+    }
+}
+
+/// Appends the id of the next Condition, in Bundle order (the one of
+/// `pfhir_builder_set_diabetes` / `_set_condition` first). Conditions without an id of
+/// their own get `<first id>-<position>`, or fresh UUIDs when no id was added.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_condition_id(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe { set_text(b, v, len, "ids.conditions", |i, t| i.ids.conditions.push(t)) }
 }
 
 /// Sets MessageHeader.timestamp (an instant; default: now).
@@ -414,4 +939,85 @@ pub unsafe extern "C" fn pfhir_builder_to_json(
 pub unsafe extern "C" fn pfhir_builder_free(b: *mut pfhir_builder) {
     // SAFETY: forwarded to the caller.
     guard_or((), || unsafe { free_handle(b) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{pfhir_error_code, pfhir_error_free};
+    use pfhir_core::build::DeceasedInput;
+    use std::ptr;
+
+    /// The code of `err` (then freed).
+    fn code(err: *mut pfhir_error) -> crate::pfhir_code {
+        // SAFETY: `err` is NULL or an error from pfhir, freed once here.
+        unsafe {
+            let c = pfhir_error_code(err);
+            pfhir_error_free(err);
+            c
+        }
+    }
+
+    #[test]
+    fn refused_calls_change_nothing_and_items_go_to_the_last_one() {
+        let mut b = pfhir_builder::default();
+        let bad = b"ab\x80";
+        // SAFETY: every pointer is valid for its length (or NULL with length 0).
+        unsafe {
+            let err = pfhir_builder_add_identifier(
+                &mut b,
+                b"cip".as_ptr(),
+                3,
+                b"1".as_ptr(),
+                1,
+                ptr::null(),
+                0,
+                ptr::null(),
+                0,
+                bad.as_ptr(),
+                bad.len(),
+            );
+            assert_eq!(code(err), crate::pfhir_code::PFHIR_CODE_INVALID_UTF8);
+            assert!(b.input.identifiers.is_empty(), "no half-read identifier");
+            let err = pfhir_builder_add_condition_coding(
+                &mut b,
+                b"urn:x".as_ptr(),
+                5,
+                b"1".as_ptr(),
+                1,
+                ptr::null(),
+                0,
+            );
+            assert_eq!(code(err), crate::pfhir_code::PFHIR_CODE_INVALID_ARGUMENT);
+            for d in [&b"type1"[..], b"type2"] {
+                let err = pfhir_builder_add_condition(
+                    &mut b,
+                    d.as_ptr(),
+                    d.len(),
+                    ptr::null(),
+                    0,
+                    ptr::null(),
+                    0,
+                    ptr::null(),
+                    0,
+                );
+                assert!(err.is_null());
+            }
+            let err = pfhir_builder_add_condition_coding(
+                &mut b,
+                b"urn:x".as_ptr(),
+                5,
+                b"1".as_ptr(),
+                1,
+                ptr::null(),
+                0,
+            );
+            assert!(err.is_null());
+            assert!(pfhir_builder_set_deceased(&mut b, false).is_null());
+        }
+        assert!(b.input.conditions[0].codings.is_empty());
+        assert_eq!(b.input.conditions[1].codings.len(), 1);
+        assert_eq!(b.input.conditions[1].codings[0].display, None);
+        assert_eq!(b.input.deceased, Some(DeceasedInput::Flag(false)));
+    }
 }

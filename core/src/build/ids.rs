@@ -1,4 +1,4 @@
-//! Fresh ids (UUID v4) and timestamps (instants in UTC).
+//! Fresh ids (UUID v4), the ids of further Conditions, and timestamps (instants in UTC).
 
 /// Random bytes were not available from the operating system.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,6 +20,12 @@ pub fn uuid_v4() -> Result<String, RandomError> {
         &hex[16..20],
         &hex[20..32]
     ))
+}
+
+/// The id of the Condition at 1-based `position` when the caller gave ids for fewer
+/// Conditions than there are: the first Condition's id, `-`, the position (`c1-3`).
+pub(super) fn derived_condition_id(first: &str, position: usize) -> String {
+    format!("{first}-{position}")
 }
 
 /// The date of a day count since 1970-01-01 (proleptic Gregorian; inverse of
@@ -81,6 +87,12 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn derived_condition_ids_are_the_first_id_and_the_position() {
+        assert_eq!(derived_condition_id("c1", 3), "c1-3");
+        assert_ne!(derived_condition_id("c1", 2), derived_condition_id("c1", 3));
     }
 
     #[test]

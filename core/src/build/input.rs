@@ -2,11 +2,37 @@
 //! partner message Bundle.
 //!
 //! Its JSON form (camelCase members) is pfhir's input contract for every binding; see
-//! `docs/patient-input.md`. Reading is strict: an unknown member is an error that names it,
-//! and no error message repeats a value (they are patient data).
+//! `docs/patient-input.md`. Reading (in `read.rs`) is strict: an unknown member is an error
+//! that names it, and no error message repeats a value (they are patient data).
+//!
+//! The shape follows what an EMR sends (an HL7 v2 PID segment and its DG1 diagnoses): one
+//! member per field, lists where the EMR repeats (identifiers, phones, e-mails, addresses,
+//! languages, diagnoses), and the original single-valued members (`authority` + `patientId`,
+//! `email`, `address`, `diabetes` / `condition`) kept beside the lists.
 
 use serde::Serialize;
-use serde_json::Value;
+
+/// A patient identifier (Patient.identifier), as HL7 v2 PID-3 carries it (CX).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentifierInput {
+    /// The namespace of the value (Identifier.system): `cip`, `meteda`, or an absolute URI
+    /// (`urn:oid:…`; the CX.4 assigning authority's universal id).
+    pub system: String,
+    /// The identifier (CX.1).
+    pub value: String,
+    /// `usual`, `official`, `temp` or `secondary` (Identifier.use).
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<String>,
+    /// An HL7 v2 table 0203 identifier type code (CX.5: `MR`, `JHN`, `NI`, `PPN`...), coded
+    /// in Identifier.type with system `http://hl7.org/fhir/v2/0203`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The name of the organization that issued it (Identifier.assigner.display; the CX.4
+    /// namespace id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigner: Option<String>,
+}
 
 /// A phone number of the patient.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -19,7 +45,18 @@ pub struct PhoneInput {
     pub use_: Option<String>,
 }
 
-/// The patient's postal address.
+/// An e-mail address of the patient.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailInput {
+    /// The address (`name@domain`).
+    pub value: String,
+    /// `home`, `work`, `temp` or `old` (ContactPoint.use).
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<String>,
+}
+
+/// A postal address of the patient.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressInput {
@@ -44,19 +81,87 @@ pub struct AddressInput {
     /// `home`, `work`, `temp` or `old` (Address.use).
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
     pub use_: Option<String>,
+    /// `postal`, `physical` or `both` (Address.type).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
 }
 
-/// A coded condition (when `diabetes` is not enough).
+/// A language the patient communicates in (Patient.communication).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommunicationInput {
+    /// A BCP 47 language tag (`es`, `ca`, `en-GB`), coded with system `urn:ietf:bcp:47`.
+    pub language: String,
+    /// Whether it is the patient's preferred language (Patient.communication.preferred).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<bool>,
+}
+
+/// The organization that keeps the patient record (Patient.managingOrganization): a literal
+/// reference, an identifier, a name, or several of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationInput {
+    /// A literal reference: `Organization/<id>` or an absolute URL ending so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The namespace of `value` (an absolute URI; `urn:ietf:rfc:3986` when the value is an
+    /// OID as `urn:oid:…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// The organization's identifier in `system` (Reference.identifier.value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Its name (Reference.display).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+}
+
+/// Whether the patient has died: a flag (HL7 v2 PID-30), or when (PID-29).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum DeceasedInput {
+    /// Patient.deceasedBoolean.
+    Flag(bool),
+    /// Patient.deceasedDateTime: a date, or a dateTime with time zone (HL7 v2
+    /// `YYYYMMDD[HHMM[SS]]±ZZZZ` accepted).
+    DateTime(String),
+}
+
+/// One coding of a condition (when the `diabetes` shorthand is not enough).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeInput {
-    /// Code system URI (SNOMED CT: `http://snomed.info/sct`).
+    /// Code system URI (SNOMED CT: `http://snomed.info/sct`; ICD-10:
+    /// `http://hl7.org/fhir/sid/icd-10`).
     pub system: String,
     /// The code.
     pub code: String,
     /// Its display text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
+}
+
+/// A Condition of the patient (one DG1 diagnosis).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionInput {
+    /// `type1`, `type2`, `gestational` or `unspecified`: coded in SNOMED CT and ICD-10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diabetes: Option<String>,
+    /// Codings of Condition.code, after those of `diabetes`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub codings: Vec<CodeInput>,
+    /// Onset: a date, or a dateTime with time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onset: Option<String>,
+    /// Condition.clinicalStatus (default `active`, none when `entered-in-error`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clinical_status: Option<String>,
+    /// Condition.verificationStatus (`provisional`, `differential`, `confirmed`, `refuted`,
+    /// `entered-in-error`, `unknown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_status: Option<String>,
 }
 
 /// Ids to use instead of generated ones (for reproducible output, or the platform's
@@ -73,22 +178,39 @@ pub struct IdsInput {
     /// Patient.id
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patient: Option<String>,
-    /// Condition.id
+    /// The id of the first Condition (the others' ids are derived from it: `<id>-2`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The ids of the Conditions, in Bundle order (instead of `condition`); Conditions
+    /// past the end of the list get `<first id>-<position>`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
 }
 
 /// A patient as an EMR holds it. See the module docs and `docs/patient-input.md`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PatientInput {
-    /// Assigning authority of the patient id: `cip`, `meteda`, or an identifier system URI.
+    /// Assigning authority of the patient id: `cip`, `meteda`, or an identifier system URI
+    /// (empty: not given; then `identifiers` must hold one of an accepted authority).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub authority: String,
-    /// The patient's id at that authority (Patient.identifier.value).
+    /// The patient's id at that authority (Patient.identifier.value; empty: not given).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub patient_id: String,
-    /// Family name(s).
+    /// Further identifiers (after the one of `authority` + `patientId`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<IdentifierInput>,
+    /// Family name(s), as one text (Patient.name.family); by default the father's and the
+    /// mother's family names joined by a space.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
+    /// The father's family name (first Spanish surname; extension humanname-fathers-family).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fathers_family: Option<String>,
+    /// The mother's family name (second Spanish surname; extension humanname-mothers-family).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mothers_family: Option<String>,
     /// Given names, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub given_names: Vec<String>,
@@ -98,30 +220,58 @@ pub struct PatientInput {
     /// Birth date: `YYYY-MM-DD` (also `YYYY`, `YYYY-MM`, and HL7 v2 `YYYYMMDD`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
+    /// Whether, or when, the patient died.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deceased: Option<DeceasedInput>,
+    /// An HL7 v3 MaritalStatus code (`M`, `S`, `D`, `W`...; `UNK` for unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marital_status: Option<String>,
+    /// The patient's preferred language, a BCP 47 tag (a preferred Patient.communication).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Further languages (after `language`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub communication: Vec<CommunicationInput>,
     /// Phone numbers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub phones: Vec<PhoneInput>,
     /// E-mail address (must be unique on the platform).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Further e-mail addresses (after `email`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<EmailInput>,
     /// Postal address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<AddressInput>,
+    /// Further postal addresses (after `address`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<AddressInput>,
     /// Whether the patient record is active (default true).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// `type1`, `type2`, `gestational` or `unspecified` (coded in SNOMED CT).
+    /// The organization that keeps the patient record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managing_organization: Option<OrganizationInput>,
+    /// `type1`, `type2`, `gestational` or `unspecified` (coded in SNOMED CT and ICD-10):
+    /// the first Condition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diabetes: Option<String>,
-    /// A coded condition instead of `diabetes`.
+    /// A coded condition instead of `diabetes`: the first Condition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<CodeInput>,
-    /// Onset of the condition: a date or a dateTime with time zone.
+    /// Onset of the first Condition: a date or a dateTime with time zone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onset: Option<String>,
-    /// Condition.clinicalStatus (default `active`).
+    /// Condition.clinicalStatus of the first Condition (default `active`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clinical_status: Option<String>,
+    /// Condition.verificationStatus of the first Condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_status: Option<String>,
+    /// Further Conditions (after the one of `diabetes` / `condition`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<ConditionInput>,
     /// OID of the sending organization (`2.16.724.4.2` or `urn:oid:2.16.724.4.2`).
     pub organization_oid: String,
     /// MessageHeader.source.software (default `pfhir`).
@@ -157,278 +307,21 @@ impl std::fmt::Display for FieldError {
     }
 }
 
-/// Collects field errors while reading a JSON object.
-struct Reader<'v> {
-    obj: &'v serde_json::Map<String, Value>,
-    prefix: String,
-    errors: &'v mut Vec<FieldError>,
-}
-
-impl<'v> Reader<'v> {
-    fn error(&mut self, name: &str, message: &str) {
-        self.errors.push(FieldError {
-            field: format!("{}{name}", self.prefix),
-            message: message.to_string(),
-        });
-    }
-
-    fn check_members(&mut self, known: &[&str]) {
-        let unknown: Vec<String> = self
-            .obj
-            .keys()
-            .filter(|k| !known.contains(&k.as_str()))
-            .cloned()
-            .collect();
-        for k in unknown {
-            self.error(
-                &k,
-                &format!("unknown field (expected one of: {})", known.join(", ")),
-            );
-        }
-    }
-
-    fn string(&mut self, name: &str) -> Option<String> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                self.error(name, "must be a string");
-                None
-            }
-        }
-    }
-
-    fn required_string(&mut self, name: &str) -> String {
-        let v = self.string(name);
-        if v.is_none()
-            && !self
-                .errors
-                .iter()
-                .any(|e| e.field == format!("{}{name}", self.prefix))
-        {
-            self.error(name, "is required");
-        }
-        v.unwrap_or_default()
-    }
-
-    fn bool(&mut self, name: &str) -> Option<bool> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(_) => {
-                self.error(name, "must be true or false");
-                None
-            }
-        }
-    }
-
-    fn strings(&mut self, name: &str) -> Vec<String> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => {
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Value::String(s) => out.push(s.clone()),
-                        _ => self.error(&format!("{name}[{i}]"), "must be a string"),
-                    }
-                }
-                out
-            }
-            Some(_) => {
-                self.error(name, "must be an array of strings");
-                Vec::new()
-            }
-        }
-    }
-
-    fn object<T>(&mut self, name: &str, read: impl FnOnce(&mut Reader<'_>) -> T) -> Option<T> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(o)) => {
-                let mut r = Reader {
-                    obj: o,
-                    prefix: format!("{}{name}.", self.prefix),
-                    errors: self.errors,
-                };
-                Some(read(&mut r))
-            }
-            Some(_) => {
-                self.error(name, "must be an object");
-                None
-            }
-        }
-    }
-
-    fn objects<T>(&mut self, name: &str, mut read: impl FnMut(&mut Reader<'_>) -> T) -> Vec<T> {
-        match self.obj.get(name) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Value::Object(o) => {
-                            let mut r = Reader {
-                                obj: o,
-                                prefix: format!("{}{name}[{i}].", self.prefix),
-                                errors: self.errors,
-                            };
-                            out.push(read(&mut r));
-                        }
-                        _ => self.error(&format!("{name}[{i}]"), "must be an object"),
-                    }
-                }
-                out
-            }
-            Some(_) => {
-                self.error(name, "must be an array of objects");
-                Vec::new()
-            }
-        }
-    }
-}
-
 impl PatientInput {
-    /// Reads the JSON form. Returns every problem found, each naming its field.
+    /// Reads the JSON form. Returns every problem found in reading, each naming its field
+    /// (values are checked when the Bundle is built).
     pub fn from_json(bytes: &[u8]) -> Result<PatientInput, Vec<FieldError>> {
         Self::from_value(&Self::parse_json(bytes)?)
     }
 
     /// Reads the JSON form from a parsed value.
-    pub fn from_value(value: &Value) -> Result<PatientInput, Vec<FieldError>> {
+    pub fn from_value(value: &serde_json::Value) -> Result<PatientInput, Vec<FieldError>> {
         let (input, errors) = Self::read_partial(value)?;
         if errors.is_empty() {
             Ok(input)
         } else {
             Err(errors)
         }
-    }
-
-    /// Reads what can be read: the input (fields in error left empty) and the read errors.
-    /// `Err` only when `value` is not an object.
-    pub(crate) fn read_partial(
-        value: &Value,
-    ) -> Result<(PatientInput, Vec<FieldError>), Vec<FieldError>> {
-        let Value::Object(obj) = value else {
-            return Err(vec![FieldError {
-                field: String::new(),
-                message: "not a JSON object".to_string(),
-            }]);
-        };
-        let mut errors = Vec::new();
-        let mut r = Reader {
-            obj,
-            prefix: String::new(),
-            errors: &mut errors,
-        };
-        r.check_members(&[
-            "authority",
-            "patientId",
-            "familyName",
-            "givenNames",
-            "gender",
-            "birthDate",
-            "phones",
-            "email",
-            "address",
-            "active",
-            "diabetes",
-            "condition",
-            "onset",
-            "clinicalStatus",
-            "organizationOid",
-            "softwareName",
-            "softwareVersion",
-            "ids",
-            "timestamp",
-        ]);
-        let input = PatientInput {
-            authority: r.required_string("authority"),
-            patient_id: r.required_string("patientId"),
-            family_name: r.string("familyName"),
-            given_names: r.strings("givenNames"),
-            gender: r.string("gender"),
-            birth_date: r.string("birthDate"),
-            phones: r.objects("phones", |p| {
-                p.check_members(&["value", "use"]);
-                PhoneInput {
-                    value: p.required_string("value"),
-                    use_: p.string("use"),
-                }
-            }),
-            email: r.string("email"),
-            address: r.object("address", |a| {
-                a.check_members(&[
-                    "lines",
-                    "city",
-                    "district",
-                    "state",
-                    "postalCode",
-                    "country",
-                    "use",
-                ]);
-                AddressInput {
-                    lines: a.strings("lines"),
-                    city: a.string("city"),
-                    district: a.string("district"),
-                    state: a.string("state"),
-                    postal_code: a.string("postalCode"),
-                    country: a.string("country"),
-                    use_: a.string("use"),
-                }
-            }),
-            active: r.bool("active"),
-            diabetes: r.string("diabetes"),
-            condition: r.object("condition", |c| {
-                c.check_members(&["system", "code", "display"]);
-                CodeInput {
-                    system: c.required_string("system"),
-                    code: c.required_string("code"),
-                    display: c.string("display"),
-                }
-            }),
-            onset: r.string("onset"),
-            clinical_status: r.string("clinicalStatus"),
-            organization_oid: r.required_string("organizationOid"),
-            software_name: r.string("softwareName"),
-            software_version: r.string("softwareVersion"),
-            ids: r
-                .object("ids", |i| {
-                    i.check_members(&["bundle", "messageHeader", "patient", "condition"]);
-                    IdsInput {
-                        bundle: i.string("bundle"),
-                        message_header: i.string("messageHeader"),
-                        patient: i.string("patient"),
-                        condition: i.string("condition"),
-                    }
-                })
-                .unwrap_or_default(),
-            timestamp: r.string("timestamp"),
-        };
-        Ok((input, errors))
-    }
-
-    /// Parses the JSON text (the one error without a field name when it is not JSON, or
-    /// nests deeper than a PatientInput ever does: refused before serde recurses).
-    pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value, Vec<FieldError>> {
-        const MAX_DEPTH: usize = 16;
-        if crate::json::nesting_exceeds(bytes, MAX_DEPTH) {
-            return Err(vec![FieldError {
-                field: String::new(),
-                message: format!("objects and arrays nest deeper than {MAX_DEPTH} levels"),
-            }]);
-        }
-        serde_json::from_slice(bytes).map_err(|e| {
-            vec![FieldError {
-                field: String::new(),
-                message: format!(
-                    "not valid JSON (line {}, column {})",
-                    e.line().max(1),
-                    e.column().max(1)
-                ),
-            }]
-        })
     }
 
     /// The JSON form.

@@ -797,6 +797,269 @@ static void test_building(void) {
   pfhir_validator_free(v);
 }
 
+/* The wide PatientInput through the builder: identifiers, the surname pair, deceased, marital
+ * status, languages, e-mails, addresses, the managing organization, several Conditions with
+ * their codings and ids. NULL in every pointer and invalid UTF-8 in every text of each of
+ * these functions (nothing changes), items added to nothing, a Bundle with no issue at all,
+ * and field errors naming the exact item without repeating its value. */
+#define N3 NULL, 3 /* a NULL text with a length */
+#define NO NULL, 0 /* an absent optional text */
+static void test_building_wide_arguments(pfhir_builder *b) {
+  CHECK_CODE(pfhir_builder_add_identifier(NULL, U("cip"), U("1"), NO, NO, NO),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_fathers_family(NULL, U("x")), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_mothers_family(NULL, U("x")), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_deceased(NULL, true), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_deceased_date_time(NULL, U("2020")), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_marital_status(NULL, U("M")), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_language(NULL, U("es")), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_communication(NULL, U("ca"), false), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_email(NULL, U("a@b"), NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(NULL, NO, NO, U("Madrid"), NO, NO, NO, NO),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address_line(NULL, U("x")), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_managing_organization(NULL, NO, NO, NO, U("H")),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_verification_status(NULL, U("confirmed")),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition(NULL, U("type2"), NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition_coding(NULL, U("urn:x"), U("1"), NO),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_ids(NULL, U("b"), NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition_id(NULL, U("c")), PFHIR_CODE_NULL_ARGUMENT);
+
+  CHECK_CODE(pfhir_builder_add_identifier(b, N3, U("1"), NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), N3, NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), U("1"), N3, NO, NO),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), U("1"), NO, N3, NO),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), U("1"), NO, NO, N3),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_identifier(b, BAD, U("1"), NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), BAD, NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), U("1"), BAD, NO, NO),
+             PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), U("1"), NO, BAD, NO),
+             PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_identifier(b, U("cip"), U("1"), NO, NO, BAD),
+             PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_fathers_family(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_fathers_family(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_mothers_family(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_mothers_family(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_deceased_date_time(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_deceased_date_time(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_marital_status(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_marital_status(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_language(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_language(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_communication(b, N3, true), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_communication(b, BAD, true), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_email(b, N3, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_email(b, U("a@b"), N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_email(b, BAD, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_email(b, U("a@b"), BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_address(b, N3, NO, NO, NO, NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, N3, NO, NO, NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, N3, NO, NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, N3, NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, NO, N3, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, NO, NO, N3, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, NO, NO, NO, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address(b, BAD, NO, NO, NO, NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, BAD, NO, NO, NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, BAD, NO, NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, BAD, NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, NO, BAD, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, NO, NO, BAD, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_address(b, NO, NO, NO, NO, NO, NO, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, N3, NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, NO, N3, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, NO, NO, N3, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, NO, NO, NO, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, BAD, NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, NO, BAD, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, NO, NO, BAD, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_managing_organization(b, NO, NO, NO, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_verification_status(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_verification_status(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_condition(b, N3, NO, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition(b, NO, N3, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition(b, NO, NO, N3, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition(b, NO, NO, NO, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition(b, BAD, NO, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_condition(b, NO, BAD, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_condition(b, NO, NO, BAD, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_condition(b, NO, NO, NO, BAD), PFHIR_CODE_INVALID_UTF8);
+  /* Items added to nothing: no address, no Condition yet. */
+  CHECK_CODE(pfhir_builder_add_address_line(b, U("Calle Mayor 1")), PFHIR_CODE_INVALID_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition_coding(b, U("urn:x"), U("1"), NO),
+             PFHIR_CODE_INVALID_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_ids(b, N3, NO, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_ids(b, NO, N3, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_ids(b, NO, NO, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_ids(b, BAD, NO, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_ids(b, NO, BAD, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_set_ids(b, NO, NO, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_condition_id(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition_id(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  {
+    /* Nothing was set by the refused calls: the builder's JSON is still the empty object. */
+    pfhir_bytes json = {NULL, 0};
+    if (CHECK_OK(pfhir_builder_to_json(b, &json))) {
+      CHECK_MSG(strcmp((const char *)json.data, "{\"organizationOid\":\"\"}") == 0,
+                (const char *)json.data);
+      pfhir_bytes_free(json);
+    }
+  }
+  /* With an address and a Condition, a line and a coding go to the last ones. */
+  CHECK_OK(pfhir_builder_add_address(b, NO, NO, U("Madrid"), NO, NO, NO, NO));
+  CHECK_CODE(pfhir_builder_add_address_line(b, N3), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_address_line(b, BAD), PFHIR_CODE_INVALID_UTF8);
+  CHECK_OK(pfhir_builder_add_condition(b, U("type2"), NO, NO, NO));
+  CHECK_CODE(pfhir_builder_add_condition_coding(b, N3, U("1"), NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition_coding(b, U("urn:x"), N3, NO), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition_coding(b, U("urn:x"), U("1"), N3),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_add_condition_coding(b, BAD, U("1"), NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_condition_coding(b, U("urn:x"), BAD, NO), PFHIR_CODE_INVALID_UTF8);
+  CHECK_CODE(pfhir_builder_add_condition_coding(b, U("urn:x"), U("1"), BAD),
+             PFHIR_CODE_INVALID_UTF8);
+  {
+    pfhir_bytes json = {NULL, 0};
+    if (CHECK_OK(pfhir_builder_to_json(b, &json))) {
+      CHECK_MSG(strstr((const char *)json.data, "lines") == NULL, (const char *)json.data);
+      CHECK_MSG(strstr((const char *)json.data, "codings") == NULL, (const char *)json.data);
+      pfhir_bytes_free(json);
+    }
+  }
+}
+
+static bool has(const pfhir_bytes *b, const char *needle) {
+  return b->data != NULL && strstr((const char *)b->data, needle) != NULL;
+}
+
+static void test_building_wide(void) {
+  pfhir_builder *b = NULL;
+  pfhir_validator *v = NULL;
+  pfhir_outcome *o = NULL;
+  pfhir_bytes bundle = {NULL, 0}, input = {NULL, 0}, again = {NULL, 0};
+  pfhir_error *err;
+  if (CHECK_OK(pfhir_builder_new(&b))) {
+    test_building_wide_arguments(b);
+    pfhir_builder_free(b);
+    b = NULL;
+  }
+  if (!CHECK_OK(pfhir_validator_new(NULL, &v)) || !CHECK_OK(pfhir_builder_new(&b))) {
+    pfhir_validator_free(v);
+    return;
+  }
+  /* Identifiers only (no set_authority / set_patient_id): one has an accepted authority. */
+  CHECK_OK(pfhir_builder_add_identifier(b, U("cip"), U("AAAA1234567890"), U("official"), U("JHN"),
+                                        U("SERMAS")));
+  CHECK_OK(pfhir_builder_add_identifier(b, U("urn:oid:1.2.3.4.5"), U("HC-778"), NO, U("MR"), NO));
+  CHECK_OK(pfhir_builder_set_fathers_family(b, U("P\xc3\xa9rez")));
+  CHECK_OK(pfhir_builder_set_mothers_family(b, U("Fuster")));
+  CHECK_OK(pfhir_builder_add_given_name(b, U("Manolo")));
+  CHECK_OK(pfhir_builder_set_gender(b, U("M")));
+  CHECK_OK(pfhir_builder_set_birth_date(b, U("19750616")));
+  CHECK_OK(pfhir_builder_set_deceased(b, true));
+  CHECK_OK(pfhir_builder_set_deceased_date_time(b, U("202301021304+0100"))); /* replaces it */
+  CHECK_OK(pfhir_builder_set_marital_status(b, U("M")));
+  CHECK_OK(pfhir_builder_set_language(b, U("es")));
+  CHECK_OK(pfhir_builder_add_communication(b, U("ca"), false));
+  CHECK_OK(pfhir_builder_add_phone(b, U("912345678"), U("home")));
+  CHECK_OK(pfhir_builder_set_email(b, U("manolo@example.org")));
+  CHECK_OK(pfhir_builder_add_email(b, U("m.perez@work.example"), U("work")));
+  CHECK_OK(pfhir_builder_add_address(b, U("home"), U("both"), U("Madrid"), NO, NO, U("28013"),
+                                     U("ES")));
+  CHECK_OK(pfhir_builder_add_address_line(b, U("Calle Mayor 1")));
+  CHECK_OK(pfhir_builder_add_address_line(b, U("2\xc2\xba B")));
+  CHECK_OK(pfhir_builder_add_address(b, U("temp"), NO, U("Valencia"), NO, NO, NO, NO));
+  CHECK_OK(pfhir_builder_set_managing_organization(b, NO, U("urn:ietf:rfc:3986"),
+                                                   U("urn:oid:2.16.724.4.2"),
+                                                   U("Hospital Universitario")));
+  CHECK_OK(pfhir_builder_set_diabetes(b, U("type1")));
+  CHECK_OK(pfhir_builder_set_onset(b, U("2010-05-01")));
+  CHECK_OK(pfhir_builder_set_verification_status(b, U("confirmed")));
+  CHECK_OK(pfhir_builder_add_condition(b, NO, U("2015-03-04"), U("active"), U("provisional")));
+  CHECK_OK(pfhir_builder_add_condition_coding(b, U("http://snomed.info/sct"), U("38341003"),
+                                              U("Hypertensive disorder")));
+  CHECK_OK(
+      pfhir_builder_add_condition_coding(b, U("http://hl7.org/fhir/sid/icd-10"), U("I10"), NO));
+  CHECK_OK(pfhir_builder_add_condition(b, U("gestational"), NO, U("resolved"), NO));
+  CHECK_OK(pfhir_builder_set_organization_oid(b, U("2.16.724.4.2")));
+  CHECK_OK(pfhir_builder_set_software(b, U("c-tests"), U("1.0.0")));
+  CHECK_OK(pfhir_builder_set_patient_logical_id(b, U("undone-by-set-ids")));
+  CHECK_OK(pfhir_builder_set_ids(b, U("b-1"), U("h-1"), U("p-1")));
+  CHECK_OK(pfhir_builder_add_condition_id(b, U("c-1")));
+  CHECK_OK(pfhir_builder_add_condition_id(b, U("c-2")));
+  CHECK_OK(pfhir_builder_set_timestamp(b, U("2024-01-02T03:04:05Z")));
+  if (CHECK_OK(pfhir_builder_build(b, &bundle))) {
+    CHECK(has(&bundle, "\"id\":\"b-1\""));
+    CHECK(has(&bundle, "\"reference\":\"Patient/p-1\""));
+    CHECK(!has(&bundle, "undone-by-set-ids"));
+    CHECK(has(&bundle, "\"code\":\"JHN\""));
+    CHECK(has(&bundle, "\"assigner\":{\"display\":\"SERMAS\"}"));
+    CHECK(has(&bundle, "\"family\":\"P\xc3\xa9rez Fuster\""));
+    CHECK(has(&bundle, "humanname-fathers-family\",\"valueString\":\"P\xc3\xa9rez\""));
+    CHECK(has(&bundle, "humanname-mothers-family\",\"valueString\":\"Fuster\""));
+    CHECK(has(&bundle, "\"deceasedDateTime\":\"2023-01-02T13:04:00+01:00\""));
+    CHECK(!has(&bundle, "deceasedBoolean"));
+    CHECK(has(&bundle, "\"system\":\"http://hl7.org/fhir/v3/MaritalStatus\",\"code\":\"M\""));
+    CHECK(has(&bundle, "\"code\":\"ca\"}]},\"preferred\":false"));
+    CHECK(has(&bundle, "\"value\":\"m.perez@work.example\",\"use\":\"work\""));
+    CHECK(has(&bundle, "\"line\":[\"Calle Mayor 1\",\"2\xc2\xba B\"]"));
+    CHECK(has(&bundle, "\"city\":\"Valencia\""));
+    CHECK(has(&bundle, "\"display\":\"Hospital Universitario\""));
+    CHECK(has(&bundle, "\"verificationStatus\":\"confirmed\""));
+    CHECK(has(&bundle, "\"verificationStatus\":\"provisional\""));
+    CHECK(has(&bundle, "\"code\":\"E10\""));
+    CHECK(has(&bundle, "\"code\":\"I10\""));
+    CHECK(has(&bundle, "\"code\":\"O24.4\""));
+    /* Condition ids: the two given, then the third derived from the first. */
+    CHECK(has(&bundle, "\"id\":\"c-1\""));
+    CHECK(has(&bundle, "\"id\":\"c-2\""));
+    CHECK(has(&bundle, "\"id\":\"c-1-3\""));
+    if (CHECK_OK(pfhir_validate(v, bundle.data, bundle.len, &o))) {
+      CHECK_MSG(pfhir_outcome_issue_count(o) == 0, "a wide input: no error, no warning");
+      pfhir_outcome_free(o);
+    }
+    /* The builder's PatientInput JSON gives the same bytes through pfhir_build_bundle. */
+    if (CHECK_OK(pfhir_builder_to_json(b, &input))) {
+      CHECK(has(&input, "\"identifiers\":[{"));
+      CHECK(has(&input, "\"conditions\":[\"c-1\",\"c-2\"]"));
+      if (CHECK_OK(pfhir_build_bundle(input.data, input.len, &again))) {
+        CHECK(again.len == bundle.len && memcmp(again.data, bundle.data, bundle.len) == 0);
+        pfhir_bytes_free(again);
+      }
+      pfhir_bytes_free(input);
+    }
+    pfhir_bytes_free(bundle);
+  }
+  /* Wrong values: each error names its item; values are not repeated. */
+  CHECK_OK(pfhir_builder_add_identifier(b, U("urn:oid:1.2.3"), U("V"), U("primary"), NO, NO));
+  CHECK_OK(pfhir_builder_set_marital_status(b, U("QQMARITAL")));
+  CHECK_OK(pfhir_builder_add_email(b, U("QQNOEMAIL"), NO));
+  CHECK_OK(pfhir_builder_add_condition(b, NO, NO, NO, NO));
+  bundle.data = (uint8_t *)"sentinel";
+  bundle.len = 8;
+  err = pfhir_builder_build(b, &bundle);
+  CHECK(pfhir_error_code(err) == PFHIR_CODE_INPUT);
+  check_field(err, "identifiers[2].use");
+  check_field(err, "maritalStatus");
+  check_field(err, "emails[1].value");
+  check_field(err, "conditions[2]");
+  CHECK(!t_str_has(pfhir_error_message(err), "QQ"));
+  pfhir_error_free(err);
+  CHECK(bundle.len == 8); /* untouched */
+  pfhir_builder_free(b);
+  pfhir_validator_free(v);
+}
+#undef N3
+#undef NO
+
 /* One validator shared by 4 threads. */
 typedef struct thread_arg {
   const pfhir_validator *v;
@@ -873,6 +1136,7 @@ int main(int argc, char **argv) {
   test_validation();
   test_issue_cap();
   test_building();
+  test_building_wide();
   test_threads();
   free(g_good_bundle);
   return t_summary("test_api");
