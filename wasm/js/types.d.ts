@@ -105,44 +105,118 @@ export interface BuildBundleOptions {
 }
 
 /** A patient as an EMR holds it: the input of `buildBundle`. */
+/** An address (`address`, `addresses`): at least a line or one of city ... country. */
+export interface AddressInput {
+  lines?: string[] | string;
+  city?: string;
+  district?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string;
+  use?: "home" | "work" | "temp" | "old";
+  type?: "postal" | "physical" | "both";
+}
+
+/** A coding: `system` is an absolute URI. */
+export interface CodingInput {
+  system: string;
+  code: string;
+  display?: string;
+}
+
+/** The diabetes shorthands: SNOMED CT plus ICD-10 (WHO) codings (docs/patient-input.md). */
+export type DiabetesType = "type1" | "type2" | "gestational" | "unspecified";
+/** Condition.clinicalStatus. */
+export type ClinicalStatus = "active" | "recurrence" | "inactive" | "remission" | "resolved";
+/** Condition.verificationStatus. */
+export type VerificationStatus =
+  | "provisional"
+  | "differential"
+  | "confirmed"
+  | "refuted"
+  | "entered-in-error"
+  | "unknown";
+
+/**
+ * The EMR-shaped input of `buildBundle`: every member, its FHIR target and its HL7 v2 source
+ * are listed in docs/patient-input.md. Where an EMR repeats a field, the list member sits
+ * beside the single one (`identifiers` beside `authority` + `patientId`, `emails` beside
+ * `email`, `addresses` beside `address`, `communication` beside `language`, `conditions`
+ * beside `diabetes` / `condition`).
+ */
 export interface PatientInput {
-  /** Assigning authority of the patient id: `"cip"`, `"meteda"`, or an identifier system URI. */
-  authority: string;
+  /** Assigning authority of the patient id: `"cip"`, `"meteda"`, or an identifier system URI.
+   * With `patientId`; both may be left out when `identifiers` holds one of an accepted
+   * authority. */
+  authority?: string;
   /** The patient's id at that authority. */
-  patientId: string;
+  patientId?: string;
+  /** More identifiers (PID-3 repetitions); one at least of an accepted authority. */
+  identifiers?: {
+    system: string;
+    value: string;
+    use?: "usual" | "official" | "temp" | "secondary";
+    /** An HL7 v2 table 0203 code (`MR`, `JHN`, `NI`, `PPN`, `NNESP`...). */
+    type?: string;
+    /** The issuing organization's name. */
+    assigner?: string;
+  }[];
+  /** The family name as one text (default: `fathersFamily` and `mothersFamily` joined). */
   familyName?: string;
+  /** The first Spanish surname (humanname-fathers-family extension). */
+  fathersFamily?: string;
+  /** The second Spanish surname (humanname-mothers-family extension). */
+  mothersFamily?: string;
   givenNames?: string[] | string;
   /** `male`, `female`, `other`, `unknown` (or `M`, `F`, `O`, `U`). */
   gender?: string;
   /** `YYYY-MM-DD` (also `YYYY`, `YYYY-MM`, `YYYYMMDD`). */
   birthDate?: string;
+  /** `true`, `false`, a date, or a dateTime with time zone. */
+  deceased?: boolean | string;
+  /** An HL7 v3 MaritalStatus code (`M`, `S`, `D`, `W`...) or `UNK`. */
+  maritalStatus?: string;
+  /** The preferred language, a BCP 47 tag (`es`, `ca`, `en-GB`). */
+  language?: string;
+  communication?: { language: string; preferred?: boolean }[];
   phones?: { value: string; use?: "home" | "work" | "temp" | "old" | "mobile" }[];
   email?: string;
-  address?: {
-    lines?: string[] | string;
-    city?: string;
-    district?: string;
-    state?: string;
-    postalCode?: string;
-    country?: string;
-    use?: "home" | "work" | "temp" | "old";
-  };
+  emails?: { value: string; use?: "home" | "work" | "temp" | "old" }[];
+  address?: AddressInput;
+  addresses?: AddressInput[];
   /** Default true. */
   active?: boolean;
-  /** Coded in SNOMED CT. Give either `diabetes` or `condition`. */
-  diabetes?: "type1" | "type2" | "gestational" | "unspecified";
-  condition?: { system: string; code: string; display?: string };
+  /** Patient.managingOrganization: a reference, an identifier (system + value), a display. */
+  managingOrganization?: { reference?: string; system?: string; value?: string; display?: string };
+  /** The first Condition: give either `diabetes` or `condition`. */
+  diabetes?: DiabetesType;
+  condition?: CodingInput;
   /** A date (`YYYY-MM-DD`) or a dateTime with time zone. */
   onset?: string;
-  clinicalStatus?: "active" | "recurrence" | "inactive" | "remission" | "resolved";
+  clinicalStatus?: ClinicalStatus;
+  verificationStatus?: VerificationStatus;
+  /** More Conditions, one each (DG1 repetitions); each needs `diabetes` or `codings`. */
+  conditions?: {
+    diabetes?: DiabetesType;
+    codings?: CodingInput[];
+    onset?: string;
+    clinicalStatus?: ClinicalStatus;
+    verificationStatus?: VerificationStatus;
+  }[];
   /** OID of the sending organization (`2.16.724.4.2` or `urn:oid:2.16.724.4.2`). */
   organizationOid: string;
   /** MessageHeader.source.software (default `pfhir`). */
   softwareName?: string;
   /** MessageHeader.source.version (default pfhir's version). */
   softwareVersion?: string;
-  /** Ids to use instead of random UUIDs. */
-  ids?: { bundle?: string; messageHeader?: string; patient?: string; condition?: string };
+  /** Ids to use instead of random UUIDs. For an update, `patient` is the platform's id. */
+  ids?: {
+    bundle?: string;
+    messageHeader?: string;
+    patient?: string;
+    condition?: string;
+    conditions?: string[];
+  };
   /** MessageHeader.timestamp, an instant (default: now, from `Date.now()`). */
   timestamp?: string;
 }

@@ -48,6 +48,22 @@ const input: PatientInput = {
   diabetes: "type1",
   organizationOid: "2.16.724.4.2",
 };
+const wide: PatientInput = {
+  identifiers: [{ system: "urn:oid:2.16.724.4.41", value: "CIP-0001", type: "JHN", use: "official" }],
+  fathersFamily: "García",
+  mothersFamily: "López",
+  deceased: false,
+  maritalStatus: "M",
+  language: "es",
+  emails: [{ value: "a@example.org", use: "home" }],
+  addresses: [{ city: "Valencia", type: "both" }],
+  managingOrganization: { display: "Hospital" },
+  conditions: [{ diabetes: "type2", verificationStatus: "confirmed" }],
+  ids: { conditions: ["c-1"] },
+  organizationOid: "2.16.724.4.2",
+};
+const wideBundle: string = buildBundle(wide);
+const capped = validate(wideBundle, { maxIssues: 10 });
 const buildOptions: BuildBundleOptions = { pretty: true, authorities: [] };
 const bundle: string = buildBundle(input, buildOptions);
 const bundle2: string = buildBundle(JSON.stringify(input));
@@ -71,9 +87,11 @@ validate("{}", { rules: { "partner-meta-profile": "fatal" } });
 validate("{}", { profile: "strict" });
 // @ts-expect-error no such option
 validate("{}", { maxbytes: 10 });
+// @ts-expect-error no such verification status
+buildBundle({ ...input, verificationStatus: "maybe" });
 // @ts-expect-error organizationOid is required
 buildBundle({ authority: "cip", patientId: "1" });
 // @ts-expect-error validate returns an object, not a string
 const notAString: string = validate("{}");
 
-console.log(severity, line, messageId, json, fromBytes, fromBytesJson, v, id, bundle, bundle2, notAString);
+console.log(severity, line, messageId, json, fromBytes, fromBytesJson, v, id, bundle, bundle2, notAString, capped);
