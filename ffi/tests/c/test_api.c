@@ -565,6 +565,8 @@ static void test_validation(void) {
     CHECK_OK(pfhir_validator_options_set_profile(opts, PFHIR_PROFILE_BASE));
     CHECK_OK(pfhir_validator_options_set_limits(opts, 0, 2));
     if (CHECK_OK(pfhir_validator_new(opts, &base))) {
+      /* Base validation's own size limit: 64 MiB (the partner profile keeps 1 MiB). */
+      CHECK(pfhir_validator_max_bytes(base) == 64u * 1024 * 1024);
       if (CHECK_OK(pfhir_validate(base, U("{\"a\":{\"b\":{\"c\":1}}}"), &o))) {
         CHECK(pfhir_outcome_issue_count(o) == 1);
         CHECK(pfhir_outcome_issue_severity(o, 0) == PFHIR_SEVERITY_FATAL);
