@@ -806,7 +806,9 @@ void pfhir_builder_free(struct pfhir_builder *b);
 struct pfhir_error *pfhir_client_config_new(struct pfhir_client_config **out);
 
 /**
- * Sets the base URL, up to `/partners/fhir/stu3/api/` (https only).
+ * Sets the base URL, up to `/partners/fhir/stu3/api/`. It is checked by `pfhir_client_new`
+ * (`PFHIR_CODE_CONFIG` naming the problem): https, a host, an optional port from 1 to 65535,
+ * no user name, password, query or fragment; a missing final `/` is added.
  *
  * # Safety
  * `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -876,7 +878,9 @@ struct pfhir_error *pfhir_client_config_set_key_pem(struct pfhir_client_config *
                                                     size_t len);
 
 /**
- * Sets the CA certificates that replace the system roots for the server (PEM).
+ * Sets the CA certificates to trust for the server's certificate (PEM). Without them the
+ * server is checked against the Mozilla roots compiled into pfhir (webpki-roots); the
+ * operating system's certificate store is not read.
  *
  * # Safety
  * `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -1017,7 +1021,9 @@ struct pfhir_error *pfhir_client_read(const struct pfhir_client *c,
 uint64_t pfhir_client_connection_count(const struct pfhir_client *c);
 
 /**
- * Frees a client. NULL is a no-op.
+ * Frees a client: closes its connections and wipes its copies of the client secret and the
+ * key and its connections' buffers (see "Secrets in memory" in ffi/README.md). NULL is a
+ * no-op.
  *
  * # Safety
  * `c` must be NULL or a client not freed before, and no other thread may be using it.

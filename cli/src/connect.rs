@@ -14,7 +14,7 @@ pub struct ConnectArgs {
     /// TOML file with any of the settings below (snake_case keys).
     #[arg(long, env = "PFHIR_CONFIG")]
     pub config: Option<String>,
-    /// Base URL, up to /partners/fhir/stu3/api/.
+    /// Base URL, up to /partners/fhir/stu3/api/ (https; a host; an optional port).
     #[arg(long, env = "PFHIR_BASE_URL")]
     pub base_url: Option<String>,
     /// API version: v1 or v2.
@@ -35,7 +35,8 @@ pub struct ConnectArgs {
     /// Client private key (PEM file).
     #[arg(long, env = "PFHIR_KEY")]
     pub key: Option<String>,
-    /// CA certificates to trust instead of the system roots (PEM file).
+    /// CA certificates to trust for the server (PEM file); default: the Mozilla roots built
+    /// into pfhir (the system's certificate store is not read).
     #[arg(long, env = "PFHIR_CA")]
     pub ca: Option<String>,
     /// Connect timeout in seconds (TCP + TLS).

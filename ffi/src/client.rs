@@ -108,7 +108,9 @@ unsafe fn set_config_text(
     })
 }
 
-/// Sets the base URL, up to `/partners/fhir/stu3/api/` (https only).
+/// Sets the base URL, up to `/partners/fhir/stu3/api/`. It is checked by `pfhir_client_new`
+/// (`PFHIR_CODE_CONFIG` naming the problem): https, a host, an optional port from 1 to 65535,
+/// no user name, password, query or fragment; a missing final `/` is added.
 ///
 /// # Safety
 /// `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -241,7 +243,9 @@ pub unsafe extern "C" fn pfhir_client_config_set_key_pem(
     }
 }
 
-/// Sets the CA certificates that replace the system roots for the server (PEM).
+/// Sets the CA certificates to trust for the server's certificate (PEM). Without them the
+/// server is checked against the Mozilla roots compiled into pfhir (webpki-roots); the
+/// operating system's certificate store is not read.
 ///
 /// # Safety
 /// `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -562,7 +566,9 @@ pub unsafe extern "C" fn pfhir_client_connection_count(c: *const pfhir_client) -
     })
 }
 
-/// Frees a client. NULL is a no-op.
+/// Frees a client: closes its connections and wipes its copies of the client secret and the
+/// key and its connections' buffers (see "Secrets in memory" in ffi/README.md). NULL is a
+/// no-op.
 ///
 /// # Safety
 /// `c` must be NULL or a client not freed before, and no other thread may be using it.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 /// Which generation of the partner API to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,14 +33,17 @@ impl ApiVersion {
     }
 }
 
-/// A secret string: never shown by `Debug` or `Display`, overwritten when dropped.
+/// A secret string: never shown by `Debug` or `Display`, zeroed (with `zeroize`, which the
+/// optimizer cannot remove) when dropped, its whole allocation included. A clone is a
+/// separate copy, wiped when it is dropped too.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(Zeroizing<String>);
 
 impl Secret {
-    /// Wraps a secret.
+    /// Wraps a secret. From a `String`, its buffer is taken over (no copy is left behind);
+    /// from a `&str`, it is copied into a buffer of its exact size.
     pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
+        Secret(Zeroizing::new(s.into()))
     }
 
     /// The secret itself (to send it; never to log it).
@@ -63,17 +67,6 @@ impl fmt::Debug for Secret {
     }
 }
 
-impl Drop for Secret {
-    fn drop(&mut self) {
-        // Best effort: overwrite the bytes before the allocation is freed.
-        let mut bytes = std::mem::take(&mut self.0).into_bytes();
-        for b in bytes.iter_mut() {
-            // A volatile-free overwrite can be elided by the optimizer; black_box keeps it.
-            *b = std::hint::black_box(0);
-        }
-    }
-}
-
 impl From<&str> for Secret {
     fn from(s: &str) -> Self {
         Secret::new(s)
@@ -82,7 +75,7 @@ impl From<&str> for Secret {
 
 impl From<String> for Secret {
     fn from(s: String) -> Self {
-        Secret(s)
+        Secret::new(s)
     }
 }
 
@@ -162,7 +155,9 @@ pub struct ClientConfig {
     pub cert_pem: String,
     /// Client private key, PEM (PKCS#8, PKCS#1 or SEC1).
     pub key_pem: Secret,
-    /// CA certificates that replace the system roots for the server, PEM (optional).
+    /// CA certificates to trust for the server's certificate, PEM (optional). Without them
+    /// the server is checked against the Mozilla roots compiled into pfhir (`webpki-roots`);
+    /// the operating system's certificate store is not read.
     pub ca_pem: Option<String>,
     /// Timeouts.
     pub timeouts: Timeouts,

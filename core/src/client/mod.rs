@@ -8,8 +8,21 @@
 //!
 //! Retries: PUT and GET on connection failures, timeouts, 429, 502, 503, 504 and the
 //! platform's transient codes, with exponential backoff, jitter and `Retry-After`, under a
-//! total time cap; POST only when the request provably never left the machine. The client
-//! secret, the private key and patient data never appear in `Debug`, `Display`, errors or logs.
+//! total time cap; POST only when the request provably never left the machine.
+//!
+//! The client secret, the private key and patient data never appear in `Debug`, `Display`,
+//! error messages or logs: an answer that does not fit the model is described by line,
+//! column and expected type, an HTTP error by its status, kind and issue codes. Two things
+//! hold what the platform sent, as it sent it, and may quote patient data: the
+//! OperationOutcome ([`ClientError::server_outcome`], [`ClientError::outcome_json`],
+//! [`HttpFailure::summary`]) and the raw body ([`ClientError::body`]); treat them like
+//! patient data. The secret and the key are wiped from memory when the client is dropped
+//! (ring's own form of the key excepted; see "Secrets in memory" in `ffi/README.md`).
+//!
+//! TLS: 1.2 and 1.3 (rustls with ring). The server is checked against `ca_pem`, or the
+//! Mozilla roots compiled into pfhir (`webpki-roots`; the operating system's store is not
+//! read). A client certificate the server refuses is a [`ClientError::Tls`] with the cause
+//! the server's alert gives, also with TLS 1.3 where the refusal comes after the handshake.
 //!
 //! Logging goes through the `log` facade (targets `pfhir::client`): request ids, methods,
 //! path templates (`Bundle/{id}`, never the id), statuses, timings and error codes. One
@@ -129,6 +142,9 @@ pub struct Client {
     agent: ureq::Agent,
     base: String,
     config: ClientConfig,
+    /// The `client_secret` header, built once over a buffer that is wiped when the last
+    /// request holding it is done and the client is dropped.
+    secret_header: http::HeaderValue,
     validator: Validator,
     connections: Arc<AtomicU64>,
     attempts: AtomicU64,
@@ -192,6 +208,19 @@ fn encode_segment(s: &str) -> String {
     out
 }
 
+/// The `client_secret` header value over a buffer of its own that is zeroed when the last
+/// clone of the value is dropped (http would otherwise copy the text into a buffer it frees
+/// as it is). Marked sensitive, so that the HTTP library does not show it.
+fn secret_header(secret: &Secret) -> Result<http::HeaderValue, ClientError> {
+    let owned = zeroize::Zeroizing::new(secret.expose().as_bytes().to_vec());
+    let mut value =
+        http::HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(owned)).map_err(|_| {
+            ClientError::Config("client_secret holds a character a header cannot carry".into())
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 /// Checks the configuration; returns the parsed base URL (ending in `/`).
 fn check_config(config: &ClientConfig) -> Result<String, ClientError> {
     let base = base_url::parse(&config.base_url).map_err(ClientError::Config)?;
@@ -237,10 +266,12 @@ impl Client {
             .map_err(|e| ClientError::Config(format!("validation options: {e}")))?;
         let connections = Arc::new(AtomicU64::new(0));
         let agent = transport::build_agent(&config, connections.clone())?;
+        let secret_header = secret_header(&config.client_secret)?;
         Ok(Client {
             agent,
             base,
             config,
+            secret_header,
             validator,
             connections,
             attempts: AtomicU64::new(0),
@@ -451,7 +482,7 @@ impl Client {
                 .get(url)
                 .header("org_id", &c.org_id)
                 .header("client_id", &c.client_id)
-                .header("client_secret", c.client_secret.expose())
+                .header("client_secret", self.secret_header.clone())
                 .header("x-origin-request-id", request_id)
                 .header("accept", "application/fhir+json")
                 .call(),
@@ -464,7 +495,7 @@ impl Client {
                 builder
                     .header("org_id", &c.org_id)
                     .header("client_id", &c.client_id)
-                    .header("client_secret", c.client_secret.expose())
+                    .header("client_secret", self.secret_header.clone())
                     .header("x-origin-request-id", request_id)
                     .header("accept", "application/fhir+json")
                     .header("content-type", "application/fhir+json")

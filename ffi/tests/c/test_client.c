@@ -388,7 +388,8 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
     }
   }
 
-  /* The server's certificate from an unknown CA (no ca_pem: the system roots): TLS. */
+  /* The server's certificate from an unknown CA (no ca_pem: the Mozilla roots built into
+   * pfhir): TLS. */
   {
     pfhir_client_config *cfg = NULL;
     pfhir_client *c4 = NULL;
