@@ -8,8 +8,9 @@ use serde::Deserialize;
 use std::path::Path;
 use std::time::Duration;
 
-/// Connection settings as given on the command line or in the environment.
-#[derive(Debug, Default, Clone, clap::Args)]
+/// Connection settings as given on the command line or in the environment. Its `Debug`
+/// hides the client secret.
+#[derive(Default, Clone, clap::Args)]
 pub struct ConnectArgs {
     /// TOML file with any of the settings below (snake_case keys).
     #[arg(long, env = "PFHIR_CONFIG")]
@@ -50,8 +51,30 @@ pub struct ConnectArgs {
     pub max_attempts: Option<u32>,
 }
 
-/// The same settings in a TOML file.
-#[derive(Debug, Default, Deserialize)]
+impl std::fmt::Debug for ConnectArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectArgs")
+            .field("config", &self.config)
+            .field("base_url", &self.base_url)
+            .field("api_version", &self.api_version)
+            .field("org_id", &self.org_id)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("cert", &self.cert)
+            .field("key", &self.key)
+            .field("ca", &self.ca)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
+
+/// The same settings in a TOML file (no `Debug`: it holds the client secret).
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     base_url: Option<String>,
@@ -256,5 +279,21 @@ mod tests {
         }
         let m = config_error("client_secrett = \"x\"");
         assert!(m.contains("unknown field, expected one of"), "{m}");
+    }
+
+    /// Issue #10 item 2: `Debug` of the settings never shows the client secret.
+    #[test]
+    fn connect_args_debug_hides_the_secret() {
+        let args = ConnectArgs {
+            client_secret: Some("Sup3r-S3cret".into()),
+            org_id: Some("2.16.724.4.2".into()),
+            ..Default::default()
+        };
+        let text = format!("{args:?}");
+        assert!(!text.contains("Sup3r-S3cret"), "{text}");
+        assert!(
+            text.contains("<redacted>") && text.contains("2.16.724.4.2"),
+            "{text}"
+        );
     }
 }

@@ -26,9 +26,15 @@ pub fn cert_requested() -> bool {
 }
 
 /// Always offers the client certificate, and notes (per thread) that the server asked for
-/// it: rustls calls `resolve` only when a CertificateRequest arrives.
-#[derive(Debug)]
+/// it: rustls calls `resolve` only when a CertificateRequest arrives. Its `Debug` shows
+/// nothing of the key.
 struct ClientCert(Arc<CertifiedKey>);
+
+impl std::fmt::Debug for ClientCert {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientCert(..)")
+    }
+}
 
 impl ResolvesClientCert for ClientCert {
     fn resolve(&self, _hints: &[&[u8]], _schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
