@@ -16,3 +16,8 @@ link_soname() {
     [ -n "$name" ] || { echo "error: $dir/libpfhir.so has no SONAME" >&2; return 1; }
     ln -sfn libpfhir.so "$dir/$name"
 }
+
+# The [workspace.package] version of the root Cargo.toml (0.1.0).
+workspace_version() {
+    awk '/^\[workspace.package\]/{s=1; next} /^\[/{s=0} s && $1 == "version" {gsub(/"/, "", $3); print $3}' "$ROOT/Cargo.toml"
+}

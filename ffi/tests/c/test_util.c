@@ -5,15 +5,19 @@
 #include "test_util.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#endif
 
 int t_passed = 0;
 int t_failed = 0;
@@ -136,6 +140,7 @@ char *t_read_file(const char *path, size_t *len) {
   return buf;
 }
 
+#ifndef _WIN32
 static void t_sleep_ms(long ms) {
   struct timespec ts;
   ts.tv_sec = ms / 1000;
@@ -288,6 +293,155 @@ int t_sandbox_curl(const t_sandbox *sb, const char *method, const char *path, co
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+#else /* _WIN32 */
+
+/*
+ * The Windows build (mingw-w64, run under Wine by scripts/test-dist) cannot start the Linux
+ * `pfhir sandbox` nor curl itself: it asks ffi/tests/c/bridge.sh, which runs beside it on
+ * the Linux side, through files in a folder both see. The `pfhir_bin` argument of
+ * t_sandbox_start names that folder (a Windows path such as Z:\tmp\x). A request is a file
+ * REQ.cmd written whole (REQ.tmp, then renamed) whose lines are
+ *   start                            -> a new sandbox; REQ.out: "0 FOLDER" (a Windows path)
+ *   stop FOLDER                      -> stops it and removes FOLDER; REQ.out: "0"
+ *   curl FOLDER METHOD URL           -> curl with that sandbox's client certificate, the body
+ *                                       in REQ.body; REQ.out: curl's exit status
+ * and the answer REQ.out is written whole too. The sandbox itself then writes sandbox.log
+ * and the certificates into FOLDER, read from here as on Linux.
+ */
+static char t_bridge_dir[256];
+static unsigned t_bridge_seq = 0;
+
+static void t_sleep_ms(long ms) { Sleep((DWORD)ms); }
+
+static char *t_path(const t_sandbox *sb, const char *name, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s/%s", sb->dir, name);
+  return buf;
+}
+
+/* Sends one request to the bridge and waits (20 s at most) for its answer, which is
+ * copied into `answer` (NUL-terminated). Returns false on failure or timeout. */
+static bool t_bridge(const char *cmd, const char *body, char *answer, size_t cap) {
+  char base[400], tmp[420], req[420], out[420], bpath[420];
+  FILE *f;
+  int waited;
+  snprintf(base, sizeof(base), "%s/req-%lu-%u", t_bridge_dir, (unsigned long)GetCurrentProcessId(),
+           ++t_bridge_seq);
+  snprintf(tmp, sizeof(tmp), "%s.tmp", base);
+  snprintf(req, sizeof(req), "%s.cmd", base);
+  snprintf(out, sizeof(out), "%s.out", base);
+  snprintf(bpath, sizeof(bpath), "%s.body", base);
+  if (body != NULL) {
+    f = fopen(bpath, "wb");
+    if (f == NULL) {
+      return false;
+    }
+    fputs(body, f);
+    fclose(f);
+  }
+  f = fopen(tmp, "wb");
+  if (f == NULL) {
+    fprintf(stderr, "cannot write %s (is %s the bridge's folder?)\n", tmp, t_bridge_dir);
+    return false;
+  }
+  fprintf(f, "%s\n", cmd);
+  fclose(f);
+  if (!MoveFileA(tmp, req)) {
+    return false;
+  }
+  for (waited = 0; waited < 20000; waited += 20) {
+    size_t len;
+    char *text = t_read_file(out, &len);
+    if (text != NULL) {
+      while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) {
+        text[--len] = '\0';
+      }
+      snprintf(answer, cap, "%s", text);
+      free(text);
+      DeleteFileA(out);
+      DeleteFileA(bpath);
+      return true;
+    }
+    t_sleep_ms(20);
+  }
+  fprintf(stderr, "the bridge (ffi/tests/c/bridge.sh) did not answer %s within 20 s\n", req);
+  return false;
+}
+
+bool t_sandbox_start(t_sandbox *sb, const char *bridge_dir) {
+  char answer[300], log_path[512];
+  size_t len;
+  char *log, *https, *eol;
+  memset(sb, 0, sizeof(*sb));
+  snprintf(t_bridge_dir, sizeof(t_bridge_dir), "%s", bridge_dir);
+  if (!t_bridge("start", NULL, answer, sizeof(answer)) || strncmp(answer, "0 ", 2) != 0) {
+    fprintf(stderr, "the bridge started no sandbox\n");
+    return false;
+  }
+  snprintf(sb->dir, sizeof(sb->dir), "%s", answer + 2);
+  sb->pid = 1; /* the bridge's */
+  /* The bridge answers once the sandbox printed its URL. */
+  log = t_read_file(t_path(sb, "sandbox.log", log_path, sizeof(log_path)), &len);
+  https = log != NULL ? strstr(log, "https://") : NULL;
+  eol = https != NULL ? strchr(https, '\n') : NULL;
+  if (eol != NULL) {
+    size_t n = (size_t)(eol - https);
+    while (n > 0 && (https[n - 1] == '\r' || https[n - 1] == ' ')) {
+      n--;
+    }
+    if (n < sizeof(sb->url)) {
+      memcpy(sb->url, https, n);
+      sb->url[n] = '\0';
+    }
+  }
+  free(log);
+  if (sb->url[0] == '\0') {
+    fprintf(stderr, "no URL in %s\n", log_path);
+    t_sandbox_stop(sb);
+    return false;
+  }
+  {
+    char p[512];
+    sb->ca_pem = t_read_file(t_path(sb, "ca.pem", p, sizeof(p)), &sb->ca_len);
+    sb->cert_pem = t_read_file(t_path(sb, "client.pem", p, sizeof(p)), &sb->cert_len);
+    sb->key_pem = t_read_file(t_path(sb, "client-key.pem", p, sizeof(p)), &sb->key_len);
+  }
+  if (sb->ca_pem == NULL || sb->cert_pem == NULL || sb->key_pem == NULL) {
+    fprintf(stderr, "the sandbox wrote no certificates in %s\n", sb->dir);
+    t_sandbox_stop(sb);
+    return false;
+  }
+  return true;
+}
+
+void t_sandbox_stop(t_sandbox *sb) {
+  free(sb->ca_pem);
+  free(sb->cert_pem);
+  free(sb->key_pem);
+  sb->ca_pem = sb->cert_pem = sb->key_pem = NULL;
+  if (sb->pid > 0 && sb->dir[0] != '\0') {
+    char cmd[300], answer[64];
+    snprintf(cmd, sizeof(cmd), "stop %s", sb->dir);
+    if (!t_bridge(cmd, NULL, answer, sizeof(answer)) || strcmp(answer, "0") != 0) {
+      fprintf(stderr, "note: the bridge did not stop the sandbox in %s\n", sb->dir);
+    }
+  }
+  sb->pid = 0;
+  sb->dir[0] = '\0';
+}
+
+int t_sandbox_curl(const t_sandbox *sb, const char *method, const char *path, const char *body) {
+  char origin[256], cmd[900], answer[64];
+  const char *third = strchr(sb->url + strlen("https://"), '/');
+  snprintf(origin, sizeof(origin), "%.*s", (int)(third - sb->url), sb->url);
+  snprintf(cmd, sizeof(cmd), "curl %s %s %s%s", sb->dir, method, origin, path);
+  if (!t_bridge(cmd, body != NULL ? body : "", answer, sizeof(answer))) {
+    return -1;
+  }
+  return atoi(answer);
+}
+
+#endif /* _WIN32 */
 
 #define T_SET(call)                                    \
   do {                                                 \

@@ -58,7 +58,9 @@ typedef struct t_sandbox {
   size_t key_len;
 } t_sandbox;
 
-/* Starts `pfhir_bin sandbox --certs TMPDIR --port 0` and waits for its URL (10 s at most). */
+/* Starts `pfhir_bin sandbox --certs TMPDIR --port 0` and waits for its URL (10 s at most).
+ * Windows build: `pfhir_bin` names the folder of ffi/tests/c/bridge.sh, which starts the
+ * sandbox on the Linux side (and stops it, and runs curl: see test_util.c). */
 bool t_sandbox_start(t_sandbox *sb, const char *pfhir_bin);
 /* Stops it (SIGTERM), waits for it and removes its folder. */
 void t_sandbox_stop(t_sandbox *sb);
