@@ -467,7 +467,10 @@ inline std::string build_bundle(std::string_view patient_input_json) {
   return detail::take(b);
 }
 
-/// A PatientInput filled field by field, then built into a Bundle.
+/// A PatientInput (docs/patient-input.md) filled field by field, then built into a Bundle:
+/// one setter per single-valued member, `add_*` (and given_name(), phone()) per list item.
+/// Values are checked when the Bundle is built: build() throws Error with Code::Input naming
+/// each wrong field. Empty optional texts are left out.
 class Builder {
  public:
   Builder() {
@@ -484,7 +487,15 @@ class Builder {
   Builder& authority(std::string_view v) { return set(pfhir_builder_set_authority, v); }
   /// The patient's id at the authority (Patient.identifier.value).
   Builder& patient_id(std::string_view v) { return set(pfhir_builder_set_patient_id, v); }
+  /// The family name as one text (Patient.name.family); default: the father's and the
+  /// mother's family names joined by a space.
   Builder& family_name(std::string_view v) { return set(pfhir_builder_set_family_name, v); }
+  /// The father's family name (the first Spanish surname): the humanname-fathers-family
+  /// extension of Patient.name.family.
+  Builder& fathers_family(std::string_view v) { return set(pfhir_builder_set_fathers_family, v); }
+  /// The mother's family name (the second Spanish surname): the humanname-mothers-family
+  /// extension of Patient.name.family.
+  Builder& mothers_family(std::string_view v) { return set(pfhir_builder_set_mothers_family, v); }
   /// Appends a given name.
   Builder& given_name(std::string_view v) { return set(pfhir_builder_add_given_name, v); }
   /// `male`, `female`, `other`, `unknown` (or M, F, O, U).
@@ -497,7 +508,81 @@ class Builder {
                                           detail::bytes(use), use.size()));
     return *this;
   }
+  /// Appends a patient identifier (HL7 v2 PID-3): `system` (`cip`, `meteda` or an absolute
+  /// URI) and `value`; `use` (usual, official, temp, secondary), `type` (an HL7 v2 table 0203
+  /// code: MR, JHN, NI, PPN...) and `assigner` (the issuing organization's name) may be
+  /// empty. One identifier must have an accepted authority (this one, another, or
+  /// authority() + patient_id()).
+  Builder& add_identifier(std::string_view system, std::string_view value,
+                          std::string_view use = {}, std::string_view type = {},
+                          std::string_view assigner = {}) {
+    detail::check(pfhir_builder_add_identifier(h_.get(), detail::bytes(system), system.size(),
+                                               detail::bytes(value), value.size(),
+                                               detail::bytes(use), use.size(),
+                                               detail::bytes(type), type.size(),
+                                               detail::bytes(assigner), assigner.size()));
+    return *this;
+  }
+  /// Whether the patient has died (Patient.deceasedBoolean); replaces a date-time set before.
+  Builder& deceased(bool deceased) {
+    detail::check(pfhir_builder_set_deceased(h_.get(), deceased));
+    return *this;
+  }
+  /// When the patient died (Patient.deceasedDateTime): a date, a dateTime with time zone, or
+  /// `YYYYMMDD[HHMM[SS]]+ZZZZ`; replaces a flag set before.
+  Builder& deceased_date_time(std::string_view v) {
+    return set(pfhir_builder_set_deceased_date_time, v);
+  }
+  /// An HL7 v3 MaritalStatus code (A, D, I, L, M, P, S, T, U, W) or UNK.
+  Builder& marital_status(std::string_view v) { return set(pfhir_builder_set_marital_status, v); }
+  /// The preferred language, a BCP 47 tag (`es`, `ca`, `en-GB`): the first
+  /// Patient.communication, preferred.
+  Builder& language(std::string_view v) { return set(pfhir_builder_set_language, v); }
+  /// Appends a language the patient communicates in (a BCP 47 tag), after language(), and
+  /// whether it is a preferred one.
+  Builder& add_communication(std::string_view language, bool preferred = false) {
+    detail::check(pfhir_builder_add_communication(h_.get(), detail::bytes(language),
+                                                  language.size(), preferred));
+    return *this;
+  }
+  /// The first e-mail address (add_email() appends more).
   Builder& email(std::string_view v) { return set(pfhir_builder_set_email, v); }
+  /// Appends an e-mail address after email(); `use` (home, work, temp, old) may be empty.
+  Builder& add_email(std::string_view value, std::string_view use = {}) {
+    detail::check(pfhir_builder_add_email(h_.get(), detail::bytes(value), value.size(),
+                                          detail::bytes(use), use.size()));
+    return *this;
+  }
+  /// Appends a postal address (HL7 v2 PID-11); every text may be empty: `use` (home, work,
+  /// temp, old), `type` (postal, physical, both), city, district, state, postal code,
+  /// country. Add its street lines with add_address_line(). An address needs a line or one
+  /// of the place texts.
+  Builder& add_address(std::string_view use = {}, std::string_view type = {},
+                       std::string_view city = {}, std::string_view district = {},
+                       std::string_view state = {}, std::string_view postal_code = {},
+                       std::string_view country = {}) {
+    detail::check(pfhir_builder_add_address(
+        h_.get(), detail::bytes(use), use.size(), detail::bytes(type), type.size(),
+        detail::bytes(city), city.size(), detail::bytes(district), district.size(),
+        detail::bytes(state), state.size(), detail::bytes(postal_code), postal_code.size(),
+        detail::bytes(country), country.size()));
+    return *this;
+  }
+  /// Appends a street line to the address added last; throws Error with
+  /// Code::InvalidArgument (and changes nothing) before any add_address().
+  Builder& add_address_line(std::string_view v) { return set(pfhir_builder_add_address_line, v); }
+  /// The organization that keeps the patient record (Patient.managingOrganization); every
+  /// text may be empty, but not all of them: `reference` (`Organization/<id>`), `system` and
+  /// `value` (its identifier, given together; `urn:ietf:rfc:3986` + `urn:oid:...` for an
+  /// OID), `display` (its name).
+  Builder& managing_organization(std::string_view reference, std::string_view system = {},
+                                 std::string_view value = {}, std::string_view display = {}) {
+    detail::check(pfhir_builder_set_managing_organization(
+        h_.get(), detail::bytes(reference), reference.size(), detail::bytes(system),
+        system.size(), detail::bytes(value), value.size(), detail::bytes(display),
+        display.size()));
+    return *this;
+  }
   /// `type1`, `type2`, `gestational` or `unspecified`.
   Builder& diabetes(std::string_view v) { return set(pfhir_builder_set_diabetes, v); }
   /// A date, or a dateTime with time zone.
@@ -519,6 +604,36 @@ class Builder {
   Builder& clinical_status(std::string_view v) {
     return set(pfhir_builder_set_clinical_status, v);
   }
+  /// Condition.verificationStatus of the diabetes() / condition() Condition: provisional,
+  /// differential, confirmed, refuted, entered-in-error, unknown.
+  Builder& verification_status(std::string_view v) {
+    return set(pfhir_builder_set_verification_status, v);
+  }
+  /// Appends a Condition (one diagnosis, HL7 v2 DG1) after the diabetes() / condition() one;
+  /// every text may be empty: `diabetes` (type1, type2, gestational, unspecified), `onset`
+  /// (a date, or a dateTime with time zone), `clinical_status` (default active),
+  /// `verification_status`. Add codings with add_condition_coding(); a Condition needs
+  /// `diabetes` or a coding.
+  Builder& add_condition(std::string_view diabetes = {}, std::string_view onset = {},
+                         std::string_view clinical_status = {},
+                         std::string_view verification_status = {}) {
+    detail::check(pfhir_builder_add_condition(
+        h_.get(), detail::bytes(diabetes), diabetes.size(), detail::bytes(onset), onset.size(),
+        detail::bytes(clinical_status), clinical_status.size(),
+        detail::bytes(verification_status), verification_status.size()));
+    return *this;
+  }
+  /// Appends a coding (code system URI, code, display may be empty) to the Condition added
+  /// last; throws Error with Code::InvalidArgument (and changes nothing) before any
+  /// add_condition().
+  Builder& add_condition_coding(std::string_view system, std::string_view code,
+                                std::string_view display = {}) {
+    detail::check(pfhir_builder_add_condition_coding(h_.get(), detail::bytes(system),
+                                                     system.size(), detail::bytes(code),
+                                                     code.size(), detail::bytes(display),
+                                                     display.size()));
+    return *this;
+  }
   /// The sending organization's OID (2.16.724.4.2).
   Builder& organization_oid(std::string_view v) {
     return set(pfhir_builder_set_organization_oid, v);
@@ -533,6 +648,18 @@ class Builder {
   Builder& patient_logical_id(std::string_view v) {
     return set(pfhir_builder_set_patient_logical_id, v);
   }
+  /// The ids of the Bundle, the MessageHeader and the Patient; an empty one gets a fresh
+  /// UUID (an empty `patient` also undoes patient_logical_id()).
+  Builder& ids(std::string_view bundle, std::string_view message_header,
+               std::string_view patient) {
+    detail::check(pfhir_builder_set_ids(h_.get(), detail::bytes(bundle), bundle.size(),
+                                        detail::bytes(message_header), message_header.size(),
+                                        detail::bytes(patient), patient.size()));
+    return *this;
+  }
+  /// Appends the id of the next Condition, in Bundle order (the diabetes() / condition()
+  /// one first); the Conditions past the last id get `<first id>-<position>`.
+  Builder& add_condition_id(std::string_view v) { return set(pfhir_builder_add_condition_id, v); }
   /// MessageHeader.timestamp (an instant; default: now).
   Builder& timestamp(std::string_view v) { return set(pfhir_builder_set_timestamp, v); }
 
