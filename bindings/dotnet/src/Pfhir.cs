@@ -58,9 +58,12 @@ namespace PfhirSdk
     }
 
     /// <summary>
-    /// A PatientInput filled field by field, then built into a Bundle. Not thread-safe.
-    /// Setters only record values: a wrong value is reported by <see cref="Build"/> as an
-    /// <see cref="InputException"/> naming the field. Each setter returns the builder.
+    /// A PatientInput (docs/patient-input.md) filled field by field, then built into a Bundle.
+    /// Not thread-safe. A setter replaces a single value, an <c>Add*</c> method (and
+    /// <see cref="GivenName"/>, <see cref="Phone"/>) appends a list item; null optional
+    /// arguments are left out. Setters only record values: a wrong value is reported by
+    /// <see cref="Build"/> as an <see cref="InputException"/> naming the field (never its
+    /// value). Each setter returns the builder.
     /// </summary>
     public sealed class PatientBuilder : IDisposable
     {
@@ -72,6 +75,12 @@ namespace PfhirSdk
         public PatientBuilder()
         {
             Native.Check(Native.pfhir_builder_new(out handle));
+        }
+
+        private static byte[] Required(string value, string name)
+        {
+            if (value == null) throw new ArgumentNullException(name);
+            return Native.Encode(value, name);
         }
 
         private PatientBuilder Set(Setter f, string value, string name)
@@ -95,7 +104,7 @@ namespace PfhirSdk
         public PatientBuilder Gender(string v) { return Set(Native.pfhir_builder_set_gender, v, "gender"); }
         /// <summary>The birth date (<c>YYYY-MM-DD</c>, <c>YYYY</c>, <c>YYYY-MM</c> or <c>YYYYMMDD</c>).</summary>
         public PatientBuilder BirthDate(string v) { return Set(Native.pfhir_builder_set_birth_date, v, "birthDate"); }
-        /// <summary>The e-mail address.</summary>
+        /// <summary>The first e-mail address (<see cref="AddEmail"/> appends more).</summary>
         public PatientBuilder Email(string v) { return Set(Native.pfhir_builder_set_email, v, "email"); }
         /// <summary><c>type1</c>, <c>type2</c>, <c>gestational</c> or <c>unspecified</c>.</summary>
         public PatientBuilder Diabetes(string v) { return Set(Native.pfhir_builder_set_diabetes, v, "diabetes"); }
@@ -107,6 +116,173 @@ namespace PfhirSdk
         public PatientBuilder PatientLogicalId(string v) { return Set(Native.pfhir_builder_set_patient_logical_id, v, "patientLogicalId"); }
         /// <summary>MessageHeader.timestamp (an instant; default: now).</summary>
         public PatientBuilder Timestamp(string v) { return Set(Native.pfhir_builder_set_timestamp, v, "timestamp"); }
+
+        /// <summary>The father's family name (the first Spanish surname): the
+        /// humanname-fathers-family extension of Patient.name.family.</summary>
+        public PatientBuilder FathersFamily(string v) { return Set(Native.pfhir_builder_set_fathers_family, v, "fathersFamily"); }
+        /// <summary>The mother's family name (the second Spanish surname): the
+        /// humanname-mothers-family extension of Patient.name.family.</summary>
+        public PatientBuilder MothersFamily(string v) { return Set(Native.pfhir_builder_set_mothers_family, v, "mothersFamily"); }
+        /// <summary>When the patient died (Patient.deceasedDateTime): a date, a dateTime with time
+        /// zone, or <c>YYYYMMDD[HHMM[SS]]+ZZZZ</c>; replaces a flag set before.</summary>
+        public PatientBuilder DeceasedDateTime(string v) { return Set(Native.pfhir_builder_set_deceased_date_time, v, "deceasedDateTime"); }
+        /// <summary>An HL7 v3 MaritalStatus code (A, D, I, L, M, P, S, T, U, W) or UNK.</summary>
+        public PatientBuilder MaritalStatus(string v) { return Set(Native.pfhir_builder_set_marital_status, v, "maritalStatus"); }
+        /// <summary>The preferred language, a BCP 47 tag (<c>es</c>, <c>ca</c>, <c>en-GB</c>): the
+        /// first Patient.communication, preferred.</summary>
+        public PatientBuilder Language(string v) { return Set(Native.pfhir_builder_set_language, v, "language"); }
+        /// <summary>Condition.clinicalStatus of the <see cref="Diabetes"/> / <see cref="Condition"/>
+        /// Condition: <c>active</c> (default), <c>recurrence</c>, <c>inactive</c>,
+        /// <c>remission</c>, <c>resolved</c>.</summary>
+        public PatientBuilder ClinicalStatus(string v) { return Set(Native.pfhir_builder_set_clinical_status, v, "clinicalStatus"); }
+        /// <summary>Condition.verificationStatus of the <see cref="Diabetes"/> / <see cref="Condition"/>
+        /// Condition: <c>provisional</c>, <c>differential</c>, <c>confirmed</c>, <c>refuted</c>,
+        /// <c>entered-in-error</c>, <c>unknown</c>.</summary>
+        public PatientBuilder VerificationStatus(string v) { return Set(Native.pfhir_builder_set_verification_status, v, "verificationStatus"); }
+        /// <summary>Appends a street line to the address added last with <see cref="AddAddress"/>.</summary>
+        /// <exception cref="PfhirArgumentException">no address was added yet (code
+        /// <see cref="ErrorCode.InvalidArgument"/>); nothing changes.</exception>
+        public PatientBuilder AddAddressLine(string line) { return Set(Native.pfhir_builder_add_address_line, line, "line"); }
+        /// <summary>Appends the id of the next Condition, in Bundle order (the
+        /// <see cref="Diabetes"/> / <see cref="Condition"/> one first); the Conditions past the
+        /// last id get <c>&lt;first id&gt;-&lt;position&gt;</c>.</summary>
+        public PatientBuilder AddConditionId(string id) { return Set(Native.pfhir_builder_add_condition_id, id, "id"); }
+
+        /// <summary>Whether the patient record is active (default true).</summary>
+        public PatientBuilder Active(bool active)
+        {
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_set_active(handle, active));
+            return this;
+        }
+
+        /// <summary>Whether the patient has died (Patient.deceasedBoolean); replaces a date-time
+        /// set before.</summary>
+        public PatientBuilder Deceased(bool deceased)
+        {
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_set_deceased(handle, deceased));
+            return this;
+        }
+
+        /// <summary>A coded condition instead of the <see cref="Diabetes"/> shorthand: code system
+        /// URI, code, and a display (may be null).</summary>
+        public PatientBuilder Condition(string system, string code, string display = null)
+        {
+            byte[] s = Required(system, "system"), c = Required(code, "code"), d = Native.Encode(display, "display");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_set_condition(handle, s, Native.Len(s), c, Native.Len(c), d, Native.Len(d)));
+            return this;
+        }
+
+        /// <summary>Appends a patient identifier (HL7 v2 PID-3): <paramref name="system"/>
+        /// (<c>cip</c>, <c>meteda</c> or an absolute URI) and <paramref name="value"/>;
+        /// <paramref name="use"/> (<c>usual</c>, <c>official</c>, <c>temp</c>,
+        /// <c>secondary</c>), <paramref name="type"/> (an HL7 v2 table 0203 code: <c>MR</c>,
+        /// <c>JHN</c>, <c>NI</c>...) and <paramref name="assigner"/> (the issuing
+        /// organization's name) may be null. One identifier must have an accepted authority
+        /// (this one, another, or <see cref="Authority"/> + <see cref="PatientId"/>).</summary>
+        public PatientBuilder AddIdentifier(string system, string value, string use = null, string type = null, string assigner = null)
+        {
+            byte[] s = Required(system, "system"), v = Required(value, "value");
+            byte[] u = Native.Encode(use, "use"), t = Native.Encode(type, "type"), a = Native.Encode(assigner, "assigner");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_add_identifier(handle, s, Native.Len(s), v, Native.Len(v), u, Native.Len(u),
+                t, Native.Len(t), a, Native.Len(a)));
+            return this;
+        }
+
+        /// <summary>Appends a language the patient communicates in (a BCP 47 tag), after
+        /// <see cref="Language"/>, and whether it is a preferred one.</summary>
+        public PatientBuilder AddCommunication(string language, bool preferred = false)
+        {
+            byte[] l = Required(language, "language");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_add_communication(handle, l, Native.Len(l), preferred));
+            return this;
+        }
+
+        /// <summary>Appends an e-mail address after <see cref="Email"/>; <paramref name="use"/>
+        /// (<c>home</c>, <c>work</c>, <c>temp</c>, <c>old</c>) may be null.</summary>
+        public PatientBuilder AddEmail(string value, string use = null)
+        {
+            byte[] v = Required(value, "value"), u = Native.Encode(use, "use");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_add_email(handle, v, Native.Len(v), u, Native.Len(u)));
+            return this;
+        }
+
+        /// <summary>Appends a postal address (HL7 v2 PID-11); every argument may be null (name
+        /// the ones given: <c>AddAddress(use: "home", city: "Madrid")</c>): <paramref name="use"/>
+        /// (<c>home</c>, <c>work</c>, <c>temp</c>, <c>old</c>), <paramref name="type"/>
+        /// (<c>postal</c>, <c>physical</c>, <c>both</c>), city, district, state, postal code,
+        /// country. Add its street lines with <see cref="AddAddressLine"/>. An address needs a
+        /// line or one of the place texts.</summary>
+        public PatientBuilder AddAddress(string use = null, string type = null, string city = null, string district = null,
+            string state = null, string postalCode = null, string country = null)
+        {
+            byte[] u = Native.Encode(use, "use"), t = Native.Encode(type, "type"), c = Native.Encode(city, "city");
+            byte[] d = Native.Encode(district, "district"), s = Native.Encode(state, "state");
+            byte[] p = Native.Encode(postalCode, "postalCode"), n = Native.Encode(country, "country");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_add_address(handle, u, Native.Len(u), t, Native.Len(t), c, Native.Len(c),
+                d, Native.Len(d), s, Native.Len(s), p, Native.Len(p), n, Native.Len(n)));
+            return this;
+        }
+
+        /// <summary>The organization that keeps the patient record (Patient.managingOrganization);
+        /// every argument may be null, but not all of them: <paramref name="reference"/>
+        /// (<c>Organization/&lt;id&gt;</c>), <paramref name="system"/> and <paramref name="value"/>
+        /// (its identifier, given together; <c>urn:ietf:rfc:3986</c> + <c>urn:oid:...</c> for an
+        /// OID), <paramref name="display"/> (its name).</summary>
+        public PatientBuilder ManagingOrganization(string reference = null, string system = null, string value = null, string display = null)
+        {
+            byte[] r = Native.Encode(reference, "reference"), s = Native.Encode(system, "system");
+            byte[] v = Native.Encode(value, "value"), d = Native.Encode(display, "display");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_set_managing_organization(handle, r, Native.Len(r), s, Native.Len(s),
+                v, Native.Len(v), d, Native.Len(d)));
+            return this;
+        }
+
+        /// <summary>Appends a Condition (one diagnosis, HL7 v2 DG1) after the
+        /// <see cref="Diabetes"/> / <see cref="Condition"/> one; every argument may be null:
+        /// <paramref name="diabetes"/> (<c>type1</c>, <c>type2</c>, <c>gestational</c>,
+        /// <c>unspecified</c>), <paramref name="onset"/> (a date, or a dateTime with time zone),
+        /// <paramref name="clinicalStatus"/> (default <c>active</c>),
+        /// <paramref name="verificationStatus"/>. Add codings with
+        /// <see cref="AddConditionCoding"/>; a Condition needs a diabetes type or a coding.</summary>
+        public PatientBuilder AddCondition(string diabetes = null, string onset = null, string clinicalStatus = null, string verificationStatus = null)
+        {
+            byte[] d = Native.Encode(diabetes, "diabetes"), o = Native.Encode(onset, "onset");
+            byte[] c = Native.Encode(clinicalStatus, "clinicalStatus"), v = Native.Encode(verificationStatus, "verificationStatus");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_add_condition(handle, d, Native.Len(d), o, Native.Len(o), c, Native.Len(c), v, Native.Len(v)));
+            return this;
+        }
+
+        /// <summary>Appends a coding (code system URI, code, display that may be null) to the
+        /// Condition added last with <see cref="AddCondition"/>.</summary>
+        /// <exception cref="PfhirArgumentException">no Condition was added yet (code
+        /// <see cref="ErrorCode.InvalidArgument"/>); nothing changes.</exception>
+        public PatientBuilder AddConditionCoding(string system, string code, string display = null)
+        {
+            byte[] s = Required(system, "system"), c = Required(code, "code"), d = Native.Encode(display, "display");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_add_condition_coding(handle, s, Native.Len(s), c, Native.Len(c), d, Native.Len(d)));
+            return this;
+        }
+
+        /// <summary>The ids of the Bundle, the MessageHeader and the Patient; a null one gets a
+        /// fresh UUID (a null <paramref name="patient"/> also undoes
+        /// <see cref="PatientLogicalId"/>).</summary>
+        public PatientBuilder Ids(string bundle = null, string messageHeader = null, string patient = null)
+        {
+            byte[] b = Native.Encode(bundle, "bundle"), m = Native.Encode(messageHeader, "messageHeader"), p = Native.Encode(patient, "patient");
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_set_ids(handle, b, Native.Len(b), m, Native.Len(m), p, Native.Len(p)));
+            return this;
+        }
 
         /// <summary>Appends a phone number; <paramref name="use"/> (<c>home</c>, <c>work</c>,
         /// <c>mobile</c>, <c>temp</c>, <c>old</c>) may be null.</summary>
