@@ -30,13 +30,20 @@ def build_bundle(patient_input: PatientInputLike) -> str:
     """Builds the partner message Bundle (MessageHeader + Patient + Condition) of a patient
     and returns its JSON.
 
-    ``patient_input`` is the JSON form of a PatientInput, e.g.
+    ``patient_input`` is the JSON form of a PatientInput (docs/patient-input.md has every
+    member and its FHIR target), e.g.
     ``{"authority": "cip", "patientId": "P123", "familyName": "Test", "gender": "female",
     "birthDate": "1980-01-02", "diabetes": "type1", "organizationOid": "2.16.724.4.2"}``;
     for an update (API v2) add ``"ids": {"patient": "<logical id from the create>"}``.
+    Beside those it takes what an EMR sends: ``identifiers`` (``system``, ``value``, ``use``,
+    ``type``, ``assigner``), ``fathersFamily`` / ``mothersFamily``, ``deceased``,
+    ``maritalStatus``, ``language`` / ``communication``, ``emails``, ``addresses`` (or
+    ``address``), ``managingOrganization``, ``verificationStatus``, ``conditions`` (each with
+    ``codings``) and ``ids.conditions``.
 
-    Raises :class:`pfhir.InputError` (``.fields`` names every wrong field) or
-    :class:`pfhir.JsonError` (not JSON), and ``TypeError`` for another argument type.
+    Raises :class:`pfhir.InputError` (``.fields`` names every wrong field, e.g.
+    ``identifiers[1].type``, never its value) or :class:`pfhir.JsonError` (not JSON), and
+    ``TypeError`` for another argument type.
     """
     data = input_json(patient_input, "patient_input")
     lib = _ffi.lib()

@@ -95,3 +95,127 @@ def test_phone_field_errors_are_indexed() -> None:
     with pytest.raises(pfhir.InputError) as info:
         pfhir.build_bundle(bad)
     assert "phones[1].use" in {f.field for f in info.value.fields}
+
+
+# The wide patient of docs/patient-input.md: what an EMR sends (several identifiers with
+# type, use and assigner, the Spanish surname pair, deceased, marital status, languages,
+# several e-mails and addresses, the managing organization, two Conditions), with fixed ids.
+WIDE_PATIENT = {
+    "identifiers": [
+        {"system": "cip", "value": "WIDE0000000001", "use": "official", "type": "JHN", "assigner": "SERMAS"},
+        {"system": "urn:oid:2.16.724.4.40", "value": "12345678Z", "use": "secondary", "type": "NNESP"},
+        {"system": "urn:oid:1.3.6.1.4.1.19126.3", "value": "MR-778899", "use": "usual", "type": "MR",
+         "assigner": "Hospital Universitario"},
+    ],
+    "fathersFamily": "Pérez",
+    "mothersFamily": "Fuster",
+    "givenNames": ["Manolo"],
+    "gender": "male",
+    "birthDate": "1975-06-16",
+    "deceased": "2024-02-03T10:20:00+01:00",
+    "maritalStatus": "M",
+    "language": "es",
+    "communication": [{"language": "ca", "preferred": False}, {"language": "en-GB"}],
+    "emails": [{"value": "manolo@example.org", "use": "home"}, {"value": "m.perez@example.com", "use": "work"}],
+    "addresses": [
+        {"lines": ["Calle Mayor 1", "Piso 3 B"], "city": "Madrid", "postalCode": "28013", "country": "ES",
+         "use": "home", "type": "both"},
+        {"lines": ["Avenida Diagonal 200"], "city": "Barcelona", "district": "Les Corts", "state": "Barcelona",
+         "postalCode": "08018", "country": "ES", "use": "work", "type": "physical"},
+    ],
+    "managingOrganization": {"system": "urn:ietf:rfc:3986", "value": "urn:oid:2.16.724.4.2",
+                             "display": "Hospital Universitario"},
+    "diabetes": "type2",
+    "onset": "2010-05-01",
+    "verificationStatus": "confirmed",
+    "conditions": [
+        {"codings": [{"system": "http://snomed.info/sct", "code": "38341003", "display": "Hypertensive disorder"},
+                     {"system": "http://hl7.org/fhir/sid/icd-10", "code": "I10"}],
+         "onset": "2015-03-04", "clinicalStatus": "active", "verificationStatus": "provisional"},
+    ],
+    "organizationOid": ORG_ID,
+    "softwareName": "wide-test",
+    "softwareVersion": "1.0.0",
+    "ids": {"bundle": "bundle-wide", "messageHeader": "mh-wide", "patient": "patient-wide",
+            "conditions": ["cond-a", "cond-b"]},
+    "timestamp": "2024-03-01T12:00:00Z",
+}
+
+
+def test_wide_patient_builds_a_bundle_without_errors_or_warnings() -> None:
+    text = pfhir.build_bundle(WIDE_PATIENT)
+    with pfhir.Validator() as v:
+        outcome = v.validate(text)
+    severities = [i.severity for i in outcome.issues]
+    assert pfhir.Severity.ERROR not in severities and pfhir.Severity.FATAL not in severities, outcome.to_json()
+    assert pfhir.Severity.WARNING not in severities, outcome.to_json()
+
+    bundle = json.loads(text)
+    assert bundle["id"] == "bundle-wide"
+    entries = [e["resource"] for e in bundle["entry"]]
+    patient = resources(bundle)["Patient"]
+    assert patient["id"] == "patient-wide"
+    ids = patient["identifier"]
+    assert [i["value"] for i in ids] == ["WIDE0000000001", "12345678Z", "MR-778899"]
+    assert ids[0]["system"] == "urn:oid:2.16.724.4.41" and ids[0]["assigner"] == {"display": "SERMAS"}
+    assert ids[1]["type"]["coding"][0] == {"system": "http://hl7.org/fhir/v2/0203", "code": "NNESP"}
+    assert ids[2]["use"] == "usual"
+    name = patient["name"][0]
+    assert name["family"] == "Pérez Fuster"
+    assert name["_family"]["extension"] == [
+        {"url": "http://hl7.org/fhir/StructureDefinition/humanname-fathers-family", "valueString": "Pérez"},
+        {"url": "http://hl7.org/fhir/StructureDefinition/humanname-mothers-family", "valueString": "Fuster"},
+    ]
+    assert patient["deceasedDateTime"] == "2024-02-03T10:20:00+01:00" and "deceasedBoolean" not in patient
+    assert patient["maritalStatus"]["coding"][0]["code"] == "M"
+    languages = [(c["language"]["coding"][0]["code"], c.get("preferred")) for c in patient["communication"]]
+    assert languages == [("es", True), ("ca", False), ("en-GB", None)]
+    assert [(t["system"], t["value"]) for t in patient["telecom"]] == [
+        ("email", "manolo@example.org"), ("email", "m.perez@example.com")]
+    assert patient["address"][0]["line"] == ["Calle Mayor 1", "Piso 3 B"]
+    assert patient["address"][1]["district"] == "Les Corts" and patient["address"][1]["type"] == "physical"
+    assert patient["managingOrganization"]["identifier"]["value"] == "urn:oid:2.16.724.4.2"
+
+    conditions = [r for r in entries if r["resourceType"] == "Condition"]
+    assert [c["id"] for c in conditions] == ["cond-a", "cond-b"]
+    assert [c["verificationStatus"] for c in conditions] == ["confirmed", "provisional"]
+    assert [c["code"]["coding"][1]["code"] for c in conditions] == ["E11", "I10"]
+    assert all(c["subject"] == {"reference": "Patient/patient-wide"} for c in conditions)
+
+    # The same input as text gives the same bytes (ids and timestamp are fixed).
+    assert pfhir.build_bundle(json.dumps(WIDE_PATIENT)) == text
+
+
+def _with(path: tuple, value: object) -> dict:
+    """WIDE_PATIENT with the member at ``path`` (names and indices) set to ``value``."""
+    data = json.loads(json.dumps(WIDE_PATIENT))
+    target = data
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "path, value, field",
+    [
+        (("identifiers", 1, "type"), "Z9  QQSECRET", "identifiers[1].type"),
+        (("identifiers", 2, "tipe"), "QQSECRET", "identifiers[2].tipe"),
+        (("deceased",), "QQ-2024-02-03", "deceased"),
+        (("maritalStatus",), "QQMARITAL", "maritalStatus"),
+        (("communication", 0, "language"), "QQ LANG", "communication[0].language"),
+        (("emails", 1, "value"), "QQ not an e-mail", "emails[1].value"),
+        (("addresses", 1, "use"), "QQUSE", "addresses[1].use"),
+        (("managingOrganization", "reference"), "QQREF", "managingOrganization.reference"),
+        (("conditions", 0, "verificationStatus"), "QQSTATUS", "conditions[0].verificationStatus"),
+        (("conditions", 0, "codings", 1, "system"), "QQ not a uri", "conditions[0].codings[1].system"),
+    ],
+)
+def test_wrong_wide_member_is_named_without_its_value(path: tuple, value: str, field: str) -> None:
+    with pytest.raises(pfhir.InputError) as info:
+        pfhir.build_bundle(_with(path, value))
+    err = info.value
+    assert err.code is pfhir.ErrorCode.INPUT
+    assert [f.field for f in err.fields] == [field]
+    assert all(f.message for f in err.fields)
+    assert "QQ" not in str(err) and all("QQ" not in f.message for f in err.fields)
