@@ -35,6 +35,14 @@ public final class Pfhir {
      * "birthDate":"1980-01-02","diabetes":"type1","organizationOid":"2.16.724.4.2"}}.
      * For an update (API v2), give the platform's logical id as {@code "ids": {"patient": "..."}}.
      *
+     * <p>Beside those it takes what an EMR sends: {@code identifiers} ({@code system},
+     * {@code value}, {@code use}, {@code type}, {@code assigner}), {@code fathersFamily} /
+     * {@code mothersFamily}, {@code deceased}, {@code maritalStatus}, {@code language} /
+     * {@code communication}, {@code emails}, {@code addresses} (or {@code address}),
+     * {@code managingOrganization}, {@code verificationStatus}, {@code conditions} (each with
+     * {@code codings}) and {@code ids.conditions}. A wrong or unknown member is named in
+     * {@link InputException#fields()} ({@code identifiers[1].type}), never with its value.
+     *
      * @param patientInputJson the PatientInput JSON
      * @return the Bundle JSON
      * @throws InputException when fields are wrong ({@link InputException#fields()} names each)
