@@ -212,7 +212,8 @@ pub enum ClientError {
         /// The validator's findings.
         outcome: Outcome,
     },
-    /// TLS failed (nothing was sent).
+    /// TLS failed: the platform processed nothing (the connection was refused before any
+    /// request could be read).
     #[error("TLS failure: {}: {detail} (request {request_id})", .cause.describe())]
     Tls {
         /// Why, in plain language.

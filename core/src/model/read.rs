@@ -29,7 +29,8 @@ pub enum ReadError {
         /// 1-based column.
         column: u32,
     },
-    /// The text is not JSON, or does not fit the model's types.
+    /// The text is not JSON, or does not fit the model's types: what is wrong, the JSON kind
+    /// found, the type expected, and the line and column; never a value of the document.
     #[error("cannot read JSON: {0}")]
     Json(String),
 }
