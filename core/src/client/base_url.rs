@@ -54,8 +54,14 @@ fn why(e: ParseError) -> String {
         ParseError::RelativeUrlWithoutBase => {
             "it is not an absolute URL (https://host/partners/fhir/stu3/api/)".into()
         }
-        ParseError::InvalidDomainCharacter | ParseError::IdnaError => {
+        ParseError::InvalidDomainCharacter => {
             "the host name is not valid (a space, or another character a host name cannot hold?)"
+                .into()
+        }
+        // pfhir builds `url` without its Unicode tables (idna_adapter 1.0): international
+        // host names are given in their ASCII (punycode) form.
+        ParseError::IdnaError => {
+            "the host name is not valid (an international host name must be given in its ASCII form, xn--...)"
                 .into()
         }
         ParseError::InvalidIpv4Address => "the host is not a valid IPv4 address".into(),
@@ -80,6 +86,7 @@ mod tests {
             ("https://example.com:0/", "port 0"),
             ("https://exa mple.com/", "host name is not valid"),
             ("https://exa%mple.com/", "host name is not valid"),
+            ("https://hospitál.example/", "ASCII form"),
             ("http://example.com/api/", "must use https"),
             ("ftp://example.com/", "must start with https://"),
             ("example.com/api", "not an absolute URL"),
