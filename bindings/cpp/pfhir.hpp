@@ -714,7 +714,9 @@ class ClientConfig {
   ClientConfig& cert_pem(std::string_view v) { return set(pfhir_client_config_set_cert_pem, v); }
   /// The client private key (PEM).
   ClientConfig& key_pem(std::string_view v) { return set(pfhir_client_config_set_key_pem, v); }
-  /// CA certificates that replace the system roots for the server (PEM).
+  /// CA certificates to trust for the server (PEM). Without them the server is checked against
+  /// the compiled-in Mozilla root certificates (webpki-roots); a later release adds the OS
+  /// trust store.
   ClientConfig& ca_pem(std::string_view v) { return set(pfhir_client_config_set_ca_pem, v); }
   /// Connect (TCP + TLS) and per-attempt timeouts; 0 keeps the current value.
   ClientConfig& timeouts(std::chrono::milliseconds connect, std::chrono::milliseconds request) {

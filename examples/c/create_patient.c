@@ -4,10 +4,12 @@
  *
  *   create_patient BASE_URL CLIENT_CERT_PEM CLIENT_KEY_PEM [CA_PEM]
  *
- * or with the environment: PFHIR_BASE_URL, PFHIR_CERT, PFHIR_KEY, PFHIR_CA (optional: the
- * system roots otherwise). Also from the environment: PFHIR_ORG_ID (default 2.16.724.4.2),
- * PFHIR_CLIENT_ID (default 1234567890), PFHIR_CLIENT_SECRET (default sandbox-secret, the
- * sandbox's), PFHIR_PATIENT_ID (the CIP identifier; default: made from the time).
+ * or with the environment: PFHIR_BASE_URL, PFHIR_CERT, PFHIR_KEY, PFHIR_CA (optional: without
+ * it the server is checked against the compiled-in Mozilla root certificates (webpki-roots);
+ * a later release adds the OS trust store). Also from the environment: PFHIR_ORG_ID (default
+ * 2.16.724.4.2), PFHIR_CLIENT_ID (default 1234567890), PFHIR_CLIENT_SECRET (default
+ * sandbox-secret, the sandbox's), PFHIR_PATIENT_ID (the CIP identifier; default: made from
+ * the time).
  * Exit status: 0 when created and read, 1 when the platform or the network said no, 2 on a
  * usage, file or configuration error.
  *

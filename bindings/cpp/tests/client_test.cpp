@@ -166,7 +166,8 @@ TEST_F(Sandbox, NotFoundForbiddenAndLocalValidation) {
 }
 
 TEST_F(Sandbox, TlsAndRateLimitDetails) {
-  // No CA: the sandbox's certificate is not trusted by the system roots.
+  // No CA: the sandbox's certificate is not trusted by the compiled-in Mozilla roots
+  // (webpki-roots).
   pfhir::ClientConfig untrusted;
   untrusted.base_url(sb_.url)
       .cert_pem(std::string_view(sb_.cert_pem, sb_.cert_len))

@@ -99,7 +99,9 @@ namespace PfhirSdk
             set { Set(Native.pfhir_client_config_set_key_pem, value, "KeyPem"); }
         }
 
-        /// <summary>The CA certificates that replace the system roots for the server (PEM). Write-only.</summary>
+        /// <summary>The CA certificates to trust for the server (PEM). Write-only. Without them the server
+        /// is checked against the compiled-in Mozilla root certificates (webpki-roots); a later release
+        /// adds the OS trust store.</summary>
         public string CaPem
         {
             set { Set(Native.pfhir_client_config_set_ca_pem, value, "CaPem"); }

@@ -71,7 +71,9 @@ class ClientConfig:
         client_id, client_secret: the API credentials.
         cert_pem: the client certificate chain (PEM text, leaf first).
         key_pem: the client private key (PEM: PKCS#8, PKCS#1 or SEC1).
-        ca_pem: CA certificates replacing the system roots for the server (PEM), or ``None``.
+        ca_pem: CA certificates to trust for the server (PEM), or ``None``: then the server is
+            checked against the compiled-in Mozilla root certificates (webpki-roots); a later
+            release adds the OS trust store.
         api_version: ``"v1"`` or ``"v2"`` (``None``: the library's default, v2).
         connect_timeout: TCP + TLS timeout in seconds (``None``: 10 s).
         request_timeout: timeout of one attempt in seconds (``None``: 30 s).

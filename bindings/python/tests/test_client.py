@@ -122,7 +122,7 @@ def test_untrusted_server_is_a_tls_error(sandbox: Sandbox) -> None:
             c.read("x")
     assert info.value.code is pfhir.ErrorCode.TLS and isinstance(info.value, pfhir.TransportError)
     assert info.value.http_status == 0
-    assert info.value.tls_cause == 1  # PFHIR_TLS_CAUSE_UNKNOWN_CA (no CA given: system roots)
+    assert info.value.tls_cause == 1  # PFHIR_TLS_CAUSE_UNKNOWN_CA (no CA given: Mozilla roots)
 
 
 def test_closed_port_is_a_connect_error(sandbox: Sandbox) -> None:

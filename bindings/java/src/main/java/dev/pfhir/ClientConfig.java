@@ -24,12 +24,16 @@ import java.util.Objects;
  *     .baseUrl("https://host/partners/fhir/stu3/api/")
  *     .orgId("2.16.724.4.2").clientId("1234567890").clientSecret(secret)
  *     .certPem(Path.of("client.pem")).keyPem(Path.of("client-key.pem"))
- *     .caPem(Path.of("ca.pem"))          // omit to trust the system roots
+ *     .caPem(Path.of("ca.pem"))          // omit to trust the compiled-in Mozilla roots
  *     .build();
  * }</pre>
  *
  * <p>The native library checks the configuration when the client is created
  * ({@link ConfigException}); the Java builder only checks what Java can (nulls, ranges).
+ *
+ * <p>Without {@link Builder#caPem(String) caPem} the server's certificate is checked against
+ * the compiled-in Mozilla root certificates (webpki-roots); a later release adds the OS trust
+ * store.
  */
 public final class ClientConfig {
     private final String baseUrl;
@@ -89,7 +93,8 @@ public final class ClientConfig {
 
     /**
      * A builder with the defaults: API v2, connect timeout 10 s, request timeout 30 s,
-     * 3 attempts, the system roots, partner validation.
+     * 3 attempts, the compiled-in Mozilla root certificates (webpki-roots; a later release adds
+     * the OS trust store), partner validation.
      *
      * @return a new builder
      */
@@ -147,7 +152,7 @@ public final class ClientConfig {
         return "ClientConfig[baseUrl=" + baseUrl + ", apiVersion=" + apiVersion + ", orgId=" + orgId
                 + ", clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "unset" : "***")
                 + ", cert=" + (certPem == null ? "unset" : "set") + ", key=" + (keyPem == null ? "unset" : "***")
-                + ", ca=" + (caPem == null ? "system roots" : "set") + ", connectTimeout=" + connectTimeout
+                + ", ca=" + (caPem == null ? "Mozilla roots" : "set") + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", retry=" + retry + "]";
     }
 
@@ -348,7 +353,9 @@ public final class ClientConfig {
         }
 
         /**
-         * Sets the CA certificates that replace the system roots for the server (PEM).
+         * Sets the CA certificates to trust for the server (PEM). Without them the server is checked
+         * against the compiled-in Mozilla root certificates (webpki-roots); a later release adds
+         * the OS trust store.
          *
          * @param pem the PEM text
          * @return this builder
@@ -359,7 +366,9 @@ public final class ClientConfig {
         }
 
         /**
-         * Reads the CA certificates that replace the system roots from a PEM file.
+         * Reads the CA certificates to trust for the server from a PEM file. Without them the server
+         * is checked against the compiled-in Mozilla root certificates (webpki-roots); a later
+         * release adds the OS trust store.
          *
          * @param file the file
          * @return this builder
