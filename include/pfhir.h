@@ -67,6 +67,10 @@ enum pfhir_code
    */
   PFHIR_CODE_VALIDATION = 20,
   /**
+   * An update whose Bundle is not for the patient named by the id (v2: Patient.id; v1: the value of an identifier of an accepted authority); nothing was sent.
+   */
+  PFHIR_CODE_UPDATE_TARGET_MISMATCH = 21,
+  /**
    * The TLS handshake failed (unknown CA, name mismatch, expired, client certificate refused).
    */
   PFHIR_CODE_TLS = 30,
@@ -79,7 +83,7 @@ enum pfhir_code
    */
   PFHIR_CODE_TIMEOUT = 32,
   /**
-   * The connection failed after the request was sent: the platform may or may not have processed it. Re-send with the same request id.
+   * The connection failed after the request was sent: the platform may or may not have processed it. For a create the patient may exist: on v1 read `Patient/{business id}` to find out; re-sending with the same request id is safe only against a server that de-duplicates by it, which the guide does not promise.
    */
   PFHIR_CODE_OUTCOME_UNKNOWN = 33,
   /**
@@ -1219,6 +1223,18 @@ struct pfhir_str pfhir_error_body(const struct pfhir_error *err);
  * `err` must be NULL or a live `pfhir_error`.
  */
 bool pfhir_error_retry_safe(const struct pfhir_error *err);
+
+/**
+ * True when the platform may have processed the failed request: the connection broke or
+ * timed out after it was sent, or the platform answered an internal `timeout` or
+ * `exception`. For a create the patient may exist: do not simply create it again (v1: read
+ * `Patient/{business id}`; v2: a re-send with the same request id is safe only against a
+ * server that de-duplicates by it). False for NULL.
+ *
+ * # Safety
+ * `err` must be NULL or a live `pfhir_error`.
+ */
+bool pfhir_error_may_have_been_processed(const struct pfhir_error *err);
 
 /**
  * Why the TLS handshake failed (`PFHIR_TLS_CAUSE_*`), `PFHIR_TLS_CAUSE_NONE` for other

@@ -503,6 +503,10 @@ fn refused_client_certificates_are_tls_errors_for_create_and_update() {
     .expect("sandbox");
     let foreign = Certs::generate().expect("other PKI");
     let body = bundle_for(&demo_input(&unique_id("TLS")));
+    // An update Bundle for the patient the update names (else it is refused before sending).
+    let mut for_update = demo_input(&unique_id("TLS"));
+    for_update.ids.patient = Some("some-id".into());
+    let update_body = bundle_for(&for_update);
     for (label, sb, foreign_cert) in [
         ("another CA", &other_ca, true),
         ("expired", &expired, false),
@@ -518,7 +522,7 @@ fn refused_client_certificates_are_tls_errors_for_create_and_update() {
         for run in 0..6 {
             for (op, result) in [
                 ("create", client.create(&body).map(|_| ())),
-                ("update", client.update("some-id", &body).map(|_| ())),
+                ("update", client.update("some-id", &update_body).map(|_| ())),
             ] {
                 let err = result.expect_err("refused");
                 assert!(
@@ -631,4 +635,64 @@ fn a_success_answer_that_does_not_fit_gives_a_value_free_error() {
         "{stderr}"
     );
     assert!(out.stdout.is_empty());
+}
+
+/// Issue #11 item 3: a 200 create answer without Bundle.id but with Patient.id is a success
+/// (with a warning): the patient exists, and an error here would lead to a second create.
+/// Without Patient.id it stays an unusable answer.
+#[test]
+fn a_create_answer_without_bundle_id_but_with_patient_id_is_a_success() {
+    let sb = sandbox();
+    let answer = |body: &str| FaultRule {
+        method: Some("POST".to_string()),
+        path_prefix: None,
+        times: 1,
+        fault: Fault::Status {
+            status: 200,
+            outcome: None,
+            retry_after: None,
+            body: Some(body.to_string()),
+        },
+    };
+    let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
+    sb.faults().push(answer(
+        r#"{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"Patient","id":"p-77"}}]}"#,
+    ));
+    let created = client
+        .create(&bundle_for(&demo_input(&unique_id("NOBID"))))
+        .expect("a success");
+    assert_eq!(created.patient_id, "p-77");
+    assert_eq!(created.bundle_id, "");
+    assert_eq!(created.warnings.len(), 1, "{:?}", created.warnings);
+    assert!(created.warnings[0].contains("no Bundle.id"));
+    sb.faults().push(answer(
+        r#"{"resourceType":"Bundle","id":"b-1","type":"message","entry":[{"resource":{"resourceType":"Patient"}}]}"#,
+    ));
+    let err = client
+        .create(&bundle_for(&demo_input(&unique_id("NOPID"))))
+        .expect_err("no Patient.id");
+    assert_eq!(err.code(), ErrorCode::InvalidResponse);
+}
+
+/// Issue #11 item 1: an update whose Bundle is for another patient is refused before
+/// anything is sent, on v2 (Patient.id) and v1 (the business id); the sandbox never sees it.
+#[test]
+fn an_update_for_another_patient_is_refused_locally() {
+    let sb = sandbox();
+    for version in [ApiVersion::V2, ApiVersion::V1] {
+        let client = Client::new(client_config_for(&sb, version)).expect("client");
+        let before = sb.stats();
+        let err = client
+            .update("someone-else", &bundle_for(&demo_input(&unique_id("UPD"))))
+            .expect_err("wrong target");
+        assert_eq!(err.code(), ErrorCode::UpdateTargetMismatch, "{version:?}");
+        assert!(!err.may_have_been_processed());
+        assert_eq!(err.request_id(), None);
+        let after = sb.stats();
+        assert_eq!(
+            (after.requests, after.patients),
+            (before.requests, before.patients),
+            "{version:?}: nothing reached the sandbox"
+        );
+    }
 }

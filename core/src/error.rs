@@ -53,6 +53,9 @@ error_codes! {
     Json = 12, "json";
     /// The Bundle failed local validation; nothing was sent (the outcome says why).
     Validation = 20, "validation";
+    /// An update whose Bundle is not for the patient named by the id (v2: Patient.id; v1:
+    /// the value of an identifier of an accepted authority); nothing was sent.
+    UpdateTargetMismatch = 21, "update_target_mismatch";
     /// The TLS handshake failed (unknown CA, name mismatch, expired, client certificate refused).
     Tls = 30, "tls";
     /// The server could not be reached (refused, DNS); nothing was sent.
@@ -60,7 +63,9 @@ error_codes! {
     /// A timeout.
     Timeout = 32, "timeout";
     /// The connection failed after the request was sent: the platform may or may not have
-    /// processed it. Re-send with the same request id.
+    /// processed it. For a create the patient may exist: on v1 read `Patient/{business id}`
+    /// to find out; re-sending with the same request id is safe only against a server that
+    /// de-duplicates by it, which the guide does not promise.
     OutcomeUnknown = 33, "outcome_unknown";
     /// The platform answered `required`: a required element is missing.
     ServerRequired = 40, "server_required";

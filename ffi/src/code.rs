@@ -29,13 +29,15 @@ pub enum pfhir_code {
     PFHIR_CODE_JSON = 12,
     /// The Bundle failed local validation; nothing was sent (the outcome says why).
     PFHIR_CODE_VALIDATION = 20,
+    /// An update whose Bundle is not for the patient named by the id (v2: Patient.id; v1: the value of an identifier of an accepted authority); nothing was sent.
+    PFHIR_CODE_UPDATE_TARGET_MISMATCH = 21,
     /// The TLS handshake failed (unknown CA, name mismatch, expired, client certificate refused).
     PFHIR_CODE_TLS = 30,
     /// The server could not be reached (refused, DNS); nothing was sent.
     PFHIR_CODE_CONNECT = 31,
     /// A timeout.
     PFHIR_CODE_TIMEOUT = 32,
-    /// The connection failed after the request was sent: the platform may or may not have processed it. Re-send with the same request id.
+    /// The connection failed after the request was sent: the platform may or may not have processed it. For a create the patient may exist: on v1 read `Patient/{business id}` to find out; re-sending with the same request id is safe only against a server that de-duplicates by it, which the guide does not promise.
     PFHIR_CODE_OUTCOME_UNKNOWN = 33,
     /// The platform answered `required`: a required element is missing.
     PFHIR_CODE_SERVER_REQUIRED = 40,
@@ -78,6 +80,7 @@ impl From<ErrorCode> for pfhir_code {
             ErrorCode::Input => pfhir_code::PFHIR_CODE_INPUT,
             ErrorCode::Json => pfhir_code::PFHIR_CODE_JSON,
             ErrorCode::Validation => pfhir_code::PFHIR_CODE_VALIDATION,
+            ErrorCode::UpdateTargetMismatch => pfhir_code::PFHIR_CODE_UPDATE_TARGET_MISMATCH,
             ErrorCode::Tls => pfhir_code::PFHIR_CODE_TLS,
             ErrorCode::Connect => pfhir_code::PFHIR_CODE_CONNECT,
             ErrorCode::Timeout => pfhir_code::PFHIR_CODE_TIMEOUT,

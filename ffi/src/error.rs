@@ -19,6 +19,7 @@ pub struct pfhir_error {
     request_id: Option<CText>,
     body: Option<CText>,
     retry_safe: bool,
+    may_have_been_processed: bool,
     fields: Vec<(CText, CText)>,
     validation: Option<Outcome>,
     tls_cause: pfhir_tls_cause,
@@ -36,6 +37,7 @@ impl std::fmt::Debug for pfhir_error {
             .field("http_status", &self.http_status)
             .field("request_id", &self.request_id)
             .field("retry_safe", &self.retry_safe)
+            .field("may_have_been_processed", &self.may_have_been_processed)
             .field("tls_cause", &self.tls_cause)
             .field("retry_after_ms", &self.retry_after_ms)
             .field("outcome_json", &present(self.outcome_json.is_some()))
@@ -76,6 +78,7 @@ impl pfhir_error {
             request_id: None,
             body: None,
             retry_safe: false,
+            may_have_been_processed: false,
             fields: Vec::new(),
             validation: None,
             tls_cause: PFHIR_TLS_CAUSE_NONE,
@@ -91,6 +94,7 @@ impl pfhir_error {
         err.request_id = e.request_id().map(CText::new);
         err.body = e.body().map(|b| CText::new(&String::from_utf8_lossy(b)));
         err.retry_safe = e.retry_safe();
+        err.may_have_been_processed = e.may_have_been_processed();
         match e {
             ClientError::Validation { outcome } => err.validation = Some(outcome.clone()),
             ClientError::Tls { cause, .. } => {
@@ -248,6 +252,22 @@ pub unsafe extern "C" fn pfhir_error_retry_safe(err: *const pfhir_error) -> bool
     guard_or(false, || {
         // SAFETY: forwarded to the caller.
         unsafe { error_ref(err) }.is_some_and(|e| e.retry_safe)
+    })
+}
+
+/// True when the platform may have processed the failed request: the connection broke or
+/// timed out after it was sent, or the platform answered an internal `timeout` or
+/// `exception`. For a create the patient may exist: do not simply create it again (v1: read
+/// `Patient/{business id}`; v2: a re-send with the same request id is safe only against a
+/// server that de-duplicates by it). False for NULL.
+///
+/// # Safety
+/// `err` must be NULL or a live `pfhir_error`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_error_may_have_been_processed(err: *const pfhir_error) -> bool {
+    guard_or(false, || {
+        // SAFETY: forwarded to the caller.
+        unsafe { error_ref(err) }.is_some_and(|e| e.may_have_been_processed)
     })
 }
 

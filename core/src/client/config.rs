@@ -4,6 +4,35 @@ use std::fmt;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
+/// The `Content-Type` of the Bundles sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContentType {
+    /// `application/json`: the guide's "Default value".
+    #[default]
+    Json,
+    /// `application/fhir+json`, which the guide also accepts.
+    FhirJson,
+}
+
+impl ContentType {
+    /// The header value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ContentType::Json => "application/json",
+            ContentType::FhirJson => "application/fhir+json",
+        }
+    }
+
+    /// Parses `application/json` or `application/fhir+json` (also `json`, `fhir+json`).
+    pub fn parse(s: &str) -> Option<ContentType> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "application/json" | "json" => Some(ContentType::Json),
+            "application/fhir+json" | "fhir+json" => Some(ContentType::FhirJson),
+            _ => None,
+        }
+    }
+}
+
 /// Which generation of the partner API to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApiVersion {
@@ -170,6 +199,9 @@ pub struct ClientConfig {
     /// Keep connections open for the next request (default true). Off: one TLS handshake per
     /// request, for gateways that mishandle kept-alive connections.
     pub keep_alive: bool,
+    /// The `Content-Type` of the Bundles sent (default `application/json`, the guide's
+    /// default).
+    pub content_type: ContentType,
 }
 
 impl Default for ClientConfig {
@@ -188,6 +220,7 @@ impl Default for ClientConfig {
             max_response_bytes: 16 << 20,
             validation: crate::validate::ValidatorOptions::default(),
             keep_alive: true,
+            content_type: ContentType::default(),
         }
     }
 }

@@ -212,6 +212,9 @@ pub enum ClientError {
         /// The validator's findings.
         outcome: Outcome,
     },
+    /// An update whose Bundle is not for the patient its id names; nothing was sent.
+    #[error("the update Bundle is not for the patient named by the id: {0}; nothing was sent")]
+    UpdateTarget(String),
     /// TLS failed: the platform processed nothing (the connection was refused before any
     /// request could be read).
     #[error("TLS failure: {}: {detail} (request {request_id})", .cause.describe())]
@@ -245,7 +248,7 @@ pub enum ClientError {
         request_id: String,
     },
     /// The connection failed after sending: the platform may have processed the request.
-    #[error("the connection failed after the request was sent; the outcome is unknown: re-send with the same request id {request_id} ({detail})")]
+    #[error("the connection failed after the request was sent; the outcome is unknown: the platform may have processed it (request {request_id}; {detail}). For a create, do not simply create again: on v1 read Patient/<business id>; a re-send with the same request id is safe only against a server that de-duplicates by it")]
     OutcomeUnknown {
         /// The underlying error.
         detail: String,
@@ -280,6 +283,7 @@ impl fmt::Debug for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::Config(m) => f.debug_tuple("Config").field(m).finish(),
+            ClientError::UpdateTarget(m) => f.debug_tuple("UpdateTarget").field(m).finish(),
             ClientError::Validation { outcome } => f
                 .debug_struct("Validation")
                 .field("outcome", outcome)
@@ -348,6 +352,7 @@ impl ClientError {
         match self {
             ClientError::Config(_) => ErrorCode::Config,
             ClientError::Validation { .. } => ErrorCode::Validation,
+            ClientError::UpdateTarget(_) => ErrorCode::UpdateTargetMismatch,
             ClientError::Tls { .. } => ErrorCode::Tls,
             ClientError::Connect { .. } => ErrorCode::Connect,
             ClientError::Timeout { .. } => ErrorCode::Timeout,
@@ -360,7 +365,9 @@ impl ClientError {
     /// The request id sent as `x-origin-request-id`, when a request was made.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            ClientError::Config(_) | ClientError::Validation { .. } => None,
+            ClientError::Config(_)
+            | ClientError::Validation { .. }
+            | ClientError::UpdateTarget(_) => None,
             ClientError::Tls { request_id, .. }
             | ClientError::Connect { request_id, .. }
             | ClientError::Timeout { request_id, .. }
@@ -405,6 +412,22 @@ impl ClientError {
             ClientError::Http { failure, .. } => Some(&failure.body),
             ClientError::InvalidResponse { body, .. } => Some(body),
             _ => None,
+        }
+    }
+
+    /// True when the platform may have processed the request although it failed: the
+    /// connection broke or timed out after the request was sent, or the platform answered an
+    /// internal `timeout` or `exception`. For a create this means the patient may exist: do
+    /// not simply create again (see the client's docs on uncertain creates).
+    pub fn may_have_been_processed(&self) -> bool {
+        match self {
+            ClientError::OutcomeUnknown { .. } => true,
+            ClientError::Timeout { sent, .. } => *sent,
+            ClientError::Http { failure, .. } => matches!(
+                failure.kind,
+                ServerErrorKind::Timeout | ServerErrorKind::Exception
+            ),
+            _ => false,
         }
     }
 

@@ -39,8 +39,9 @@ mod keys;
 mod retry;
 mod tls;
 mod transport;
+mod update_target;
 
-pub use config::{ApiVersion, ClientConfig, RetryPolicy, Secret, Timeouts};
+pub use config::{ApiVersion, ClientConfig, ContentType, RetryPolicy, Secret, Timeouts};
 pub use error::{ClientError, HttpFailure, ServerErrorKind, TlsCause};
 
 use crate::model::{self, Bundle, OperationOutcome, Patient, ReadMode, Resource};
@@ -63,7 +64,8 @@ pub struct RequestOptions {
 /// identifier) and shows the Bundle's shape only.
 #[derive(Clone)]
 pub struct CreateResult {
-    /// The platform's Bundle id.
+    /// The platform's Bundle id; empty when the answer carried none (the patient exists all
+    /// the same: see `warnings`).
     pub bundle_id: String,
     /// The platform's Patient id (the id to update and read with; v1: the business id).
     pub patient_id: String,
@@ -75,6 +77,8 @@ pub struct CreateResult {
     pub attempts: u32,
     /// The Bundle the platform returned (read tolerantly).
     pub bundle: Bundle,
+    /// What was odd about a successful answer (e.g. no Bundle.id); never patient data.
+    pub warnings: Vec<String>,
 }
 
 /// The answer to an update.
@@ -112,6 +116,7 @@ impl fmt::Debug for CreateResult {
             .field("status", &self.status)
             .field("attempts", &self.attempts)
             .field("bundle", &self.bundle)
+            .field("warnings", &self.warnings)
             .finish()
     }
 }
@@ -331,14 +336,27 @@ impl Client {
             Some(Resource::Patient(p)) => p.id.clone().filter(|id| !id.is_empty()),
             _ => None,
         });
-        let bundle_id = bundle.id.clone().filter(|id| !id.is_empty());
-        let (Some(bundle_id), Some(patient_id)) = (bundle_id, patient_id) else {
+        // The Patient's id is what matters: with it the patient exists and can be updated.
+        // Failing on a missing Bundle.id would lead a caller to create the patient again.
+        let Some(patient_id) = patient_id else {
             return Err(ClientError::InvalidResponse {
                 status: answer.status,
-                detail: "the create answer lacks Bundle.id or Patient.id".into(),
+                detail: "the create answer has no Patient.id".into(),
                 body: answer.body,
                 request_id,
             });
+        };
+        let mut warnings = Vec::new();
+        let bundle_id = match bundle.id.clone().filter(|id| !id.is_empty()) {
+            Some(id) => id,
+            None => {
+                log::warn!(target: "pfhir::client", "POST Bundle request {request_id}: the create answer has no Bundle.id; the patient was created");
+                warnings.push(
+                    "the create answer has no Bundle.id; the patient was created (its id is in patient_id)"
+                        .to_string(),
+                );
+                String::new()
+            }
         };
         Ok(CreateResult {
             bundle_id,
@@ -347,6 +365,7 @@ impl Client {
             status: answer.status,
             attempts,
             bundle,
+            warnings,
         })
     }
 
@@ -367,6 +386,12 @@ impl Client {
             return Err(ClientError::Config("update needs the patient's id".into()));
         }
         self.check_locally(bundle_json)?;
+        update_target::check(
+            self.config.api_version,
+            id,
+            bundle_json,
+            &self.config.validation.authorities,
+        )?;
         let path = match self.config.api_version {
             crate::client::ApiVersion::V1 => format!("Bundle/{}", encode_segment(id)),
             crate::client::ApiVersion::V2 => format!("v2/Bundle/{}", encode_segment(id)),
@@ -498,7 +523,7 @@ impl Client {
                     .header("client_secret", self.secret_header.clone())
                     .header("x-origin-request-id", request_id)
                     .header("accept", "application/fhir+json")
-                    .header("content-type", "application/fhir+json")
+                    .header("content-type", c.content_type.as_str())
                     .send(body.unwrap_or_default())
             }
         };
@@ -790,6 +815,7 @@ mod tests {
             status: 200,
             attempts: 1,
             bundle: Bundle::default(),
+            warnings: Vec::new(),
         };
         for text in [format!("{read:?}"), format!("{created:?}")] {
             assert!(
