@@ -39,6 +39,7 @@ static const struct {
     {PFHIR_CODE_INPUT, "input"},
     {PFHIR_CODE_JSON, "json"},
     {PFHIR_CODE_VALIDATION, "validation"},
+    {PFHIR_CODE_UPDATE_TARGET_MISMATCH, "update_target_mismatch"},
     {PFHIR_CODE_TLS, "tls"},
     {PFHIR_CODE_CONNECT, "connect"},
     {PFHIR_CODE_TIMEOUT, "timeout"},
@@ -229,6 +230,7 @@ static void test_null_arguments(void) {
   CHECK(t_str_null(pfhir_error_request_id(NULL)));
   CHECK(t_str_null(pfhir_error_body(NULL)));
   CHECK(!pfhir_error_retry_safe(NULL));
+  CHECK(!pfhir_error_may_have_been_processed(NULL));
   CHECK(pfhir_error_field_count(NULL) == 0);
   CHECK(t_str_null(pfhir_error_field_name(NULL, 0)));
   CHECK(t_str_null(pfhir_error_field_message(NULL, 0)));

@@ -244,6 +244,7 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
   CHECK(t_str_has(pfhir_error_outcome_json(err), "duplicate identifier"));
   CHECK(t_str_eq(pfhir_error_request_id(err), rid));
   CHECK(!pfhir_error_retry_safe(err));
+  CHECK(!pfhir_error_may_have_been_processed(err)); /* refused: nothing was created */
   CHECK(pfhir_error_message(err).len > 0);
   CHECK(!t_str_has(pfhir_error_message(err), pid)); /* no patient value */
   /* The platform's free text stays in the OperationOutcome; the message names the code. */
@@ -319,6 +320,38 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
       pfhir_error_free(err);
       pfhir_client_free(c2);
     }
+  }
+
+  /* A create answered 500 `exception`: the platform may have processed it. */
+  {
+    char epid[64];
+    pfhir_bytes eb;
+    int rc = t_sandbox_curl(&sb, "POST", "/_sandbox/faults",
+                            "{\"method\":\"POST\",\"times\":1,\"fault\":{\"kind\":\"status\","
+                            "\"status\":500,\"outcome\":{\"code\":\"exception\"}}}");
+    CHECK_MSG(rc == 0, "curl pushed the 500 rule to the sandbox");
+    snprintf(epid, sizeof(epid), "EXC-%s", g_run);
+    eb = make_bundle(epid, "Exception", NULL);
+    err = pfhir_client_create(c, eb.data, eb.len, &cr);
+    CHECK(pfhir_error_code(err) == PFHIR_CODE_SERVER_EXCEPTION);
+    CHECK(pfhir_error_may_have_been_processed(err));
+    pfhir_error_free(err);
+    pfhir_bytes_free(eb);
+  }
+
+  /* An update whose Bundle is for another patient: refused before sending. */
+  {
+    char upid[64];
+    pfhir_bytes ub;
+    snprintf(upid, sizeof(upid), "UPD-%s", g_run);
+    ub = make_bundle(upid, "Target", "the-bundles-patient");
+    err = pfhir_client_update(c, U("someone-else"), ub.data, ub.len, &ur);
+    CHECK(pfhir_error_code(err) == PFHIR_CODE_UPDATE_TARGET_MISMATCH);
+    CHECK(!pfhir_error_may_have_been_processed(err));
+    CHECK(t_str_null(pfhir_error_request_id(err)) || pfhir_error_request_id(err).len == 0);
+    CHECK(!t_str_has(pfhir_error_message(err), "someone-else"));
+    pfhir_error_free(err);
+    pfhir_bytes_free(ub);
   }
 
   /* 429 with Retry-After: code rate_limited, the delay in milliseconds. */
