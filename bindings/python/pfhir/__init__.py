@@ -57,6 +57,7 @@ from .errors import (
     TlsError,
     TransportError,
     UnavailableError,
+    UpdateTargetMismatchError,
     ValidationError,
     error_class,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "InputError",
     "JsonError",
     "ValidationError",
+    "UpdateTargetMismatchError",
     "TransportError",
     "TlsError",
     "ConnectError",

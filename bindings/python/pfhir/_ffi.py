@@ -105,6 +105,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "pfhir_error_request_id": (PfhirStr, [_ERR]),
     "pfhir_error_body": (PfhirStr, [_ERR]),
     "pfhir_error_retry_safe": (c_bool, [_ERR]),
+    "pfhir_error_may_have_been_processed": (c_bool, [_ERR]),
     "pfhir_error_tls_cause": (c_uint32, [_ERR]),
     "pfhir_error_retry_after_ms": (c_uint32, [_ERR]),
     "pfhir_error_outcome": (_ERR, [_ERR, _OUT]),

@@ -284,8 +284,11 @@ class Client(_ffi.NativeObject):
 
     def create(self, bundle: BundleLike, *, request_id: Optional[str] = None) -> CreateResult:
         """Creates a patient: validates the message Bundle locally, POSTs it and returns the
-        platform's ids. Re-send an uncertain create (:class:`pfhir.OutcomeUnknownError`) with
-        ``request_id=err.request_id``."""
+        platform's ids. When a create fails with ``err.may_have_been_processed`` (e.g.
+        :class:`pfhir.OutcomeUnknownError`) the patient may exist: do not simply create it
+        again. On v1 read ``Patient/{business id}``; ``request_id=err.request_id`` re-sends
+        the same request, which is safe only against a server that de-duplicates by
+        ``x-origin-request-id`` (the partner guide does not promise it)."""
         body = input_json(bundle, "bundle")
         rid = _optional_text(request_id, "request_id")
         lib = _ffi.lib()
@@ -308,7 +311,10 @@ class Client(_ffi.NativeObject):
         self, patient_id: str, bundle: BundleLike, *, request_id: Optional[str] = None
     ) -> UpdateResult:
         """Updates a patient: validates the Bundle locally and PUTs it to ``patient_id``
-        (v2: the logical id a create returned, also set as ``ids.patient`` in the input)."""
+        (v2: the logical id a create returned, also set as ``ids.patient`` in the input).
+        A Bundle that is not for that patient raises :class:`pfhir.UpdateTargetMismatchError`
+        before anything is sent (v2: its Patient.id differs; v1: no identifier of an accepted
+        authority has the business id ``patient_id`` as its value)."""
         pid = _id(patient_id)
         body = input_json(bundle, "bundle")
         rid = _optional_text(request_id, "request_id")

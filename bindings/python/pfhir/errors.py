@@ -31,6 +31,7 @@ __all__ = [
     "InputError",
     "JsonError",
     "ValidationError",
+    "UpdateTargetMismatchError",
     "TransportError",
     "TlsError",
     "ConnectError",
@@ -69,6 +70,7 @@ class ErrorCode(enum.IntEnum):
     INPUT = 11
     JSON = 12
     VALIDATION = 20
+    UPDATE_TARGET_MISMATCH = 21
     TLS = 30
     CONNECT = 31
     TIMEOUT = 32
@@ -118,8 +120,16 @@ class PfhirError(Exception):
             for :class:`ValidationError`), or ``None``.
         outcome: ``outcome_json`` parsed (a ``dict``), or ``None``.
         request_id: the ``x-origin-request-id`` of the failed request, ``None`` when no
-            request was made (re-send an uncertain create with it).
+            request was made (see ``may_have_been_processed`` before re-sending with it).
         retry_safe: ``True`` when sending the same request again cannot harm and may succeed.
+        may_have_been_processed: ``True`` when the platform may have processed the failed
+            request: the connection broke or timed out after it was sent
+            (:class:`OutcomeUnknownError`, some :class:`PfhirTimeoutError`), or the platform
+            answered an internal ``timeout`` or ``exception``. For a create the patient may
+            exist: do not simply create it again (v1: read ``Patient/{business id}``; v2: a
+            re-send with the same ``request_id`` is safe only against a server that
+            de-duplicates by ``x-origin-request-id``, which the partner guide does not
+            promise). ``False`` when nothing was sent or the platform refused the request.
         body: the raw HTTP error body (a gateway's HTML, say), or ``None``.
         fields: for :class:`InputError`, every wrong input field; empty otherwise.
         tls_cause: for :class:`TlsError`, why the handshake failed (``PFHIR_TLS_CAUSE_*``:
@@ -140,6 +150,7 @@ class PfhirError(Exception):
         outcome_json: Optional[str] = None,
         request_id: Optional[str] = None,
         retry_safe: bool = False,
+        may_have_been_processed: bool = False,
         body: Optional[str] = None,
         fields: Tuple[FieldError, ...] = (),
         tls_cause: int = 0,
@@ -157,6 +168,7 @@ class PfhirError(Exception):
         self.outcome_json = outcome_json
         self.request_id = request_id
         self.retry_safe = retry_safe
+        self.may_have_been_processed = may_have_been_processed
         self.body = body
         self.fields = tuple(fields)
         self.outcome: Optional[Dict[str, Any]] = None
@@ -224,6 +236,14 @@ class ValidationError(PfhirError):
     """The Bundle failed local validation and was not sent; :attr:`outcome` says why."""
 
 
+class UpdateTargetMismatchError(PfhirError, ValueError):
+    """An update whose Bundle is not for the patient its id names; nothing was sent (also a
+    :class:`ValueError`). v2: the Bundle's Patient.id must equal the id (build the update
+    with ``ids={"patient": created.patient_id}``); v1: the value of one of the Patient's
+    identifiers of an accepted authority must equal it (the business id). The message never
+    repeats an id."""
+
+
 # --- transport -----------------------------------------------------------------------------
 
 
@@ -244,8 +264,11 @@ class PfhirTimeoutError(TransportError):
 
 
 class OutcomeUnknownError(TransportError):
-    """The connection failed after the request was sent: the platform may have processed it.
-    Re-send with the same :attr:`request_id`."""
+    """The connection failed after the request was sent: the platform may have processed it
+    (:attr:`may_have_been_processed` is ``True``). For a create the patient may exist: do not
+    simply create it again. On v1 read ``Patient/{business id}`` to find out; on v2 a re-send
+    with the same :attr:`request_id` is safe only against a server that de-duplicates by
+    ``x-origin-request-id``, which the partner guide does not promise."""
 
 
 # --- answers of the platform ---------------------------------------------------------------
@@ -337,6 +360,7 @@ ERROR_CLASSES: Mapping[ErrorCode, Type[PfhirError]] = {
     ErrorCode.INPUT: InputError,
     ErrorCode.JSON: JsonError,
     ErrorCode.VALIDATION: ValidationError,
+    ErrorCode.UPDATE_TARGET_MISMATCH: UpdateTargetMismatchError,
     ErrorCode.TLS: TlsError,
     ErrorCode.CONNECT: ConnectError,
     ErrorCode.TIMEOUT: PfhirTimeoutError,
@@ -406,6 +430,7 @@ def error_from_handle(err: int) -> PfhirError:
             outcome_json=_ffi.text(lib.pfhir_error_outcome_json(err)),
             request_id=_ffi.text(lib.pfhir_error_request_id(err)),
             retry_safe=bool(lib.pfhir_error_retry_safe(err)),
+            may_have_been_processed=bool(lib.pfhir_error_may_have_been_processed(err)),
             body=_ffi.text(lib.pfhir_error_body(err)),
             fields=fields,
             tls_cause=int(lib.pfhir_error_tls_cause(err)),
