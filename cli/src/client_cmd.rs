@@ -3,9 +3,10 @@
 use crate::connect::ConnectArgs;
 use crate::render;
 use crate::{read_input, CliError, ExitCode};
-use pfhir_core::build::{build_bundle_from_json, BuildError};
-use pfhir_core::client::{Client, ClientError, RequestOptions};
+use pfhir_core::build::{build_bundle_from_json_with, BuildError, BuildOptions};
+use pfhir_core::client::{ApiVersion, Client, ClientError, RequestOptions};
 use pfhir_core::json::Limits;
+use pfhir_core::model::Bundle;
 use std::time::Instant;
 
 /// Prints a failed request: code, status, request id, and the platform's or the local
@@ -16,6 +17,9 @@ pub fn print_client_error(what: &str, e: &ClientError) {
     eprintln!("pfhir: {what} failed [{}]: {e}", e.code());
     if e.retry_safe() {
         eprintln!("  (a retry is safe)");
+    }
+    if e.may_have_been_processed() {
+        eprintln!("  (the platform may have processed it: for a create, the patient may exist)");
     }
     match e {
         ClientError::Validation { outcome } => {
@@ -128,6 +132,21 @@ pub fn update(
     json: bool,
 ) -> Result<ExitCode, CliError> {
     send(connect, file, "update", json, |client, body| {
+        // A PatientInput is built for the patient being updated (v2: Patient.id is the id;
+        // v1: the business id must be its patientId, which the client checks).
+        let built;
+        let body = if is_bundle(body) {
+            body
+        } else {
+            let for_update = (client.config().api_version == ApiVersion::V2).then_some(id);
+            let authorities = &client.config().validation.authorities;
+            built = build_for(body, for_update, authorities)
+                .map(|b| pfhir_core::model::to_vec(&b))
+                .map_err(|e| {
+                    ClientError::Config(format!("the PatientInput does not build: {e}"))
+                })?;
+            &built[..]
+        };
         let r = client.update_with(id, body, &options(request_id))?;
         let value = serde_json::json!({"requestId": r.request_id, "status": r.status, "attempts": r.attempts});
         let sentence = format!("updated: request id {}, HTTP {}", r.request_id, r.status);
@@ -154,10 +173,57 @@ pub fn read(
     }
 }
 
-/// `pfhir build INPUT`: PatientInput JSON to Bundle JSON.
-pub fn build(file: &str, pretty: bool) -> Result<ExitCode, CliError> {
+/// True when the JSON text is a FHIR resource (has `resourceType`), not a PatientInput.
+fn is_bundle(json: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(json).is_ok_and(|v| v.get("resourceType").is_some())
+}
+
+/// Builds a PatientInput, for an update of `for_update` when given (its `ids.patient`, which
+/// must not name another patient), accepting `authorities` besides Meteda and CIP.
+fn build_for(
+    input: &[u8],
+    for_update: Option<&str>,
+    authorities: &[String],
+) -> Result<Bundle, BuildError> {
+    let options = BuildOptions {
+        extra_authorities: authorities.to_vec(),
+        ..BuildOptions::default()
+    };
+    let Some(id) = for_update else {
+        return build_bundle_from_json_with(input, &options);
+    };
+    let mut value: serde_json::Value = serde_json::from_slice(input)
+        .map_err(|_| BuildError::Json("the PatientInput is not JSON".into()))?;
+    let Some(obj) = value.as_object_mut() else {
+        return build_bundle_from_json_with(input, &options);
+    };
+    let ids = obj.entry("ids").or_insert_with(|| serde_json::json!({}));
+    if let Some(ids) = ids.as_object_mut() {
+        match ids.get("patient").and_then(serde_json::Value::as_str) {
+            Some(given) if given != id => {
+                return Err(BuildError::Json(
+                    "ids.patient names another patient than the id of the update".into(),
+                ))
+            }
+            _ => {
+                ids.insert("patient".into(), id.into());
+            }
+        }
+    }
+    let text = serde_json::to_vec(&value).map_err(|e| BuildError::Json(e.to_string()))?;
+    build_bundle_from_json_with(&text, &options)
+}
+
+/// `pfhir build INPUT [--for-update ID] [--authority SYSTEM]...`: PatientInput JSON to
+/// Bundle JSON.
+pub fn build(
+    file: &str,
+    pretty: bool,
+    for_update: Option<&str>,
+    authorities: &[String],
+) -> Result<ExitCode, CliError> {
     let input = read_input(file, Limits::DEFAULT_MAX_BYTES)?;
-    match build_bundle_from_json(&input) {
+    match build_for(&input, for_update, authorities) {
         Ok(bundle) => {
             let text = if pretty {
                 serde_json::to_string_pretty(&bundle).map_err(|e| CliError::Io(e.to_string()))?

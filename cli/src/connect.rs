@@ -3,7 +3,9 @@
 //! never printed.
 
 use crate::CliError;
-use pfhir_core::client::{ApiVersion, Client, ClientConfig, RetryPolicy, Secret, Timeouts};
+use pfhir_core::client::{
+    ApiVersion, Client, ClientConfig, ContentType, RetryPolicy, Secret, Timeouts,
+};
 use serde::Deserialize;
 use std::path::Path;
 use std::time::Duration;
@@ -49,6 +51,14 @@ pub struct ConnectArgs {
     /// Attempts in all (1 = no retry).
     #[arg(long, env = "PFHIR_MAX_ATTEMPTS")]
     pub max_attempts: Option<u32>,
+    /// Content-Type of the Bundles sent: application/json (the guide's default) or
+    /// application/fhir+json.
+    #[arg(long, env = "PFHIR_CONTENT_TYPE")]
+    pub content_type: Option<String>,
+    /// Accept one more identifier system as assigning authority in the local check before
+    /// sending (repeatable; adds to the file's `authorities`).
+    #[arg(long = "authority", value_name = "SYSTEM")]
+    pub authorities: Vec<String>,
 }
 
 impl std::fmt::Debug for ConnectArgs {
@@ -69,6 +79,8 @@ impl std::fmt::Debug for ConnectArgs {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("max_attempts", &self.max_attempts)
+            .field("content_type", &self.content_type)
+            .field("authorities", &self.authorities)
             .finish()
     }
 }
@@ -88,10 +100,12 @@ struct FileSettings {
     connect_timeout: Option<f64>,
     request_timeout: Option<f64>,
     max_attempts: Option<u32>,
+    content_type: Option<String>,
+    authorities: Option<Vec<String>>,
 }
 
 /// The keys of the TOML file, which an error may name (values never).
-const FILE_KEYS: [&str; 11] = [
+const FILE_KEYS: [&str; 13] = [
     "base_url",
     "api_version",
     "org_id",
@@ -103,6 +117,8 @@ const FILE_KEYS: [&str; 11] = [
     "connect_timeout",
     "request_timeout",
     "max_attempts",
+    "content_type",
+    "authorities",
 ];
 
 /// A configuration file error that names the file, the line and the key, and never echoes a
@@ -223,6 +239,19 @@ impl ConnectArgs {
                 max_attempts: n.max(1),
                 ..RetryPolicy::default()
             };
+        }
+        if let Some(ct) = pick(&self.content_type, &file.content_type) {
+            config.content_type = ContentType::parse(&ct).ok_or_else(|| {
+                CliError::Usage(
+                    "content_type must be application/json or application/fhir+json".into(),
+                )
+            })?;
+        }
+        for a in file.authorities.iter().flatten().chain(&self.authorities) {
+            config
+                .validation
+                .add_authority(a)
+                .map_err(|e| CliError::Usage(format!("authority: {e}")))?;
         }
         Ok(config)
     }

@@ -27,6 +27,13 @@ enum Command {
         /// Pretty-print the Bundle.
         #[arg(long)]
         pretty: bool,
+        /// Build the Bundle of an update of this patient: v2, the logical id the create
+        /// returned (it becomes Patient.id, as `ids.patient` would).
+        #[arg(long, value_name = "ID")]
+        for_update: Option<String>,
+        /// Accept one more identifier system as assigning authority (repeatable).
+        #[arg(long = "authority", value_name = "SYSTEM")]
+        authorities: Vec<String>,
     },
     /// Create a patient: send a message Bundle (validated locally first).
     Create {
@@ -42,10 +49,12 @@ enum Command {
         connect: ConnectArgs,
     },
     /// Update a patient: send a message Bundle to its id (v2: logical id; v1: business id).
+    /// FILE is a Bundle, or a PatientInput that is built for this patient (v2: Patient.id is
+    /// the id). Refused before sending when the Bundle is for another patient.
     Update {
         /// The patient's id.
         id: String,
-        /// The Bundle JSON file (`-`: stdin).
+        /// The Bundle or PatientInput JSON file (`-`: stdin).
         file: String,
         /// x-origin-request-id to use (default: a new UUID).
         #[arg(long)]
@@ -147,7 +156,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 validate_cmd::validate_files(&validator, &args.files, args.json)
             }
         }
-        Command::Build { input, pretty } => client_cmd::build(&input, pretty),
+        Command::Build {
+            input,
+            pretty,
+            for_update,
+            authorities,
+        } => client_cmd::build(&input, pretty, for_update.as_deref(), &authorities),
         Command::Create {
             file,
             request_id,

@@ -216,7 +216,7 @@ fn sandbox_then_create_update_read_through_the_cli() {
     let config = dir.join("pfhir.toml");
     std::fs::write(
         &config,
-        format!("base_url = \"{base}\"\norg_id = \"2.16.724.4.2\"\nclient_id = \"1234567890\"\nclient_secret = \"cli-secret\"\ncert = \"certs/client.pem\"\nkey = \"certs/client-key.pem\"\nca = \"certs/ca.pem\"\n"),
+        format!("base_url = \"{base}\"\norg_id = \"2.16.724.4.2\"\nclient_id = \"1234567890\"\nclient_secret = \"cli-secret\"\ncert = \"certs/client.pem\"\nkey = \"certs/client-key.pem\"\nca = \"certs/ca.pem\"\ncontent_type = \"application/fhir+json\"\nauthorities = [\"urn:oid:1.3.6.1.4.1.99999.7.1\"]\n"),
     )
     .expect("config");
     let input = br#"{"authority":"cip","patientId":"CLIE2E1","familyName":"Cli","diabetes":"type1","organizationOid":"2.16.724.4.2"}"#;
@@ -242,11 +242,24 @@ fn sandbox_then_create_update_read_through_the_cli() {
         .as_str()
         .expect("patient id")
         .to_string();
-    // An update carries the platform's Patient id (the sandbox refuses another one).
-    let update_input = format!(
-        r#"{{"authority":"cip","patientId":"CLIE2E1","familyName":"Cli2","diabetes":"type1","organizationOid":"2.16.724.4.2","ids":{{"patient":"{id}"}}}}"#
+    // The create's Bundle sent as an update of this patient is refused before sending: its
+    // Patient.id is the builder's fresh UUID, not the platform's id.
+    let refused = run(&[
+        "update",
+        "--config",
+        &cfg,
+        &id,
+        &bundle_path.to_string_lossy(),
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("update_target_mismatch"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
     );
-    let update_bundle = run_stdin(&["build", "-"], update_input.as_bytes()).stdout;
+    // `build --for-update ID` makes the right one.
+    let update_input = br#"{"authority":"cip","patientId":"CLIE2E1","familyName":"Cli2","diabetes":"type1","organizationOid":"2.16.724.4.2"}"#;
+    let update_bundle = run_stdin(&["build", "--for-update", &id, "-"], update_input).stdout;
     let update_path = dir.join("update.json");
     std::fs::write(&update_path, &update_bundle).expect("update bundle");
     let updated = run(&[
@@ -256,6 +269,22 @@ fn sandbox_then_create_update_read_through_the_cli() {
         &id,
         &update_path.to_string_lossy(),
     ]);
+    // And `update ID` takes a PatientInput too, built for that patient.
+    let input_path = dir.join("input.json");
+    std::fs::write(&input_path, update_input).expect("input");
+    let from_input = run(&[
+        "update",
+        "--config",
+        &cfg,
+        &id,
+        &input_path.to_string_lossy(),
+    ]);
+    assert_eq!(
+        from_input.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&from_input.stderr)
+    );
     assert_eq!(
         updated.status.code(),
         Some(0),
