@@ -18,8 +18,8 @@ import java.util.Objects;
  *     ReadResult read = client.read(created.patientId());
  * } catch (ServerException e) {          // the platform refused: e.kind(), e.httpStatus(),
  *     ...                                // e.outcomeJson(), e.requestId()
- * } catch (OutcomeUnknownException e) {  // re-send with e.requestId()
- *     ...
+ * } catch (OutcomeUnknownException e) {  // sent, answer lost: the patient may exist;
+ *     ...                                // see PfhirException#mayHaveBeenProcessed()
  * }
  * }</pre>
  *
@@ -58,8 +58,9 @@ public final class Client implements AutoCloseable {
      * @throws ValidationException when the Bundle fails local validation (nothing sent)
      * @throws ServerException when the platform refuses it (e.g. kind INVALID, 409, for a
      *     duplicate identifier or e-mail)
-     * @throws OutcomeUnknownException when the connection failed after sending: re-send with
-     *     {@link #create(String, String)} and the exception's request id
+     * @throws OutcomeUnknownException when the connection failed after sending: the patient
+     *     may exist, do not simply create it again (see
+     *     {@link PfhirException#mayHaveBeenProcessed()})
      * @throws PfhirException for the other failures (TLS, connect, timeout...)
      */
     public CreateResult create(String bundleJson) {
@@ -67,8 +68,10 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Creates a patient with a given request id (re-send an uncertain create with the request
-     * id of its {@link OutcomeUnknownException}: the platform does not create it twice).
+     * Creates a patient with a given request id. Re-sending an uncertain create
+     * ({@link OutcomeUnknownException}) with its request id is safe only against a server that
+     * de-duplicates by {@code x-origin-request-id}, which the partner guide does not promise;
+     * on v1 read {@code Patient/{business id}} instead.
      *
      * @param bundleJson the message Bundle
      * @param requestId the {@code x-origin-request-id} to send (non-empty printable text)
@@ -134,6 +137,10 @@ public final class Client implements AutoCloseable {
      * @param id the patient's id (v2: the logical id a create returned; v1: the business id)
      * @param bundleJson the message Bundle (for v2, built with {@code "ids": {"patient": id}})
      * @return the request id, status and attempts
+     * @throws ValidationException when the Bundle fails local validation (nothing sent)
+     * @throws UpdateTargetMismatchException when the Bundle is not for the patient {@code id}
+     *     names (v2: its Patient.id differs; v1: no identifier of an accepted authority has the
+     *     value {@code id}); nothing sent
      * @throws NotFoundException when there is no such patient
      */
     public UpdateResult update(String id, String bundleJson) {

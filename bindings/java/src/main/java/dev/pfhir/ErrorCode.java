@@ -29,13 +29,23 @@ public enum ErrorCode {
     JSON(12, "json", InputException.class),
     /** The Bundle failed local validation; nothing was sent (the outcome says why). */
     VALIDATION(20, "validation", ValidationException.class),
+    /**
+     * An update whose Bundle is not for the patient named by the id (v2: Patient.id; v1: the
+     * value of an identifier of an accepted authority); nothing was sent.
+     */
+    UPDATE_TARGET_MISMATCH(21, "update_target_mismatch", UpdateTargetMismatchException.class),
     /** The TLS handshake failed (unknown CA, name mismatch, expired, client certificate refused). */
     TLS(30, "tls", TlsException.class),
     /** The server could not be reached (refused, DNS); nothing was sent. */
     CONNECT(31, "connect", ConnectException.class),
     /** A timeout. */
     TIMEOUT(32, "timeout", TimeoutException.class),
-    /** The connection failed after the request was sent: re-send with the same request id. */
+    /**
+     * The connection failed after the request was sent: the platform may or may not have
+     * processed it. For a create the patient may exist: on v1 read {@code Patient/{business id}}
+     * to find out; re-sending with the same request id is safe only against a server that
+     * de-duplicates by it, which the guide does not promise.
+     */
     OUTCOME_UNKNOWN(33, "outcome_unknown", OutcomeUnknownException.class),
     /** The platform answered {@code required}: a required element is missing. */
     SERVER_REQUIRED(40, "server_required", ServerException.class),

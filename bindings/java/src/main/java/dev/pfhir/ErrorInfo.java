@@ -11,6 +11,7 @@ record ErrorInfo(
         String requestId,
         String body,
         boolean retrySafe,
+        boolean mayHaveBeenProcessed,
         List<FieldError> fields) implements java.io.Serializable {
 
     ErrorInfo {
@@ -19,6 +20,6 @@ record ErrorInfo(
 
     /** An error with a code and a message only. */
     static ErrorInfo of(ErrorCode code, String message) {
-        return new ErrorInfo(code.number(), message, 0, null, null, null, false, List.of());
+        return new ErrorInfo(code.number(), message, 0, null, null, null, false, false, List.of());
     }
 }

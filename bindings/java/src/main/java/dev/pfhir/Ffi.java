@@ -83,6 +83,7 @@ final class Ffi {
             String requestId = LIB.pfhir_error_request_id(err).toStringOrNull();
             String body = LIB.pfhir_error_body(err).toStringOrNull();
             boolean retrySafe = LIB.pfhir_error_retry_safe(err) != 0;
+            boolean mayHaveBeenProcessed = LIB.pfhir_error_may_have_been_processed(err) != 0;
             long n = LIB.pfhir_error_field_count(err).longValue();
             List<FieldError> fields = new ArrayList<>();
             for (long i = 0; i < n; i++) {
@@ -94,7 +95,7 @@ final class Ffi {
                 message = "pfhir error " + ErrorCode.fromNumber(code).snakeName() + " (" + code + ")";
             }
             return PfhirException.of(new ErrorInfo(code, message, status, outcome, requestId, body,
-                    retrySafe, fields));
+                    retrySafe, mayHaveBeenProcessed, fields));
         } finally {
             LIB.pfhir_error_free(err);
         }

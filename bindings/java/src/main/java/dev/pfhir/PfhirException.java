@@ -15,6 +15,8 @@ import java.util.Optional;
  *   <li>{@link ArgumentException}: a bad argument (invalid option value, unknown rule...);</li>
  *   <li>{@link InputException}: wrong PatientInput fields, see {@link #fields()};</li>
  *   <li>{@link ValidationException}: the Bundle failed local validation, nothing was sent;</li>
+ *   <li>{@link UpdateTargetMismatchException}: an update whose Bundle is for another patient
+ *       than its id names, nothing was sent;</li>
  *   <li>{@link ConfigException}: the client configuration is incomplete or wrong;</li>
  *   <li>{@link TlsException}, {@link ConnectException}, {@link TimeoutException},
  *       {@link OutcomeUnknownException}: the network;</li>
@@ -84,8 +86,8 @@ public class PfhirException extends RuntimeException {
     }
 
     /**
-     * The {@code x-origin-request-id} of the failed request: re-send an uncertain create
-     * ({@link OutcomeUnknownException}) with it.
+     * The {@code x-origin-request-id} of the failed request (see {@link #mayHaveBeenProcessed()}
+     * before re-sending a create with it).
      *
      * @return the id, or empty when no request was made
      */
@@ -109,6 +111,22 @@ public class PfhirException extends RuntimeException {
      */
     public boolean isRetrySafe() {
         return info.retrySafe();
+    }
+
+    /**
+     * True when the platform may have processed the failed request: the connection broke or
+     * timed out after it was sent ({@link OutcomeUnknownException}, a {@link TimeoutException}
+     * after sending), or the platform answered an internal {@code timeout} or
+     * {@code exception}. For a create the patient may exist: do not simply create it again
+     * (v1: read {@code Patient/{business id}}; v2: a re-send with the same
+     * {@link #requestId()} is safe only against a server that de-duplicates by
+     * {@code x-origin-request-id}, which the partner guide does not promise). False when
+     * nothing was sent or the platform refused the request (a 409, a 400).
+     *
+     * @return whether the platform may have processed the request
+     */
+    public boolean mayHaveBeenProcessed() {
+        return info.mayHaveBeenProcessed();
     }
 
     /**
@@ -153,6 +171,8 @@ public class PfhirException extends RuntimeException {
                 return new InputException(info);
             case VALIDATION:
                 return new ValidationException(info);
+            case UPDATE_TARGET_MISMATCH:
+                return new UpdateTargetMismatchException(info);
             case TLS:
                 return new TlsException(info);
             case CONNECT:

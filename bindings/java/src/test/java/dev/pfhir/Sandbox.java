@@ -94,21 +94,33 @@ final class Sandbox implements AutoCloseable {
 
     /** Queues fault rules (a rule or a JSON array of rules): POST /_sandbox/faults over mTLS. */
     void faults(String rulesJson) throws Exception {
+        admin("POST", "/_sandbox/faults", rulesJson);
+    }
+
+    /** GET /_sandbox/stats: {@code requests} (its own included), {@code patients}... */
+    java.util.Map<String, Object> stats() throws Exception {
+        return MiniJson.object(MiniJson.parse(admin("GET", "/_sandbox/stats", null)));
+    }
+
+    /** A request to the sandbox's /_sandbox/ endpoints over mTLS; its 200 answer's body. */
+    private String admin(String method, String path, String json) throws Exception {
         java.net.URI base = java.net.URI.create(baseUrl);
-        java.net.URL url = new java.net.URL("https://" + base.getHost() + ":" + base.getPort() + "/_sandbox/faults");
+        java.net.URL url = new java.net.URL("https://" + base.getHost() + ":" + base.getPort() + path);
         javax.net.ssl.HttpsURLConnection c = (javax.net.ssl.HttpsURLConnection) url.openConnection();
         c.setSSLSocketFactory(sslContext().getSocketFactory());
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/json");
-        try (java.io.OutputStream o = c.getOutputStream()) {
-            o.write(rulesJson.getBytes(StandardCharsets.UTF_8));
+        c.setRequestMethod(method);
+        if (json != null) {
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            try (java.io.OutputStream o = c.getOutputStream()) {
+                o.write(json.getBytes(StandardCharsets.UTF_8));
+            }
         }
         int status = c.getResponseCode();
         if (status != 200) {
-            throw new IOException("POST /_sandbox/faults: HTTP " + status);
+            throw new IOException(method + " " + path + ": HTTP " + status);
         }
-        c.getInputStream().readAllBytes();
+        return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
     /** An SSLContext that trusts ca.pem and presents client.pem with client-key.pem (PKCS#8). */

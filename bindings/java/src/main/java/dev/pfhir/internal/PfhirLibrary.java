@@ -118,6 +118,8 @@ public interface PfhirLibrary extends Library {
 
     byte pfhir_error_retry_safe(Pointer err);
 
+    byte pfhir_error_may_have_been_processed(Pointer err);
+
     SizeT pfhir_error_field_count(Pointer err);
 
     PfhirStr pfhir_error_field_name(Pointer err, SizeT i);
