@@ -4,8 +4,8 @@ use crate::CliError;
 use pfhir_sandbox::{Certs, Sandbox, SandboxConfig};
 use std::io::Write;
 
-/// Options of `pfhir sandbox`.
-#[derive(Debug, Clone, clap::Args)]
+/// Options of `pfhir sandbox`. Its `Debug` hides the client secret.
+#[derive(Clone, clap::Args)]
 pub struct SandboxArgs {
     /// Folder with ca.pem, server.pem, server-key.pem, client.pem, client-key.pem (generated
     /// there when missing).
@@ -27,6 +27,19 @@ pub struct SandboxArgs {
     /// (also settable while running: POST /_sandbox/settings {"dedup": false}).
     #[arg(long)]
     pub no_dedup: bool,
+}
+
+impl std::fmt::Debug for SandboxArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxArgs")
+            .field("certs", &self.certs)
+            .field("port", &self.port)
+            .field("org_id", &self.org_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("no_dedup", &self.no_dedup)
+            .finish()
+    }
 }
 
 /// The sandbox configuration of these options.
@@ -106,5 +119,30 @@ mod tests {
         let config = config(&off.args, no_certs());
         assert!(!config.dedup);
         assert_eq!(config.port, 9);
+    }
+
+    #[test]
+    fn sandbox_args_debug_hides_the_secret() {
+        let cli = Cli::try_parse_from([
+            "sandbox",
+            "--certs",
+            "c",
+            "--client-secret",
+            "s3cr3t-sandbox-value",
+        ])
+        .expect("args");
+        assert_eq!(cli.args.client_secret, "s3cr3t-sandbox-value");
+        for shown in [format!("{:?}", cli.args), format!("{:#?}", cli.args)] {
+            assert!(!shown.contains("s3cr3t-sandbox-value"), "{shown}");
+            assert!(shown.contains("<redacted>"), "{shown}");
+            assert!(shown.contains("client_id"), "{shown}");
+        }
+        // The default secret is hidden too.
+        let default = Cli::try_parse_from(["sandbox", "--certs", "c"]).expect("args");
+        let shown = format!("{:?}", default.args);
+        assert!(
+            !shown.contains(pfhir_sandbox::config::DEFAULT_CLIENT_SECRET),
+            "{shown}"
+        );
     }
 }
