@@ -38,11 +38,24 @@ fn main() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("pfhir sandbox starts");
-    let line = BufReader::new(sandbox.stdout.take().expect("stdout"))
-        .lines()
-        .map_while(Result::ok)
-        .find(|l| l.contains("https://"))
-        .expect("base URL");
+    // Read the sandbox's stdout to its end on a thread: the first line with `https://` is the
+    // base URL; the rest must still be read, or the sandbox's next write meets a closed pipe
+    // and the sandbox exits.
+    let stdout = sandbox.stdout.take().expect("stdout");
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let drain = std::thread::spawn(move || {
+        let mut url_tx = Some(url_tx);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("https://") {
+                if let Some(tx) = url_tx.take() {
+                    let _ = tx.send(line);
+                }
+            }
+        }
+    });
+    let line: String = url_rx
+        .recv()
+        .expect("base URL (the sandbox exited before printing it)");
     let base = line
         .split_whitespace()
         .find(|w| w.starts_with("https://"))
@@ -106,5 +119,6 @@ fn main() {
     }
     let _ = sandbox.kill();
     let _ = sandbox.wait();
+    let _ = drain.join();
     let _ = std::fs::remove_dir_all(dir);
 }
