@@ -12,7 +12,7 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
 BUILD="$HERE/build"
 
-for tool in mcs mono cargo; do
+for tool in mcs mono cargo curl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: $tool not found (run bindings/dotnet/setup.sh)" >&2; exit 1; }
 done
 

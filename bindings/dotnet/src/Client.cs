@@ -238,8 +238,12 @@ namespace PfhirSdk
         private ClientHandle Handle { get { handle.ThrowIfClosed("Client"); return handle; } }
 
         /// <summary>Creates a patient from a message Bundle (JSON text). <paramref name="requestId"/>
-        /// null sends a fresh one; re-send an uncertain create (<see cref="OutcomeUnknownException"/>)
-        /// with the exception's <see cref="PfhirException.RequestId"/>.</summary>
+        /// null sends a fresh one. When a create fails with
+        /// <see cref="PfhirException.MayHaveBeenProcessed"/> (e.g. <see cref="OutcomeUnknownException"/>)
+        /// the patient may exist: do not simply create it again. On v1 read
+        /// <c>Patient/{business id}</c>; re-sending with the exception's
+        /// <see cref="PfhirException.RequestId"/> is safe only against a server that de-duplicates
+        /// by <c>x-origin-request-id</c>, which the partner guide does not promise.</summary>
         public CreateResult Create(string bundleJson, string requestId = null)
         {
             if (bundleJson == null) throw new ArgumentNullException("bundleJson");
@@ -258,6 +262,9 @@ namespace PfhirSdk
 
         /// <summary>Updates patient <paramref name="id"/> (v2: the logical id a create returned;
         /// v1: the business id) with a message Bundle (JSON text).</summary>
+        /// <exception cref="UpdateTargetMismatchException">the Bundle is not for that patient
+        /// (v2: its Patient.id differs; v1: no identifier of an accepted authority has the value
+        /// <paramref name="id"/>); nothing was sent.</exception>
         public UpdateResult Update(string id, string bundleJson, string requestId = null)
         {
             if (bundleJson == null) throw new ArgumentNullException("bundleJson");

@@ -35,6 +35,9 @@ namespace PfhirSdk
         Json = 12,
         /// <summary>The Bundle failed local validation; nothing was sent (the outcome says why).</summary>
         Validation = 20,
+        /// <summary>An update whose Bundle is not for the patient named by the id (v2: Patient.id;
+        /// v1: the value of an identifier of an accepted authority); nothing was sent.</summary>
+        UpdateTargetMismatch = 21,
         /// <summary>The TLS handshake failed (unknown CA, name mismatch, expired, client certificate refused).</summary>
         Tls = 30,
         /// <summary>The server could not be reached (refused, DNS); nothing was sent.</summary>
@@ -42,7 +45,9 @@ namespace PfhirSdk
         /// <summary>A timeout.</summary>
         Timeout = 32,
         /// <summary>The connection failed after the request was sent: the platform may or may not
-        /// have processed it. Re-send with the same request id.</summary>
+        /// have processed it. For a create the patient may exist: on v1 read
+        /// <c>Patient/{business id}</c> to find out; re-sending with the same request id is safe
+        /// only against a server that de-duplicates by it, which the guide does not promise.</summary>
         OutcomeUnknown = 33,
         /// <summary>The platform answered <c>required</c>: a required element is missing.</summary>
         ServerRequired = 40,
@@ -136,13 +141,15 @@ namespace PfhirSdk
         internal string RequestId;
         internal string Body;
         internal bool RetrySafe;
+        internal bool MayHaveBeenProcessed;
         internal IList<FieldError> Fields = new List<FieldError>();
     }
 
     /// <summary>
     /// The base of every error pfhir reports. Catch a subclass for a family of errors
     /// (<see cref="InputException"/>, <see cref="ValidationException"/>,
-    /// <see cref="NetworkException"/>, <see cref="ServerException"/>...), or this class for all.
+    /// <see cref="UpdateTargetMismatchException"/>, <see cref="NetworkException"/>,
+    /// <see cref="ServerException"/>...), or this class for all.
     /// Arguments that are null are refused with <see cref="ArgumentNullException"/> before
     /// reaching the native library.
     /// </summary>
@@ -173,8 +180,8 @@ namespace PfhirSdk
         /// findings (<see cref="ValidationException"/>); null when there is none.</summary>
         public string OutcomeJson { get { return details.OutcomeJson; } }
 
-        /// <summary>The <c>x-origin-request-id</c> of the failed request (re-send an uncertain
-        /// create with it); null when no request was made.</summary>
+        /// <summary>The <c>x-origin-request-id</c> of the failed request; null when no request was
+        /// made. See <see cref="MayHaveBeenProcessed"/> before re-sending a create with it.</summary>
         public string RequestId { get { return details.RequestId; } }
 
         /// <summary>The raw response body of an HTTP error (HTML from a gateway, say), or null.</summary>
@@ -182,6 +189,16 @@ namespace PfhirSdk
 
         /// <summary>True when sending the same request again cannot do harm and may succeed.</summary>
         public bool RetrySafe { get { return details.RetrySafe; } }
+
+        /// <summary>True when the platform may have processed the failed request: the connection
+        /// broke or timed out after it was sent (<see cref="OutcomeUnknownException"/>, a
+        /// <see cref="PfhirTimeoutException"/> after sending), or the platform answered an
+        /// internal <c>timeout</c> or <c>exception</c>. For a create the patient may exist: do not
+        /// simply create it again (v1: read <c>Patient/{business id}</c>; v2: a re-send with the
+        /// same <see cref="RequestId"/> is safe only against a server that de-duplicates by
+        /// <c>x-origin-request-id</c>, which the partner guide does not promise). False when
+        /// nothing was sent or the platform refused the request (a 409, a 400).</summary>
+        public bool MayHaveBeenProcessed { get { return details.MayHaveBeenProcessed; } }
 
         /// <summary>The wrong PatientInput fields (code <see cref="ErrorCode.Input"/>); empty otherwise.</summary>
         public IReadOnlyList<FieldError> Fields { get; private set; }
@@ -227,6 +244,8 @@ namespace PfhirSdk
                     return new InputException(d);
                 case ErrorCode.Validation:
                     return new ValidationException(d);
+                case ErrorCode.UpdateTargetMismatch:
+                    return new UpdateTargetMismatchException(d);
                 case ErrorCode.Tls:
                     return new TlsException(d);
                 case ErrorCode.Connect:
@@ -269,6 +288,7 @@ namespace PfhirSdk
             d.RequestId = Native.ToStringOrNull(Native.pfhir_error_request_id(err));
             d.Body = Native.ToStringOrNull(Native.pfhir_error_body(err));
             d.RetrySafe = Native.pfhir_error_retry_safe(err);
+            d.MayHaveBeenProcessed = Native.pfhir_error_may_have_been_processed(err);
             ulong n = Native.pfhir_error_field_count(err).ToUInt64();
             for (ulong i = 0; i < n; i++)
             {
@@ -314,6 +334,16 @@ namespace PfhirSdk
         internal ValidationException(ErrorDetails d) : base(d) { }
     }
 
+    /// <summary>An update whose Bundle is not for the patient its id names; nothing was sent
+    /// (code UpdateTargetMismatch). v2: the Bundle's Patient.id must equal the id (build the
+    /// update with the PatientInput member <c>"ids": {"patient": "&lt;PatientId from Create&gt;"}</c>);
+    /// v1: the value of one of the Patient's identifiers of an accepted authority must equal it
+    /// (the business id). The message never repeats an id.</summary>
+    public class UpdateTargetMismatchException : PfhirException
+    {
+        internal UpdateTargetMismatchException(ErrorDetails d) : base(d) { }
+    }
+
     /// <summary>The transport failed: TLS, connection, timeout, or an unknown outcome.</summary>
     public class NetworkException : PfhirException
     {
@@ -338,8 +368,12 @@ namespace PfhirSdk
         internal PfhirTimeoutException(ErrorDetails d) : base(d) { }
     }
 
-    /// <summary>The connection failed after the request was sent: re-send with the same
-    /// <see cref="PfhirException.RequestId"/> (code OutcomeUnknown).</summary>
+    /// <summary>The connection failed after the request was sent, so the platform may have
+    /// processed it (code OutcomeUnknown; <see cref="PfhirException.MayHaveBeenProcessed"/> is
+    /// true). For a create the patient may exist: do not simply create it again. On v1 read
+    /// <c>Patient/{business id}</c> to find out; on v2 a re-send with the same
+    /// <see cref="PfhirException.RequestId"/> is safe only against a server that de-duplicates
+    /// by <c>x-origin-request-id</c>, which the partner guide does not promise.</summary>
     public class OutcomeUnknownException : NetworkException
     {
         internal OutcomeUnknownException(ErrorDetails d) : base(d) { }

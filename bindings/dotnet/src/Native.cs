@@ -45,6 +45,8 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern PfhirStr pfhir_error_body(ErrorHandle err);
         [DllImport(Lib)] [return: MarshalAs(UnmanagedType.I1)]
         internal static extern bool pfhir_error_retry_safe(ErrorHandle err);
+        [DllImport(Lib)] [return: MarshalAs(UnmanagedType.I1)]
+        internal static extern bool pfhir_error_may_have_been_processed(ErrorHandle err);
         [DllImport(Lib)] internal static extern UIntPtr pfhir_error_field_count(ErrorHandle err);
         [DllImport(Lib)] internal static extern PfhirStr pfhir_error_field_name(ErrorHandle err, UIntPtr i);
         [DllImport(Lib)] internal static extern PfhirStr pfhir_error_field_message(ErrorHandle err, UIntPtr i);

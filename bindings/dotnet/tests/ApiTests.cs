@@ -69,6 +69,8 @@ namespace PfhirSdk.Tests
         {
             Assert.Equal(typeof(InputException), PfhirException.ExceptionTypeFor(ErrorCode.Input), "Input");
             Assert.Equal(typeof(ValidationException), PfhirException.ExceptionTypeFor(ErrorCode.Validation), "Validation");
+            Assert.Equal(typeof(UpdateTargetMismatchException), PfhirException.ExceptionTypeFor(ErrorCode.UpdateTargetMismatch), "UpdateTargetMismatch");
+            Assert.Equal(21u, (uint)ErrorCode.UpdateTargetMismatch, "UpdateTargetMismatch is 21");
             Assert.Equal(typeof(TlsException), PfhirException.ExceptionTypeFor(ErrorCode.Tls), "Tls");
             Assert.Equal(typeof(ConnectException), PfhirException.ExceptionTypeFor(ErrorCode.Connect), "Connect");
             Assert.Equal(typeof(PfhirTimeoutException), PfhirException.ExceptionTypeFor(ErrorCode.Timeout), "Timeout");

@@ -95,6 +95,7 @@ namespace PfhirSdk.Tests
                 Assert.Equal("invalid", (string)MiniJson.Get(issue, "code"), "issue code");
                 Assert.True(!string.IsNullOrEmpty(e.RequestId), "request id");
                 Assert.True(!e.RetrySafe, "a duplicate is not worth retrying");
+                Assert.True(!e.MayHaveBeenProcessed, "refused: the platform created nothing");
                 Assert.Contains("server_invalid", e.Message, "Message names the code");
                 Assert.Contains("409", e.Message, "Message has the status");
             }
@@ -140,6 +141,7 @@ namespace PfhirSdk.Tests
                 var e = Assert.Throws<ValidationException>(() => client.Create("{\"resourceType\":\"Patient\"}"), "create");
                 Assert.Equal(ErrorCode.Validation, e.Code, "code");
                 Assert.Equal(0, e.HttpStatus, "nothing was sent");
+                Assert.True(!e.MayHaveBeenProcessed, "nothing was sent: not processed");
                 Assert.Contains("partner-bundle", e.OutcomeJson, "the local findings");
                 var nul = Assert.Throws<ArgumentNullException>(() => client.Create((string)null), "Create(null)");
                 Assert.Equal("bundleJson", nul.ParamName, "param");
@@ -198,7 +200,135 @@ namespace PfhirSdk.Tests
                 {
                     var e = Assert.Throws<ConnectException>(() => client.Read("x"), "read");
                     Assert.Equal(0, e.HttpStatus, "no answer");
+                    Assert.True(!e.MayHaveBeenProcessed, "nothing was sent: not processed");
                 }
+            }
+        }
+
+        /// <summary>The connection drops after the sandbox processed the create: the outcome is
+        /// unknown and the patient may exist. The sandbox de-duplicates by request id, so the same
+        /// id replays the answer here; the partner guide does not promise that of the platform.</summary>
+        [Test]
+        public static void DroppedCreateMayHaveBeenProcessed()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                string bundle = Pfhir.BuildBundle(Input("Dropped"));
+                double before = (double)MiniJson.Get(Sandbox.Stats(), "patients");
+                Sandbox.Faults("{\"method\":\"POST\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,\"fault\":{\"kind\":\"dropAfterBody\"}}");
+                try
+                {
+                    var e = Assert.Throws<OutcomeUnknownException>(() => client.Create(bundle), "create");
+                    Assert.Equal(ErrorCode.OutcomeUnknown, e.Code, "code");
+                    Assert.True(e.MayHaveBeenProcessed, "sent, answer lost: it may have been processed");
+                    Assert.Equal(0, e.HttpStatus, "no answer");
+                    Assert.True(!string.IsNullOrEmpty(e.RequestId), "the request id sent");
+                    Assert.Equal(before + 1, (double)MiniJson.Get(Sandbox.Stats(), "patients"), "it was processed");
+                    var again = client.Create(bundle, e.RequestId);
+                    Assert.Equal(e.RequestId, again.RequestId, "the same request id");
+                    Assert.Equal(before + 1, (double)MiniJson.Get(Sandbox.Stats(), "patients"), "replayed, not created twice");
+                }
+                finally
+                {
+                    Sandbox.ClearFaults();
+                }
+            }
+        }
+
+        /// <summary>On v1 the safe way after an uncertain create: read Patient/{business id}.</summary>
+        [Test]
+        public static void DroppedV1CreateIsFoundByBusinessId()
+        {
+            using (var cfg = Sandbox.Config())
+            {
+                cfg.ApiVersion = ApiVersion.V1;
+                using (var client = new Client(cfg))
+                {
+                    string input = Input("DroppedV1");
+                    string businessId = (string)MiniJson.Get(MiniJson.Parse(input), "patientId");
+                    string bundle = Pfhir.BuildBundle(input);
+                    Sandbox.Faults("{\"method\":\"POST\",\"pathPrefix\":\"Bundle\",\"times\":1,\"fault\":{\"kind\":\"dropAfterBody\"}}");
+                    try
+                    {
+                        var e = Assert.Throws<OutcomeUnknownException>(() => client.Create(bundle), "create");
+                        Assert.True(e.MayHaveBeenProcessed, "may have been processed");
+                        var found = client.Read(businessId);
+                        Assert.Equal(200, found.Status, "read by business id");
+                        Assert.Contains("DroppedV1", found.PatientJson, "the patient exists");
+                        // A fresh request id is a second create: refused as a duplicate.
+                        var dup = Assert.Throws<ServerException>(() => client.Create(bundle), "create again");
+                        Assert.Equal(409, dup.HttpStatus, "409");
+                        Assert.True(!dup.MayHaveBeenProcessed, "a 409 was not processed");
+                    }
+                    finally
+                    {
+                        Sandbox.ClearFaults();
+                    }
+                }
+            }
+        }
+
+        [Test]
+        public static void ServerAnswersMayHaveBeenProcessedOnlyForInternalErrors()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                try
+                {
+                    Sandbox.Faults("{\"method\":\"POST\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,\"fault\":{\"kind\":\"status\",\"status\":400,\"outcome\":{\"code\":\"structure\"}}}");
+                    var bad = Assert.Throws<ServerException>(() => client.Create(Pfhir.BuildBundle(Input("Structure"))), "400");
+                    Assert.Equal(400, bad.HttpStatus, "status");
+                    Assert.Equal(ServerErrorKind.Structure, bad.Kind, "kind");
+                    Assert.True(!bad.MayHaveBeenProcessed, "a 400 refused the request");
+                    Sandbox.Faults("{\"method\":\"POST\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,\"fault\":{\"kind\":\"status\",\"status\":500,\"outcome\":{\"code\":\"exception\"}}}");
+                    var internalError = Assert.Throws<ServerException>(() => client.Create(Pfhir.BuildBundle(Input("Exception"))), "500");
+                    Assert.Equal(ServerErrorKind.Exception, internalError.Kind, "kind");
+                    Assert.True(internalError.MayHaveBeenProcessed, "an internal exception may follow the processing");
+                }
+                finally
+                {
+                    Sandbox.ClearFaults();
+                }
+            }
+        }
+
+        /// <summary>v2 (the default): an update whose Bundle's Patient.id is not the id updated is
+        /// refused before anything is sent.</summary>
+        [Test]
+        public static void UpdateWithAnotherPatientsBundleIsRefusedBeforeSending()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                string input = Input("Target");
+                var target = client.Create(Pfhir.BuildBundle(input));
+                var other = client.Create(Pfhir.BuildBundle(Input("Other")));
+                object before = Sandbox.Stats();
+                var wrong = new[]
+                {
+                    Pfhir.BuildBundle(WithLogicalId(input.Replace("\"Target\"", "\"Overwritten\""), other.PatientId)),
+                    Pfhir.BuildBundle(input.Replace("\"Target\"", "\"Overwritten\"")),  // a Patient.id of its own
+                };
+                foreach (string bundle in wrong)
+                {
+                    var e = Assert.Throws<UpdateTargetMismatchException>(() => client.Update(target.PatientId, bundle), "update");
+                    Assert.Equal(ErrorCode.UpdateTargetMismatch, e.Code, "code");
+                    Assert.Equal("update_target_mismatch", e.CodeName, "code name");
+                    Assert.Equal(0, e.HttpStatus, "nothing was sent");
+                    Assert.True(e.RequestId == null, "no request id: nothing was sent");
+                    Assert.True(e.OutcomeJson == null, "no outcome");
+                    Assert.True(!e.RetrySafe && !e.MayHaveBeenProcessed, "not retry-safe, not processed");
+                    Assert.Contains("nothing was sent", e.NativeMessage, "the message");
+                    Assert.True(!e.Message.Contains(target.PatientId) && !e.Message.Contains(other.PatientId), "no id in the message: " + e.Message);
+                }
+                object after = Sandbox.Stats();
+                // +1: the stats request itself; no update reached the sandbox.
+                Assert.Equal((double)MiniJson.Get(before, "requests") + 1, (double)MiniJson.Get(after, "requests"), "requests");
+                Assert.Equal((double)MiniJson.Get(before, "patients"), (double)MiniJson.Get(after, "patients"), "patients");
+                Assert.Contains("Target", client.Read(target.PatientId).PatientJson, "the target is unchanged");
+                Assert.Contains("Other", client.Read(other.PatientId).PatientJson, "the other is unchanged");
             }
         }
 

@@ -130,6 +130,56 @@ namespace PfhirSdk.Tests
             }
         }
 
+        /// <summary>A request to the sandbox's <c>/_sandbox/</c> endpoints over the same mutual
+        /// TLS, with curl (Mono cannot present a PEM client key): the 200 answer's body.</summary>
+        public static string Admin(string method, string path, string json)
+        {
+            Start();
+            string origin = Regex.Match(baseUrl, @"^https://[^/]+").Value;
+            var args = new StringBuilder("-sS --fail --max-time 10");
+            args.Append(" --cacert \"").Append(Path.Combine(dir, "ca.pem")).Append('"');
+            args.Append(" --cert \"").Append(Path.Combine(dir, "client.pem")).Append('"');
+            args.Append(" --key \"").Append(Path.Combine(dir, "client-key.pem")).Append('"');
+            args.Append(" -X ").Append(method);
+            if (json != null) args.Append(" -H \"Content-Type: application/json\" --data-binary @-");
+            args.Append(' ').Append(origin).Append(path);
+            var psi = new ProcessStartInfo("curl", args.ToString())
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            Process p;
+            try
+            {
+                p = Process.Start(psi);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new InvalidOperationException("curl is needed to reach /_sandbox/ (run bindings/dotnet/setup.sh): " + e.Message);
+            }
+            using (p)
+            {
+                var err = p.StandardError.ReadToEndAsync();
+                if (json != null) p.StandardInput.Write(json);
+                p.StandardInput.Close();
+                string output = p.StandardOutput.ReadToEnd();
+                if (!p.WaitForExit(20000)) throw new InvalidOperationException("curl " + method + " " + path + " did not finish");
+                if (p.ExitCode != 0) throw new InvalidOperationException("curl " + method + " " + path + " exited " + p.ExitCode + ": " + err.Result);
+                return output;
+            }
+        }
+
+        /// <summary>Queues fault rules (a rule or a JSON array of rules): POST /_sandbox/faults.</summary>
+        public static void Faults(string rulesJson) { Admin("POST", "/_sandbox/faults", rulesJson); }
+
+        /// <summary>Removes every queued fault rule.</summary>
+        public static void ClearFaults() { Admin("DELETE", "/_sandbox/faults", null); }
+
+        /// <summary>GET /_sandbox/stats: <c>requests</c> (its own included), <c>patients</c>...</summary>
+        public static object Stats() { return MiniJson.Parse(Admin("GET", "/_sandbox/stats", null)); }
+
         [AfterAll]
         public static void Stop()
         {
