@@ -14,8 +14,9 @@
 // Conventions:
 // - Every failure of a C call is thrown as pfhir::Error, carrying the code (pfhir::Code, the
 //   numbers of pfhir_code), the message, the HTTP status, the OperationOutcome JSON, the
-//   request id, the raw body, whether a retry is safe, the Retry-After delay, the TLS cause,
-//   the PatientInput field errors, and the local validation's Outcome.
+//   request id, the raw body, whether a retry is safe, whether the platform may have
+//   processed the request, the Retry-After delay, the TLS cause, the PatientInput field
+//   errors, and the local validation's Outcome.
 //   A validation finding is not an error: Validator::validate returns it in an Outcome.
 // - Handles (ValidatorOptions, Validator, Outcome, Builder, ClientConfig, Client) are RAII
 //   owners of the C handles: move-only, freed by their destructor. A moved-from object
@@ -60,6 +61,7 @@ enum class Code : std::uint32_t {
   Input = PFHIR_CODE_INPUT,
   Json = PFHIR_CODE_JSON,
   Validation = PFHIR_CODE_VALIDATION,
+  UpdateTargetMismatch = PFHIR_CODE_UPDATE_TARGET_MISMATCH,
   Tls = PFHIR_CODE_TLS,
   Connect = PFHIR_CODE_CONNECT,
   Timeout = PFHIR_CODE_TIMEOUT,
@@ -206,6 +208,14 @@ class Error : public std::runtime_error {
   const std::optional<std::string>& body() const noexcept { return d_->body; }
   /// True when sending the same request again cannot do harm and may succeed.
   bool retry_safe() const noexcept { return d_->retry_safe; }
+  /// True when the platform may have processed the failed request: the connection broke or
+  /// timed out after it was sent (Code::OutcomeUnknown, a Code::Timeout after sending), or the
+  /// platform answered an internal `timeout` or `exception`. For a create the patient may
+  /// exist: do not simply create it again (v1: read `Patient/{business id}`; v2: a re-send
+  /// with the same request_id() is safe only against a server that de-duplicates by
+  /// x-origin-request-id, which the partner guide does not promise). False when nothing was
+  /// sent or the platform refused the request (a 409, a 400).
+  bool may_have_been_processed() const noexcept { return d_->may_have_been_processed; }
   /// The PatientInput fields in error (Code::Input), empty otherwise.
   const std::vector<FieldError>& fields() const noexcept { return d_->fields; }
   /// Why the TLS handshake failed (Code::Tls), TlsCause::None otherwise.
@@ -224,6 +234,7 @@ class Error : public std::runtime_error {
     std::optional<std::string> request_id;
     std::optional<std::string> body;
     bool retry_safe = false;
+    bool may_have_been_processed = false;
     std::vector<FieldError> fields;
     TlsCause tls_cause = TlsCause::None;
     std::chrono::milliseconds retry_after{0};
@@ -251,6 +262,7 @@ class Error : public std::runtime_error {
     d->request_id = detail::opt_str(pfhir_error_request_id(err));
     d->body = detail::opt_str(pfhir_error_body(err));
     d->retry_safe = pfhir_error_retry_safe(err);
+    d->may_have_been_processed = pfhir_error_may_have_been_processed(err);
     const std::size_t n = pfhir_error_field_count(err);
     d->fields.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -796,7 +808,10 @@ class Client {
     detail::check(pfhir_client_create(h_.get(), detail::bytes(bundle_json), bundle_json.size(), &r));
     return created(r);
   }
-  /// The same with a given request id (re-send an uncertain create with the id of its error).
+  /// The same with a given request id. After a create that failed with
+  /// Error::may_have_been_processed() the patient may exist: re-sending with the error's
+  /// request id is safe only against a server that de-duplicates by x-origin-request-id
+  /// (the partner guide does not promise it); on v1 read `Patient/{business id}` instead.
   CreateResult create(std::string_view bundle_json, std::string_view request_id) const {
     pfhir_create_result* r = nullptr;
     detail::check(pfhir_client_create_with_request_id(h_.get(), detail::bytes(bundle_json),
@@ -805,7 +820,10 @@ class Client {
     return created(r);
   }
 
-  /// Validates the Bundle locally and updates patient `id` (retried when transient).
+  /// Validates the Bundle locally and updates patient `id` (retried when transient). A Bundle
+  /// that is not for that patient throws Code::UpdateTargetMismatch before anything is sent
+  /// (v2: its Patient.id differs from `id`; v1: no identifier of an accepted authority has
+  /// the value `id`).
   UpdateResult update(std::string_view id, std::string_view bundle_json) const {
     pfhir_update_result* r = nullptr;
     detail::check(pfhir_client_update(h_.get(), detail::bytes(id), id.size(),

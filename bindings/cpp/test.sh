@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The C++ binding's tests: builds libpfhir and the pfhir CLI with cargo, checks that pfhir.hpp
-# wraps every function of include/pfhir.h, configures and builds bindings/cpp with CMake
+# wraps every function of include/pfhir.h and maps every PFHIR_CODE_* into pfhir::Code,
+# configures and builds bindings/cpp with CMake
 # (GoogleTest from Debian's libgtest-dev, AddressSanitizer + UBSan on), and runs ctest:
 # the fixture corpus one test per fixture, and the sandbox tests over mutual TLS.
 # Needs cmake, g++, libgtest-dev and curl (ffi/tests/c/setup.sh installs them).
@@ -33,6 +34,15 @@ for fn in $(grep -E '^[a-z].*[ *]pfhir_[a-z0-9_]+\(' include/pfhir.h | grep -oE 
   grep -qE "\b$fn\b" "$HERE/pfhir.hpp" || missing="$missing $fn"
 done
 [ -z "$missing" ] || fail "pfhir.hpp does not wrap:$missing"
+
+echo "--> pfhir::Code maps every PFHIR_CODE_* of pfhir.h"
+codes=$(grep -oE '^ *PFHIR_CODE_[A-Z0-9_]+ *= *[0-9]+' include/pfhir.h | grep -oE 'PFHIR_CODE_[A-Z0-9_]+' | sort -u)
+[ "$(echo "$codes" | wc -l)" -ge 28 ] || fail "read only $(echo "$codes" | wc -l) PFHIR_CODE_* from pfhir.h"
+missing=""
+for code in $codes; do
+  grep -qE "^ *[A-Za-z0-9]+ = $code,\$" "$HERE/pfhir.hpp" || missing="$missing $code"
+done
+[ -z "$missing" ] || fail "pfhir::Code lacks:$missing"
 
 echo "--> cmake configure and build ($BUILD)"
 cmake -S "$HERE" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DPFHIR_SANITIZE=ON \

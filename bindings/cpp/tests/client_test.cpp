@@ -1,6 +1,7 @@
 // pfhir.hpp against a real `pfhir sandbox` over mutual TLS: create, update, read, server
-// errors as exceptions (code, HTTP status, OperationOutcome, request id), configuration
-// errors, local validation, and one client shared by 4 threads.
+// errors as exceptions (code, HTTP status, OperationOutcome, request id), whether the
+// platform may have processed a failed request, updates of another patient's Bundle refused
+// before sending, configuration errors, local validation, and one client shared by 4 threads.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -122,6 +123,7 @@ TEST_F(Sandbox, ServerErrorIsAnException) {
     EXPECT_NE(e.outcome_json()->find("duplicate identifier"), std::string::npos);
     EXPECT_EQ(e.request_id(), std::optional<std::string>(rid));
     EXPECT_FALSE(e.retry_safe());
+    EXPECT_FALSE(e.may_have_been_processed());  // refused: the platform created nothing
     EXPECT_FALSE(e.message().empty());
     EXPECT_EQ(e.validation_outcome(), nullptr);
     EXPECT_EQ(e.tls_cause(), pfhir::TlsCause::None);
@@ -146,6 +148,7 @@ TEST_F(Sandbox, NotFoundForbiddenAndLocalValidation) {
     EXPECT_EQ(e.http_status(), 0);
     EXPECT_TRUE(e.outcome_json().has_value());
     EXPECT_FALSE(e.request_id().has_value());  // nothing was sent
+    EXPECT_FALSE(e.may_have_been_processed());
     ASSERT_NE(e.validation_outcome(), nullptr);  // the findings, issue by issue
     EXPECT_TRUE(e.validation_outcome()->has_errors());
     EXPECT_FALSE(e.validation_outcome()->issues().empty());
@@ -201,6 +204,135 @@ TEST_F(Sandbox, TlsAndRateLimitDetails) {
     EXPECT_EQ(e.retry_after(), std::chrono::seconds(3));
     EXPECT_TRUE(e.retry_safe());
   }
+}
+
+/// The connection drops after the sandbox processed the create: the outcome is unknown and
+/// the patient may exist. (The sandbox de-duplicates by request id, so the same id replays the
+/// answer here; the partner guide does not promise that of the platform.)
+TEST_F(Sandbox, DroppedCreateMayHaveBeenProcessed) {
+  pfhir::ClientConfig once = config();
+  once.retry(1, std::chrono::milliseconds(0), std::chrono::milliseconds(0),
+             std::chrono::milliseconds(0));
+  const pfhir::Client client(once);
+  const std::string body = bundle("CPP-DROP", "Dropped");
+  ASSERT_EQ(t_sandbox_curl(&sb_, "POST", "/_sandbox/faults",
+                           R"({"method":"POST","pathPrefix":"v2/Bundle","times":1,)"
+                           R"("fault":{"kind":"dropAfterBody"}})"),
+            0);
+  std::string rid;
+  try {
+    client.create(body);
+    FAIL() << "the dropped create succeeded";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::OutcomeUnknown);
+    EXPECT_TRUE(e.may_have_been_processed());
+    EXPECT_EQ(e.http_status(), 0);
+    ASSERT_TRUE(e.request_id().has_value());
+    rid = *e.request_id();
+  }
+  const pfhir::CreateResult replayed = client.create(body, rid);
+  EXPECT_EQ(replayed.request_id, rid);
+  EXPECT_EQ(client.read(replayed.patient_id).status, 200);
+}
+
+/// On v1 the safe way after an uncertain create: read Patient/{business id}.
+TEST_F(Sandbox, DroppedV1CreateIsFoundByBusinessId) {
+  pfhir::ClientConfig v1 = config();
+  v1.api_version("v1").retry(1, std::chrono::milliseconds(0), std::chrono::milliseconds(0),
+                             std::chrono::milliseconds(0));
+  const pfhir::Client client(v1);
+  const std::string body = bundle("CPP-DROP1", "DroppedV1");
+  ASSERT_EQ(t_sandbox_curl(&sb_, "POST", "/_sandbox/faults",
+                           R"({"method":"POST","pathPrefix":"Bundle","times":1,)"
+                           R"("fault":{"kind":"dropAfterBody"}})"),
+            0);
+  try {
+    client.create(body);
+    FAIL() << "the dropped create succeeded";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::OutcomeUnknown);
+    EXPECT_TRUE(e.may_have_been_processed());
+  }
+  const pfhir::ReadResult found = client.read("CPP-DROP1-" + run_);  // the business id
+  EXPECT_EQ(found.status, 200);
+  EXPECT_NE(found.patient_json.find("DroppedV1"), std::string::npos);
+  try {
+    client.create(body);  // a fresh request id: a second create, refused
+    FAIL() << "a second create of the same patient was accepted";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::ServerInvalid);
+    EXPECT_EQ(e.http_status(), 409);
+    EXPECT_FALSE(e.may_have_been_processed());
+  }
+}
+
+TEST_F(Sandbox, ServerAnswersMayHaveBeenProcessedOnlyForInternalErrors) {
+  pfhir::ClientConfig once = config();
+  once.retry(1, std::chrono::milliseconds(0), std::chrono::milliseconds(0),
+             std::chrono::milliseconds(0));
+  const pfhir::Client client(once);
+  ASSERT_EQ(t_sandbox_curl(&sb_, "POST", "/_sandbox/faults",
+                           R"([{"method":"POST","pathPrefix":"v2/Bundle","times":1,)"
+                           R"("fault":{"kind":"status","status":400,"outcome":{"code":"structure"}}},)"
+                           R"({"method":"POST","pathPrefix":"v2/Bundle","times":1,)"
+                           R"("fault":{"kind":"status","status":500,"outcome":{"code":"exception"}}}])"),
+            0);
+  try {
+    client.create(bundle("CPP-400", "Structure"));
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::ServerStructure);
+    EXPECT_EQ(e.http_status(), 400);
+    EXPECT_FALSE(e.may_have_been_processed());
+  }
+  try {
+    client.create(bundle("CPP-500", "Exception"));
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::ServerException);
+    EXPECT_TRUE(e.may_have_been_processed());
+  }
+}
+
+/// v2 (the default): an update whose Bundle's Patient.id is not the id updated is refused
+/// before anything is sent. A fault rule queued for the next PUT shows it: the rule is still
+/// there for the first update that is sent.
+TEST_F(Sandbox, UpdateWithAnotherPatientsBundleIsRefusedBeforeSending) {
+  const pfhir::Client client(config());
+  const std::string target = client.create(bundle("CPP-TGT", "Target")).patient_id;
+  const std::string other = client.create(bundle("CPP-OTH", "Other")).patient_id;
+  ASSERT_EQ(t_sandbox_curl(&sb_, "POST", "/_sandbox/faults",
+                           R"({"method":"PUT","pathPrefix":"v2/Bundle","times":1,)"
+                           R"("fault":{"kind":"status","status":418}})"),
+            0);
+  for (const std::string& wrong : {bundle("CPP-TGT", "Overwritten", other),
+                                   bundle("CPP-TGT", "Overwritten")}) {
+    try {
+      client.update(target, wrong);
+      FAIL() << "an update with another patient's Bundle was accepted";
+    } catch (const pfhir::Error& e) {
+      EXPECT_EQ(e.code(), pfhir::Code::UpdateTargetMismatch);
+      EXPECT_EQ(e.code_name(), "update_target_mismatch");
+      EXPECT_EQ(e.http_status(), 0);
+      EXPECT_FALSE(e.request_id().has_value());  // nothing was sent
+      EXPECT_FALSE(e.outcome_json().has_value());
+      EXPECT_FALSE(e.retry_safe());
+      EXPECT_FALSE(e.may_have_been_processed());
+      EXPECT_NE(e.message().find("nothing was sent"), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find(target), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find(other), std::string::npos) << e.message();
+    }
+  }
+  // The first update that is sent meets the queued fault: none was sent before it.
+  try {
+    client.update(target, bundle("CPP-TGT", "Updated", target));
+    FAIL() << "the queued fault was already used";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::HttpStatus);
+    EXPECT_EQ(e.http_status(), 418);
+  }
+  EXPECT_NE(client.read(target).patient_json.find("Target"), std::string::npos);
+  EXPECT_NE(client.read(other).patient_json.find("Other"), std::string::npos);
 }
 
 TEST_F(Sandbox, ConfigurationErrors) {

@@ -57,6 +57,10 @@ TEST(Codes, NamesAndNumbers) {
   EXPECT_EQ(pfhir::code_name(pfhir::Code::ServerInvalid), "server_invalid");
   EXPECT_EQ(pfhir::code_name(static_cast<pfhir::Code>(9999)), "");
   EXPECT_EQ(static_cast<std::uint32_t>(pfhir::Code::InvalidResponse), 60u);
+  EXPECT_EQ(static_cast<std::uint32_t>(pfhir::Code::UpdateTargetMismatch), 21u);
+  EXPECT_EQ(pfhir::code_name(pfhir::Code::UpdateTargetMismatch), "update_target_mismatch");
+  // An error the binding makes itself has nothing the platform could have processed.
+  EXPECT_FALSE(pfhir::Error(pfhir::Code::NullArgument, "x").may_have_been_processed());
   EXPECT_EQ(pfhir::to_string(pfhir::Severity::Warning), "warning");
 }
 
