@@ -777,6 +777,37 @@ struct pfhir_error *pfhir_builder_set_timestamp(struct pfhir_builder *b,
                                                 size_t len);
 
 /**
+ * Accepts one more identifier system as the Patient's assigning authority (besides Meteda
+ * and CIP) when the Bundle is built and checked.
+ *
+ * # Safety
+ * `b` must be a live builder; `system` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_add_accepted_authority(struct pfhir_builder *b,
+                                                         const uint8_t *system,
+                                                         size_t len);
+
+/**
+ * Sets the exact `MessageHeader.source.endpoint` (a URI; checked when the Bundle is built,
+ * as field `sourceEndpoint`). By default it is `urn:oid:` and the organization OID.
+ *
+ * # Safety
+ * `b` must be a live builder; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_source_endpoint(struct pfhir_builder *b,
+                                                      const uint8_t *v,
+                                                      size_t len);
+
+/**
+ * Leaves `Bundle.id` out (true; the guide's request example has none) or gives it
+ * `ids.bundle` or a fresh UUID (false, the default).
+ *
+ * # Safety
+ * `b` must be a live builder.
+ */
+struct pfhir_error *pfhir_builder_set_omit_bundle_id(struct pfhir_builder *b, bool omit);
+
+/**
  * Builds the Bundle JSON from the builder's fields (see `pfhir_build_bundle`).
  *
  * # Safety
@@ -830,6 +861,17 @@ struct pfhir_error *pfhir_client_config_set_base_url(struct pfhir_client_config 
 struct pfhir_error *pfhir_client_config_set_api_version(struct pfhir_client_config *cfg,
                                                         const uint8_t *v,
                                                         size_t len);
+
+/**
+ * Sets the `Content-Type` of the Bundles sent: `application/json` (the default, as the
+ * guide says) or `application/fhir+json`.
+ *
+ * # Safety
+ * `cfg` must be a live configuration; `v` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_client_config_set_content_type(struct pfhir_client_config *cfg,
+                                                         const uint8_t *v,
+                                                         size_t len);
 
 /**
  * Sets the organization OID (`org_id` header).

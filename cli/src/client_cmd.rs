@@ -139,8 +139,11 @@ pub fn update(
             body
         } else {
             let for_update = (client.config().api_version == ApiVersion::V2).then_some(id);
-            let authorities = &client.config().validation.authorities;
-            built = build_for(body, for_update, authorities)
+            let options = BuildOptions {
+                extra_authorities: client.config().validation.authorities.clone(),
+                ..BuildOptions::default()
+            };
+            built = build_for(body, for_update, &options)
                 .map(|b| pfhir_core::model::to_vec(&b))
                 .map_err(|e| {
                     ClientError::Config(format!("the PatientInput does not build: {e}"))
@@ -179,23 +182,19 @@ fn is_bundle(json: &[u8]) -> bool {
 }
 
 /// Builds a PatientInput, for an update of `for_update` when given (its `ids.patient`, which
-/// must not name another patient), accepting `authorities` besides Meteda and CIP.
+/// must not name another patient).
 fn build_for(
     input: &[u8],
     for_update: Option<&str>,
-    authorities: &[String],
+    options: &BuildOptions,
 ) -> Result<Bundle, BuildError> {
-    let options = BuildOptions {
-        extra_authorities: authorities.to_vec(),
-        ..BuildOptions::default()
-    };
     let Some(id) = for_update else {
-        return build_bundle_from_json_with(input, &options);
+        return build_bundle_from_json_with(input, options);
     };
     let mut value: serde_json::Value = serde_json::from_slice(input)
         .map_err(|_| BuildError::Json("the PatientInput is not JSON".into()))?;
     let Some(obj) = value.as_object_mut() else {
-        return build_bundle_from_json_with(input, &options);
+        return build_bundle_from_json_with(input, options);
     };
     let ids = obj.entry("ids").or_insert_with(|| serde_json::json!({}));
     if let Some(ids) = ids.as_object_mut() {
@@ -211,19 +210,19 @@ fn build_for(
         }
     }
     let text = serde_json::to_vec(&value).map_err(|e| BuildError::Json(e.to_string()))?;
-    build_bundle_from_json_with(&text, &options)
+    build_bundle_from_json_with(&text, options)
 }
 
-/// `pfhir build INPUT [--for-update ID] [--authority SYSTEM]...`: PatientInput JSON to
-/// Bundle JSON.
+/// `pfhir build INPUT [--for-update ID] [--authority SYSTEM]... [--source-endpoint URI]
+/// [--no-bundle-id]`: PatientInput JSON to Bundle JSON.
 pub fn build(
     file: &str,
     pretty: bool,
     for_update: Option<&str>,
-    authorities: &[String],
+    options: &BuildOptions,
 ) -> Result<ExitCode, CliError> {
     let input = read_input(file, Limits::DEFAULT_MAX_BYTES)?;
-    match build_for(&input, for_update, authorities) {
+    match build_for(&input, for_update, options) {
         Ok(bundle) => {
             let text = if pretty {
                 serde_json::to_string_pretty(&bundle).map_err(|e| CliError::Io(e.to_string()))?

@@ -5,6 +5,7 @@ use pfhir_cli::connect::ConnectArgs;
 use pfhir_cli::sandbox_cmd::SandboxArgs;
 use pfhir_cli::{client_cmd, demo, sandbox_cmd, validate_cmd};
 use pfhir_cli::{CliError, ExitCode};
+use pfhir_core::build::BuildOptions;
 use pfhir_core::json::Limits;
 use pfhir_core::validate::{Validator, ValidatorOptions};
 
@@ -34,6 +35,12 @@ enum Command {
         /// Accept one more identifier system as assigning authority (repeatable).
         #[arg(long = "authority", value_name = "SYSTEM")]
         authorities: Vec<String>,
+        /// The exact MessageHeader.source.endpoint (a URI; default urn:oid:<organizationOid>).
+        #[arg(long, value_name = "URI")]
+        source_endpoint: Option<String>,
+        /// Leave Bundle.id out (the guide's request example has none).
+        #[arg(long)]
+        no_bundle_id: bool,
     },
     /// Create a patient: send a message Bundle (validated locally first).
     Create {
@@ -161,7 +168,17 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             pretty,
             for_update,
             authorities,
-        } => client_cmd::build(&input, pretty, for_update.as_deref(), &authorities),
+            source_endpoint,
+            no_bundle_id,
+        } => {
+            let options = BuildOptions {
+                extra_authorities: authorities,
+                source_endpoint,
+                omit_bundle_id: no_bundle_id,
+                ..BuildOptions::default()
+            };
+            client_cmd::build(&input, pretty, for_update.as_deref(), &options)
+        }
         Command::Create {
             file,
             request_id,

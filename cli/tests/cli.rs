@@ -170,6 +170,45 @@ fn build_turns_patient_input_into_a_valid_bundle() {
     );
 }
 
+/// Issue #11 item 5: the deployment choices of the builder are flags.
+#[test]
+fn build_options_authority_endpoint_bundle_id_and_for_update() {
+    let input = br#"{"authority":"urn:oid:1.3.6.1.4.1.99999.7.1","patientId":"OPT-1","organizationOid":"2.16.724.4.2","diabetes":"type1"}"#;
+    let refused = run_stdin(&["build", "-"], input);
+    assert_eq!(refused.status.code(), Some(1), "an authority not accepted");
+    let o = run_stdin(
+        &[
+            "build",
+            "--authority",
+            "urn:oid:1.3.6.1.4.1.99999.7.1",
+            "--source-endpoint",
+            "urn:oid:2.16.724.4.2.7",
+            "--no-bundle-id",
+            "--for-update",
+            "Bj6.1Lq-hvb-28",
+            "-",
+        ],
+        input,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let b: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(b.get("id").is_none());
+    assert_eq!(
+        b["entry"][0]["resource"]["source"]["endpoint"],
+        "urn:oid:2.16.724.4.2.7"
+    );
+    assert_eq!(b["entry"][1]["resource"]["id"], "Bj6.1Lq-hvb-28");
+    // --for-update never silently replaces another ids.patient.
+    let other = br#"{"authority":"cip","patientId":"OPT-1","organizationOid":"2.16.724.4.2","ids":{"patient":"someone-else"}}"#;
+    let clash = run_stdin(&["build", "--for-update", "Bj6.1Lq-hvb-28", "-"], other);
+    assert_eq!(clash.status.code(), Some(1));
+}
+
 fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("pfhir-cli-test-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tempdir");

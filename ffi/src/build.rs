@@ -7,9 +7,9 @@ use crate::types::{
     write_out,
 };
 use pfhir_core::build::{
-    build_bundle, build_bundle_from_json, AddressInput, CodeInput, CommunicationInput,
-    ConditionInput, DeceasedInput, EmailInput, IdentifierInput, OrganizationInput, PatientInput,
-    PhoneInput,
+    build_bundle_from_json, build_bundle_with, AddressInput, BuildOptions, CodeInput,
+    CommunicationInput, ConditionInput, DeceasedInput, EmailInput, IdentifierInput,
+    OrganizationInput, PatientInput, PhoneInput,
 };
 use pfhir_core::{model, ErrorCode};
 
@@ -45,6 +45,7 @@ pub unsafe extern "C" fn pfhir_build_bundle(
 #[derive(Debug, Default)]
 pub struct pfhir_builder {
     input: PatientInput,
+    options: BuildOptions,
 }
 
 /// Creates an empty builder. Free with `pfhir_builder_free`.
@@ -892,6 +893,72 @@ pub unsafe extern "C" fn pfhir_builder_set_timestamp(
     unsafe { set_text(b, v, len, "timestamp", |i, t| i.timestamp = Some(t)) }
 }
 
+/// Accepts one more identifier system as the Patient's assigning authority (besides Meteda
+/// and CIP) when the Bundle is built and checked.
+///
+/// # Safety
+/// `b` must be a live builder; `system` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_add_accepted_authority(
+    b: *mut pfhir_builder,
+    system: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        // SAFETY: forwarded to the caller.
+        let system = unsafe { text_arg(system, len, "system") }?;
+        let mut check = pfhir_core::validate::ValidatorOptions::partner();
+        check
+            .add_authority(system)
+            .map_err(|e| pfhir_error::new(ErrorCode::InvalidArgument, e.to_string()))?;
+        if !b.options.extra_authorities.iter().any(|a| a == system) {
+            b.options.extra_authorities.push(system.to_string());
+        }
+        Ok(())
+    })
+}
+
+/// Sets the exact `MessageHeader.source.endpoint` (a URI; checked when the Bundle is built,
+/// as field `sourceEndpoint`). By default it is `urn:oid:` and the organization OID.
+///
+/// # Safety
+/// `b` must be a live builder; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_source_endpoint(
+    b: *mut pfhir_builder,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        // SAFETY: forwarded to the caller.
+        let v = unsafe { text_arg(v, len, "endpoint") }?;
+        b.options.source_endpoint = Some(v.to_string());
+        Ok(())
+    })
+}
+
+/// Leaves `Bundle.id` out (true; the guide's request example has none) or gives it
+/// `ids.bundle` or a fresh UUID (false, the default).
+///
+/// # Safety
+/// `b` must be a live builder.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_omit_bundle_id(
+    b: *mut pfhir_builder,
+    omit: bool,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        b.options.omit_bundle_id = omit;
+        Ok(())
+    })
+}
+
 /// Builds the Bundle JSON from the builder's fields (see `pfhir_build_bundle`).
 ///
 /// # Safety
@@ -905,7 +972,8 @@ pub unsafe extern "C" fn pfhir_builder_build(
         out_arg(out, "out")?;
         // SAFETY: forwarded to the caller.
         let b = unsafe { handle(b, "builder") }?;
-        let bundle = build_bundle(&b.input).map_err(|e| pfhir_error::from_build(&e))?;
+        let bundle =
+            build_bundle_with(&b.input, &b.options).map_err(|e| pfhir_error::from_build(&e))?;
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { write_out(out, pfhir_bytes::from_vec(model::to_vec(&bundle))) };
         Ok(())

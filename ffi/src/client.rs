@@ -6,7 +6,9 @@ use crate::types::{
     text_arg, write_out, CText,
 };
 use crate::validate::pfhir_validator_options;
-use pfhir_core::client::{ApiVersion, Client, ClientConfig, RequestOptions, RetryPolicy, Secret};
+use pfhir_core::client::{
+    ApiVersion, Client, ClientConfig, ContentType, RequestOptions, RetryPolicy, Secret,
+};
 use pfhir_core::ErrorCode;
 use std::time::Duration;
 
@@ -143,6 +145,27 @@ pub unsafe extern "C" fn pfhir_client_config_set_api_version(
     unsafe {
         set_config_text(cfg, v, len, "api_version", |c, t| {
             c.api_version = ApiVersion::parse(t).ok_or("api_version must be v1 or v2")?;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the `Content-Type` of the Bundles sent: `application/json` (the default, as the
+/// guide says) or `application/fhir+json`.
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_content_type(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "content_type", |c, t| {
+            c.content_type = ContentType::parse(t)
+                .ok_or("content_type must be application/json or application/fhir+json")?;
             Ok(())
         })
     }

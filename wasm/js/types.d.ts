@@ -102,6 +102,10 @@ export interface BuildBundleOptions {
   authorities?: string[];
   /** Indent the Bundle JSON (default false: compact). */
   pretty?: boolean;
+  /** The exact MessageHeader.source.endpoint, a URI (default `urn:oid:` + organizationOid). */
+  sourceEndpoint?: string;
+  /** false: leave Bundle.id out (the guide's request example has none); default true. */
+  bundleId?: boolean;
 }
 
 /** A patient as an EMR holds it: the input of `buildBundle`. */

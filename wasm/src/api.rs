@@ -238,9 +238,9 @@ pub struct BuildSpec {
 }
 
 /// The names `buildBundle` accepts in its options.
-pub const BUILD_OPTIONS: &[&str] = &["authorities", "pretty"];
+pub const BUILD_OPTIONS: &[&str] = &["authorities", "pretty", "sourceEndpoint", "bundleId"];
 
-/// `buildBundle`'s options: `{authorities, pretty}`, each optional.
+/// `buildBundle`'s options: `{authorities, pretty, sourceEndpoint, bundleId}`, each optional.
 pub fn build_spec(opt: &Opt) -> Result<BuildSpec, ApiError> {
     let mut spec = BuildSpec::default();
     for (name, value) in members(opt, "options", BUILD_OPTIONS)? {
@@ -253,11 +253,13 @@ pub fn build_spec(opt: &Opt) -> Result<BuildSpec, ApiError> {
                     spec.options.extra_authorities.push(a.to_string());
                 }
             }
-            "pretty" => match value {
-                Opt::Bool(b) => spec.pretty = *b,
+            "pretty" => spec.pretty = boolean(value, "options.pretty")?,
+            "bundleId" => spec.options.omit_bundle_id = !boolean(value, "options.bundleId")?,
+            "sourceEndpoint" => match value {
+                Opt::Str(s) => spec.options.source_endpoint = Some(s.to_string()),
                 other => {
                     return Err(ApiError::argument(format!(
-                        "options.pretty must be a boolean, not {}",
+                        "options.sourceEndpoint must be a string, not {}",
                         other.type_name()
                     )))
                 }
@@ -266,6 +268,17 @@ pub fn build_spec(opt: &Opt) -> Result<BuildSpec, ApiError> {
         }
     }
     Ok(spec)
+}
+
+/// A boolean option.
+fn boolean(opt: &Opt, what: &str) -> Result<bool, ApiError> {
+    match opt {
+        Opt::Bool(b) => Ok(*b),
+        other => Err(ApiError::argument(format!(
+            "{what} must be a boolean, not {}",
+            other.type_name()
+        ))),
+    }
 }
 
 /// Builds the Bundle JSON from the JSON text of a PatientInput. `now_ms` (milliseconds since

@@ -178,6 +178,17 @@ test("the issue cap: 1000 issues and a too-costly count of the rest; maxIssues 0
   assert.equal(ten.length, 11);
 });
 
+test("buildBundle options: the exact sourceEndpoint, no Bundle.id", () => {
+  const input = { authority: "cip", patientId: "OPT-1", organizationOid: "2.16.724.4.2", diabetes: "type1" };
+  const b = JSON.parse(pfhir.buildBundle(input, { sourceEndpoint: "urn:oid:2.16.724.4.2.7", bundleId: false }));
+  assert.equal(b.id, undefined);
+  assert.equal(b.entry[0].resource.source.endpoint, "urn:oid:2.16.724.4.2.7");
+  assert.ok(JSON.parse(pfhir.buildBundle(input)).id);
+  const e = throwsCode(() => pfhir.buildBundle(input, { sourceEndpoint: "not a uri" }), "input");
+  assert.deepEqual(e.fields.map((f) => f.field), ["sourceEndpoint"]);
+  throwsCode(() => pfhir.buildBundle(input, { bundleId: "no" }), "invalid_argument");
+});
+
 test("buildBundle errors name the field, never its value", () => {
   const base = { authority: "cip", patientId: "AAAA1234567890", organizationOid: "2.16.724.4.2" };
   for (const input of [

@@ -90,6 +90,12 @@ pub struct BuildOptions {
     /// The current time as an instant, for a PatientInput without `timestamp`, on platforms
     /// without a clock (wasm32); by default the system clock.
     pub now: Option<String>,
+    /// The exact `MessageHeader.source.endpoint` (a URI); by default `urn:oid:` and the
+    /// organization OID. The guide shows only a placeholder, so a site may need another form.
+    pub source_endpoint: Option<String>,
+    /// Leave `Bundle.id` out (the guide's request example has none); by default the builder
+    /// gives it `ids.bundle` or a fresh UUID.
+    pub omit_bundle_id: bool,
 }
 
 /// Builds the partner message Bundle for `input` with the default options.
@@ -174,6 +180,16 @@ pub fn build_bundle_with(
     options: &BuildOptions,
 ) -> Result<Bundle, BuildError> {
     let checked = check_input(input, &authorities(options))?;
+    if let Some(endpoint) = &options.source_endpoint {
+        if crate::validate::check_string_format(crate::spec::Primitive::Uri, endpoint).is_err()
+            || endpoint.is_empty()
+        {
+            return Err(BuildError::Input(vec![FieldError {
+                field: "sourceEndpoint".to_string(),
+                message: "must be a URI without spaces (e.g. urn:oid:2.16.724.4.2)".to_string(),
+            }]));
+        }
+    }
     let timestamp = match (&input.timestamp, &options.now) {
         (Some(t), _) | (None, Some(t)) => t.clone(),
         (None, None) => now_instant().ok_or(BuildError::NoClock)?,
@@ -196,7 +212,12 @@ pub fn build_bundle_with(
                 some_if(&input.software_version)
                     .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
             ),
-            endpoint: Some(format!("urn:oid:{}", checked.oid)),
+            endpoint: Some(
+                options
+                    .source_endpoint
+                    .clone()
+                    .unwrap_or_else(|| format!("urn:oid:{}", checked.oid)),
+            ),
             ..Default::default()
         }),
         ..Default::default()
@@ -219,7 +240,11 @@ pub fn build_bundle_with(
         });
     }
     let bundle = Bundle {
-        id: Some(id_or_new(&input.ids.bundle)?),
+        id: if options.omit_bundle_id {
+            None
+        } else {
+            Some(id_or_new(&input.ids.bundle)?)
+        },
         type_: Some("message".to_string()),
         entry,
         ..Default::default()

@@ -185,6 +185,37 @@ fn extra_authorities_are_accepted_on_request() {
     assert!(build_bundle_with(&input, &opts).is_ok());
 }
 
+/// Issue #11 item 5: the exact source.endpoint and the Bundle.id are the caller's choice.
+#[test]
+fn source_endpoint_and_bundle_id_are_options() {
+    let input = full_input();
+    let default = build_bundle(&input).expect("builds");
+    assert!(default.id.is_some());
+    let opts = BuildOptions {
+        source_endpoint: Some("urn:oid:2.16.724.4.2.99".into()),
+        omit_bundle_id: true,
+        ..Default::default()
+    };
+    let bundle = build_bundle_with(&input, &opts).expect("builds");
+    assert_eq!(bundle.id, None);
+    let json = String::from_utf8(crate::model::to_vec(&bundle)).expect("utf8");
+    assert!(
+        json.contains("\"endpoint\":\"urn:oid:2.16.724.4.2.99\""),
+        "{json}"
+    );
+    let bad = BuildOptions {
+        source_endpoint: Some("not a uri".into()),
+        ..Default::default()
+    };
+    match build_bundle_with(&input, &bad) {
+        Err(BuildError::Input(fields)) => {
+            assert_eq!(fields[0].field, "sourceEndpoint");
+            assert!(!fields[0].message.contains("not a uri"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn the_caller_can_supply_the_clock_and_json_errors_are_their_own_kind() {
     let mut input = full_input();

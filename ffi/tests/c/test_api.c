@@ -944,6 +944,47 @@ static bool has(const pfhir_bytes *b, const char *needle) {
   return b->data != NULL && strstr((const char *)b->data, needle) != NULL;
 }
 
+/* Builder options: an extra accepted authority, the exact source.endpoint, no Bundle.id. */
+static void test_building_options(void) {
+  pfhir_builder *b = NULL;
+  pfhir_bytes bundle = {NULL, 0};
+  pfhir_error *err;
+  CHECK_CODE(pfhir_builder_add_accepted_authority(NULL, U("urn:oid:1.2.3")),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_source_endpoint(NULL, U("urn:oid:1.2.3")),
+             PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_CODE(pfhir_builder_set_omit_bundle_id(NULL, true), PFHIR_CODE_NULL_ARGUMENT);
+  if (!CHECK_OK(pfhir_builder_new(&b))) {
+    return;
+  }
+  CHECK_OK(pfhir_builder_set_authority(b, U("urn:oid:1.3.6.1.4.1.99999.7.1")));
+  CHECK_OK(pfhir_builder_set_patient_id(b, U("OPT-1")));
+  CHECK_OK(pfhir_builder_set_organization_oid(b, U("2.16.724.4.2")));
+  CHECK_OK(pfhir_builder_set_diabetes(b, U("type1")));
+  /* The authority is not accepted yet: an input error naming the field. */
+  err = pfhir_builder_build(b, &bundle);
+  CHECK(pfhir_error_code(err) == PFHIR_CODE_INPUT);
+  pfhir_error_free(err);
+  CHECK_CODE(pfhir_builder_add_accepted_authority(b, U("not a uri")), PFHIR_CODE_INVALID_ARGUMENT);
+  CHECK_OK(pfhir_builder_add_accepted_authority(b, U("urn:oid:1.3.6.1.4.1.99999.7.1")));
+  CHECK_OK(pfhir_builder_set_source_endpoint(b, U("urn:oid:2.16.724.4.2.7")));
+  CHECK_OK(pfhir_builder_set_omit_bundle_id(b, true));
+  if (CHECK_OK(pfhir_builder_build(b, &bundle))) {
+    CHECK(strstr((const char *)bundle.data, "\"endpoint\":\"urn:oid:2.16.724.4.2.7\"") != NULL);
+    {
+      const char *no_id = "{\"resourceType\":\"Bundle\",\"type\""; /* no "id" member */
+      CHECK(strncmp((const char *)bundle.data, no_id, strlen(no_id)) == 0);
+    }
+    pfhir_bytes_free(bundle);
+  }
+  CHECK_OK(pfhir_builder_set_source_endpoint(b, U("not a uri")));
+  err = pfhir_builder_build(b, &bundle);
+  CHECK(pfhir_error_code(err) == PFHIR_CODE_INPUT);
+  CHECK(t_str_eq(pfhir_error_field_name(err, 0), "sourceEndpoint"));
+  pfhir_error_free(err);
+  pfhir_builder_free(b);
+}
+
 static void test_building_wide(void) {
   pfhir_builder *b = NULL;
   pfhir_validator *v = NULL;
@@ -1141,6 +1182,7 @@ int main(int argc, char **argv) {
   test_issue_cap();
   test_building();
   test_building_wide();
+  test_building_options();
   test_threads();
   free(g_good_bundle);
   return t_summary("test_api");

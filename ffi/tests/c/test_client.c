@@ -77,6 +77,12 @@ static void test_config_errors(void) {
     CHECK_OK(pfhir_client_config_set_retry(cfg, 1, 0, 0, 0));
     CHECK_OK(pfhir_client_config_set_timeouts(cfg, 0, 0));
     CHECK_OK(pfhir_client_config_set_timeouts(cfg, 5000, 20000));
+    CHECK_CODE(pfhir_client_config_set_content_type(cfg, U("text/plain")),
+               PFHIR_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(pfhir_client_config_set_content_type(NULL, U("application/json")),
+               PFHIR_CODE_NULL_ARGUMENT);
+    CHECK_OK(pfhir_client_config_set_content_type(cfg, U("application/fhir+json")));
+    CHECK_OK(pfhir_client_config_set_content_type(cfg, U("application/json")));
     pfhir_client_config_free(cfg);
   }
   /* http:// is refused. */
