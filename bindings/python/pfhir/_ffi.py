@@ -58,6 +58,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "pfhir_client_config_new": (_ERR, [_OUT]),
     "pfhir_client_config_set_base_url": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_api_version": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_content_type": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_org_id": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_client_id": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_client_secret": (_ERR, [_H, _BUF, c_size_t]),

@@ -80,6 +80,9 @@ class ClientConfig:
         retry: the :class:`RetryPolicy` (``None``: 3 attempts).
         validator_options: the local validation run before each create and update
             (``None``: the partner defaults).
+        content_type: the ``Content-Type`` of the Bundles sent: ``"application/json"`` or
+            ``"application/fhir+json"`` (``None``: the library's default, application/json,
+            the guide's).
     """
 
     base_url: str
@@ -94,6 +97,7 @@ class ClientConfig:
     request_timeout: Optional[float] = None
     retry: Optional[RetryPolicy] = None
     validator_options: Optional[ValidatorOptions] = None
+    content_type: Optional[str] = None
 
     @classmethod
     def from_files(
@@ -134,6 +138,10 @@ class ClientConfig:
             texts.append(("ca_pem", self.ca_pem, "pfhir_client_config_set_ca_pem"))
         if self.api_version is not None:
             texts.append(("api_version", self.api_version, "pfhir_client_config_set_api_version"))
+        if self.content_type is not None:
+            texts.append(
+                ("content_type", self.content_type, "pfhir_client_config_set_content_type")
+            )
         encoded = [(_ffi.encode_text(v, name), fn) for name, v, fn in texts]
         connect_ms = _ms(self.connect_timeout, "connect_timeout")
         request_ms = _ms(self.request_timeout, "request_timeout")

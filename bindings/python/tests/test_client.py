@@ -347,6 +347,13 @@ def test_client_config_dataclass_and_files(sandbox: Sandbox) -> None:
         assert c.read(created.patient_id).status == 200
 
 
+def test_content_type_setting(sandbox: Sandbox) -> None:
+    with pfhir.Client(sandbox.config(content_type="application/fhir+json")) as c:
+        assert c.create(pfhir.build_bundle(patient_input())).status == 200
+    with pytest.raises(pfhir.InvalidArgumentError):
+        pfhir.Client(sandbox.config(content_type="text/plain"))
+
+
 def test_client_frees_every_handle_result_and_error(sandbox: Sandbox, ledger: Ledger) -> None:
     """Clients, configurations, results and errors (with their outcomes) are all freed."""
     with pfhir.Client(sandbox.config(validator_options=pfhir.ValidatorOptions())) as c:
