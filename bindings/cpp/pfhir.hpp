@@ -674,6 +674,22 @@ class Builder {
   Builder& add_condition_id(std::string_view v) { return set(pfhir_builder_add_condition_id, v); }
   /// MessageHeader.timestamp (an instant; default: now).
   Builder& timestamp(std::string_view v) { return set(pfhir_builder_set_timestamp, v); }
+  /// Accepts one more identifier system (a URI) as the Patient's assigning authority, besides
+  /// Meteda and CIP; throws Code::InvalidArgument for a system that is not a URI.
+  Builder& add_accepted_authority(std::string_view system) {
+    return set(pfhir_builder_add_accepted_authority, system);
+  }
+  /// The exact MessageHeader.source.endpoint (a URI, checked by build() as field
+  /// `sourceEndpoint`); by default `urn:oid:` and the organization OID.
+  Builder& source_endpoint(std::string_view v) {
+    return set(pfhir_builder_set_source_endpoint, v);
+  }
+  /// Leaves Bundle.id out (true; the guide's request example has none) or gives it the
+  /// bundle id of ids() or a fresh UUID (false, the default).
+  Builder& omit_bundle_id(bool omit = true) {
+    detail::check(pfhir_builder_set_omit_bundle_id(h_.get(), omit));
+    return *this;
+  }
 
   /// The Bundle JSON; throws Error (Code::Input, fields()) for wrong or missing fields.
   std::string build() const {
@@ -716,6 +732,11 @@ class ClientConfig {
   /// `v1` or `v2`.
   ClientConfig& api_version(std::string_view v) {
     return set(pfhir_client_config_set_api_version, v);
+  }
+  /// The Content-Type of the Bundles sent: `application/json` (the default, the guide's) or
+  /// `application/fhir+json`; anything else throws Code::InvalidArgument.
+  ClientConfig& content_type(std::string_view v) {
+    return set(pfhir_client_config_set_content_type, v);
   }
   ClientConfig& org_id(std::string_view v) { return set(pfhir_client_config_set_org_id, v); }
   ClientConfig& client_id(std::string_view v) { return set(pfhir_client_config_set_client_id, v); }

@@ -322,6 +322,43 @@ TEST(Builder, WrongNewMembersAreNamedWithoutTheirValues) {
   }
 }
 
+TEST(Builder, DeploymentOptions) {
+  pfhir::Builder b;
+  b.authority("urn:oid:1.3.6.1.4.1.99999.7.1")
+      .patient_id("CPP-OPT-1")
+      .organization_oid("2.16.724.4.2")
+      .diabetes("type1");
+  try {
+    b.build();
+    FAIL() << "an authority that is not accepted built";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Input);
+  }
+  try {
+    b.add_accepted_authority("not a uri");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::InvalidArgument);
+  }
+  b.add_accepted_authority("urn:oid:1.3.6.1.4.1.99999.7.1")
+      .source_endpoint("urn:oid:2.16.724.4.2.7")
+      .omit_bundle_id();
+  const std::string bundle = b.build();
+  EXPECT_NE(bundle.find("\"endpoint\":\"urn:oid:2.16.724.4.2.7\""), std::string::npos) << bundle;
+  EXPECT_EQ(bundle.rfind("{\"resourceType\":\"Bundle\",\"type\"", 0), 0u) << bundle;  // no id
+  b.omit_bundle_id(false);
+  EXPECT_EQ(b.build().rfind("{\"resourceType\":\"Bundle\",\"id\"", 0), 0u);
+  b.source_endpoint("not a uri");
+  try {
+    b.build();
+    FAIL() << "a source endpoint that is not a URI built";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Input);
+    ASSERT_FALSE(e.fields().empty());
+    EXPECT_EQ(e.fields()[0].field, "sourceEndpoint");
+  }
+}
+
 TEST(Builder, AddressLineAndConditionCodingNeedAnEarlierItem) {
   pfhir::Builder b;
   b.authority("cip").patient_id("C1");

@@ -344,6 +344,16 @@ TEST_F(Sandbox, ConfigurationErrors) {
   }
   pfhir::ClientConfig cfg;
   try {
+    cfg.content_type("text/plain");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::InvalidArgument);
+  }
+  // The sandbox accepts both Content-Types the guide allows.
+  pfhir::ClientConfig fhir_json = config();
+  fhir_json.content_type("application/fhir+json");
+  EXPECT_EQ(pfhir::Client(fhir_json).create(bundle("CPP-CT", "FhirJson")).status, 200);
+  try {
     cfg.api_version("v3");
     FAIL() << "no exception";
   } catch (const pfhir::Error& e) {
