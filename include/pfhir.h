@@ -236,6 +236,16 @@ typedef struct pfhir_bytes {
 } pfhir_bytes;
 
 /**
+ * How `pfhir_client_resolve_uncertain_create` settles a v2 create (`pfhir_client_config_set_uncertain_create`).
+ */
+typedef uint32_t pfhir_uncertain_policy;
+
+/**
+ * What `pfhir_client_resolve_uncertain_create` found.
+ */
+typedef uint32_t pfhir_create_state;
+
+/**
  * Why a TLS handshake failed (`pfhir_error_tls_cause`).
  */
 typedef uint32_t pfhir_tls_cause;
@@ -249,6 +259,39 @@ typedef uint32_t pfhir_profile;
  * The severity of an issue (`pfhir_outcome_issue_severity`).
  */
 typedef uint32_t pfhir_severity;
+
+/**
+ * Send nothing: report "created, logical id unknown" for a person to resolve (the default:
+ * the guide promises no de-duplication).
+ */
+#define PFHIR_UNCERTAIN_ASK_A_PERSON 0
+
+/**
+ * The server de-duplicates by `x-origin-request-id`: re-send with the same request id.
+ */
+#define PFHIR_UNCERTAIN_RESEND_DEDUPLICATING 1
+
+/**
+ * The server refuses a duplicate identifier with a known status (given beside): re-send and
+ * read that status as "created, logical id unknown".
+ */
+#define PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS 2
+
+/**
+ * The patient exists; its id was written.
+ */
+#define PFHIR_CREATE_CREATED 1
+
+/**
+ * The patient was created but its logical id is unknown: a person must find it. Never create
+ * it again.
+ */
+#define PFHIR_CREATE_CREATED_ID_UNKNOWN 2
+
+/**
+ * The create was not processed: it may be sent again as a new create.
+ */
+#define PFHIR_CREATE_NOT_CREATED 3
 
 /**
  * Not a TLS error.
@@ -874,6 +917,18 @@ struct pfhir_error *pfhir_client_config_set_content_type(struct pfhir_client_con
                                                          size_t len);
 
 /**
+ * Sets how a v2 create whose outcome is unknown is settled (`PFHIR_UNCERTAIN_*`);
+ * `duplicate_status` is the HTTP status of a duplicate identifier, for
+ * `PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS` (400 to 499), ignored otherwise.
+ *
+ * # Safety
+ * `cfg` must be a live configuration.
+ */
+struct pfhir_error *pfhir_client_config_set_uncertain_create(struct pfhir_client_config *cfg,
+                                                             pfhir_uncertain_policy policy,
+                                                             uint16_t duplicate_status);
+
+/**
  * Sets the organization OID (`org_id` header).
  *
  * # Safety
@@ -1015,6 +1070,26 @@ struct pfhir_error *pfhir_client_create(const struct pfhir_client *c,
                                         const uint8_t *bundle_json,
                                         size_t len,
                                         struct pfhir_create_result **out);
+
+/**
+ * Settles a create that failed with `pfhir_error_may_have_been_processed`: give the same
+ * Bundle and the failed create's request id. Writes `PFHIR_CREATE_*` to `state` and, when
+ * created, the patient's id to `patient_id` (free with `pfhir_bytes_free`; empty
+ * otherwise). v1 reads `Patient/{business id}`; v2 follows
+ * `pfhir_client_config_set_uncertain_create` (by default nothing is sent:
+ * `PFHIR_CREATE_CREATED_ID_UNKNOWN`). An error means it is still unknown.
+ *
+ * # Safety
+ * `c` must be a live client; the buffers must point at their lengths of bytes; `state` and
+ * `patient_id` must be valid for writes.
+ */
+struct pfhir_error *pfhir_client_resolve_uncertain_create(const struct pfhir_client *c,
+                                                          const uint8_t *bundle_json,
+                                                          size_t len,
+                                                          const uint8_t *request_id,
+                                                          size_t request_id_len,
+                                                          pfhir_create_state *state,
+                                                          struct pfhir_bytes *patient_id);
 
 /**
  * Updates a patient: validates the Bundle locally and PUTs it to `id` (v2: the logical id

@@ -4,7 +4,7 @@ use pfhir_cli::demo::{client_config_for, demo_input};
 use pfhir_core::build::{build_bundle, IdsInput, PatientInput};
 use pfhir_core::client::{
     ApiVersion, Client, ClientConfig, ClientError, RequestOptions, RetryPolicy, ServerErrorKind,
-    Timeouts, TlsCause,
+    Timeouts, TlsCause, UncertainCreate, UncertainCreatePolicy,
 };
 use pfhir_core::model;
 use pfhir_core::ErrorCode;
@@ -695,4 +695,104 @@ fn an_update_for_another_patient_is_refused_locally() {
             "{version:?}: nothing reached the sandbox"
         );
     }
+}
+
+/// The first POST gets `fault` (a lost answer, or a request never read); the create fails
+/// with an error that may have been processed; returns its request id.
+fn lose_a_create(sb: &Sandbox, client: &Client, body: &[u8], fault: Fault) -> String {
+    sb.faults().push(FaultRule {
+        method: Some("POST".into()),
+        path_prefix: None,
+        times: 1,
+        fault,
+    });
+    let err = client.create(body).expect_err("the answer is lost");
+    assert!(err.may_have_been_processed(), "{err}");
+    err.request_id().expect("a request was made").to_string()
+}
+
+fn resolving_client(sb: &Sandbox, version: ApiVersion, policy: UncertainCreatePolicy) -> Client {
+    let mut c = client_config_for(sb, version);
+    c.retry = RetryPolicy::none();
+    c.uncertain_create = policy;
+    Client::new(c).expect("client")
+}
+
+/// Issue #11 item 2: a create whose answer was lost never becomes a second patient, with the
+/// sandbox's de-duplication on and off, on v1 and v2.
+#[test]
+fn uncertain_creates_are_resolved_safely_with_and_without_server_dedup() {
+    use UncertainCreatePolicy::*;
+    let sb = sandbox();
+    // v2 against a de-duplicating server: re-sent with the same request id, the first answer.
+    let client = resolving_client(&sb, ApiVersion::V2, ResendDeduplicating);
+    let body = bundle_for(&demo_input(&unique_id("UNC")));
+    let rid = lose_a_create(&sb, &client, &body, Fault::DropAfterBody);
+    let before = sb.stats().patients;
+    match client
+        .resolve_uncertain_create(&body, &rid)
+        .expect("resolved")
+    {
+        UncertainCreate::Created { patient_id } => assert!(!patient_id.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sb.stats().patients, before, "no second patient");
+
+    // Without server de-duplication.
+    sb.set_dedup(false);
+    // The default sends nothing and asks a person.
+    let client = resolving_client(&sb, ApiVersion::V2, AskAPerson);
+    let body = bundle_for(&demo_input(&unique_id("UNC")));
+    let rid = lose_a_create(&sb, &client, &body, Fault::DropAfterBody);
+    let (requests, patients) = (sb.stats().requests, sb.stats().patients);
+    assert_eq!(
+        client
+            .resolve_uncertain_create(&body, &rid)
+            .expect("resolved"),
+        UncertainCreate::CreatedIdUnknown
+    );
+    assert_eq!(
+        (sb.stats().requests, sb.stats().patients),
+        (requests, patients)
+    );
+    // Knowing the duplicate-identifier status (the sandbox's 409): a re-send is read safely.
+    let client = resolving_client(&sb, ApiVersion::V2, ResendDuplicateStatus(409));
+    assert_eq!(
+        client
+            .resolve_uncertain_create(&body, &rid)
+            .expect("resolved"),
+        UncertainCreate::CreatedIdUnknown,
+        "created the first time: the re-send is refused as a duplicate"
+    );
+    assert_eq!(sb.stats().patients, patients, "no second patient");
+    let body = bundle_for(&demo_input(&unique_id("UNC")));
+    let rid = lose_a_create(&sb, &client, &body, Fault::DropBeforeBody);
+    match client
+        .resolve_uncertain_create(&body, &rid)
+        .expect("resolved")
+    {
+        UncertainCreate::Created { .. } => {}
+        other => panic!("never read the first time, so created now: {other:?}"),
+    }
+    assert_eq!(sb.stats().patients, patients + 1);
+
+    // v1: the business id is known, so a read tells.
+    let client = resolving_client(&sb, ApiVersion::V1, AskAPerson);
+    let id = unique_id("UNC1");
+    let body = bundle_for(&demo_input(&id));
+    let rid = lose_a_create(&sb, &client, &body, Fault::DropAfterBody);
+    assert_eq!(
+        client
+            .resolve_uncertain_create(&body, &rid)
+            .expect("resolved"),
+        UncertainCreate::Created { patient_id: id }
+    );
+    let body = bundle_for(&demo_input(&unique_id("UNC1")));
+    let rid = lose_a_create(&sb, &client, &body, Fault::DropBeforeBody);
+    assert_eq!(
+        client
+            .resolve_uncertain_create(&body, &rid)
+            .expect("resolved"),
+        UncertainCreate::NotCreated
+    );
 }

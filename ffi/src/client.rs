@@ -2,12 +2,13 @@
 
 use crate::error::{guard, guard_or, pfhir_error};
 use crate::types::{
-    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_str, read_field,
-    text_arg, write_out, CText,
+    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_bytes, pfhir_str,
+    read_field, text_arg, write_out, CText,
 };
 use crate::validate::pfhir_validator_options;
 use pfhir_core::client::{
     ApiVersion, Client, ClientConfig, ContentType, RequestOptions, RetryPolicy, Secret,
+    UncertainCreate, UncertainCreatePolicy,
 };
 use pfhir_core::ErrorCode;
 use std::time::Duration;
@@ -169,6 +170,65 @@ pub unsafe extern "C" fn pfhir_client_config_set_content_type(
             Ok(())
         })
     }
+}
+
+/// How `pfhir_client_resolve_uncertain_create` settles a v2 create (`pfhir_client_config_set_uncertain_create`).
+pub type pfhir_uncertain_policy = u32;
+/// Send nothing: report "created, logical id unknown" for a person to resolve (the default:
+/// the guide promises no de-duplication).
+pub const PFHIR_UNCERTAIN_ASK_A_PERSON: pfhir_uncertain_policy = 0;
+/// The server de-duplicates by `x-origin-request-id`: re-send with the same request id.
+pub const PFHIR_UNCERTAIN_RESEND_DEDUPLICATING: pfhir_uncertain_policy = 1;
+/// The server refuses a duplicate identifier with a known status (given beside): re-send and
+/// read that status as "created, logical id unknown".
+pub const PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS: pfhir_uncertain_policy = 2;
+
+/// What `pfhir_client_resolve_uncertain_create` found.
+pub type pfhir_create_state = u32;
+/// The patient exists; its id was written.
+pub const PFHIR_CREATE_CREATED: pfhir_create_state = 1;
+/// The patient was created but its logical id is unknown: a person must find it. Never create
+/// it again.
+pub const PFHIR_CREATE_CREATED_ID_UNKNOWN: pfhir_create_state = 2;
+/// The create was not processed: it may be sent again as a new create.
+pub const PFHIR_CREATE_NOT_CREATED: pfhir_create_state = 3;
+
+/// Sets how a v2 create whose outcome is unknown is settled (`PFHIR_UNCERTAIN_*`);
+/// `duplicate_status` is the HTTP status of a duplicate identifier, for
+/// `PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS` (400 to 499), ignored otherwise.
+///
+/// # Safety
+/// `cfg` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_uncertain_create(
+    cfg: *mut pfhir_client_config,
+    policy: pfhir_uncertain_policy,
+    duplicate_status: u16,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle_mut(cfg, "cfg") }?;
+        c.inner.uncertain_create = match policy {
+            PFHIR_UNCERTAIN_ASK_A_PERSON => UncertainCreatePolicy::AskAPerson,
+            PFHIR_UNCERTAIN_RESEND_DEDUPLICATING => UncertainCreatePolicy::ResendDeduplicating,
+            PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS if (400..500).contains(&duplicate_status) => {
+                UncertainCreatePolicy::ResendDuplicateStatus(duplicate_status)
+            }
+            PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS => {
+                return Err(pfhir_error::new(
+                    ErrorCode::InvalidArgument,
+                    "duplicate_status must be a client error status (400 to 499)",
+                ))
+            }
+            other => {
+                return Err(pfhir_error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("unknown uncertain-create policy {other}"),
+                ))
+            }
+        };
+        Ok(())
+    })
 }
 
 /// Sets the organization OID (`org_id` header).
@@ -474,6 +534,53 @@ pub unsafe extern "C" fn pfhir_client_create(
 ) -> *mut pfhir_error {
     // SAFETY: forwarded to the caller.
     unsafe { pfhir_client_create_with_request_id(c, bundle_json, len, std::ptr::null(), 0, out) }
+}
+
+/// Settles a create that failed with `pfhir_error_may_have_been_processed`: give the same
+/// Bundle and the failed create's request id. Writes `PFHIR_CREATE_*` to `state` and, when
+/// created, the patient's id to `patient_id` (free with `pfhir_bytes_free`; empty
+/// otherwise). v1 reads `Patient/{business id}`; v2 follows
+/// `pfhir_client_config_set_uncertain_create` (by default nothing is sent:
+/// `PFHIR_CREATE_CREATED_ID_UNKNOWN`). An error means it is still unknown.
+///
+/// # Safety
+/// `c` must be a live client; the buffers must point at their lengths of bytes; `state` and
+/// `patient_id` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_resolve_uncertain_create(
+    c: *const pfhir_client,
+    bundle_json: *const u8,
+    len: usize,
+    request_id: *const u8,
+    request_id_len: usize,
+    state: *mut pfhir_create_state,
+    patient_id: *mut pfhir_bytes,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(state, "state")?;
+        out_arg(patient_id, "patient_id")?;
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle(c, "client") }?;
+        // SAFETY: forwarded to the caller.
+        let body = unsafe { bytes_arg(bundle_json, len, "bundle_json") }?;
+        // SAFETY: forwarded to the caller.
+        let rid = unsafe { text_arg(request_id, request_id_len, "request_id") }?;
+        let found = c
+            .inner
+            .resolve_uncertain_create(body, rid)
+            .map_err(|e| pfhir_error::from_client(&e))?;
+        let (s, id) = match found {
+            UncertainCreate::Created { patient_id } => (PFHIR_CREATE_CREATED, patient_id),
+            UncertainCreate::CreatedIdUnknown => (PFHIR_CREATE_CREATED_ID_UNKNOWN, String::new()),
+            UncertainCreate::NotCreated => (PFHIR_CREATE_NOT_CREATED, String::new()),
+        };
+        // SAFETY: both checked non-NULL; the caller guarantees they are writable.
+        unsafe {
+            write_out(state, s);
+            write_out(patient_id, pfhir_bytes::from_vec(id.into_bytes()));
+        }
+        Ok(())
+    })
 }
 
 /// Updates a patient: validates the Bundle locally and PUTs it to `id` (v2: the logical id

@@ -33,6 +33,26 @@ impl ContentType {
     }
 }
 
+/// How [`super::Client::resolve_uncertain_create`] settles a v2 create whose outcome is
+/// unknown. v1 needs no setting: its path id is the business id, so the client reads
+/// `Patient/{business id}`. The guide promises no de-duplication by `x-origin-request-id`
+/// and does not publish the status of a duplicate identifier, so the default sends nothing
+/// and asks a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UncertainCreatePolicy {
+    /// Send nothing: the create is reported as "created, logical id unknown" for a person to
+    /// resolve (find the patient on the platform, then record its id).
+    #[default]
+    AskAPerson,
+    /// The server de-duplicates by `x-origin-request-id` (as pfhir's sandbox does): re-send
+    /// with the same request id; the answer is the first create's.
+    ResendDeduplicating,
+    /// The server refuses a second patient with the same identifier with this HTTP status:
+    /// re-send (same request id); a success means the first create never happened, this
+    /// status means it did (logical id unknown), another client error means neither did.
+    ResendDuplicateStatus(u16),
+}
+
 /// Which generation of the partner API to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApiVersion {
@@ -202,6 +222,8 @@ pub struct ClientConfig {
     /// The `Content-Type` of the Bundles sent (default `application/json`, the guide's
     /// default).
     pub content_type: ContentType,
+    /// How a v2 create whose outcome is unknown is settled (default: ask a person).
+    pub uncertain_create: UncertainCreatePolicy,
 }
 
 impl Default for ClientConfig {
@@ -221,6 +243,7 @@ impl Default for ClientConfig {
             validation: crate::validate::ValidatorOptions::default(),
             keep_alive: true,
             content_type: ContentType::default(),
+            uncertain_create: UncertainCreatePolicy::default(),
         }
     }
 }

@@ -41,7 +41,9 @@ mod tls;
 mod transport;
 mod update_target;
 
-pub use config::{ApiVersion, ClientConfig, ContentType, RetryPolicy, Secret, Timeouts};
+pub use config::{
+    ApiVersion, ClientConfig, ContentType, RetryPolicy, Secret, Timeouts, UncertainCreatePolicy,
+};
 pub use error::{ClientError, HttpFailure, ServerErrorKind, TlsCause};
 
 use crate::model::{self, Bundle, OperationOutcome, Patient, ReadMode, Resource};
@@ -79,6 +81,32 @@ pub struct CreateResult {
     pub bundle: Bundle,
     /// What was odd about a successful answer (e.g. no Bundle.id); never patient data.
     pub warnings: Vec<String>,
+}
+
+/// What [`Client::resolve_uncertain_create`] found out about a create whose outcome was
+/// unknown. `Debug` hides the id (on v1 it is the business id).
+#[derive(Clone, PartialEq, Eq)]
+pub enum UncertainCreate {
+    /// The patient exists; this is the id to update and read with (v1: the business id).
+    Created {
+        /// The platform's Patient id.
+        patient_id: String,
+    },
+    /// The patient was created, but its logical id is unknown: a person must find it on the
+    /// platform. Never create it again.
+    CreatedIdUnknown,
+    /// The create was not processed: it may be sent again as a new create.
+    NotCreated,
+}
+
+impl fmt::Debug for UncertainCreate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UncertainCreate::Created { .. } => f.write_str("Created { patient_id: <redacted> }"),
+            UncertainCreate::CreatedIdUnknown => f.write_str("CreatedIdUnknown"),
+            UncertainCreate::NotCreated => f.write_str("NotCreated"),
+        }
+    }
 }
 
 /// The answer to an update.
@@ -367,6 +395,70 @@ impl Client {
             bundle,
             warnings,
         })
+    }
+
+    /// Settles a create that failed with [`ClientError::may_have_been_processed`]: did the
+    /// platform create the patient? Give the same Bundle and the request id of the failed
+    /// create.
+    ///
+    /// - v1: reads `Patient/{business id}` (the value of the Patient's identifier of an
+    ///   accepted authority): found is [`UncertainCreate::Created`], 404 is
+    ///   [`UncertainCreate::NotCreated`].
+    /// - v2, by [`ClientConfig::uncertain_create`]: by default nothing is sent and the answer
+    ///   is [`UncertainCreate::CreatedIdUnknown`], for a person to resolve; against a server
+    ///   that de-duplicates by request id, or one whose duplicate-identifier status is known,
+    ///   the create is re-sent with the same request id and its answer read accordingly.
+    ///
+    /// An error means it is still unknown (the platform could not be asked).
+    pub fn resolve_uncertain_create(
+        &self,
+        bundle_json: &[u8],
+        request_id: &str,
+    ) -> Result<UncertainCreate, ClientError> {
+        let opts = RequestOptions {
+            request_id: Some(request_id.to_string()),
+        };
+        match self.config.api_version {
+            ApiVersion::V1 => {
+                let business_id =
+                    update_target::business_id(bundle_json, &self.config.validation.authorities)?;
+                match self.read_with(&business_id, &opts) {
+                    Ok(_) => Ok(UncertainCreate::Created {
+                        patient_id: business_id,
+                    }),
+                    Err(e) if e.code() == crate::ErrorCode::NotFound => {
+                        Ok(UncertainCreate::NotCreated)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            ApiVersion::V2 => match self.config.uncertain_create {
+                UncertainCreatePolicy::AskAPerson => Ok(UncertainCreate::CreatedIdUnknown),
+                UncertainCreatePolicy::ResendDeduplicating => {
+                    let r = self.create_with(bundle_json, &opts)?;
+                    Ok(UncertainCreate::Created {
+                        patient_id: r.patient_id,
+                    })
+                }
+                UncertainCreatePolicy::ResendDuplicateStatus(status) => {
+                    match self.create_with(bundle_json, &opts) {
+                        Ok(r) => Ok(UncertainCreate::Created {
+                            patient_id: r.patient_id,
+                        }),
+                        Err(e) if e.http_status() == Some(status) => {
+                            Ok(UncertainCreate::CreatedIdUnknown)
+                        }
+                        Err(e)
+                            if e.http_status().is_some_and(|s| (400..500).contains(&s))
+                                && !e.may_have_been_processed() =>
+                        {
+                            Ok(UncertainCreate::NotCreated)
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+            },
+        }
     }
 
     /// Updates a patient: PUT the message Bundle to the patient's id (v2: the logical id the

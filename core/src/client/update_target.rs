@@ -6,6 +6,43 @@
 use super::{ApiVersion, ClientError};
 use serde_json::Value;
 
+/// The business id of the Bundle's Patient: the value of its first identifier of an accepted
+/// authority (v1's path id).
+pub fn business_id(bundle_json: &[u8], authorities: &[String]) -> Result<String, ClientError> {
+    let bundle: Value = serde_json::from_slice(bundle_json)
+        .map_err(|_| ClientError::UpdateTarget("the Bundle cannot be read as JSON".to_string()))?;
+    patient_of(&bundle)?
+        .get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find_map(|i| {
+            let system = i.get("system").and_then(Value::as_str)?;
+            let value = i.get("value").and_then(Value::as_str)?;
+            authorities
+                .iter()
+                .any(|a| a == system)
+                .then(|| value.to_string())
+        })
+        .ok_or_else(|| {
+            ClientError::UpdateTarget(
+                "the Patient has no identifier of an accepted assigning authority".to_string(),
+            )
+        })
+}
+
+/// The Bundle's Patient resource.
+fn patient_of(bundle: &Value) -> Result<&Value, ClientError> {
+    bundle
+        .get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("resource"))
+        .find(|r| r.get("resourceType").and_then(Value::as_str) == Some("Patient"))
+        .ok_or_else(|| ClientError::UpdateTarget("the Bundle holds no Patient".to_string()))
+}
+
 /// Checks that `bundle_json` (already validated) is for the patient `id` names. The error
 /// never repeats an id: on v1 ids are patient data.
 pub fn check(
@@ -16,14 +53,7 @@ pub fn check(
 ) -> Result<(), ClientError> {
     let bundle: Value = serde_json::from_slice(bundle_json)
         .map_err(|_| ClientError::UpdateTarget("the Bundle cannot be read as JSON".to_string()))?;
-    let patient = bundle
-        .get("entry")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("resource"))
-        .find(|r| r.get("resourceType").and_then(Value::as_str) == Some("Patient"))
-        .ok_or_else(|| ClientError::UpdateTarget("the Bundle holds no Patient".to_string()))?;
+    let patient = patient_of(&bundle)?;
     match version {
         ApiVersion::V2 => match patient.get("id").and_then(Value::as_str) {
             Some(pid) if pid == id => Ok(()),

@@ -345,6 +345,56 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
     pfhir_bytes_free(eb);
   }
 
+  /* A create whose answer is lost (processed, then the connection dropped): the error may
+   * have been processed; resolving it against the de-duplicating sandbox finds the patient,
+   * and asking a person (the default) sends nothing. */
+  {
+    char lpid[64];
+    pfhir_bytes lb, id = {NULL, 0};
+    pfhir_create_state state = 0;
+    pfhir_client_config *cfg = t_sandbox_config(&sb);
+    pfhir_client *cl;
+    int rc = t_sandbox_curl(&sb, "POST", "/_sandbox/faults",
+                            "{\"method\":\"POST\",\"times\":1,\"fault\":{\"kind\":\"dropAfterBody\"}}");
+    CHECK_MSG(rc == 0, "curl pushed the drop rule to the sandbox");
+    snprintf(lpid, sizeof(lpid), "LOST-%s", g_run);
+    lb = make_bundle(lpid, "Lost", NULL);
+    CHECK_CODE(pfhir_client_config_set_uncertain_create(cfg, 7, 0), PFHIR_CODE_INVALID_ARGUMENT);
+    CHECK_CODE(pfhir_client_config_set_uncertain_create(cfg, PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS, 200),
+               PFHIR_CODE_INVALID_ARGUMENT);
+    CHECK_OK(pfhir_client_config_set_uncertain_create(cfg, PFHIR_UNCERTAIN_RESEND_DEDUPLICATING, 0));
+    cl = make_client(cfg);
+    if (cl != NULL) {
+      char lrid[64];
+      pfhir_str r;
+      err = pfhir_client_create(cl, lb.data, lb.len, &cr);
+      CHECK(pfhir_error_may_have_been_processed(err));
+      r = pfhir_error_request_id(err);
+      snprintf(lrid, sizeof(lrid), "%.*s", (int)r.len, r.data != NULL ? r.data : "");
+      pfhir_error_free(err);
+      CHECK_CODE(pfhir_client_resolve_uncertain_create(cl, lb.data, lb.len, SV(lrid), NULL, &id),
+                 PFHIR_CODE_NULL_ARGUMENT);
+      if (CHECK_OK(pfhir_client_resolve_uncertain_create(cl, lb.data, lb.len, SV(lrid), &state, &id))) {
+        CHECK(state == PFHIR_CREATE_CREATED);
+        CHECK(id.len > 0);
+        pfhir_bytes_free(id);
+      }
+      pfhir_client_free(cl);
+    }
+    /* The default policy sends nothing on v2: created, id unknown. */
+    cfg = t_sandbox_config(&sb);
+    cl = make_client(cfg);
+    if (cl != NULL) {
+      if (CHECK_OK(pfhir_client_resolve_uncertain_create(cl, lb.data, lb.len, U("any-request"), &state, &id))) {
+        CHECK(state == PFHIR_CREATE_CREATED_ID_UNKNOWN);
+        CHECK(id.len == 0);
+        pfhir_bytes_free(id);
+      }
+      pfhir_client_free(cl);
+    }
+    pfhir_bytes_free(lb);
+  }
+
   /* An update whose Bundle is for another patient: refused before sending. */
   {
     char upid[64];
