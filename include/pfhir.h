@@ -820,6 +820,21 @@ struct pfhir_error *pfhir_builder_set_timestamp(struct pfhir_builder *b,
                                                 size_t len);
 
 /**
+ * Replaces the builder's fields with a whole PatientInput in its JSON form
+ * (docs/patient-input.md), for callers that hold the JSON and want the builder's options
+ * (`pfhir_builder_add_accepted_authority`, `_set_source_endpoint`, `_set_omit_bundle_id`).
+ * Unreadable members give `PFHIR_CODE_INPUT` with the fields named, a text that is not a
+ * JSON object `PFHIR_CODE_JSON`; the builder is unchanged then. Values are checked when the
+ * Bundle is built.
+ *
+ * # Safety
+ * `b` must be a live builder; `json` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_builder_set_input_json(struct pfhir_builder *b,
+                                                 const uint8_t *json,
+                                                 size_t len);
+
+/**
  * Accepts one more identifier system as the Patient's assigning authority (besides Meteda
  * and CIP) when the Bundle is built and checked.
  *

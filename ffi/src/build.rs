@@ -7,8 +7,8 @@ use crate::types::{
     write_out,
 };
 use pfhir_core::build::{
-    build_bundle_from_json, build_bundle_with, AddressInput, BuildOptions, CodeInput,
-    CommunicationInput, ConditionInput, DeceasedInput, EmailInput, IdentifierInput,
+    build_bundle_from_json, build_bundle_with, read_input_json, AddressInput, BuildOptions,
+    CodeInput, CommunicationInput, ConditionInput, DeceasedInput, EmailInput, IdentifierInput,
     OrganizationInput, PatientInput, PhoneInput,
 };
 use pfhir_core::{model, ErrorCode};
@@ -891,6 +891,31 @@ pub unsafe extern "C" fn pfhir_builder_set_timestamp(
 ) -> *mut pfhir_error {
     // SAFETY: forwarded to the caller.
     unsafe { set_text(b, v, len, "timestamp", |i, t| i.timestamp = Some(t)) }
+}
+
+/// Replaces the builder's fields with a whole PatientInput in its JSON form
+/// (docs/patient-input.md), for callers that hold the JSON and want the builder's options
+/// (`pfhir_builder_add_accepted_authority`, `_set_source_endpoint`, `_set_omit_bundle_id`).
+/// Unreadable members give `PFHIR_CODE_INPUT` with the fields named, a text that is not a
+/// JSON object `PFHIR_CODE_JSON`; the builder is unchanged then. Values are checked when the
+/// Bundle is built.
+///
+/// # Safety
+/// `b` must be a live builder; `json` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_builder_set_input_json(
+    b: *mut pfhir_builder,
+    json: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let b = unsafe { handle_mut(b, "builder") }?;
+        // SAFETY: forwarded to the caller.
+        let json = unsafe { bytes_arg(json, len, "json") }?;
+        b.input = read_input_json(json).map_err(|e| pfhir_error::from_build(&e))?;
+        Ok(())
+    })
 }
 
 /// Accepts one more identifier system as the Patient's assigning authority (besides Meteda

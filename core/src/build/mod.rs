@@ -67,6 +67,12 @@ impl BuildError {
 }
 
 /// A read error of the whole document (no field name) is a JSON error; the rest are fields.
+/// Reads the JSON form of a [`PatientInput`] (its members, not yet their values: those are
+/// checked when the Bundle is built). Errors as [`build_bundle_from_json`]'s.
+pub fn read_input_json(json: &[u8]) -> Result<PatientInput, BuildError> {
+    PatientInput::from_json(json).map_err(input_error)
+}
+
 fn input_error(mut fields: Vec<FieldError>) -> BuildError {
     match fields.as_slice() {
         [only] if only.field.is_empty() => BuildError::Json(fields.remove(0).message),

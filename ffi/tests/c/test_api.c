@@ -977,6 +977,18 @@ static void test_building_options(void) {
     }
     pfhir_bytes_free(bundle);
   }
+  /* The whole input from its JSON form, with the options kept. */
+  CHECK_CODE(pfhir_builder_set_input_json(b, U("[1]")), PFHIR_CODE_JSON);
+  CHECK_CODE(pfhir_builder_set_input_json(b, U("{\"bithDate\":\"1980\"}")), PFHIR_CODE_INPUT);
+  CHECK_CODE(pfhir_builder_set_input_json(NULL, U("{}")), PFHIR_CODE_NULL_ARGUMENT);
+  CHECK_OK(pfhir_builder_set_input_json(
+      b, U("{\"authority\":\"urn:oid:1.3.6.1.4.1.99999.7.1\",\"patientId\":\"OPT-2\","
+           "\"organizationOid\":\"2.16.724.4.2\",\"diabetes\":\"type2\"}")));
+  if (CHECK_OK(pfhir_builder_build(b, &bundle))) {
+    CHECK(strstr((const char *)bundle.data, "OPT-2") != NULL);
+    CHECK(strstr((const char *)bundle.data, "urn:oid:2.16.724.4.2.7") != NULL);
+    pfhir_bytes_free(bundle);
+  }
   CHECK_OK(pfhir_builder_set_source_endpoint(b, U("not a uri")));
   err = pfhir_builder_build(b, &bundle);
   CHECK(pfhir_error_code(err) == PFHIR_CODE_INPUT);
