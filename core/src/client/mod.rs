@@ -10,6 +10,14 @@
 //! platform's transient codes, with exponential backoff, jitter and `Retry-After`, under a
 //! total time cap; POST only when the request provably never left the machine.
 //!
+//! Uncertain creates: a create that fails after its request left the machine (a dropped
+//! connection, a timeout while waiting, the platform's internal `timeout` / `exception`) may
+//! have created the patient: [`ClientError::may_have_been_processed`] says so. Never simply
+//! create again: [`Client::resolve_uncertain_create`] finds out safely (v1 reads the patient
+//! by business id; v2 follows [`ClientConfig::uncertain_create`], by default "created,
+//! logical id unknown" for a person, because the guide promises no de-duplication by
+//! `x-origin-request-id` and publishes no status for a duplicate identifier).
+//!
 //! The client secret, the private key and patient data never appear in `Debug`, `Display`,
 //! error messages or logs: an answer that does not fit the model is described by line,
 //! column and expected type, an HTTP error by its status, kind and issue codes. Two things
@@ -57,8 +65,8 @@ use transport::ConnectPhase;
 /// Per-request options.
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
-    /// The `x-origin-request-id` to send (default: a fresh UUID). Re-send an uncertain create
-    /// with the same id.
+    /// The `x-origin-request-id` to send (default: a fresh UUID). Give it to
+    /// [`Client::resolve_uncertain_create`] for a create that may have been processed.
     pub request_id: Option<String>,
 }
 
