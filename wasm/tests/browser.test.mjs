@@ -91,7 +91,7 @@ test("clicking an issue selects its position in the text area", async () => {
     assert.equal(sel.start, expected, `issue ${n} at ${line}:${column}`);
     assert.ok(sel.end > sel.start, "the token is selected");
     assert.ok(sel.focused, "the text area has the focus");
-    assert.equal(await items.nth(n).getAttribute("class"), `issue error active`);
+    assert.equal(await items.nth(n).getAttribute("class"), `issue ${issues[n].severity} active`);
     if (n === 3) assert.ok(sel.scrollTop > 0, "scrolled to line " + line);
   }
   // The selected text is the offending value: the subject reference of the Condition.
