@@ -18,8 +18,12 @@ from .client import (
     Client,
     ClientConfig,
     CreateResult,
+    CreateState,
     ReadResult,
     RetryPolicy,
+    UncertainCreate,
+    UncertainCreateMode,
+    UncertainCreatePolicy,
     UpdateResult,
 )
 from .errors import (
@@ -100,6 +104,10 @@ __all__ = [
     "Client",
     "ClientConfig",
     "RetryPolicy",
+    "UncertainCreateMode",
+    "UncertainCreatePolicy",
+    "CreateState",
+    "UncertainCreate",
     "CreateResult",
     "UpdateResult",
     "ReadResult",

@@ -54,11 +54,20 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "pfhir_bytes_free": (None, [PfhirBytes]),
     # building
     "pfhir_build_bundle": (_ERR, [_BUF, c_size_t, POINTER(PfhirBytes)]),
+    # the builder: only what build_bundle's options need (the fields come as whole JSON)
+    "pfhir_builder_new": (_ERR, [_OUT]),
+    "pfhir_builder_set_input_json": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_builder_add_accepted_authority": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_builder_set_source_endpoint": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_builder_set_omit_bundle_id": (_ERR, [_H, c_bool]),
+    "pfhir_builder_build": (_ERR, [_H, POINTER(PfhirBytes)]),
+    "pfhir_builder_free": (None, [_H]),
     # client configuration
     "pfhir_client_config_new": (_ERR, [_OUT]),
     "pfhir_client_config_set_base_url": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_api_version": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_content_type": (_ERR, [_H, _BUF, c_size_t]),
+    "pfhir_client_config_set_uncertain_create": (_ERR, [_H, c_uint32, c_uint16]),
     "pfhir_client_config_set_org_id": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_client_id": (_ERR, [_H, _BUF, c_size_t]),
     "pfhir_client_config_set_client_secret": (_ERR, [_H, _BUF, c_size_t]),
@@ -77,6 +86,10 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
         [_H, _BUF, c_size_t, _BUF, c_size_t, _BUF, c_size_t, _OUT],
     ),
     "pfhir_client_create": (_ERR, [_H, _BUF, c_size_t, _OUT]),
+    "pfhir_client_resolve_uncertain_create": (
+        _ERR,
+        [_H, _BUF, c_size_t, _BUF, c_size_t, POINTER(c_uint32), POINTER(PfhirBytes)],
+    ),
     "pfhir_client_update": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t, _OUT]),
     "pfhir_client_read": (_ERR, [_H, _BUF, c_size_t, _OUT]),
     "pfhir_client_connection_count": (c_uint64, [_H]),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import json
+from ctypes import byref, c_uint32
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Union
@@ -16,6 +18,10 @@ __all__ = [
     "Client",
     "ClientConfig",
     "RetryPolicy",
+    "UncertainCreateMode",
+    "UncertainCreatePolicy",
+    "CreateState",
+    "UncertainCreate",
     "CreateResult",
     "UpdateResult",
     "ReadResult",
@@ -61,6 +67,65 @@ class RetryPolicy:
         return cls(max_attempts=1)
 
 
+class UncertainCreateMode(enum.IntEnum):
+    """How :meth:`Client.resolve_uncertain_create` settles a v2 create (``PFHIR_UNCERTAIN_*``)."""
+
+    #: Send nothing: "created, logical id unknown", for a person to resolve (the default: the
+    #: partner guide promises no de-duplication).
+    ASK_A_PERSON = 0
+    #: The server de-duplicates by ``x-origin-request-id``: re-send with the same request id.
+    RESEND_DEDUPLICATING = 1
+    #: The server refuses a duplicate identifier with a known status: re-send and read that
+    #: status as "created, logical id unknown".
+    RESEND_DUPLICATE_STATUS = 2
+
+
+@dataclass(frozen=True)
+class UncertainCreatePolicy:
+    """The ``uncertain_create`` setting of a :class:`ClientConfig`: what
+    :meth:`Client.resolve_uncertain_create` does on API v2 (v1 always reads
+    ``Patient/{business id}``). Make one with :meth:`ask_a_person` (the default),
+    :meth:`resend_deduplicating` or :meth:`resend_duplicate_status`.
+
+    Attributes:
+        mode: the :class:`UncertainCreateMode`.
+        duplicate_status: for ``RESEND_DUPLICATE_STATUS`` only, the HTTP status (400 to 499)
+            the server gives a duplicate identifier.
+    """
+
+    mode: UncertainCreateMode = UncertainCreateMode.ASK_A_PERSON
+    duplicate_status: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.mode, UncertainCreateMode):
+            raise TypeError(f"mode must be an UncertainCreateMode, not {type(self.mode).__name__}")
+        status = self.duplicate_status
+        if self.mode is UncertainCreateMode.RESEND_DUPLICATE_STATUS:
+            if isinstance(status, bool) or not isinstance(status, int):
+                raise TypeError("RESEND_DUPLICATE_STATUS needs duplicate_status, an int HTTP status")
+            if not 400 <= status <= 499:
+                raise ValueError("duplicate_status must be a client error status (400 to 499)")
+        elif status is not None:
+            raise ValueError(f"duplicate_status is only for RESEND_DUPLICATE_STATUS, not {self.mode.name}")
+
+    @classmethod
+    def ask_a_person(cls) -> "UncertainCreatePolicy":
+        """Send nothing; the answer is ``CREATED_ID_UNKNOWN`` (the default)."""
+        return cls()
+
+    @classmethod
+    def resend_deduplicating(cls) -> "UncertainCreatePolicy":
+        """Re-send with the same request id: only for a server that de-duplicates by
+        ``x-origin-request-id`` (the sandbox does, by default)."""
+        return cls(UncertainCreateMode.RESEND_DEDUPLICATING)
+
+    @classmethod
+    def resend_duplicate_status(cls, status: int) -> "UncertainCreatePolicy":
+        """Re-send; ``status`` (400 to 499), the server's answer to a duplicate identifier,
+        means "created, logical id unknown"."""
+        return cls(UncertainCreateMode.RESEND_DUPLICATE_STATUS, status)
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     """What a :class:`Client` needs. Secrets and PEMs are left out of ``repr()``.
@@ -83,6 +148,9 @@ class ClientConfig:
         content_type: the ``Content-Type`` of the Bundles sent: ``"application/json"`` or
             ``"application/fhir+json"`` (``None``: the library's default, application/json,
             the guide's).
+        uncertain_create: how :meth:`Client.resolve_uncertain_create` settles a v2 create
+            whose outcome is unknown (``None``: :meth:`UncertainCreatePolicy.ask_a_person`,
+            nothing is sent).
     """
 
     base_url: str
@@ -98,6 +166,7 @@ class ClientConfig:
     retry: Optional[RetryPolicy] = None
     validator_options: Optional[ValidatorOptions] = None
     content_type: Optional[str] = None
+    uncertain_create: Optional[UncertainCreatePolicy] = None
 
     @classmethod
     def from_files(
@@ -166,6 +235,12 @@ class ClientConfig:
                 f"validator_options must be ValidatorOptions, not {type(vopts).__name__}"
             )
 
+        uncertain = self.uncertain_create
+        if uncertain is not None and not isinstance(uncertain, UncertainCreatePolicy):
+            raise TypeError(
+                f"uncertain_create must be an UncertainCreatePolicy, not {type(uncertain).__name__}"
+            )
+
         lib = _ffi.lib()
         cfg = _ffi.call_out(lib.pfhir_client_config_new)
         try:
@@ -175,6 +250,12 @@ class ClientConfig:
                 _ffi.check(lib.pfhir_client_config_set_timeouts(cfg, connect_ms, request_ms))
             if retry_args is not None:
                 _ffi.check(lib.pfhir_client_config_set_retry(cfg, *retry_args))
+            if uncertain is not None:
+                _ffi.check(
+                    lib.pfhir_client_config_set_uncertain_create(
+                        cfg, int(uncertain.mode), uncertain.duplicate_status or 0
+                    )
+                )
             if vopts is not None:
                 opts = vopts._new_handle()
                 try:
@@ -213,6 +294,31 @@ class CreateResult:
         """``bundle_json`` parsed."""
         parsed: Dict[str, Any] = json.loads(self.bundle_json)
         return parsed
+
+
+class CreateState(enum.IntEnum):
+    """What :meth:`Client.resolve_uncertain_create` found (``PFHIR_CREATE_*``)."""
+
+    #: The patient exists; ``patient_id`` is its id (v2: the logical id; v1: the business id).
+    CREATED = 1
+    #: The patient was created but its logical id is unknown: a person must find it. Never
+    #: create it again.
+    CREATED_ID_UNKNOWN = 2
+    #: The create was not processed: it may be sent again as a new create.
+    NOT_CREATED = 3
+
+
+@dataclass(frozen=True)
+class UncertainCreate:
+    """The answer of :meth:`Client.resolve_uncertain_create`.
+
+    Attributes:
+        state: the :class:`CreateState`.
+        patient_id: the patient's id when ``state`` is ``CREATED``, else ``None``.
+    """
+
+    state: CreateState
+    patient_id: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -294,9 +400,10 @@ class Client(_ffi.NativeObject):
         """Creates a patient: validates the message Bundle locally, POSTs it and returns the
         platform's ids. When a create fails with ``err.may_have_been_processed`` (e.g.
         :class:`pfhir.OutcomeUnknownError`) the patient may exist: do not simply create it
-        again. On v1 read ``Patient/{business id}``; ``request_id=err.request_id`` re-sends
-        the same request, which is safe only against a server that de-duplicates by
-        ``x-origin-request-id`` (the partner guide does not promise it)."""
+        again, settle it with :meth:`resolve_uncertain_create` (same Bundle,
+        ``err.request_id``). ``request_id=err.request_id`` re-sends the same request, which
+        is safe only against a server that de-duplicates by ``x-origin-request-id`` (the
+        partner guide does not promise it)."""
         body = input_json(bundle, "bundle")
         rid = _optional_text(request_id, "request_id")
         lib = _ffi.lib()
@@ -314,6 +421,49 @@ class Client(_ffi.NativeObject):
             )
         finally:
             lib.pfhir_create_result_free(r)
+
+    def resolve_uncertain_create(self, bundle: BundleLike, request_id: str) -> UncertainCreate:
+        """Settles a create that failed with ``err.may_have_been_processed`` (e.g.
+        :class:`pfhir.OutcomeUnknownError`): give the same Bundle and ``err.request_id``.
+
+        API v1 reads ``Patient/{business id}``: ``CREATED`` with the business id, or
+        ``NOT_CREATED`` on 404. API v2 follows the config's ``uncertain_create``: by default
+        nothing is sent and the answer is ``CREATED_ID_UNKNOWN`` (a person must find the
+        patient; never create it again); :meth:`UncertainCreatePolicy.resend_deduplicating`
+        re-sends with the same request id; :meth:`UncertainCreatePolicy.resend_duplicate_status`
+        re-sends and reads that status as ``CREATED_ID_UNKNOWN`` (another 4xx that was not
+        processed: ``NOT_CREATED``). Only ``NOT_CREATED`` allows a new create.
+
+        Raises a :class:`pfhir.PfhirError` when it is still unknown (the read or re-send
+        failed), ``ValueError`` for an empty ``request_id``.
+        """
+        body = input_json(bundle, "bundle")
+        if request_id is None:
+            raise TypeError("request_id must be str: the failed create's err.request_id")
+        rid = _optional_text(request_id, "request_id")
+        if not rid:
+            raise ValueError("request_id is the failed create's (err.request_id): it cannot be empty")
+        lib = _ffi.lib()
+        state = c_uint32(0)
+        pid = _ffi.PfhirBytes()
+        owned = self._handle()
+        c = owned.acquire()
+        try:
+            _ffi.check(
+                lib.pfhir_client_resolve_uncertain_create(
+                    c, body, len(body), rid, len(rid), byref(state), byref(pid)
+                )
+            )
+        finally:
+            owned.release()
+        patient_id = _ffi.take_bytes(pid).decode("utf-8")
+        try:
+            found = CreateState(state.value)
+        except ValueError:
+            raise error_for(
+                ErrorCode.INTERNAL, f"resolve_uncertain_create gave an unknown state {state.value}"
+            ) from None
+        return UncertainCreate(found, patient_id if found is CreateState.CREATED else None)
 
     def update(
         self, patient_id: str, bundle: BundleLike, *, request_id: Optional[str] = None

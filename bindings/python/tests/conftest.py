@@ -132,6 +132,14 @@ class Sandbox:
     def stats(self) -> Dict[str, Any]:
         return self._admin("GET", "/_sandbox/stats")
 
+    def settings(self) -> Dict[str, Any]:
+        return self._admin("GET", "/_sandbox/settings")
+
+    def set_dedup(self, on: bool) -> None:
+        """Turns the sandbox's de-duplication by x-origin-request-id on or off."""
+        got = self._admin("POST", "/_sandbox/settings", {"dedup": on})
+        assert got["dedup"] is on, got
+
 
 def _pfhir_bin() -> Path:
     env = os.environ.get("PFHIR_BIN")

@@ -8,7 +8,7 @@ import json
 import pytest
 
 import pfhir
-from conftest import ORG_ID, patient_input
+from conftest import ORG_ID, Ledger, patient_input
 
 ISSUE_EXAMPLE = {
     "authority": "cip",
@@ -219,3 +219,94 @@ def test_wrong_wide_member_is_named_without_its_value(path: tuple, value: str, f
     assert [f.field for f in err.fields] == [field]
     assert all(f.message for f in err.fields)
     assert "QQ" not in str(err) and all("QQ" not in f.message for f in err.fields)
+
+
+# ---- deployment options: authorities, source_endpoint, bundle_id (a native builder) ----
+
+EXTRA_AUTHORITY = "urn:oid:1.3.6.1.4.1.99999.7.1"
+
+
+def test_an_accepted_extra_authority_makes_a_refused_input_build() -> None:
+    data = patient_input(authority=EXTRA_AUTHORITY)
+    with pytest.raises(pfhir.InputError) as info:
+        pfhir.build_bundle(data)
+    assert [f.field for f in info.value.fields] == ["authority"]
+    assert data["patientId"] not in str(info.value)
+    for authorities in ([EXTRA_AUTHORITY], (EXTRA_AUTHORITY,), ["urn:oid:1.2.3", EXTRA_AUTHORITY]):
+        bundle = json.loads(pfhir.build_bundle(data, authorities=authorities))
+        identifier = resources(bundle)["Patient"]["identifier"][0]
+        assert identifier == {"system": EXTRA_AUTHORITY, "value": data["patientId"]}
+    # the validator accepts it too when told the same authority
+    text = pfhir.build_bundle(data, authorities=[EXTRA_AUTHORITY])
+    with pfhir.Validator(pfhir.ValidatorOptions(authorities=[EXTRA_AUTHORITY])) as v:
+        assert not v.validate(text).has_errors
+
+
+def test_source_endpoint_is_exactly_the_given_one() -> None:
+    data = patient_input()
+    default = resources(json.loads(pfhir.build_bundle(data)))["MessageHeader"]["source"]
+    assert default["endpoint"] == f"urn:oid:{ORG_ID}"
+    for endpoint in ("urn:oid:2.16.724.4.2.7", "https://emr.example.org/fhir/Endpoint/1"):
+        header = resources(json.loads(pfhir.build_bundle(data, source_endpoint=endpoint)))
+        assert header["MessageHeader"]["source"]["endpoint"] == endpoint
+
+
+def test_bundle_id_off_leaves_bundle_id_out() -> None:
+    data = patient_input(ids={"bundle": "b-kept", "patient": "p-1"})
+    with_id = json.loads(pfhir.build_bundle(data))
+    assert with_id["id"] == "b-kept"
+    without = json.loads(pfhir.build_bundle(data, bundle_id=False))
+    assert "id" not in without, without.keys()
+    assert resources(without)["Patient"]["id"] == "p-1"  # only the Bundle's id goes
+    assert "id" in json.loads(pfhir.build_bundle(patient_input(), bundle_id=True))
+    with pfhir.Validator() as v:
+        assert not v.validate(json.dumps(without)).has_errors
+
+
+def test_a_bad_source_endpoint_is_an_input_error_naming_source_endpoint() -> None:
+    for endpoint in ("not a uri", ""):
+        with pytest.raises(pfhir.InputError) as info:
+            pfhir.build_bundle(patient_input(), source_endpoint=endpoint)
+        assert [f.field for f in info.value.fields] == ["sourceEndpoint"]
+        assert info.value.code is pfhir.ErrorCode.INPUT
+        if endpoint:
+            assert endpoint not in str(info.value)
+
+
+def test_option_mistakes_are_argument_and_type_errors() -> None:
+    with pytest.raises(pfhir.InvalidArgumentError):
+        pfhir.build_bundle(patient_input(), authorities=["not a uri"])
+    with pytest.raises(TypeError):
+        pfhir.build_bundle(patient_input(), authorities=EXTRA_AUTHORITY)  # a str, not a list
+    with pytest.raises(TypeError):
+        pfhir.build_bundle(patient_input(), source_endpoint=7)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        pfhir.build_bundle(patient_input(), bundle_id=0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        pfhir.build_bundle(patient_input(), EXTRA_AUTHORITY)  # type: ignore[misc]  # keywords only
+
+
+def test_options_path_reports_json_and_input_errors() -> None:
+    with pytest.raises(pfhir.JsonError):
+        pfhir.build_bundle("[1, 2]", bundle_id=False)
+    # a member of the wrong type is reported (through the builder, before the values)...
+    with pytest.raises(pfhir.InputError) as info:
+        pfhir.build_bundle(patient_input(gender=3, birthDate="1980-13-45"), bundle_id=False)
+    assert "gender" in [f.field for f in info.value.fields]
+    # ... and the values once every member is readable
+    with pytest.raises(pfhir.InputError) as info:
+        pfhir.build_bundle(patient_input(birthDate="1980-13-45"), bundle_id=False)
+    assert [f.field for f in info.value.fields] == ["birthDate"]
+    assert "1980-13-45" not in str(info.value)
+
+
+def test_options_path_frees_the_builder_and_every_error(ledger: Ledger) -> None:
+    pfhir.build_bundle(patient_input(), source_endpoint="urn:oid:2.16.724.4.2.7", bundle_id=False)
+    with pytest.raises(pfhir.InputError):
+        pfhir.build_bundle(patient_input(gender=3), bundle_id=False)
+    with pytest.raises(pfhir.InputError):
+        pfhir.build_bundle(patient_input(), source_endpoint="not a uri")
+    with pytest.raises(pfhir.InvalidArgumentError):
+        pfhir.build_bundle(patient_input(), authorities=["not a uri"])
+    assert ledger.handed_out >= 8
+    assert ledger.live() == {}, f"not freed: {sorted(ledger.live().values())}"

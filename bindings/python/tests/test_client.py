@@ -232,6 +232,153 @@ def test_dropped_v1_create_may_have_been_processed_and_is_found_by_business_id(
         sandbox.clear_faults()
 
 
+DEDUPLICATING = pfhir.UncertainCreatePolicy.resend_deduplicating()
+
+
+def test_resolve_uncertain_create_resends_to_a_deduplicating_server(sandbox: Sandbox) -> None:
+    """(a) The sandbox de-duplicates by x-origin-request-id (its default): with
+    RESEND_DEDUPLICATING the lost create is re-sent with its request id and its answer replayed,
+    so the patient is known by id and was not created twice."""
+    assert sandbox.settings()["dedup"] is True
+    sandbox.push_faults({"method": "POST", "pathPrefix": "v2/Bundle", "times": 1,
+                         "fault": {"kind": "dropAfterBody"}})
+    try:
+        bundle = pfhir.build_bundle(patient_input(familyName="Resolved"))
+        config = sandbox.config(retry=NO_RETRY, uncertain_create=DEDUPLICATING)
+        with pfhir.Client(config) as c:
+            before = sandbox.stats()["patients"]
+            with pytest.raises(pfhir.OutcomeUnknownError) as info:
+                c.create(bundle)
+            assert info.value.may_have_been_processed is True
+            rid = info.value.request_id
+            assert rid
+            assert sandbox.stats()["patients"] == before + 1  # it was processed
+            found = c.resolve_uncertain_create(bundle, rid)
+            assert isinstance(found, pfhir.UncertainCreate)
+            assert found.state is pfhir.CreateState.CREATED
+            assert found.patient_id
+            assert sandbox.stats()["patients"] == before + 1  # not created twice
+            read = c.read(found.patient_id)
+            assert read.patient["id"] == found.patient_id
+            assert read.patient["name"][0]["family"] == "Resolved"
+    finally:
+        sandbox.clear_faults()
+
+
+def test_resolve_uncertain_create_by_default_sends_nothing_on_v2(sandbox: Sandbox) -> None:
+    """(b) The default policy (the guide promises no de-duplication): created, logical id
+    unknown, for a person to resolve; no request reaches the sandbox."""
+    sandbox.push_faults({"method": "POST", "pathPrefix": "v2/Bundle", "times": 1,
+                         "fault": {"kind": "dropAfterBody"}})
+    try:
+        bundle = pfhir.build_bundle(patient_input())
+        with pfhir.Client(sandbox.config(retry=NO_RETRY)) as c:
+            with pytest.raises(pfhir.OutcomeUnknownError) as info:
+                c.create(bundle)
+            assert info.value.may_have_been_processed is True
+            before = sandbox.stats()
+            found = c.resolve_uncertain_create(bundle, info.value.request_id)
+            after = sandbox.stats()
+        assert found == pfhir.UncertainCreate(pfhir.CreateState.CREATED_ID_UNKNOWN, None)
+        # +1: the stats request itself
+        assert after["requests"] == before["requests"] + 1
+        assert after["tlsHandshakes"] == before["tlsHandshakes"] + 1  # the stats request's
+        assert after["patients"] == before["patients"]
+    finally:
+        sandbox.clear_faults()
+
+
+def test_resolve_uncertain_create_on_v1_finds_a_create_that_was_never_read(sandbox: Sandbox) -> None:
+    """(c) v1: the connection dropped before the sandbox read the create; Patient/{business
+    id} is 404, so it was not created and may be created again."""
+    data = patient_input()
+    bundle = pfhir.build_bundle(data)
+    sandbox.push_faults({"method": "POST", "pathPrefix": "Bundle", "times": 1,
+                         "fault": {"kind": "dropBeforeBody"}})
+    try:
+        with pfhir.Client(sandbox.config(retry=NO_RETRY, api_version="v1")) as c:
+            before = sandbox.stats()["patients"]
+            with pytest.raises(pfhir.PfhirError) as info:
+                c.create(bundle)
+            assert info.value.may_have_been_processed is True
+            assert sandbox.stats()["patients"] == before
+            found = c.resolve_uncertain_create(bundle, info.value.request_id)
+            assert found.state is pfhir.CreateState.NOT_CREATED
+            assert found.patient_id is None
+            created = c.create(bundle)  # now safe
+            assert created.patient_id == data["patientId"]
+            again = c.resolve_uncertain_create(bundle, info.value.request_id)
+            assert again == pfhir.UncertainCreate(pfhir.CreateState.CREATED, data["patientId"])
+    finally:
+        sandbox.clear_faults()
+
+
+def test_resolve_uncertain_create_reads_the_duplicate_status_without_dedup(sandbox: Sandbox) -> None:
+    """RESEND_DUPLICATE_STATUS against a server that does not de-duplicate: the re-send is a
+    second create of the same identifier, refused with 409, read as created-id-unknown. The
+    sandbox's de-duplication is turned back on at the end."""
+    sandbox.push_faults({"method": "POST", "pathPrefix": "v2/Bundle", "times": 1,
+                         "fault": {"kind": "dropAfterBody"}})
+    sandbox.set_dedup(False)
+    try:
+        bundle = pfhir.build_bundle(patient_input())
+        policy = pfhir.UncertainCreatePolicy.resend_duplicate_status(409)
+        with pfhir.Client(sandbox.config(retry=NO_RETRY, uncertain_create=policy)) as c:
+            before = sandbox.stats()["patients"]
+            with pytest.raises(pfhir.OutcomeUnknownError) as info:
+                c.create(bundle)
+            found = c.resolve_uncertain_create(bundle, info.value.request_id)
+            assert found.state is pfhir.CreateState.CREATED_ID_UNKNOWN
+            assert found.patient_id is None
+            assert sandbox.stats()["patients"] == before + 1
+            # a create that never happened: the re-send creates it
+            fresh = pfhir.build_bundle(patient_input())
+            created = c.resolve_uncertain_create(fresh, "py-never-sent-" + uuid.uuid4().hex)
+            assert created.state is pfhir.CreateState.CREATED and created.patient_id
+            assert sandbox.stats()["patients"] == before + 2
+    finally:
+        sandbox.set_dedup(True)
+        sandbox.clear_faults()
+    assert sandbox.settings()["dedup"] is True
+
+
+def test_uncertain_create_policy_and_arguments_are_checked(sandbox: Sandbox) -> None:
+    P, Mode = pfhir.UncertainCreatePolicy, pfhir.UncertainCreateMode
+    assert P() == P.ask_a_person() == P(Mode.ASK_A_PERSON, None)
+    assert P.resend_duplicate_status(409) == P(Mode.RESEND_DUPLICATE_STATUS, 409)
+    for status in (200, 399, 500, 0):
+        with pytest.raises(ValueError):
+            P.resend_duplicate_status(status)
+    with pytest.raises(TypeError):
+        P(Mode.RESEND_DUPLICATE_STATUS)
+    with pytest.raises(ValueError):
+        P(Mode.RESEND_DEDUPLICATING, 409)
+    with pytest.raises(TypeError):
+        P(1)  # type: ignore[arg-type]  # a number, not an UncertainCreateMode
+    with pytest.raises(TypeError):
+        pfhir.Client(sandbox.config(uncertain_create="resend"))
+    bundle = pfhir.build_bundle(patient_input())
+    with pfhir.Client(sandbox.config()) as c:
+        with pytest.raises(ValueError):
+            c.resolve_uncertain_create(bundle, "")
+        with pytest.raises(TypeError):
+            c.resolve_uncertain_create(bundle, None)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            c.resolve_uncertain_create(bundle, b"py-rid")  # type: ignore[arg-type]
+
+
+def test_resolve_uncertain_create_frees_the_id_and_errors(sandbox: Sandbox, ledger: Ledger) -> None:
+    with pfhir.Client(sandbox.config(uncertain_create=DEDUPLICATING)) as c:
+        bundle = pfhir.build_bundle(patient_input())
+        assert c.resolve_uncertain_create(bundle, "py-ledger-" + uuid.uuid4().hex).patient_id
+        with pytest.raises(pfhir.ValidationError):
+            c.resolve_uncertain_create('{"resourceType": "Bundle"}', "py-ledger-bad")
+    with pfhir.Client(sandbox.config()) as c:
+        assert c.resolve_uncertain_create(bundle, "py-any").patient_id is None
+    assert ledger.handed_out >= 6
+    assert ledger.live() == {}, f"not freed: {sorted(ledger.live().values())}"
+
+
 def test_update_of_another_patients_bundle_is_refused_before_sending(
     client: pfhir.Client, sandbox: Sandbox
 ) -> None:
