@@ -21,6 +21,21 @@ fn unique_id(prefix: &str) -> String {
     format!("{prefix}{}", &u[..8]).to_uppercase()
 }
 
+/// A fault rule: the next `times` requests of `method` get a 200 with `body`.
+fn ok_with_body(method: &str, body: &str, times: u32) -> FaultRule {
+    FaultRule {
+        method: Some(method.to_string()),
+        path_prefix: None,
+        times,
+        fault: Fault::Status {
+            status: 200,
+            outcome: None,
+            retry_after: None,
+            body: Some(body.to_string()),
+        },
+    }
+}
+
 fn bundle_for(input: &PatientInput) -> Vec<u8> {
     model::to_vec(&build_bundle(input).expect("builds"))
 }
@@ -557,17 +572,7 @@ fn a_success_answer_that_does_not_fit_gives_a_value_free_error() {
         r#"{{"resourceType":"Bundle","id":"b1","type":"message","entry":[{{"resource":{patient}}}]}}"#
     );
     let sb = sandbox();
-    let answer = |method: &str, body: &str, times: u32| FaultRule {
-        method: Some(method.to_string()),
-        path_prefix: None,
-        times,
-        fault: Fault::Status {
-            status: 200,
-            outcome: None,
-            retry_after: None,
-            body: Some(body.to_string()),
-        },
-    };
+    let answer = ok_with_body;
     let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
     sb.faults().push(answer("GET", &patient, 1));
     let read = client.read("p1").expect_err("not a Patient");
@@ -643,17 +648,7 @@ fn a_success_answer_that_does_not_fit_gives_a_value_free_error() {
 #[test]
 fn a_create_answer_without_bundle_id_but_with_patient_id_is_a_success() {
     let sb = sandbox();
-    let answer = |body: &str| FaultRule {
-        method: Some("POST".to_string()),
-        path_prefix: None,
-        times: 1,
-        fault: Fault::Status {
-            status: 200,
-            outcome: None,
-            retry_after: None,
-            body: Some(body.to_string()),
-        },
-    };
+    let answer = |body: &str| ok_with_body("POST", body, 1);
     let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
     sb.faults().push(answer(
         r#"{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"Patient","id":"p-77"}}]}"#,
