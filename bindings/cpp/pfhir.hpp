@@ -109,6 +109,29 @@ enum class TlsCause : std::uint32_t {
   Other = PFHIR_TLS_CAUSE_OTHER,
 };
 
+/// How Client::resolve_uncertain_create settles a v2 create (ClientConfig::uncertain_create).
+enum class UncertainPolicy : std::uint32_t {
+  /// Send nothing: CreateState::CreatedIdUnknown, for a person to resolve (the default: the
+  /// partner guide promises no de-duplication).
+  AskAPerson = PFHIR_UNCERTAIN_ASK_A_PERSON,
+  /// The server de-duplicates by x-origin-request-id: re-send with the same request id.
+  ResendDeduplicating = PFHIR_UNCERTAIN_RESEND_DEDUPLICATING,
+  /// The server refuses a duplicate identifier with a known status (given beside): re-send
+  /// and read that status as CreateState::CreatedIdUnknown.
+  ResendDuplicateStatus = PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS,
+};
+
+/// What Client::resolve_uncertain_create found.
+enum class CreateState : std::uint32_t {
+  /// The patient exists; UncertainCreate::patient_id is its id.
+  Created = PFHIR_CREATE_CREATED,
+  /// The patient was created but its logical id is unknown: a person must find it. Never
+  /// create it again.
+  CreatedIdUnknown = PFHIR_CREATE_CREATED_ID_UNKNOWN,
+  /// The create was not processed: it may be sent again as a new create.
+  NotCreated = PFHIR_CREATE_NOT_CREATED,
+};
+
 /// The library's version (compare with header_version to detect a mismatch).
 inline std::string_view version() noexcept { return pfhir_version(); }
 /// The version of the pfhir.h this program was compiled with.
@@ -674,6 +697,11 @@ class Builder {
   Builder& add_condition_id(std::string_view v) { return set(pfhir_builder_add_condition_id, v); }
   /// MessageHeader.timestamp (an instant; default: now).
   Builder& timestamp(std::string_view v) { return set(pfhir_builder_set_timestamp, v); }
+  /// Replaces every field with a whole PatientInput in its JSON form (docs/patient-input.md),
+  /// to use the builder's options with JSON input. Throws Code::Input naming the unreadable
+  /// members, Code::Json for a text that is not a JSON object; the builder is unchanged then.
+  /// Values are checked by build().
+  Builder& input_json(std::string_view json) { return set(pfhir_builder_set_input_json, json); }
   /// Accepts one more identifier system (a URI) as the Patient's assigning authority, besides
   /// Meteda and CIP; throws Code::InvalidArgument for a system that is not a URI.
   Builder& add_accepted_authority(std::string_view system) {
@@ -767,6 +795,15 @@ class ClientConfig {
                                                 detail::millis(total_timeout)));
     return *this;
   }
+  /// How Client::resolve_uncertain_create settles a v2 create (default
+  /// UncertainPolicy::AskAPerson). `duplicate_status` is the HTTP status of a duplicate
+  /// identifier, for UncertainPolicy::ResendDuplicateStatus (400 to 499; otherwise
+  /// Code::InvalidArgument), ignored for the others.
+  ClientConfig& uncertain_create(UncertainPolicy policy, std::uint16_t duplicate_status = 0) {
+    detail::check(pfhir_client_config_set_uncertain_create(
+        h_.get(), static_cast<pfhir_uncertain_policy>(policy), duplicate_status));
+    return *this;
+  }
   /// Options of the local validation before each create and update (copied).
   ClientConfig& validator_options(const ValidatorOptions& options) {
     detail::check(pfhir_client_config_set_validator_options(h_.get(), options.get()));
@@ -809,6 +846,12 @@ struct ReadResult {
   std::uint32_t attempts = 0;
 };
 
+/// What Client::resolve_uncertain_create found.
+struct UncertainCreate {
+  CreateState state = CreateState::CreatedIdUnknown;
+  std::string patient_id;  ///< when Created (v2: the logical id; v1: the business id); else empty
+};
+
 /// A client of the Partners API over mutual TLS: thread-safe, keeps connections alive.
 class Client {
  public:
@@ -830,15 +873,33 @@ class Client {
     return created(r);
   }
   /// The same with a given request id. After a create that failed with
-  /// Error::may_have_been_processed() the patient may exist: re-sending with the error's
-  /// request id is safe only against a server that de-duplicates by x-origin-request-id
-  /// (the partner guide does not promise it); on v1 read `Patient/{business id}` instead.
+  /// Error::may_have_been_processed() the patient may exist: settle it with
+  /// resolve_uncertain_create(). Re-sending with the error's request id is safe only against
+  /// a server that de-duplicates by x-origin-request-id (the partner guide does not promise it).
   CreateResult create(std::string_view bundle_json, std::string_view request_id) const {
     pfhir_create_result* r = nullptr;
     detail::check(pfhir_client_create_with_request_id(h_.get(), detail::bytes(bundle_json),
                                                       bundle_json.size(), detail::bytes(request_id),
                                                       request_id.size(), &r));
     return created(r);
+  }
+
+  /// Settles a create that failed with Error::may_have_been_processed(): give the same Bundle
+  /// and the error's request_id(). v1 reads `Patient/{business id}` (Created with it, or
+  /// NotCreated on 404); v2 follows ClientConfig::uncertain_create(): by default nothing is
+  /// sent and the answer is CreatedIdUnknown (a person must find the patient; never create it
+  /// again). Only NotCreated allows a new create. Throws Error when it is still unknown.
+  UncertainCreate resolve_uncertain_create(std::string_view bundle_json,
+                                           std::string_view request_id) const {
+    pfhir_create_state state = 0;
+    pfhir_bytes id{nullptr, 0};
+    detail::check(pfhir_client_resolve_uncertain_create(
+        h_.get(), detail::bytes(bundle_json), bundle_json.size(), detail::bytes(request_id),
+        request_id.size(), &state, &id));
+    UncertainCreate x;
+    x.patient_id = detail::take(id);
+    x.state = static_cast<CreateState>(state);
+    return x;
   }
 
   /// Validates the Bundle locally and updates patient `id` (retried when transient). A Bundle

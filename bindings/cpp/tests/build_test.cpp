@@ -359,6 +359,50 @@ TEST(Builder, DeploymentOptions) {
   }
 }
 
+TEST(Builder, InputJsonTakesTheBuildersOptions) {
+  const std::string input =
+      R"({"authority":"urn:oid:1.3.6.1.4.1.99999.7.1","patientId":"CPP-JSON-1","familyName":"Json",)"
+      R"("gender":"female","birthDate":"1980-01-02","diabetes":"type1","organizationOid":"2.16.724.4.2",)"
+      R"("ids":{"bundle":"b-json"}})";
+  try {
+    pfhir::build_bundle(input);
+    FAIL() << "an authority that is not accepted built";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Input);
+    ASSERT_EQ(e.fields().size(), 1u);
+    EXPECT_EQ(e.fields()[0].field, "authority");
+  }
+  pfhir::Builder b;
+  b.family_name("Replaced").input_json(input);
+  EXPECT_EQ(b.to_json().find("Replaced"), std::string::npos) << b.to_json();  // replaced
+  b.add_accepted_authority("urn:oid:1.3.6.1.4.1.99999.7.1")
+      .source_endpoint("urn:oid:2.16.724.4.2.9")
+      .omit_bundle_id();
+  const std::string bundle = b.build();
+  EXPECT_NE(bundle.find(R"({"system":"urn:oid:1.3.6.1.4.1.99999.7.1","value":"CPP-JSON-1"})"),
+            std::string::npos)
+      << bundle;
+  EXPECT_NE(bundle.find(R"("endpoint":"urn:oid:2.16.724.4.2.9")"), std::string::npos) << bundle;
+  EXPECT_EQ(bundle.find("b-json"), std::string::npos) << bundle;  // no Bundle.id
+  // Bad JSON: the error, and the builder unchanged.
+  const std::string before = b.to_json();
+  try {
+    b.input_json("[1,2]");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Json);
+  }
+  try {
+    b.input_json(R"({"authority":"cip","patientId":"X","gender":3})");
+    FAIL() << "no exception";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::Input);
+    ASSERT_FALSE(e.fields().empty());
+    EXPECT_EQ(e.fields()[0].field, "gender");
+  }
+  EXPECT_EQ(b.to_json(), before);
+}
+
 TEST(Builder, AddressLineAndConditionCodingNeedAnEarlierItem) {
   pfhir::Builder b;
   b.authority("cip").patient_id("C1");

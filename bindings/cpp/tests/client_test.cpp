@@ -1,11 +1,14 @@
 // pfhir.hpp against a real `pfhir sandbox` over mutual TLS: create, update, read, server
 // errors as exceptions (code, HTTP status, OperationOutcome, request id), whether the
-// platform may have processed a failed request, updates of another patient's Bundle refused
+// platform may have processed a failed request, settling an uncertain create
+// (resolve_uncertain_create, each policy, v1 and v2), updates of another patient's Bundle refused
 // before sending, configuration errors, local validation, and one client shared by 4 threads.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,6 +62,62 @@ class Sandbox : public ::testing::Test {
         .organization_oid("2.16.724.4.2");
     if (!logical_id.empty()) b.patient_logical_id(logical_id);
     return b.build();
+  }
+
+  /// A request to the sandbox's /_sandbox/ endpoints with curl over the same mutual TLS:
+  /// the 2xx answer's body (throws otherwise).
+  static std::string admin(const std::string& method, const std::string& path) {
+    const std::string url = sb_.url;
+    const std::string origin = url.substr(0, url.find('/', std::string("https://").size()));
+    const std::string dir = sb_.dir;
+    const std::string cmd = "curl -sS --fail --max-time 10 --cacert '" + dir + "/ca.pem' --cert '" +
+                            dir + "/client.pem' --key '" + dir + "/client-key.pem' -X " + method +
+                            " '" + origin + path + "'";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) throw std::runtime_error("popen curl failed");
+    std::string out;
+    char buf[512];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+    if (pclose(p) != 0) throw std::runtime_error("curl " + method + " " + path + " failed: " + out);
+    return out;
+  }
+  /// A number of GET /_sandbox/stats: "requests" (its own included), "patients"...
+  static long stat(const std::string& name) {
+    const std::string json = admin("GET", "/_sandbox/stats");
+    const std::string key = "\"" + name + "\":";
+    const size_t at = json.find(key);
+    if (at == std::string::npos) throw std::runtime_error("no " + name + " in " + json);
+    return std::stol(json.substr(at + key.size()));
+  }
+  /// Turns the sandbox's de-duplication by x-origin-request-id on or off.
+  static void set_dedup(bool on) {
+    ASSERT_EQ(t_sandbox_curl(&sb_, "POST", "/_sandbox/settings",
+                             on ? R"({"dedup":true})" : R"({"dedup":false})"),
+              0);
+    EXPECT_NE(admin("GET", "/_sandbox/settings").find(on ? "\"dedup\":true" : "\"dedup\":false"),
+              std::string::npos);
+  }
+  static pfhir::ClientConfig once(pfhir::ClientConfig c) {
+    c.retry(1, std::chrono::milliseconds(0), std::chrono::milliseconds(0),
+            std::chrono::milliseconds(0));
+    return c;
+  }
+  /// Creates `body` with the next create dropped (`kind`); returns the error's request id.
+  static std::string lost_create(const pfhir::Client& client, const std::string& body,
+                                 const char* path_prefix, const char* kind) {
+    const std::string rule = std::string(R"({"method":"POST","pathPrefix":")") + path_prefix +
+                             R"(","times":1,"fault":{"kind":")" + kind + R"("}})";
+    EXPECT_EQ(t_sandbox_curl(&sb_, "POST", "/_sandbox/faults", rule.c_str()), 0);
+    try {
+      client.create(body);
+    } catch (const pfhir::Error& e) {
+      EXPECT_TRUE(e.may_have_been_processed()) << e.code_name();
+      EXPECT_TRUE(e.request_id().has_value());
+      return e.request_id().value_or("");
+    }
+    ADD_FAILURE() << "the dropped create succeeded";
+    return "";
   }
 
   static t_sandbox sb_;
@@ -333,6 +392,108 @@ TEST_F(Sandbox, UpdateWithAnotherPatientsBundleIsRefusedBeforeSending) {
   }
   EXPECT_NE(client.read(target).patient_json.find("Target"), std::string::npos);
   EXPECT_NE(client.read(other).patient_json.find("Other"), std::string::npos);
+}
+
+/// (a) The sandbox de-duplicates by request id (its default): with ResendDeduplicating the
+/// lost create is re-sent with its request id and its answer replayed: Created, with the
+/// patient's id, and no second patient.
+TEST_F(Sandbox, ResolveUncertainCreateResendsToADeduplicatingServer) {
+  pfhir::ClientConfig cfg = once(config());
+  cfg.uncertain_create(pfhir::UncertainPolicy::ResendDeduplicating);
+  const pfhir::Client client(cfg);
+  EXPECT_NE(admin("GET", "/_sandbox/settings").find("\"dedup\":true"), std::string::npos);
+  const std::string body = bundle("CPP-RES", "Resolved");
+  const long before = stat("patients");
+  const std::string rid = lost_create(client, body, "v2/Bundle", "dropAfterBody");
+  ASSERT_FALSE(rid.empty());
+  EXPECT_EQ(stat("patients"), before + 1);  // it was processed
+  const pfhir::UncertainCreate found = client.resolve_uncertain_create(body, rid);
+  EXPECT_EQ(found.state, pfhir::CreateState::Created);
+  ASSERT_FALSE(found.patient_id.empty());
+  EXPECT_EQ(stat("patients"), before + 1);  // not created twice
+  EXPECT_NE(client.read(found.patient_id).patient_json.find("Resolved"), std::string::npos);
+}
+
+/// (b) The default policy on v2 sends nothing: created, logical id unknown.
+TEST_F(Sandbox, ResolveUncertainCreateByDefaultSendsNothingOnV2) {
+  const pfhir::Client client(once(config()));
+  const std::string body = bundle("CPP-ASK", "AskAPerson");
+  const std::string rid = lost_create(client, body, "v2/Bundle", "dropAfterBody");
+  const long requests = stat("requests");
+  const pfhir::UncertainCreate found = client.resolve_uncertain_create(body, rid);
+  EXPECT_EQ(found.state, pfhir::CreateState::CreatedIdUnknown);
+  EXPECT_TRUE(found.patient_id.empty());
+  EXPECT_EQ(stat("requests"), requests + 1);  // +1: this stats request only
+}
+
+/// (c) v1: the connection dropped before the sandbox read the create; Patient/{business id}
+/// is 404: not created, and a new create is then safe.
+TEST_F(Sandbox, ResolveUncertainCreateOnV1AfterDropBeforeBodyIsNotCreated) {
+  pfhir::ClientConfig v1 = once(config());
+  v1.api_version("v1");
+  const pfhir::Client client(v1);
+  const std::string body = bundle("CPP-NOT", "NotCreated");
+  const long before = stat("patients");
+  const std::string rid = lost_create(client, body, "Bundle", "dropBeforeBody");
+  EXPECT_EQ(stat("patients"), before);
+  const pfhir::UncertainCreate found = client.resolve_uncertain_create(body, rid);
+  EXPECT_EQ(found.state, pfhir::CreateState::NotCreated);
+  EXPECT_TRUE(found.patient_id.empty());
+  EXPECT_EQ(client.create(body).patient_id, "CPP-NOT-" + run_);
+  const pfhir::UncertainCreate now = client.resolve_uncertain_create(body, rid);
+  EXPECT_EQ(now.state, pfhir::CreateState::Created);
+  EXPECT_EQ(now.patient_id, "CPP-NOT-" + run_);  // the business id
+}
+
+/// ResendDuplicateStatus(409) against a server that does not de-duplicate: the re-send is a
+/// second create of the identifier, refused with 409: created, id unknown. Dedup restored.
+TEST_F(Sandbox, ResolveUncertainCreateReadsTheDuplicateStatusWithoutDedup) {
+  pfhir::ClientConfig cfg = once(config());
+  cfg.uncertain_create(pfhir::UncertainPolicy::ResendDuplicateStatus, 409);
+  const pfhir::Client client(cfg);
+  set_dedup(false);
+  const std::string body = bundle("CPP-409", "Duplicate");
+  const long before = stat("patients");
+  const std::string rid = lost_create(client, body, "v2/Bundle", "dropAfterBody");
+  pfhir::UncertainCreate found;
+  try {
+    found = client.resolve_uncertain_create(body, rid);
+  } catch (const pfhir::Error& e) {
+    ADD_FAILURE() << "resolve threw " << e.code_name();
+  }
+  set_dedup(true);
+  EXPECT_EQ(found.state, pfhir::CreateState::CreatedIdUnknown);
+  EXPECT_TRUE(found.patient_id.empty());
+  EXPECT_EQ(stat("patients"), before + 1);
+}
+
+TEST_F(Sandbox, UncertainCreateSettingIsChecked) {
+  pfhir::ClientConfig cfg;
+  for (const std::uint16_t status : std::initializer_list<std::uint16_t>{0, 200, 399, 500}) {
+    try {
+      cfg.uncertain_create(pfhir::UncertainPolicy::ResendDuplicateStatus, status);
+      FAIL() << "duplicate status " << status << " accepted";
+    } catch (const pfhir::Error& e) {
+      EXPECT_EQ(e.code(), pfhir::Code::InvalidArgument);
+    }
+  }
+  try {
+    cfg.uncertain_create(static_cast<pfhir::UncertainPolicy>(7));
+    FAIL() << "an unknown policy was accepted";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::InvalidArgument);
+  }
+  cfg.uncertain_create(pfhir::UncertainPolicy::ResendDuplicateStatus, 409)
+      .uncertain_create(pfhir::UncertainPolicy::AskAPerson);
+  // A moved-from client holds nothing.
+  pfhir::Client client(config());
+  pfhir::Client moved(std::move(client));
+  try {
+    (void)client.resolve_uncertain_create(bundle("CPP-MV", "Moved"), "rid");
+    FAIL() << "a moved-from client resolved";
+  } catch (const pfhir::Error& e) {
+    EXPECT_EQ(e.code(), pfhir::Code::NullArgument);
+  }
 }
 
 TEST_F(Sandbox, ConfigurationErrors) {
