@@ -3,8 +3,12 @@ package dev.pfhir;
 import static dev.pfhir.Ffi.LIB;
 
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
+import dev.pfhir.internal.PfhirBytes;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A client of the Partners FHIR API over mutual TLS: creates, updates and reads patients.
@@ -19,7 +23,8 @@ import java.util.Objects;
  * } catch (ServerException e) {          // the platform refused: e.kind(), e.httpStatus(),
  *     ...                                // e.outcomeJson(), e.requestId()
  * } catch (OutcomeUnknownException e) {  // sent, answer lost: the patient may exist;
- *     ...                                // see PfhirException#mayHaveBeenProcessed()
+ *     UncertainCreate found =            // settle it (see resolveUncertainCreate)
+ *         client.resolveUncertainCreate(bundle, e.requestId().orElseThrow());
  * }
  * }</pre>
  *
@@ -60,7 +65,8 @@ public final class Client implements AutoCloseable {
      *     duplicate identifier or e-mail)
      * @throws OutcomeUnknownException when the connection failed after sending: the patient
      *     may exist, do not simply create it again (see
-     *     {@link PfhirException#mayHaveBeenProcessed()})
+     *     {@link PfhirException#mayHaveBeenProcessed()}): settle it with
+     *     {@link #resolveUncertainCreate(String, String)}
      * @throws PfhirException for the other failures (TLS, connect, timeout...)
      */
     public CreateResult create(String bundleJson) {
@@ -71,7 +77,7 @@ public final class Client implements AutoCloseable {
      * Creates a patient with a given request id. Re-sending an uncertain create
      * ({@link OutcomeUnknownException}) with its request id is safe only against a server that
      * de-duplicates by {@code x-origin-request-id}, which the partner guide does not promise;
-     * on v1 read {@code Patient/{business id}} instead.
+     * use {@link #resolveUncertainCreate(String, String)} instead.
      *
      * @param bundleJson the message Bundle
      * @param requestId the {@code x-origin-request-id} to send (non-empty printable text)
@@ -128,6 +134,56 @@ public final class Client implements AutoCloseable {
             } finally {
                 LIB.pfhir_create_result_free(r);
             }
+        });
+    }
+
+    /**
+     * Settles a create that failed with {@link PfhirException#mayHaveBeenProcessed()}: give
+     * the same Bundle and the exception's {@link PfhirException#requestId()}.
+     *
+     * <p>API v1 reads {@code Patient/{business id}}: {@link CreateState#CREATED} with the
+     * business id, or {@link CreateState#NOT_CREATED} on 404. API v2 follows
+     * {@link ClientConfig.Builder#uncertainCreate(UncertainCreatePolicy)}: by default nothing
+     * is sent and the answer is {@link CreateState#CREATED_ID_UNKNOWN} (a person must find the
+     * patient; never create it again); {@link UncertainCreatePolicy#resendDeduplicating()}
+     * re-sends with the same request id; {@link UncertainCreatePolicy#resendDuplicateStatus(int)}
+     * re-sends and reads that status as {@link CreateState#CREATED_ID_UNKNOWN}. Only
+     * {@link CreateState#NOT_CREATED} allows a new create.
+     *
+     * @param bundleJson the Bundle of the failed create
+     * @param requestId the failed create's request id (not empty)
+     * @return what was found
+     * @throws PfhirException when it is still unknown (the read or the re-send failed)
+     * @throws IllegalArgumentException when {@code requestId} is empty
+     */
+    public UncertainCreate resolveUncertainCreate(String bundleJson, String requestId) {
+        return doResolve(Ffi.utf8(bundleJson, "bundleJson"), requestId(requestId));
+    }
+
+    /**
+     * Settles an uncertain create of a Bundle given as UTF-8 bytes (see
+     * {@link #resolveUncertainCreate(String, String)}).
+     *
+     * @param bundleJson the Bundle of the failed create
+     * @param requestId the failed create's request id (not empty)
+     * @return what was found
+     */
+    public UncertainCreate resolveUncertainCreate(byte[] bundleJson, String requestId) {
+        return doResolve(Objects.requireNonNull(bundleJson, "bundleJson"), requestId(requestId));
+    }
+
+    private UncertainCreate doResolve(byte[] bundleJson, byte[] requestId) {
+        return handle.call(c -> {
+            IntByReference state = new IntByReference();
+            PfhirBytes id = new PfhirBytes();
+            Ffi.check(LIB.pfhir_client_resolve_uncertain_create(c, Ffi.ptr(bundleJson), Ffi.len(bundleJson),
+                    Ffi.ptr(requestId), Ffi.len(requestId), state, id));
+            String patientId = new String(Ffi.takeBytes(id), StandardCharsets.UTF_8);
+            CreateState found = CreateState.fromNumber(state.getValue());
+            if (found == null) {
+                throw new IllegalStateException("libpfhir gave an unknown create state " + state.getValue());
+            }
+            return new UncertainCreate(found, found == CreateState.CREATED ? Optional.of(patientId) : Optional.empty());
         });
     }
 

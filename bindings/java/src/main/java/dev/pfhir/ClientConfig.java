@@ -48,6 +48,8 @@ public final class ClientConfig {
     private final Duration requestTimeout;
     private final Retry retry;
     private final ValidatorOptions validatorOptions;
+    private final String contentType;
+    private final UncertainCreatePolicy uncertainCreate;
 
     /**
      * The retry policy of transient failures.
@@ -89,6 +91,8 @@ public final class ClientConfig {
         this.requestTimeout = b.requestTimeout;
         this.retry = b.retry;
         this.validatorOptions = b.validatorOptions;
+        this.contentType = b.contentType;
+        this.uncertainCreate = b.uncertainCreate;
     }
 
     /**
@@ -147,13 +151,33 @@ public final class ClientConfig {
         return validatorOptions;
     }
 
+    /**
+     * The {@code Content-Type} of the Bundles sent.
+     *
+     * @return the type, or null for the library's default ({@code application/json})
+     */
+    public String contentType() {
+        return contentType;
+    }
+
+    /**
+     * How {@link Client#resolveUncertainCreate(String, String)} settles a v2 create.
+     *
+     * @return the policy ({@link UncertainCreatePolicy#askAPerson()} by default)
+     */
+    public UncertainCreatePolicy uncertainCreate() {
+        return uncertainCreate == null ? UncertainCreatePolicy.askAPerson() : uncertainCreate;
+    }
+
     @Override
     public String toString() {
         return "ClientConfig[baseUrl=" + baseUrl + ", apiVersion=" + apiVersion + ", orgId=" + orgId
                 + ", clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "unset" : "***")
                 + ", cert=" + (certPem == null ? "unset" : "set") + ", key=" + (keyPem == null ? "unset" : "***")
                 + ", ca=" + (caPem == null ? "Mozilla roots" : "set") + ", connectTimeout=" + connectTimeout
-                + ", requestTimeout=" + requestTimeout + ", retry=" + retry + "]";
+                + ", requestTimeout=" + requestTimeout + ", retry=" + retry
+                + ", contentType=" + (contentType == null ? "application/json" : contentType)
+                + ", uncertainCreate=" + uncertainCreate() + "]";
     }
 
     static int millis(Duration d, String what, boolean zeroAllowed) {
@@ -192,6 +216,11 @@ public final class ClientConfig {
             setText(cfg, baseUrl, "baseUrl", LIB::pfhir_client_config_set_base_url);
             setText(cfg, apiVersion.wireName(), "apiVersion",
                     LIB::pfhir_client_config_set_api_version);
+            setText(cfg, contentType, "contentType", LIB::pfhir_client_config_set_content_type);
+            if (uncertainCreate != null) {
+                Ffi.check(LIB.pfhir_client_config_set_uncertain_create(cfg, uncertainCreate.kind().number(),
+                        (short) uncertainCreate.duplicateStatus()));
+            }
             setText(cfg, orgId, "orgId", LIB::pfhir_client_config_set_org_id);
             setText(cfg, clientId, "clientId", LIB::pfhir_client_config_set_client_id);
             setText(cfg, clientSecret, "clientSecret",
@@ -241,6 +270,8 @@ public final class ClientConfig {
         private Duration requestTimeout;
         private Retry retry;
         private ValidatorOptions validatorOptions;
+        private String contentType;
+        private UncertainCreatePolicy uncertainCreate;
 
         private Builder() {}
 
@@ -272,6 +303,32 @@ public final class ClientConfig {
          */
         public Builder apiVersion(ApiVersion apiVersion) {
             this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
+            return this;
+        }
+
+        /**
+         * Sets the {@code Content-Type} of the Bundles sent: {@code application/json} (the
+         * default, the guide's) or {@code application/fhir+json}. Another value makes
+         * {@link Client#Client(ClientConfig)} throw {@link ArgumentException}.
+         *
+         * @param contentType the media type
+         * @return this builder
+         */
+        public Builder contentType(String contentType) {
+            this.contentType = Objects.requireNonNull(contentType, "contentType");
+            return this;
+        }
+
+        /**
+         * Sets how {@link Client#resolveUncertainCreate(String, String)} settles an API v2
+         * create whose outcome is unknown (default {@link UncertainCreatePolicy#askAPerson()}:
+         * nothing is sent, the answer is {@link CreateState#CREATED_ID_UNKNOWN}).
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder uncertainCreate(UncertainCreatePolicy policy) {
+            this.uncertainCreate = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -2,6 +2,8 @@ package dev.pfhir;
 
 import static dev.pfhir.Ffi.LIB;
 
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import dev.pfhir.internal.PfhirBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -42,6 +44,7 @@ public final class Pfhir {
      * {@code managingOrganization}, {@code verificationStatus}, {@code conditions} (each with
      * {@code codings}) and {@code ids.conditions}. A wrong or unknown member is named in
      * {@link InputException#fields()} ({@code identifiers[1].type}), never with its value.
+     * Deployment options: {@link #buildBundle(String, BuildOptions)}.
      *
      * @param patientInputJson the PatientInput JSON
      * @return the Bundle JSON
@@ -65,6 +68,69 @@ public final class Pfhir {
         PfhirBytes out = new PfhirBytes();
         Ffi.check(LIB.pfhir_build_bundle(Ffi.ptr(patientInputJson), Ffi.len(patientInputJson), out));
         return Ffi.takeBytes(out);
+    }
+
+    /**
+     * Builds the partner message Bundle from PatientInput JSON with deployment options: extra
+     * accepted authorities, the exact {@code MessageHeader.source.endpoint}, no
+     * {@code Bundle.id} ({@link BuildOptions}). The JSON goes through a native builder
+     * ({@code pfhir_builder_set_input_json}), which reads the whole PatientInput first: with
+     * options other than the defaults, a member of the wrong JSON type is reported before the
+     * values are checked.
+     *
+     * @param patientInputJson the PatientInput JSON
+     * @param options the options ({@link BuildOptions#defaults()} for none)
+     * @return the Bundle JSON
+     * @throws InputException when fields are wrong ({@code sourceEndpoint} for a bad endpoint)
+     * @throws ArgumentException when an accepted authority is not a URI
+     * @throws IllegalArgumentException when a text has an unpaired surrogate
+     */
+    public static String buildBundle(String patientInputJson, BuildOptions options) {
+        byte[] json = buildBundle(Ffi.utf8(patientInputJson, "patientInputJson"), options);
+        return new String(json, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Builds the partner message Bundle from PatientInput JSON given as UTF-8 bytes, with
+     * deployment options (see {@link #buildBundle(String, BuildOptions)}).
+     *
+     * @param patientInputJson the PatientInput JSON
+     * @param options the options
+     * @return the Bundle JSON, UTF-8
+     * @throws InputException when fields are wrong
+     * @throws ArgumentException when an accepted authority is not a URI
+     */
+    public static byte[] buildBundle(byte[] patientInputJson, BuildOptions options) {
+        Objects.requireNonNull(patientInputJson, "patientInputJson");
+        Objects.requireNonNull(options, "options");
+        if (options.isDefault()) {
+            return buildBundle(patientInputJson);
+        }
+        java.util.List<byte[]> systems = new java.util.ArrayList<>();
+        for (String system : options.acceptedAuthorities()) {
+            systems.add(Ffi.utf8(system, "acceptedAuthority"));
+        }
+        byte[] endpoint = options.sourceEndpoint().map(e -> Ffi.utf8(e, "sourceEndpoint")).orElse(null);
+        PointerByReference ref = new PointerByReference();
+        Ffi.check(LIB.pfhir_builder_new(ref));
+        Pointer b = ref.getValue();
+        try {
+            Ffi.check(LIB.pfhir_builder_set_input_json(b, Ffi.ptr(patientInputJson), Ffi.len(patientInputJson)));
+            for (byte[] system : systems) {
+                Ffi.check(LIB.pfhir_builder_add_accepted_authority(b, Ffi.ptr(system), Ffi.len(system)));
+            }
+            if (endpoint != null) {
+                Ffi.check(LIB.pfhir_builder_set_source_endpoint(b, Ffi.ptr(endpoint), Ffi.len(endpoint)));
+            }
+            if (options.omitBundleId()) {
+                Ffi.check(LIB.pfhir_builder_set_omit_bundle_id(b, (byte) 1));
+            }
+            PfhirBytes out = new PfhirBytes();
+            Ffi.check(LIB.pfhir_builder_build(b, out));
+            return Ffi.takeBytes(out);
+        } finally {
+            LIB.pfhir_builder_free(b);
+        }
     }
 
     /**

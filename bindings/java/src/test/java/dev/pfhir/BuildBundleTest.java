@@ -97,6 +97,84 @@ class BuildBundleTest {
         assertThrows(IllegalArgumentException.class, () -> Pfhir.buildBundle("{\"familyName\":\"\udc00\"}"));
     }
 
+    static final String EXTRA = "urn:oid:1.3.6.1.4.1.99999.7.1";
+    static final String EXTRA_INPUT = "{\"authority\":\"" + EXTRA + "\",\"patientId\":\"J-EXTRA\","
+            + "\"familyName\":\"Test\",\"gender\":\"female\",\"birthDate\":\"1980-01-02\","
+            + "\"diabetes\":\"type1\",\"organizationOid\":\"2.16.724.4.2\"}";
+
+    static Map<String, Object> resource(String bundle, int entry) {
+        List<Object> entries = MiniJson.array(MiniJson.object(MiniJson.parse(bundle)).get("entry"));
+        return MiniJson.object(MiniJson.object(entries.get(entry)).get("resource"));
+    }
+
+    @Test
+    void anAcceptedExtraAuthorityMakesARefusedInputBuild() {
+        InputException refused = assertThrows(InputException.class, () -> Pfhir.buildBundle(EXTRA_INPUT));
+        assertEquals(List.of("authority"), refused.fields().stream().map(FieldError::field).collect(Collectors.toList()));
+        assertThrows(InputException.class, () -> Pfhir.buildBundle(EXTRA_INPUT, BuildOptions.defaults()));
+        BuildOptions opts = BuildOptions.builder().acceptedAuthority(EXTRA).build();
+        assertEquals(List.of(EXTRA), opts.acceptedAuthorities());
+        String bundle = Pfhir.buildBundle(EXTRA_INPUT, opts);
+        Map<String, Object> id = MiniJson.object(MiniJson.array(resource(bundle, 1).get("identifier")).get(0));
+        assertEquals(EXTRA, id.get("system"));
+        assertEquals("J-EXTRA", id.get("value"));
+        try (Validator v = Validator.builder().authority(EXTRA).build()) {
+            assertFalse(v.validate(bundle).hasErrors(), "valid for a validator that accepts the authority");
+        }
+        byte[] bytes = Pfhir.buildBundle(EXTRA_INPUT.getBytes(StandardCharsets.UTF_8), opts);
+        assertTrue(new String(bytes, StandardCharsets.UTF_8).contains(EXTRA));
+    }
+
+    @Test
+    void sourceEndpointIsExactlyTheGivenOne() {
+        String input = TestSupport.patientInput("J-EP", "Test");
+        assertEquals("urn:oid:2.16.724.4.2",
+                MiniJson.object(resource(Pfhir.buildBundle(input), 0).get("source")).get("endpoint"));
+        for (String endpoint : List.of("urn:oid:2.16.724.4.2.7", "https://emr.example.org/fhir/Endpoint/1")) {
+            String bundle = Pfhir.buildBundle(input, BuildOptions.builder().sourceEndpoint(endpoint).build());
+            assertEquals(endpoint, MiniJson.object(resource(bundle, 0).get("source")).get("endpoint"));
+        }
+    }
+
+    @Test
+    void withoutBundleIdTheBundleHasNoId() {
+        String input = TestSupport.patientInput("J-NOID", "Test", FIXED);
+        assertEquals("b-1", MiniJson.object(MiniJson.parse(Pfhir.buildBundle(input))).get("id"));
+        String bundle = Pfhir.buildBundle(input, BuildOptions.builder().omitBundleId(true).build());
+        Map<String, Object> b = MiniJson.object(MiniJson.parse(bundle));
+        assertFalse(b.containsKey("id"), bundle);
+        assertEquals("p-1", resource(bundle, 1).get("id"), "only the Bundle's id is left out");
+        assertEquals("b-1", MiniJson.object(MiniJson.parse(Pfhir.buildBundle(input,
+                BuildOptions.builder().omitBundleId(false).build()))).get("id"));
+    }
+
+    @Test
+    void aBadSourceEndpointIsAnInputErrorNamingSourceEndpoint() {
+        for (String endpoint : List.of("not a uri", "")) {
+            InputException e = assertThrows(InputException.class, () -> Pfhir.buildBundle(
+                    TestSupport.patientInput("J-BADEP", "Test"), BuildOptions.builder().sourceEndpoint(endpoint).build()));
+            assertSame(ErrorCode.INPUT, e.code());
+            assertEquals(List.of("sourceEndpoint"), e.fields().stream().map(FieldError::field).collect(Collectors.toList()));
+            assertFalse(!endpoint.isEmpty() && e.getMessage().contains(endpoint), e.getMessage());
+        }
+    }
+
+    @Test
+    void optionMistakesAndErrorsThroughTheBuilder() {
+        assertThrows(ArgumentException.class, () -> Pfhir.buildBundle(TestSupport.patientInput("J-A", "Test"),
+                BuildOptions.builder().acceptedAuthority("not a uri").build()));
+        assertThrows(NullPointerException.class, () -> BuildOptions.builder().acceptedAuthority(null));
+        assertThrows(NullPointerException.class, () -> Pfhir.buildBundle(TestSupport.patientInput("J-A", "Test"), null));
+        BuildOptions noId = BuildOptions.builder().omitBundleId(true).build();
+        PfhirException json = assertThrows(InputException.class, () -> Pfhir.buildBundle("[1,2]", noId));
+        assertSame(ErrorCode.JSON, json.code());
+        InputException values = assertThrows(InputException.class, () -> Pfhir.buildBundle(
+                TestSupport.patientInput("J-V", "Test", ",\"gender\":\"robot\"").replace("\"gender\":\"female\",", ""),
+                noId));
+        assertEquals(List.of("gender"), values.fields().stream().map(FieldError::field).collect(Collectors.toList()));
+        assertFalse(values.getMessage().contains("robot"), values.getMessage());
+    }
+
     @Test
     void version() {
         assertEquals(Pfhir.ABI_VERSION, Pfhir.version());

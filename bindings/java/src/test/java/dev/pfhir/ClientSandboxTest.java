@@ -369,6 +369,136 @@ class ClientSandboxTest {
         assertTrue(client.read(other.patientId()).patientJson().contains("Other"));
     }
 
+    private static final String DROP_AFTER_BODY_V2 = "{\"method\":\"POST\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,"
+            + "\"fault\":{\"kind\":\"dropAfterBody\"}}";
+
+    private static long number(Map<String, Object> json, String key) {
+        return ((Number) json.get(key)).longValue();
+    }
+
+    private ClientConfig.Builder once() {
+        return sandbox.config().retry(1, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void resolveUncertainCreateResendsToADeduplicatingServer() throws Exception {
+        // (a) The sandbox de-duplicates by request id (its default): the re-send replays the
+        // recorded answer, so the patient is known by id and was not created twice.
+        assertEquals(Boolean.TRUE, sandbox.settings().get("dedup"));
+        try (Client c = new Client(once().uncertainCreate(UncertainCreatePolicy.resendDeduplicating()).build())) {
+            String bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Resolved"));
+            long before = number(sandbox.stats(), "patients");
+            sandbox.faults(DROP_AFTER_BODY_V2);
+            OutcomeUnknownException lost = assertThrows(OutcomeUnknownException.class, () -> c.create(bundle));
+            assertTrue(lost.mayHaveBeenProcessed());
+            assertEquals(before + 1, number(sandbox.stats(), "patients"), "it was processed");
+            UncertainCreate found = c.resolveUncertainCreate(bundle, lost.requestId().orElseThrow());
+            assertSame(CreateState.CREATED, found.state());
+            String id = found.patientId().orElseThrow();
+            assertFalse(id.isEmpty());
+            assertEquals(before + 1, number(sandbox.stats(), "patients"), "not created twice");
+            assertTrue(c.read(id).patientJson().contains("Resolved"));
+        }
+    }
+
+    @Test
+    void resolveUncertainCreateByDefaultSendsNothingOnV2() throws Exception {
+        // (b) The default policy: created, logical id unknown, and no request is sent.
+        try (Client c = new Client(once().build())) {
+            assertEquals(UncertainCreatePolicy.askAPerson(), once().build().uncertainCreate());
+            String bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "AskAPerson"));
+            sandbox.faults(DROP_AFTER_BODY_V2);
+            OutcomeUnknownException lost = assertThrows(OutcomeUnknownException.class, () -> c.create(bundle));
+            Map<String, Object> before = sandbox.stats();
+            UncertainCreate found = c.resolveUncertainCreate(bundle, lost.requestId().orElseThrow());
+            Map<String, Object> after = sandbox.stats();
+            assertEquals(new UncertainCreate(CreateState.CREATED_ID_UNKNOWN, java.util.Optional.empty()), found);
+            // +1: the stats request itself
+            assertEquals(number(before, "requests") + 1, number(after, "requests"));
+            assertEquals(number(before, "patients"), number(after, "patients"));
+        }
+    }
+
+    @Test
+    void resolveUncertainCreateOnV1AfterDropBeforeBodyIsNotCreated() throws Exception {
+        // (c) v1: the connection dropped before the sandbox read the create: 404, not created.
+        try (Client v1 = new Client(once().apiVersion(ApiVersion.V1).build())) {
+            String businessId = uniqueId();
+            String bundle = Pfhir.buildBundle(TestSupport.patientInput(businessId, "NotCreated"));
+            long before = number(sandbox.stats(), "patients");
+            sandbox.faults("{\"method\":\"POST\",\"pathPrefix\":\"Bundle\",\"times\":1,"
+                    + "\"fault\":{\"kind\":\"dropBeforeBody\"}}");
+            PfhirException lost = assertThrows(PfhirException.class, () -> v1.create(bundle));
+            assertTrue(lost.mayHaveBeenProcessed(), lost.toString());
+            String rid = lost.requestId().orElseThrow();
+            assertEquals(before, number(sandbox.stats(), "patients"));
+            UncertainCreate found = v1.resolveUncertainCreate(bundle, rid);
+            assertSame(CreateState.NOT_CREATED, found.state());
+            assertTrue(found.patientId().isEmpty());
+            assertEquals(businessId, v1.create(bundle).patientId(), "a new create is safe");
+            assertEquals(new UncertainCreate(CreateState.CREATED, java.util.Optional.of(businessId)),
+                    v1.resolveUncertainCreate(bundle.getBytes(StandardCharsets.UTF_8), rid));
+        }
+    }
+
+    @Test
+    void resolveUncertainCreateReadsTheDuplicateStatusWithoutDedup() throws Exception {
+        // Against a server that does not de-duplicate, the re-send is a second create of the
+        // identifier, refused with 409: created, id unknown. Dedup is turned back on.
+        try (Client c = new Client(once().uncertainCreate(UncertainCreatePolicy.resendDuplicateStatus(409)).build())) {
+            String bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Duplicate"));
+            sandbox.dedup(false);
+            try {
+                long before = number(sandbox.stats(), "patients");
+                sandbox.faults(DROP_AFTER_BODY_V2);
+                OutcomeUnknownException lost = assertThrows(OutcomeUnknownException.class, () -> c.create(bundle));
+                UncertainCreate found = c.resolveUncertainCreate(bundle, lost.requestId().orElseThrow());
+                assertSame(CreateState.CREATED_ID_UNKNOWN, found.state());
+                assertTrue(found.patientId().isEmpty());
+                assertEquals(before + 1, number(sandbox.stats(), "patients"));
+            } finally {
+                sandbox.dedup(true);
+                sandbox.clearFaults();
+            }
+        }
+        assertEquals(Boolean.TRUE, sandbox.settings().get("dedup"));
+    }
+
+    @Test
+    void uncertainCreateArgumentsAreChecked() {
+        assertEquals(409, UncertainCreatePolicy.resendDuplicateStatus(409).duplicateStatus());
+        for (int status : new int[] {0, 200, 399, 500}) {
+            assertThrows(IllegalArgumentException.class, () -> UncertainCreatePolicy.resendDuplicateStatus(status));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new UncertainCreatePolicy(UncertainCreatePolicy.Kind.RESEND_DEDUPLICATING, 409));
+        assertThrows(NullPointerException.class, () -> new UncertainCreatePolicy(null, 0));
+        assertThrows(NullPointerException.class, () -> sandbox.config().uncertainCreate(null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new UncertainCreate(CreateState.NOT_CREATED, java.util.Optional.of("x")));
+        String bundle = Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "Args"));
+        assertThrows(IllegalArgumentException.class, () -> client.resolveUncertainCreate(bundle, ""));
+        assertThrows(NullPointerException.class, () -> client.resolveUncertainCreate(bundle, null));
+        assertThrows(NullPointerException.class, () -> client.resolveUncertainCreate((String) null, "rid"));
+        Client closed = new Client(sandbox.config().build());
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.resolveUncertainCreate(bundle, "rid"));
+    }
+
+    @Test
+    void contentTypeSetting() {
+        ClientConfig fhirJson = sandbox.config().contentType("application/fhir+json").build();
+        assertEquals("application/fhir+json", fhirJson.contentType());
+        assertTrue(fhirJson.toString().contains("contentType=application/fhir+json"), fhirJson.toString());
+        try (Client c = new Client(fhirJson)) {
+            assertEquals(200, c.create(Pfhir.buildBundle(TestSupport.patientInput(uniqueId(), "FhirJson"))).status());
+        }
+        ArgumentException bad = assertThrows(ArgumentException.class,
+                () -> new Client(sandbox.config().contentType("text/plain").build()));
+        assertSame(ErrorCode.INVALID_ARGUMENT, bad.code());
+        assertThrows(NullPointerException.class, () -> sandbox.config().contentType(null));
+    }
+
     @Test
     void closedClientIsRefused() {
         Client c = new Client(sandbox.config().build());

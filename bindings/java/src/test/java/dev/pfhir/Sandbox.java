@@ -102,6 +102,25 @@ final class Sandbox implements AutoCloseable {
         return MiniJson.object(MiniJson.parse(admin("GET", "/_sandbox/stats", null)));
     }
 
+    /** GET /_sandbox/settings: {@code dedup}. */
+    java.util.Map<String, Object> settings() throws Exception {
+        return MiniJson.object(MiniJson.parse(admin("GET", "/_sandbox/settings", null)));
+    }
+
+    /** Turns the sandbox's de-duplication by x-origin-request-id on or off. */
+    void dedup(boolean on) throws Exception {
+        Object got = MiniJson.object(MiniJson.parse(admin("POST", "/_sandbox/settings", "{\"dedup\":" + on + "}")))
+                .get("dedup");
+        if (!Boolean.valueOf(on).equals(got)) {
+            throw new IOException("the sandbox's dedup is " + got + ", not " + on);
+        }
+    }
+
+    /** DELETE /_sandbox/faults: removes every queued rule. */
+    void clearFaults() throws Exception {
+        admin("DELETE", "/_sandbox/faults", null);
+    }
+
     /** A request to the sandbox's /_sandbox/ endpoints over mTLS; its 200 answer's body. */
     private String admin(String method, String path, String json) throws Exception {
         java.net.URI base = java.net.URI.create(baseUrl);

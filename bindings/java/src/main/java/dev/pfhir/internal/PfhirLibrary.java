@@ -2,6 +2,7 @@ package dev.pfhir.internal;
 
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
@@ -25,12 +26,31 @@ public interface PfhirLibrary extends Library {
     // building
     Pointer pfhir_build_bundle(byte[] patientInputJson, SizeT len, PfhirBytes out);
 
+    // the builder: only what buildBundle's options need (the fields come as whole JSON)
+    Pointer pfhir_builder_new(PointerByReference out);
+
+    Pointer pfhir_builder_set_input_json(Pointer b, byte[] json, SizeT len);
+
+    Pointer pfhir_builder_add_accepted_authority(Pointer b, byte[] system, SizeT len);
+
+    Pointer pfhir_builder_set_source_endpoint(Pointer b, byte[] v, SizeT len);
+
+    Pointer pfhir_builder_set_omit_bundle_id(Pointer b, byte omit);
+
+    Pointer pfhir_builder_build(Pointer b, PfhirBytes out);
+
+    void pfhir_builder_free(Pointer b);
+
     // client configuration
     Pointer pfhir_client_config_new(PointerByReference out);
 
     Pointer pfhir_client_config_set_base_url(Pointer cfg, byte[] v, SizeT len);
 
     Pointer pfhir_client_config_set_api_version(Pointer cfg, byte[] v, SizeT len);
+
+    Pointer pfhir_client_config_set_content_type(Pointer cfg, byte[] v, SizeT len);
+
+    Pointer pfhir_client_config_set_uncertain_create(Pointer cfg, int policy, short duplicateStatus);
 
     Pointer pfhir_client_config_set_org_id(Pointer cfg, byte[] v, SizeT len);
 
@@ -59,6 +79,10 @@ public interface PfhirLibrary extends Library {
     Pointer pfhir_client_create_with_request_id(
             Pointer c, byte[] bundleJson, SizeT len, byte[] requestId, SizeT requestIdLen,
             PointerByReference out);
+
+    Pointer pfhir_client_resolve_uncertain_create(
+            Pointer c, byte[] bundleJson, SizeT len, byte[] requestId, SizeT requestIdLen,
+            IntByReference state, PfhirBytes patientId);
 
     Pointer pfhir_client_update_with_request_id(
             Pointer c, byte[] id, SizeT idLen, byte[] bundleJson, SizeT len, byte[] requestId,

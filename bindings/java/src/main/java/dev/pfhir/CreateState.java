@@ -1,0 +1,39 @@
+package dev.pfhir;
+
+/** What {@link Client#resolveUncertainCreate(String, String)} found ({@code PFHIR_CREATE_*}). */
+public enum CreateState {
+    /** The patient exists; {@link UncertainCreate#patientId()} is its id. */
+    CREATED(1),
+    /**
+     * The patient was created but its logical id is unknown: a person must find it. Never
+     * create it again.
+     */
+    CREATED_ID_UNKNOWN(2),
+    /** The create was not processed: it may be sent again as a new create. */
+    NOT_CREATED(3);
+
+    private final int number;
+
+    CreateState(int number) {
+        this.number = number;
+    }
+
+    /**
+     * The number in {@code pfhir.h}.
+     *
+     * @return the number
+     */
+    public int number() {
+        return number;
+    }
+
+    /** The state of a number, or null for a number this binding does not know. */
+    static CreateState fromNumber(int n) {
+        for (CreateState s : values()) {
+            if (s.number == n) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
