@@ -13,6 +13,35 @@ namespace PfhirSdk
         V2,
     }
 
+    /// <summary>How <see cref="Client.ResolveUncertainCreate(string, string)"/> settles an API v2
+    /// create whose outcome is unknown (<c>PFHIR_UNCERTAIN_*</c>; v1 always reads
+    /// <c>Patient/{business id}</c>).</summary>
+    public enum UncertainCreatePolicy
+    {
+        /// <summary>Send nothing: <see cref="CreateState.CreatedIdUnknown"/>, for a person to
+        /// resolve (the default: the partner guide promises no de-duplication).</summary>
+        AskAPerson = 0,
+        /// <summary>The server de-duplicates by <c>x-origin-request-id</c>: re-send with the same
+        /// request id.</summary>
+        ResendDeduplicating = 1,
+        /// <summary>The server refuses a duplicate identifier with a known status (given with
+        /// <see cref="ClientConfig.SetUncertainCreate"/>): re-send and read that status as
+        /// <see cref="CreateState.CreatedIdUnknown"/>.</summary>
+        ResendDuplicateStatus = 2,
+    }
+
+    /// <summary>What <see cref="Client.ResolveUncertainCreate(string, string)"/> found (<c>PFHIR_CREATE_*</c>).</summary>
+    public enum CreateState
+    {
+        /// <summary>The patient exists; <see cref="UncertainCreate.PatientId"/> is its id.</summary>
+        Created = 1,
+        /// <summary>The patient was created but its logical id is unknown: a person must find it.
+        /// Never create it again.</summary>
+        CreatedIdUnknown = 2,
+        /// <summary>The create was not processed: it may be sent again as a new create.</summary>
+        NotCreated = 3,
+    }
+
     /// <summary>
     /// A client configuration: each property is checked and copied to the native configuration
     /// when set. Defaults: API v2, connect timeout 10 s, request timeout 30 s, 3 attempts.
@@ -23,6 +52,9 @@ namespace PfhirSdk
         private readonly ClientConfigHandle handle;
         private string baseUrl, orgId, clientId;
         private ApiVersion apiVersion = ApiVersion.V2;
+        private string contentType = "application/json";
+        private UncertainCreatePolicy uncertainCreate = UncertainCreatePolicy.AskAPerson;
+        private int duplicateStatus;
 
         private delegate ErrorHandle Setter(ClientConfigHandle cfg, byte[] v, UIntPtr len);
 
@@ -65,6 +97,44 @@ namespace PfhirSdk
                 Set(Native.pfhir_client_config_set_api_version, value == ApiVersion.V1 ? "v1" : "v2", "ApiVersion");
                 apiVersion = value;
             }
+        }
+
+        /// <summary>The <c>Content-Type</c> of the Bundles sent: <c>application/json</c> (the
+        /// default, the guide's) or <c>application/fhir+json</c>.</summary>
+        /// <exception cref="PfhirArgumentException">another value (code
+        /// <see cref="ErrorCode.InvalidArgument"/>); the setting is unchanged.</exception>
+        public string ContentType
+        {
+            get { return contentType; }
+            set { Set(Native.pfhir_client_config_set_content_type, value, "ContentType"); contentType = value; }
+        }
+
+        /// <summary>How <see cref="Client.ResolveUncertainCreate(string, string)"/> settles a v2
+        /// create (default <see cref="PfhirSdk.UncertainCreatePolicy.AskAPerson"/>); set it with
+        /// <see cref="SetUncertainCreate"/>.</summary>
+        public UncertainCreatePolicy UncertainCreatePolicy { get { return uncertainCreate; } }
+
+        /// <summary>The status read as "created, id unknown" with
+        /// <see cref="PfhirSdk.UncertainCreatePolicy.ResendDuplicateStatus"/>; 0 otherwise.</summary>
+        public int DuplicateStatus { get { return duplicateStatus; } }
+
+        /// <summary>Sets how <see cref="Client.ResolveUncertainCreate(string, string)"/> settles an
+        /// API v2 create whose outcome is unknown; <paramref name="duplicateStatus"/> is the HTTP
+        /// status the server gives a duplicate identifier, for
+        /// <see cref="PfhirSdk.UncertainCreatePolicy.ResendDuplicateStatus"/> (400 to 499), ignored
+        /// for the others. Returns this configuration.</summary>
+        /// <exception cref="PfhirArgumentException">an unknown policy, or a duplicate status out of
+        /// range (code <see cref="ErrorCode.InvalidArgument"/>); the setting is unchanged.</exception>
+        public ClientConfig SetUncertainCreate(UncertainCreatePolicy policy, int duplicateStatus = 0)
+        {
+            bool withStatus = policy == PfhirSdk.UncertainCreatePolicy.ResendDuplicateStatus;
+            if (withStatus && (duplicateStatus < 0 || duplicateStatus > ushort.MaxValue))
+                throw new ArgumentOutOfRangeException("duplicateStatus", "an HTTP status from 400 to 499");
+            ushort status = withStatus ? (ushort)duplicateStatus : (ushort)0;
+            Native.Check(Native.pfhir_client_config_set_uncertain_create(Handle, (uint)policy, status));
+            uncertainCreate = policy;
+            this.duplicateStatus = status;
+            return this;
         }
 
         /// <summary>The organization OID (<c>org_id</c> header).</summary>
@@ -175,6 +245,22 @@ namespace PfhirSdk
         public int Attempts { get; private set; }
     }
 
+    /// <summary>What <see cref="Client.ResolveUncertainCreate(string, string)"/> found.</summary>
+    public sealed class UncertainCreate
+    {
+        internal UncertainCreate(CreateState state, string patientId)
+        {
+            State = state;
+            PatientId = patientId;
+        }
+
+        /// <summary>Created, created with an unknown logical id, or not created.</summary>
+        public CreateState State { get; private set; }
+        /// <summary>The patient's id when <see cref="CreateState.Created"/> (v2: the logical id;
+        /// v1: the business id); null otherwise.</summary>
+        public string PatientId { get; private set; }
+    }
+
     /// <summary>What an update returned.</summary>
     public sealed class UpdateResult
     {
@@ -240,8 +326,8 @@ namespace PfhirSdk
         /// <summary>Creates a patient from a message Bundle (JSON text). <paramref name="requestId"/>
         /// null sends a fresh one. When a create fails with
         /// <see cref="PfhirException.MayHaveBeenProcessed"/> (e.g. <see cref="OutcomeUnknownException"/>)
-        /// the patient may exist: do not simply create it again. On v1 read
-        /// <c>Patient/{business id}</c>; re-sending with the exception's
+        /// the patient may exist: do not simply create it again, settle it with
+        /// <see cref="ResolveUncertainCreate(string, string)"/>. Re-sending with the exception's
         /// <see cref="PfhirException.RequestId"/> is safe only against a server that de-duplicates
         /// by <c>x-origin-request-id</c>, which the partner guide does not promise.</summary>
         public CreateResult Create(string bundleJson, string requestId = null)
@@ -258,6 +344,41 @@ namespace PfhirSdk
             CreateResultHandle r;
             Native.Check(Native.pfhir_client_create_with_request_id(Handle, bundleJson, Native.Len(bundleJson), rid, Native.Len(rid), out r));
             using (r) return new CreateResult(r);
+        }
+
+        /// <summary>Settles a create that failed with <see cref="PfhirException.MayHaveBeenProcessed"/>:
+        /// give the same Bundle and the exception's <see cref="PfhirException.RequestId"/>. API v1
+        /// reads <c>Patient/{business id}</c>: <see cref="CreateState.Created"/> with the business
+        /// id, or <see cref="CreateState.NotCreated"/> on 404. API v2 follows
+        /// <see cref="ClientConfig.SetUncertainCreate"/>: by default nothing is sent and the answer
+        /// is <see cref="CreateState.CreatedIdUnknown"/> (a person must find the patient; never
+        /// create it again); <see cref="UncertainCreatePolicy.ResendDeduplicating"/> re-sends with
+        /// the same request id; <see cref="UncertainCreatePolicy.ResendDuplicateStatus"/> re-sends
+        /// and reads the given status as <see cref="CreateState.CreatedIdUnknown"/>. Only
+        /// <see cref="CreateState.NotCreated"/> allows a new create.</summary>
+        /// <exception cref="ArgumentException"><paramref name="requestId"/> is empty.</exception>
+        /// <exception cref="PfhirException">it is still unknown (the read or the re-send failed).</exception>
+        public UncertainCreate ResolveUncertainCreate(string bundleJson, string requestId)
+        {
+            if (bundleJson == null) throw new ArgumentNullException("bundleJson");
+            return ResolveUncertainCreate(Native.Encode(bundleJson, "bundleJson"), requestId);
+        }
+
+        /// <summary>As <see cref="ResolveUncertainCreate(string, string)"/>, with the Bundle as UTF-8 bytes.</summary>
+        public UncertainCreate ResolveUncertainCreate(byte[] bundleJson, string requestId)
+        {
+            if (bundleJson == null) throw new ArgumentNullException("bundleJson");
+            if (requestId == null) throw new ArgumentNullException("requestId");
+            if (requestId.Length == 0) throw new ArgumentException("the failed create's request id is needed", "requestId");
+            byte[] rid = Native.Encode(requestId, "requestId");
+            uint state;
+            PfhirBytes id;
+            Native.Check(Native.pfhir_client_resolve_uncertain_create(Handle, bundleJson, Native.Len(bundleJson), rid, Native.Len(rid), out state, out id));
+            string patientId = Native.TakeString(id);
+            if (state < (uint)CreateState.Created || state > (uint)CreateState.NotCreated)
+                throw new InvalidOperationException("libpfhir gave an unknown create state " + state);
+            var found = (CreateState)state;
+            return new UncertainCreate(found, found == CreateState.Created ? patientId : null);
         }
 
         /// <summary>Updates patient <paramref name="id"/> (v2: the logical id a create returned;

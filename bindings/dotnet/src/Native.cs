@@ -89,6 +89,10 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_set_software(BuilderHandle b, byte[] name, UIntPtr nameLen, byte[] version, UIntPtr versionLen);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_set_patient_logical_id(BuilderHandle b, byte[] v, UIntPtr len);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_set_timestamp(BuilderHandle b, byte[] v, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_set_input_json(BuilderHandle b, byte[] json, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_add_accepted_authority(BuilderHandle b, byte[] system, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_set_source_endpoint(BuilderHandle b, byte[] v, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_set_omit_bundle_id(BuilderHandle b, [MarshalAs(UnmanagedType.I1)] bool omit);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_build(BuilderHandle b, out PfhirBytes output);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_builder_to_json(BuilderHandle b, out PfhirBytes output);
         [DllImport(Lib)] internal static extern void pfhir_builder_free(IntPtr b);
@@ -97,6 +101,8 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_new(out ClientConfigHandle output);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_base_url(ClientConfigHandle cfg, byte[] v, UIntPtr len);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_api_version(ClientConfigHandle cfg, byte[] v, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_content_type(ClientConfigHandle cfg, byte[] v, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_uncertain_create(ClientConfigHandle cfg, uint policy, ushort duplicateStatus);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_org_id(ClientConfigHandle cfg, byte[] v, UIntPtr len);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_client_id(ClientConfigHandle cfg, byte[] v, UIntPtr len);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_client_secret(ClientConfigHandle cfg, byte[] v, UIntPtr len);
@@ -112,6 +118,7 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_new(ClientConfigHandle cfg, out ClientHandle output);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_create_with_request_id(ClientHandle c, byte[] bundle, UIntPtr len, byte[] requestId, UIntPtr requestIdLen, out CreateResultHandle output);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_update_with_request_id(ClientHandle c, byte[] id, UIntPtr idLen, byte[] bundle, UIntPtr len, byte[] requestId, UIntPtr requestIdLen, out UpdateResultHandle output);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_resolve_uncertain_create(ClientHandle c, byte[] bundle, UIntPtr len, byte[] requestId, UIntPtr requestIdLen, out uint state, out PfhirBytes patientId);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_read(ClientHandle c, byte[] id, UIntPtr idLen, out ReadResultHandle output);
         [DllImport(Lib)] internal static extern ulong pfhir_client_connection_count(ClientHandle c);
         [DllImport(Lib)] internal static extern void pfhir_client_free(IntPtr c);

@@ -308,6 +308,35 @@ namespace PfhirSdk
             return this;
         }
 
+        /// <summary>Replaces every field with a whole PatientInput in its JSON form
+        /// (docs/patient-input.md), so that JSON input gets the builder's options
+        /// (<see cref="AddAcceptedAuthority"/>, <see cref="SourceEndpoint"/>,
+        /// <see cref="OmitBundleId"/>). Values are checked by <see cref="Build"/>.</summary>
+        /// <exception cref="InputException">unreadable members (code <see cref="ErrorCode.Input"/>,
+        /// <see cref="PfhirException.Fields"/> names each) or a text that is not a JSON object
+        /// (<see cref="ErrorCode.Json"/>); the builder is unchanged then.</exception>
+        public PatientBuilder InputJson(string json) { return Set(Native.pfhir_builder_set_input_json, json, "json"); }
+
+        /// <summary>Accepts one more identifier system (a URI) as the Patient's assigning
+        /// authority, besides Meteda and CIP, when the Bundle is built.</summary>
+        /// <exception cref="PfhirArgumentException">the system is not a URI (code
+        /// <see cref="ErrorCode.InvalidArgument"/>).</exception>
+        public PatientBuilder AddAcceptedAuthority(string system) { return Set(Native.pfhir_builder_add_accepted_authority, system, "system"); }
+
+        /// <summary>The exact MessageHeader.source.endpoint (a URI; default <c>urn:oid:</c> and
+        /// the organization OID). One that is not a URI makes <see cref="Build"/> throw an
+        /// <see cref="InputException"/> naming the field <c>sourceEndpoint</c>.</summary>
+        public PatientBuilder SourceEndpoint(string uri) { return Set(Native.pfhir_builder_set_source_endpoint, uri, "uri"); }
+
+        /// <summary>Leaves Bundle.id out (true; the guide's request example has none) or gives it
+        /// the bundle id of <see cref="Ids"/> or a fresh UUID (false, the default).</summary>
+        public PatientBuilder OmitBundleId(bool omit = true)
+        {
+            handle.ThrowIfClosed("PatientBuilder");
+            Native.Check(Native.pfhir_builder_set_omit_bundle_id(handle, omit));
+            return this;
+        }
+
         /// <summary>Builds the Bundle JSON.</summary>
         /// <exception cref="InputException">a field is wrong; <see cref="PfhirException.Fields"/> names each.</exception>
         public string Build()

@@ -367,6 +367,191 @@ namespace PfhirSdk.Tests
             }
         }
 
+        const string DropAfterBodyV2 = "{\"method\":\"POST\",\"pathPrefix\":\"v2/Bundle\",\"times\":1,\"fault\":{\"kind\":\"dropAfterBody\"}}";
+
+        static double Stat(string name) { return (double)MiniJson.Get(Sandbox.Stats(), name); }
+
+        /// <summary>Creates <paramref name="bundle"/> with the create dropped by the queued fault;
+        /// returns the failed create's request id.</summary>
+        static string LostCreate(Client client, string bundle)
+        {
+            var e = Assert.Throws<PfhirException>(() => client.Create(bundle), "the dropped create");
+            Assert.True(e.MayHaveBeenProcessed, "may have been processed (" + e.Code + ")");
+            Assert.True(!string.IsNullOrEmpty(e.RequestId), "the request id sent");
+            return e.RequestId;
+        }
+
+        /// <summary>(a) The sandbox de-duplicates by request id (its default): with
+        /// ResendDeduplicating the lost create is re-sent and its answer replayed: Created, with
+        /// the patient's id, and no second patient.</summary>
+        [Test]
+        public static void ResolveUncertainCreateResendsToADeduplicatingServer()
+        {
+            Assert.Equal(true, (bool)MiniJson.Get(Sandbox.Settings(), "dedup"), "the sandbox de-duplicates");
+            using (var cfg = Sandbox.Config().SetUncertainCreate(UncertainCreatePolicy.ResendDeduplicating))
+            using (var client = new Client(cfg))
+            {
+                Assert.Equal(UncertainCreatePolicy.ResendDeduplicating, cfg.UncertainCreatePolicy, "the setting");
+                string bundle = Pfhir.BuildBundle(Input("Resolved"));
+                double before = Stat("patients");
+                Sandbox.Faults(DropAfterBodyV2);
+                try
+                {
+                    string rid = LostCreate(client, bundle);
+                    Assert.Equal(before + 1, Stat("patients"), "it was processed");
+                    UncertainCreate found = client.ResolveUncertainCreate(bundle, rid);
+                    Assert.Equal(CreateState.Created, found.State, "state");
+                    Assert.True(!string.IsNullOrEmpty(found.PatientId), "the patient's id");
+                    Assert.Equal(before + 1, Stat("patients"), "not created twice");
+                    Assert.Contains("Resolved", client.Read(found.PatientId).PatientJson, "the id is the patient's");
+                }
+                finally
+                {
+                    Sandbox.ClearFaults();
+                }
+            }
+        }
+
+        /// <summary>(b) The default policy on v2 sends nothing: created, logical id unknown.</summary>
+        [Test]
+        public static void ResolveUncertainCreateByDefaultSendsNothingOnV2()
+        {
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                Assert.Equal(UncertainCreatePolicy.AskAPerson, cfg.UncertainCreatePolicy, "the default");
+                string bundle = Pfhir.BuildBundle(Input("AskAPerson"));
+                Sandbox.Faults(DropAfterBodyV2);
+                try
+                {
+                    string rid = LostCreate(client, bundle);
+                    object before = Sandbox.Stats();
+                    UncertainCreate found = client.ResolveUncertainCreate(bundle, rid);
+                    object after = Sandbox.Stats();
+                    Assert.Equal((double)MiniJson.Get(before, "requests") + 1, (double)MiniJson.Get(after, "requests"),
+                        "only the stats request (+1) reached the sandbox");
+                    Assert.Equal((double)MiniJson.Get(before, "patients"), (double)MiniJson.Get(after, "patients"), "patients");
+                    Assert.Equal(CreateState.CreatedIdUnknown, found.State, "state");
+                    Assert.True(found.PatientId == null, "no id");
+                }
+                finally
+                {
+                    Sandbox.ClearFaults();
+                }
+            }
+        }
+
+        /// <summary>(c) v1: the connection dropped before the sandbox read the create;
+        /// Patient/{business id} is 404: not created, and a new create is then safe.</summary>
+        [Test]
+        public static void ResolveUncertainCreateOnV1AfterDropBeforeBodyIsNotCreated()
+        {
+            using (var cfg = Sandbox.Config())
+            {
+                cfg.ApiVersion = ApiVersion.V1;
+                using (var client = new Client(cfg))
+                {
+                    string input = Input("NotCreated");
+                    string businessId = (string)MiniJson.Get(MiniJson.Parse(input), "patientId");
+                    string bundle = Pfhir.BuildBundle(input);
+                    double before = Stat("patients");
+                    Sandbox.Faults("{\"method\":\"POST\",\"pathPrefix\":\"Bundle\",\"times\":1,\"fault\":{\"kind\":\"dropBeforeBody\"}}");
+                    try
+                    {
+                        string rid = LostCreate(client, bundle);
+                        Assert.Equal(before, Stat("patients"), "nothing stored");
+                        UncertainCreate found = client.ResolveUncertainCreate(bundle, rid);
+                        Assert.Equal(CreateState.NotCreated, found.State, "state");
+                        Assert.True(found.PatientId == null, "no id");
+                        Assert.Equal(businessId, client.Create(bundle).PatientId, "a new create is safe");
+                        UncertainCreate now = client.ResolveUncertainCreate(System.Text.Encoding.UTF8.GetBytes(bundle), rid);
+                        Assert.Equal(CreateState.Created, now.State, "state after the create");
+                        Assert.Equal(businessId, now.PatientId, "the business id");
+                    }
+                    finally
+                    {
+                        Sandbox.ClearFaults();
+                    }
+                }
+            }
+        }
+
+        /// <summary>ResendDuplicateStatus(409) against a server that does not de-duplicate: the
+        /// re-send is a second create of the identifier, refused with 409: created, id unknown.
+        /// The sandbox's de-duplication is turned back on.</summary>
+        [Test]
+        public static void ResolveUncertainCreateReadsTheDuplicateStatusWithoutDedup()
+        {
+            using (var cfg = Sandbox.Config().SetUncertainCreate(UncertainCreatePolicy.ResendDuplicateStatus, 409))
+            using (var client = new Client(cfg))
+            {
+                Assert.Equal(409, cfg.DuplicateStatus, "the status");
+                string bundle = Pfhir.BuildBundle(Input("Duplicate"));
+                Sandbox.SetDedup(false);
+                try
+                {
+                    double before = Stat("patients");
+                    Sandbox.Faults(DropAfterBodyV2);
+                    string rid = LostCreate(client, bundle);
+                    UncertainCreate found = client.ResolveUncertainCreate(bundle, rid);
+                    Assert.Equal(CreateState.CreatedIdUnknown, found.State, "state");
+                    Assert.True(found.PatientId == null, "no id");
+                    Assert.Equal(before + 1, Stat("patients"), "one patient");
+                }
+                finally
+                {
+                    Sandbox.SetDedup(true);
+                    Sandbox.ClearFaults();
+                }
+            }
+            Assert.Equal(true, (bool)MiniJson.Get(Sandbox.Settings(), "dedup"), "dedup restored");
+        }
+
+        [Test]
+        public static void UncertainCreateArgumentsAreChecked()
+        {
+            using (var cfg = new ClientConfig())
+            {
+                foreach (int status in new[] { 0, 200, 399, 500 })
+                {
+                    var e = Assert.Throws<PfhirArgumentException>(() => cfg.SetUncertainCreate(UncertainCreatePolicy.ResendDuplicateStatus, status), "status " + status);
+                    Assert.Equal(ErrorCode.InvalidArgument, e.Code, "code");
+                }
+                Assert.Throws<ArgumentOutOfRangeException>(() => cfg.SetUncertainCreate(UncertainCreatePolicy.ResendDuplicateStatus, 70000), "not a ushort");
+                Assert.Throws<PfhirArgumentException>(() => cfg.SetUncertainCreate((UncertainCreatePolicy)7), "an unknown policy");
+                Assert.Equal(UncertainCreatePolicy.AskAPerson, cfg.UncertainCreatePolicy, "unchanged after the errors");
+                cfg.SetUncertainCreate(UncertainCreatePolicy.ResendDeduplicating, 409);
+                Assert.Equal(0, cfg.DuplicateStatus, "the status is for ResendDuplicateStatus only");
+            }
+            using (var cfg = Sandbox.Config())
+            using (var client = new Client(cfg))
+            {
+                string bundle = Pfhir.BuildBundle(Input("Args"));
+                Assert.Throws<ArgumentException>(() => client.ResolveUncertainCreate(bundle, ""), "empty request id");
+                Assert.Throws<ArgumentNullException>(() => client.ResolveUncertainCreate(bundle, null), "null request id");
+                Assert.Throws<ArgumentNullException>(() => client.ResolveUncertainCreate((string)null, "rid"), "null bundle");
+                client.Dispose();
+                Assert.Throws<ObjectDisposedException>(() => client.ResolveUncertainCreate(bundle, "rid"), "disposed client");
+            }
+        }
+
+        [Test]
+        public static void ContentTypeSetting()
+        {
+            using (var cfg = Sandbox.Config())
+            {
+                Assert.Equal("application/json", cfg.ContentType, "the default");
+                cfg.ContentType = "application/fhir+json";
+                Assert.Equal("application/fhir+json", cfg.ContentType, "set");
+                using (var client = new Client(cfg))
+                    Assert.Equal(200, client.Create(Pfhir.BuildBundle(Input("FhirJson"))).Status, "a create with application/fhir+json");
+                var e = Assert.Throws<PfhirArgumentException>(() => cfg.ContentType = "text/plain", "text/plain");
+                Assert.Equal(ErrorCode.InvalidArgument, e.Code, "code");
+                Assert.Equal("application/fhir+json", cfg.ContentType, "unchanged");
+                Assert.Throws<ArgumentNullException>(() => cfg.ContentType = null, "null");
+            }
+        }
+
         /// <summary>The quickstart of README.md (compiled by test.sh) runs against the sandbox.</summary>
         [Test]
         public static void ReadmeQuickstartRuns()

@@ -180,6 +180,16 @@ namespace PfhirSdk.Tests
         /// <summary>GET /_sandbox/stats: <c>requests</c> (its own included), <c>patients</c>...</summary>
         public static object Stats() { return MiniJson.Parse(Admin("GET", "/_sandbox/stats", null)); }
 
+        /// <summary>GET /_sandbox/settings: <c>dedup</c>.</summary>
+        public static object Settings() { return MiniJson.Parse(Admin("GET", "/_sandbox/settings", null)); }
+
+        /// <summary>Turns the sandbox's de-duplication by x-origin-request-id on or off.</summary>
+        public static void SetDedup(bool on)
+        {
+            object got = MiniJson.Get(MiniJson.Parse(Admin("POST", "/_sandbox/settings", on ? "{\"dedup\":true}" : "{\"dedup\":false}")), "dedup");
+            if (!(got is bool) || (bool)got != on) throw new InvalidOperationException("the sandbox's dedup is " + got + ", not " + on);
+        }
+
         [AfterAll]
         public static void Stop()
         {
