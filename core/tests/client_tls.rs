@@ -6,7 +6,7 @@
 
 mod client_support;
 
-use client_support::{bundle, client_config, pki, start, ServerOptions};
+use client_support::{bundle, client_config, pki, start, ServerOptions, LOGICAL_ID};
 use pfhir_core::client::{Client, ClientError, TlsCause};
 use pfhir_core::ErrorCode;
 use std::sync::atomic::Ordering;
@@ -49,7 +49,7 @@ fn a_refusal_from_a_server_without_tickets_is_a_tls_error() {
     for run in 0..6 {
         assert_refused(client.create(&body).map(|_| ()), &format!("create {run}"));
         assert_refused(
-            client.update("p1", &body).map(|_| ()),
+            client.update(LOGICAL_ID, &body).map(|_| ()),
             &format!("update {run}"),
         );
         assert_refused(client.read("p1").map(|_| ()), &format!("read {run}"));
@@ -77,7 +77,7 @@ fn a_late_refusal_is_still_a_tls_error() {
     for run in 0..2 {
         assert_refused(client.create(&body).map(|_| ()), &format!("create {run}"));
         assert_refused(
-            client.update("p1", &body).map(|_| ()),
+            client.update(LOGICAL_ID, &body).map(|_| ()),
             &format!("update {run}"),
         );
     }

@@ -3,7 +3,7 @@
 //! certificate that comes late, cipher suites the client does not have).
 #![allow(dead_code)]
 
-use pfhir_core::build::{build_bundle, PatientInput, PhoneInput};
+use pfhir_core::build::{build_bundle, IdsInput, PatientInput, PhoneInput};
 use pfhir_core::client::{ApiVersion, ClientConfig, RetryPolicy, Secret};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -245,7 +245,11 @@ pub fn client_config(
     c
 }
 
-/// A valid partner message Bundle (JSON).
+/// The Patient.id of [`bundle`]'s Bundles: the logical id the tests update.
+pub const LOGICAL_ID: &str = "p1";
+
+/// A valid partner message Bundle (JSON) for the business id `patient_id`; its Patient.id is
+/// [`LOGICAL_ID`], so it can be sent as the update of that patient.
 pub fn bundle(patient_id: &str) -> Vec<u8> {
     let input = PatientInput {
         authority: "cip".into(),
@@ -262,6 +266,10 @@ pub fn bundle(patient_id: &str) -> Vec<u8> {
         onset: Some("2010-05-01".into()),
         organization_oid: "2.16.724.4.2".into(),
         software_name: Some("pfhir-test".into()),
+        ids: IdsInput {
+            patient: Some(LOGICAL_ID.into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     pfhir_core::model::to_vec(&build_bundle(&input).expect("a valid input"))
