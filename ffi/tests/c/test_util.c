@@ -140,6 +140,10 @@ char *t_read_file(const char *path, size_t *len) {
   return buf;
 }
 
+/* Reads the certificates the sandbox wrote; stops it when one is missing. Defined after the
+ * platform parts, which each provide t_path. */
+static bool t_sandbox_load_certs(t_sandbox *sb);
+
 #ifndef _WIN32
 static void t_sleep_ms(long ms) {
   struct timespec ts;
@@ -212,18 +216,7 @@ bool t_sandbox_start(t_sandbox *sb, const char *pfhir_bin) {
     t_sandbox_stop(sb);
     return false;
   }
-  {
-    char p[512];
-    sb->ca_pem = t_read_file(t_path(sb, "ca.pem", p, sizeof(p)), &sb->ca_len);
-    sb->cert_pem = t_read_file(t_path(sb, "client.pem", p, sizeof(p)), &sb->cert_len);
-    sb->key_pem = t_read_file(t_path(sb, "client-key.pem", p, sizeof(p)), &sb->key_len);
-  }
-  if (sb->ca_pem == NULL || sb->cert_pem == NULL || sb->key_pem == NULL) {
-    fprintf(stderr, "the sandbox wrote no certificates in %s\n", sb->dir);
-    t_sandbox_stop(sb);
-    return false;
-  }
-  return true;
+  return t_sandbox_load_certs(sb);
 }
 
 void t_sandbox_stop(t_sandbox *sb) {
@@ -400,18 +393,7 @@ bool t_sandbox_start(t_sandbox *sb, const char *bridge_dir) {
     t_sandbox_stop(sb);
     return false;
   }
-  {
-    char p[512];
-    sb->ca_pem = t_read_file(t_path(sb, "ca.pem", p, sizeof(p)), &sb->ca_len);
-    sb->cert_pem = t_read_file(t_path(sb, "client.pem", p, sizeof(p)), &sb->cert_len);
-    sb->key_pem = t_read_file(t_path(sb, "client-key.pem", p, sizeof(p)), &sb->key_len);
-  }
-  if (sb->ca_pem == NULL || sb->cert_pem == NULL || sb->key_pem == NULL) {
-    fprintf(stderr, "the sandbox wrote no certificates in %s\n", sb->dir);
-    t_sandbox_stop(sb);
-    return false;
-  }
-  return true;
+  return t_sandbox_load_certs(sb);
 }
 
 void t_sandbox_stop(t_sandbox *sb) {
@@ -442,6 +424,19 @@ int t_sandbox_curl(const t_sandbox *sb, const char *method, const char *path, co
 }
 
 #endif /* _WIN32 */
+
+static bool t_sandbox_load_certs(t_sandbox *sb) {
+  char p[512];
+  sb->ca_pem = t_read_file(t_path(sb, "ca.pem", p, sizeof(p)), &sb->ca_len);
+  sb->cert_pem = t_read_file(t_path(sb, "client.pem", p, sizeof(p)), &sb->cert_len);
+  sb->key_pem = t_read_file(t_path(sb, "client-key.pem", p, sizeof(p)), &sb->key_len);
+  if (sb->ca_pem == NULL || sb->cert_pem == NULL || sb->key_pem == NULL) {
+    fprintf(stderr, "the sandbox wrote no certificates in %s\n", sb->dir);
+    t_sandbox_stop(sb);
+    return false;
+  }
+  return true;
+}
 
 #define T_SET(call)                                    \
   do {                                                 \
