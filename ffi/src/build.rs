@@ -934,9 +934,7 @@ pub unsafe extern "C" fn pfhir_builder_add_accepted_authority(
         let b = unsafe { handle_mut(b, "builder") }?;
         // SAFETY: forwarded to the caller.
         let system = unsafe { text_arg(system, len, "system") }?;
-        let mut check = pfhir_core::validate::ValidatorOptions::partner();
-        check
-            .add_authority(system)
+        pfhir_core::validate::ValidatorOptions::check_authority(system)
             .map_err(|e| pfhir_error::new(ErrorCode::InvalidArgument, e.to_string()))?;
         if !b.options.extra_authorities.iter().any(|a| a == system) {
             b.options.extra_authorities.push(system.to_string());

@@ -247,9 +247,7 @@ pub fn build_spec(opt: &Opt) -> Result<BuildSpec, ApiError> {
         match name {
             "authorities" => {
                 for a in string_array(value, "options.authorities")? {
-                    if a.is_empty() || a.chars().any(char::is_whitespace) {
-                        return Err(ApiError::options(&OptionsError::BadAuthority));
-                    }
+                    ValidatorOptions::check_authority(a).map_err(|e| ApiError::options(&e))?;
                     spec.options.extra_authorities.push(a.to_string());
                 }
             }

@@ -140,11 +140,18 @@ impl ValidatorOptions {
         Ok(self.set_severity(r, s))
     }
 
-    /// Accepts one more identifier system as an assigning authority.
-    pub fn add_authority(&mut self, system: &str) -> Result<&mut Self, OptionsError> {
+    /// Checks that `system` can be an assigning authority: a non-empty URI without
+    /// whitespace. The one rule for every place that takes an authority.
+    pub fn check_authority(system: &str) -> Result<(), OptionsError> {
         if system.is_empty() || system.chars().any(char::is_whitespace) {
             return Err(OptionsError::BadAuthority);
         }
+        Ok(())
+    }
+
+    /// Accepts one more identifier system as an assigning authority.
+    pub fn add_authority(&mut self, system: &str) -> Result<&mut Self, OptionsError> {
+        Self::check_authority(system)?;
         if !self.authorities.iter().any(|a| a == system) {
             self.authorities.push(system.to_string());
         }
@@ -164,13 +171,8 @@ impl ValidatorOptions {
         if self.max_issues > u32::MAX as usize {
             return Err(OptionsError::MaxIssues);
         }
-        if self
-            .authorities
+        self.authorities
             .iter()
-            .any(|a| a.is_empty() || a.chars().any(char::is_whitespace))
-        {
-            return Err(OptionsError::BadAuthority);
-        }
-        Ok(())
+            .try_for_each(|a| Self::check_authority(a))
     }
 }
