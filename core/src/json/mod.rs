@@ -12,7 +12,7 @@ mod parse;
 mod position;
 
 pub use parse::{nesting_exceeds, parse};
-pub use position::{line_col_bytes, LineIndex, PositionCursor};
+pub use position::{LineIndex, PositionCursor};
 
 use std::borrow::Cow;
 

@@ -106,10 +106,3 @@ impl<'a> LineIndex<'a> {
         self.starts.get(i).copied().unwrap_or(self.src.len())
     }
 }
-
-/// The 1-based line and column of one byte offset in raw bytes that may not be valid UTF-8
-/// (for errors found before or while parsing). For many offsets, use one
-/// [`PositionCursor`].
-pub fn line_col_bytes(bytes: &[u8], offset: usize) -> (u32, u32) {
-    PositionCursor::new(bytes).line_col(offset)
-}

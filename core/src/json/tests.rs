@@ -110,6 +110,11 @@ fn skips_a_byte_order_mark() {
     assert_eq!(d.root().kind(), Kind::Object);
 }
 
+/// The line and column of one offset, by a fresh cursor.
+fn line_col_of(bytes: &[u8], offset: usize) -> (u32, u32) {
+    PositionCursor::new(bytes).line_col(offset)
+}
+
 #[test]
 fn line_and_column_count_characters() {
     let src = "{\n  \"é\": 1,\r\n\t\"b\": 2\r}";
@@ -125,12 +130,12 @@ fn line_and_column_count_characters() {
     let idx = LineIndex::new(src);
     assert_eq!(idx.line_text(2), "  \"é\": 1,");
     assert_eq!(idx.line_start(3), src.find('\t').expect("tab"));
-    assert_eq!(line_col_bytes(b"ab\ncd\xff", 5), (2, 3));
-    assert_eq!(line_col_bytes(b"a\rb\r\nc", 5), (3, 1));
+    assert_eq!(line_col_of(b"ab\ncd\xff", 5), (2, 3));
+    assert_eq!(line_col_of(b"a\rb\r\nc", 5), (3, 1));
     let bom = "\u{feff}{\"a\": 1}";
-    assert_eq!(line_col_bytes(bom.as_bytes(), 3), (1, 1));
-    assert_eq!(line_col_bytes(bom.as_bytes(), 0), (1, 1));
-    assert_eq!(line_col_bytes(bom.as_bytes(), 4), (1, 2));
+    assert_eq!(line_col_of(bom.as_bytes(), 3), (1, 1));
+    assert_eq!(line_col_of(bom.as_bytes(), 0), (1, 1));
+    assert_eq!(line_col_of(bom.as_bytes(), 4), (1, 2));
 }
 
 /// The positions of many issues on one very long line cost one pass: 200 000 offsets
