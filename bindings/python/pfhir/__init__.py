@@ -1,7 +1,8 @@
 """pfhir: build, validate and submit FHIR STU3 patient messages to the Partners FHIR API.
 
 A thin, idiomatic binding over the C ABI of libpfhir (ctypes). The library is loaded on
-first use from ``$PFHIR_LIBRARY``, else from ``libpfhir.so`` next to this package.
+first use from ``$PFHIR_LIBRARY`` when set, else from the library a wheel bundles next to
+this package (``libpfhir.so``; ``pfhir.dll`` on Windows).
 
 * :class:`Validator` -> :class:`Outcome` of :class:`Issue` (findings are data, not errors);
 * :func:`build_bundle` turns a PatientInput into the partner message Bundle;

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 from ctypes import POINTER, byref, c_bool, c_char_p, c_size_t, c_uint16, c_uint32, c_uint64, c_void_p
 from pathlib import Path
@@ -158,12 +159,20 @@ _lib: Optional[ctypes.CDLL] = None
 _lib_lock = threading.Lock()
 
 
+def bundled_library_name() -> str:
+    """The file name of the native library a wheel carries inside this package: ``pfhir.dll``
+    on Windows, ``libpfhir.so`` elsewhere."""
+    return "pfhir.dll" if sys.platform == "win32" else "libpfhir.so"
+
+
 def library_path() -> Path:
-    """The file :func:`lib` loads: ``$PFHIR_LIBRARY``, else ``libpfhir.so`` next to this package."""
+    """The file :func:`lib` loads: ``$PFHIR_LIBRARY`` when set (the repository's tests and
+    development builds), else the library bundled in this package by its wheel
+    (:func:`bundled_library_name`), with no environment variable needed."""
     env = os.environ.get(LIBRARY_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent / "libpfhir.so"
+    return Path(__file__).resolve().parent / bundled_library_name()
 
 
 def lib() -> ctypes.CDLL:
@@ -183,9 +192,9 @@ def _load() -> ctypes.CDLL:
     path = library_path()
     if not path.is_file():
         raise LibraryError(
-            f"libpfhir not found at {path}: set {LIBRARY_ENV} to the library file "
-            "(cargo build -p pfhir-ffi builds target/debug/libpfhir.so) or put libpfhir.so "
-            "next to the pfhir package"
+            f"libpfhir not found at {path}: install a pfhir wheel (it carries the library), "
+            f"or set {LIBRARY_ENV} to the library file (cargo build -p pfhir-ffi builds "
+            f"target/debug/libpfhir.so), or put {bundled_library_name()} next to the pfhir package"
         )
     try:
         handle = ctypes.CDLL(str(path))
