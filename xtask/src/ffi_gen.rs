@@ -1,8 +1,14 @@
 //! Writes `ffi/src/code.rs` (the C enum of the shared error codes, from
 //! `pfhir_core::ErrorCode`) and `include/pfhir.h` (cbindgen over the ffi crate).
 
-use pfhir_core::ErrorCode;
 use std::fmt::Write;
+
+/// `pfhir_core::ErrorCode`, compiled from its std-only source file: xtask does not depend on
+/// the core, so a change that breaks the generated tables never breaks their generator.
+#[path = "../../core/src/error.rs"]
+#[allow(dead_code)]
+mod core_error;
+use core_error::ErrorCode;
 use std::path::Path;
 
 /// The Rust source of `ffi/src/code.rs`.

@@ -5,11 +5,14 @@
 //! `cargo xtask header` writes `include/pfhir.h` with cbindgen. The tests of this crate
 //! regenerate all of them in memory and fail when a checked-in file differs.
 
+pub mod abi;
+pub mod bind_gen;
 pub mod defs;
 pub mod ffi_gen;
 pub mod model_gen;
 pub mod names;
 pub mod spec_gen;
+pub mod usage;
 
 use std::path::{Path, PathBuf};
 
@@ -108,4 +111,10 @@ pub fn stale_files(files: &[Generated]) -> Vec<&'static str> {
         })
         .map(|f| f.path)
         .collect()
+}
+
+/// The bindings' generated files, from the header's text.
+pub fn generated_bindings(header: &str) -> Result<Vec<Generated>, String> {
+    let abi = abi::Abi::parse(header)?;
+    bind_gen::generate(&abi)
 }
