@@ -2,6 +2,11 @@
 # Builds libpfhir and the pfhir CLI (a no-op when fresh), compiles the .NET binding and its
 # tests with Mono's mcs into bindings/dotnet/build, and runs the tests under mono. The tests
 # replay tests/fixtures/validation and talk to a `pfhir sandbox` they start and stop.
+# build/ is laid out like the NuGet package (Pfhir.dll, Pfhir.dll.config and
+# runtimes/RID/native/libpfhir.so, a link to the debug build): no LD_LIBRARY_PATH is set, Mono
+# finds the library through Pfhir.dll.config as it does in an installed package.
+# The README quickstart (the csharp block below its <!-- quickstart --> marker) is extracted,
+# compiled and run by a test; the README's other csharp blocks are compiled too.
 # Arguments are passed to the test runner (substrings that select tests).
 # Exits non-zero on any failure; never skips.
 set -euo pipefail
@@ -28,18 +33,26 @@ mkdir -p "$BUILD"
 mcs -langversion:7 -target:library -optimize+ -warn:4 -warnaserror+ \
   -out:"$BUILD/Pfhir.dll" -doc:"$BUILD/Pfhir.xml" "$HERE"/src/*.cs
 cp "$HERE/src/Pfhir.dll.config" "$BUILD/Pfhir.dll.config"
+case "$(uname -m)" in
+  x86_64) RID=linux-x64 ;;
+  aarch64) RID=linux-arm64 ;;
+  *) echo "error: no runtimes/ folder for $(uname -m) in Pfhir.dll.config" >&2; exit 1 ;;
+esac
+mkdir -p "$BUILD/runtimes/$RID/native"
+ln -sfn "$LIB_DIR/libpfhir.so" "$BUILD/runtimes/$RID/native/libpfhir.so"
 mcs -langversion:7 -target:exe -debug -warn:4 -warnaserror+ \
   -r:"$BUILD/Pfhir.dll" -r:System.Core.dll \
   -out:"$BUILD/Pfhir.Tests.exe" "$HERE"/tests/*.cs
 
-echo "==> mcs: the README quickstart"
-awk '/^```csharp$/ {f=1; next} /^```$/ {f=0} f' "$HERE/README.md" > "$BUILD/Quickstart.cs"
-[ -s "$BUILD/Quickstart.cs" ] || { echo "error: no csharp block in README.md" >&2; exit 1; }
+echo "==> mcs: the README quickstart, and its other csharp blocks"
+"$HERE/readme-blocks.sh" quickstart "$HERE/README.md" > "$BUILD/Quickstart.cs"
 mcs -langversion:7 -target:exe -warn:4 -warnaserror+ -r:"$BUILD/Pfhir.dll" \
   -out:"$BUILD/Quickstart.exe" "$BUILD/Quickstart.cs"
+"$HERE/readme-blocks.sh" others "$HERE/README.md" > "$BUILD/ReadmeSnippets.cs"
+mcs -langversion:7 -target:library -warn:4 -warnaserror+ -r:"$BUILD/Pfhir.dll" \
+  -out:"$BUILD/ReadmeSnippets.dll" "$BUILD/ReadmeSnippets.cs"
 
 echo "==> mono Pfhir.Tests.exe"
-export LD_LIBRARY_PATH="$LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export PFHIR_ROOT="$ROOT"
 export PFHIR_BIN="$LIB_DIR/pfhir"
 export PFHIR_QUICKSTART="$BUILD/Quickstart.exe"

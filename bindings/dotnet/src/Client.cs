@@ -308,7 +308,7 @@ namespace PfhirSdk
     /// <see cref="PfhirException"/> subclass: <see cref="ServerException"/> (with the
     /// platform's OperationOutcome), <see cref="NetworkException"/>...
     /// </summary>
-    public sealed class Client : IDisposable
+    public sealed partial class Client : IDisposable
     {
         private readonly ClientHandle handle;
 

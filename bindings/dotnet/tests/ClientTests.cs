@@ -551,30 +551,5 @@ namespace PfhirSdk.Tests
                 Assert.Throws<ArgumentNullException>(() => cfg.ContentType = null, "null");
             }
         }
-
-        /// <summary>The quickstart of README.md (compiled by test.sh) runs against the sandbox.</summary>
-        [Test]
-        public static void ReadmeQuickstartRuns()
-        {
-            string input = Path.Combine(Sandbox.CertDir, "patient-input.json");
-            File.WriteAllText(input, Input("Quickstart"));
-            string mono = System.Diagnostics.Process.GetCurrentProcess().MainModule.FileName;
-            var psi = new System.Diagnostics.ProcessStartInfo(mono,
-                "--debug \"" + Env.Quickstart + "\" \"" + input + "\" \"" + Sandbox.CertDir + "\" \"" + Sandbox.BaseUrl + "\"")
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using (var p = System.Diagnostics.Process.Start(psi))
-            {
-                var err = p.StandardError.ReadToEndAsync();
-                string output = p.StandardOutput.ReadToEnd();
-                Assert.True(p.WaitForExit(60000), "the quickstart finished");
-                Assert.Equal(0, p.ExitCode, "exit code (stderr: " + err.Result + ")");
-                Assert.Contains("\"resourceType\":\"Patient\"", output, "the quickstart read the patient back");
-                Assert.Contains("Quickstart", output, "with its family name");
-            }
-        }
     }
 }
