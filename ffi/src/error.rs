@@ -1,7 +1,7 @@
 //! `pfhir_error`: what a failed call returns, and the panic guard every export runs in.
 
 use crate::code::pfhir_code;
-use crate::types::{free_handle, lend_opt, pfhir_str, CText};
+use crate::types::{free_handle, lend_opt, pfhir_str, read_field, CText};
 use pfhir_core::build::BuildError;
 use pfhir_core::client::{ClientError, TlsCause};
 use pfhir_core::validate::Outcome;
@@ -156,25 +156,14 @@ pub(crate) fn guard_or<T>(fallback: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
 }
 
-/// Borrows an error; NULL reads as "no error".
-///
-/// # Safety
-/// `err` must be NULL or a live `pfhir_error`.
-unsafe fn error_ref<'a>(err: *const pfhir_error) -> Option<&'a pfhir_error> {
-    // SAFETY: the caller guarantees a live error or NULL.
-    unsafe { err.as_ref() }
-}
-
 /// The error's code. `PFHIR_CODE_OK` for NULL (no error).
 ///
 /// # Safety
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_code(err: *const pfhir_error) -> pfhir_code {
-    guard_or(pfhir_code::PFHIR_CODE_PANIC, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(pfhir_code::PFHIR_CODE_OK, |e| pfhir_code::from(e.code))
-    })
+    // SAFETY: forwarded to the caller. (NULL reads as OK; the conversion cannot panic.)
+    unsafe { read_field(err, pfhir_code::PFHIR_CODE_OK, |e| pfhir_code::from(e.code)) }
 }
 
 /// The error's message: what failed and why, in English; never a secret, a response body or
@@ -186,10 +175,8 @@ pub unsafe extern "C" fn pfhir_error_code(err: *const pfhir_error) -> pfhir_code
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_message(err: *const pfhir_error) -> pfhir_str {
-    guard_or(pfhir_str::EMPTY, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| e.message.lend())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, pfhir_str::EMPTY, |e| e.message.lend()) }
 }
 
 /// The HTTP status the platform answered with, or 0 when no answer was received.
@@ -198,10 +185,8 @@ pub unsafe extern "C" fn pfhir_error_message(err: *const pfhir_error) -> pfhir_s
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_http_status(err: *const pfhir_error) -> u16 {
-    guard_or(0, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(0, |e| e.http_status)
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, 0, |e| e.http_status) }
 }
 
 /// The OperationOutcome as JSON: the platform's answer, or the local validation's findings
@@ -211,10 +196,8 @@ pub unsafe extern "C" fn pfhir_error_http_status(err: *const pfhir_error) -> u16
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_outcome_json(err: *const pfhir_error) -> pfhir_str {
-    guard_or(pfhir_str::EMPTY, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| lend_opt(&e.outcome_json))
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, pfhir_str::EMPTY, |e| lend_opt(&e.outcome_json)) }
 }
 
 /// The `x-origin-request-id` of the failed request (re-send an uncertain create with it),
@@ -224,10 +207,8 @@ pub unsafe extern "C" fn pfhir_error_outcome_json(err: *const pfhir_error) -> pf
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_request_id(err: *const pfhir_error) -> pfhir_str {
-    guard_or(pfhir_str::EMPTY, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| lend_opt(&e.request_id))
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, pfhir_str::EMPTY, |e| lend_opt(&e.request_id)) }
 }
 
 /// The raw response body of an HTTP error (HTML from a gateway, say; invalid UTF-8 replaced
@@ -237,10 +218,8 @@ pub unsafe extern "C" fn pfhir_error_request_id(err: *const pfhir_error) -> pfhi
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_body(err: *const pfhir_error) -> pfhir_str {
-    guard_or(pfhir_str::EMPTY, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(pfhir_str::EMPTY, |e| lend_opt(&e.body))
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, pfhir_str::EMPTY, |e| lend_opt(&e.body)) }
 }
 
 /// True when sending the same request again cannot do harm and may succeed.
@@ -249,10 +228,8 @@ pub unsafe extern "C" fn pfhir_error_body(err: *const pfhir_error) -> pfhir_str 
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_retry_safe(err: *const pfhir_error) -> bool {
-    guard_or(false, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.is_some_and(|e| e.retry_safe)
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, false, |e| e.retry_safe) }
 }
 
 /// True when the platform may have processed the failed request: the connection broke or
@@ -265,10 +242,8 @@ pub unsafe extern "C" fn pfhir_error_retry_safe(err: *const pfhir_error) -> bool
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_may_have_been_processed(err: *const pfhir_error) -> bool {
-    guard_or(false, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.is_some_and(|e| e.may_have_been_processed)
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, false, |e| e.may_have_been_processed) }
 }
 
 /// Why the TLS handshake failed (`PFHIR_TLS_CAUSE_*`), `PFHIR_TLS_CAUSE_NONE` for other
@@ -278,10 +253,8 @@ pub unsafe extern "C" fn pfhir_error_may_have_been_processed(err: *const pfhir_e
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_tls_cause(err: *const pfhir_error) -> pfhir_tls_cause {
-    guard_or(PFHIR_TLS_CAUSE_NONE, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(PFHIR_TLS_CAUSE_NONE, |e| e.tls_cause)
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, PFHIR_TLS_CAUSE_NONE, |e| e.tls_cause) }
 }
 
 /// The platform's `Retry-After` in milliseconds (on 429 and 503 answers), 0 when it sent none.
@@ -291,10 +264,8 @@ pub unsafe extern "C" fn pfhir_error_tls_cause(err: *const pfhir_error) -> pfhir
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_retry_after_ms(err: *const pfhir_error) -> u32 {
-    guard_or(0, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(0, |e| e.retry_after_ms)
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, 0, |e| e.retry_after_ms) }
 }
 
 /// Number of input fields in error (code `PFHIR_CODE_INPUT`), 0 otherwise.
@@ -303,10 +274,8 @@ pub unsafe extern "C" fn pfhir_error_retry_after_ms(err: *const pfhir_error) -> 
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_field_count(err: *const pfhir_error) -> usize {
-    guard_or(0, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }.map_or(0, |e| e.fields.len())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(err, 0, |e| e.fields.len()) }
 }
 
 /// The name of input field `i` in error (`birthDate`, `phones[1].use`); `{NULL, 0}` when `i`
@@ -316,12 +285,12 @@ pub unsafe extern "C" fn pfhir_error_field_count(err: *const pfhir_error) -> usi
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_field_name(err: *const pfhir_error, i: usize) -> pfhir_str {
-    guard_or(pfhir_str::EMPTY, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }
-            .and_then(|e| e.fields.get(i))
-            .map_or(pfhir_str::EMPTY, |f| f.0.lend())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        read_field(err, pfhir_str::EMPTY, |e| {
+            e.fields.get(i).map_or(pfhir_str::EMPTY, |f| f.0.lend())
+        })
+    }
 }
 
 /// What is wrong with input field `i` (never its value); `{NULL, 0}` when out of range.
@@ -330,12 +299,12 @@ pub unsafe extern "C" fn pfhir_error_field_name(err: *const pfhir_error, i: usiz
 /// `err` must be NULL or a live `pfhir_error`.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_error_field_message(err: *const pfhir_error, i: usize) -> pfhir_str {
-    guard_or(pfhir_str::EMPTY, || {
-        // SAFETY: forwarded to the caller.
-        unsafe { error_ref(err) }
-            .and_then(|e| e.fields.get(i))
-            .map_or(pfhir_str::EMPTY, |f| f.1.lend())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        read_field(err, pfhir_str::EMPTY, |e| {
+            e.fields.get(i).map_or(pfhir_str::EMPTY, |f| f.1.lend())
+        })
+    }
 }
 
 /// For an error with code `PFHIR_CODE_VALIDATION`: writes the local validation's findings as
@@ -399,5 +368,23 @@ mod tests {
         let text = format!("{err:?}");
         assert!(!text.contains("Garcia"), "{text}");
         assert!(text.contains("body: \"<present>\""), "{text}");
+    }
+
+    #[test]
+    fn a_panic_inside_guard_becomes_code_panic_and_never_unwinds() {
+        let err = guard(|| panic!("a bug with patient data 1234"));
+        assert!(!err.is_null(), "a panic is an error, not success");
+        // SAFETY: `err` is the live error `guard` just returned (freed once, below); its
+        // message lends `len` valid bytes.
+        let (code, message) = unsafe {
+            let m = pfhir_error_message(err);
+            let bytes = std::slice::from_raw_parts(m.data.cast::<u8>(), m.len);
+            (pfhir_error_code(err), String::from_utf8_lossy(bytes).into_owned())
+        };
+        assert_eq!(code, pfhir_code::PFHIR_CODE_PANIC);
+        assert!(!message.contains("1234"), "the panic's text stays out: {message}");
+        // SAFETY: freed once.
+        unsafe { pfhir_error_free(err) };
+        assert_eq!(guard_or(7, || panic!("accessor bug")), 7);
     }
 }

@@ -8,6 +8,8 @@
 //! `ffi/README.md`.
 #![allow(non_camel_case_types)]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
 mod build;

@@ -24,6 +24,7 @@ fn codes_match_the_core_number_for_number() {
 
 #[test]
 fn null_arguments_are_errors_not_crashes() {
+    // SAFETY: every pointer passed is NULL, a live handle made here, or a live buffer.
     unsafe {
         let err = pfhir_validator_new(ptr::null(), ptr::null_mut());
         assert_eq!(pfhir_error_code(err), pfhir_code::PFHIR_CODE_NULL_ARGUMENT);
@@ -46,6 +47,7 @@ fn null_arguments_are_errors_not_crashes() {
 
 #[test]
 fn validates_and_exports_json() {
+    // SAFETY: handles are made here and freed once; buffers outlive the calls.
     unsafe {
         let mut v = ptr::null_mut();
         assert!(pfhir_validator_new(ptr::null(), &mut v).is_null());
@@ -82,6 +84,7 @@ fn validates_and_exports_json() {
 
 #[test]
 fn invalid_utf8_arguments_are_refused() {
+    // SAFETY: handles are made here and freed once; buffers outlive the calls.
     unsafe {
         let mut opts = ptr::null_mut();
         assert!(pfhir_validator_options_new(&mut opts).is_null());
@@ -109,6 +112,7 @@ fn invalid_utf8_arguments_are_refused() {
 
 #[test]
 fn set_retry_zero_keeps_each_value() {
+    // SAFETY: the config is made here and freed once.
     unsafe {
         let mut cfg = ptr::null_mut();
         assert!(pfhir_client_config_new(&mut cfg).is_null());

@@ -1,9 +1,16 @@
 //! Project tasks: code generation from the vendored STU3 definitions and the C header.
 //!
 //! `cargo xtask gen` writes `core/src/spec/generated.rs` (the element tables) and
-//! `core/src/model/generated.rs` (the typed model) from `vendor/fhir-stu3/definitions`;
-//! `cargo xtask header` writes `include/pfhir.h` with cbindgen. The tests of this crate
-//! regenerate all of them in memory and fail when a checked-in file differs.
+//! `core/src/model/generated.rs` (the typed model) from `vendor/fhir-stu3/definitions`,
+//! `ffi/src/code.rs` from core's `ErrorCode`, `include/pfhir.h` with cbindgen, then, from that
+//! header (the one description of the ABI, read by [`abi`]), the raw layer of every binding
+//! ([`bind_gen`]). `cargo xtask check` fails when a checked-in file differs from what
+//! generation gives, or when a binding's hand-written layer leaves a function unused
+//! ([`usage`]); the tests of this crate do the same in memory.
+//!
+//! Std-only apart from cbindgen and serde_json: xtask does not depend on pfhir-core (it
+//! compiles core's std-only `error.rs` itself), so a change that breaks the generated files
+//! never breaks the generator that would fix them.
 
 pub mod abi;
 pub mod bind_gen;

@@ -80,7 +80,8 @@ fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: &str) {
+/// Writes the node of `path`; returns its number of elements.
+fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: &str) -> usize {
     let mut invariants: Vec<String> = Vec::new();
     let mut add_invariants = |e: &ElementDefinition| {
         for c in &e.constraints {
@@ -101,16 +102,19 @@ fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: 
     let _ = writeln!(out, "static {}: NodeDef = NodeDef {{", node_static(path));
     let _ = writeln!(out, "    path: {},", lit(path));
     let _ = writeln!(out, "    elements: &[");
+    let mut count = 0;
     for e in kids {
         if def.kind == Kind::Primitive && e.path.ends_with(".value") {
             continue;
         }
         write_element(out, defs, def, e);
+        count += 1;
     }
     let _ = writeln!(out, "    ],");
     let inv: Vec<String> = invariants.iter().map(|k| lit(k)).collect();
     let _ = writeln!(out, "    invariants: &[{}],", inv.join(", "));
     let _ = writeln!(out, "}};");
+    count
 }
 
 fn write_element(
@@ -212,6 +216,7 @@ pub fn generate(defs: &Definitions) -> String {
     }
     let _ = writeln!(out, "];\n");
 
+    let mut max_elements = 0;
     for n in &names {
         let def = &defs.types[*n];
         let kind = match def.kind {
@@ -236,11 +241,15 @@ pub fn generate(defs: &Definitions) -> String {
         let _ = writeln!(out, "    regex: {regex}, root: &{},", node_static(n));
         let _ = writeln!(out, "}};");
         for path in node_paths(def) {
-            write_node(&mut out, defs, def, &path);
+            max_elements = max_elements.max(write_node(&mut out, defs, def, &path));
         }
         out.push('\n');
     }
 
+    let _ = writeln!(
+        out,
+        "/// The most elements one node has: the validator's per-node bookkeeping\n/// (`validate::walk`) asserts at compile time that it has a slot for each.\npub const MAX_NODE_ELEMENTS: usize = {max_elements};\n"
+    );
     let _ = writeln!(out, "/// The expansions of the required value sets.");
     let _ = writeln!(out, "pub static VALUE_SETS: &[&ValueSetDef] = &[");
     for url in defs.value_sets.keys() {

@@ -7602,6 +7602,10 @@ static N_XHTML: NodeDef = NodeDef {
     invariants: &[],
 };
 
+/// The most elements one node has: the validator's per-node bookkeeping
+/// (`validate::walk`) asserts at compile time that it has a slot for each.
+pub const MAX_NODE_ELEMENTS: usize = 25;
+
 /// The expansions of the required value sets.
 pub static VALUE_SETS: &[&ValueSetDef] = &[
     &VS_ADDRESS_TYPE,

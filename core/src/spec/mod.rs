@@ -9,7 +9,7 @@
 
 mod generated;
 
-pub use generated::{INVARIANTS, RESOURCE_TYPES, TYPES, VALUE_SETS};
+pub use generated::{INVARIANTS, MAX_NODE_ELEMENTS, RESOURCE_TYPES, TYPES, VALUE_SETS};
 
 /// What kind of type a [`TypeDef`] describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

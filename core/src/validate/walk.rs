@@ -137,12 +137,18 @@ fn type_index(el: &ElementDef, tr: &TypeRef) -> u8 {
         + 1
 }
 
+/// Slots of [`Seen`]: one per element of a node.
+const SEEN_SLOTS: usize = 64;
+// The generator counts the elements of the largest node: a bigger one fails the build here
+// instead of sharing slots (what `i % 64` used to hide).
+const _: () = assert!(spec::MAX_NODE_ELEMENTS <= SEEN_SLOTS);
+
 /// The elements of one node that were seen, and which type each choice took.
 struct Seen {
     /// `types[i]` is 0 when element i is absent, else 1 + the index of its TypeRef.
-    types: [u8; 64],
+    types: [u8; SEEN_SLOTS],
     /// Offset of an empty value (`""`, `[]`, `{}`, `null`) given for element i, or 0.
-    empty_at: [u32; 64],
+    empty_at: [u32; SEEN_SLOTS],
 }
 
 /// What kind of object [`object`] validates.
@@ -164,8 +170,8 @@ pub fn object<'d, 'a>(
     role: Role,
 ) {
     let mut seen = Seen {
-        types: [0; 64],
-        empty_at: [0; 64],
+        types: [0; SEEN_SLOTS],
+        empty_at: [0; SEEN_SLOTS],
     };
     let mut content = false;
     for m in obj.members() {
@@ -204,7 +210,7 @@ pub fn object<'d, 'a>(
                 let len = ctx.push(&key);
                 let blank = m.value.is_blank();
                 if blank {
-                    seen.empty_at[i % 64] = m.value.offset() as u32;
+                    seen.empty_at[i] = m.value.offset() as u32;
                 } else if !check_choice(ctx, &mut seen, i, el, tr, &key, m.key.offset()) {
                     ctx.pop(len);
                     continue;
@@ -222,14 +228,14 @@ pub fn object<'d, 'a>(
         );
     }
     for (i, el) in node.elements.iter().enumerate() {
-        if el.min > 0 && seen.types[i % 64] == 0 {
+        if el.min > 0 && seen.types[i] == 0 {
             let len = ctx.push(el.name);
             let what = if el.choice {
                 format!("{}[x]", el.name)
             } else {
                 el.name.to_string()
             };
-            let (offset, message) = match seen.empty_at[i % 64] {
+            let (offset, message) = match seen.empty_at[i] {
                 0 => (
                     obj.offset(),
                     format!(
@@ -303,7 +309,7 @@ fn check_choice(
     offset: usize,
 ) -> bool {
     let t = type_index(el, tr);
-    let slot = &mut seen.types[i % 64];
+    let slot = &mut seen.types[i];
     if el.choice && *slot != 0 && *slot != t {
         ctx.report(
             MessageId::ChoiceTwice,
