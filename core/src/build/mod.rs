@@ -27,6 +27,7 @@ use crate::validate::{Validator, ValidatorOptions};
 
 /// Why a Bundle could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// Some input fields are wrong; each error names its field.
     #[error("invalid patient input: {}", join(.0))]

@@ -48,6 +48,7 @@ impl Default for Limits {
 
 /// Why a text is not acceptable JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum JsonErrorKind {
     /// The input is larger than [`Limits::max_bytes`].
     #[error("the document is larger than the limit of {limit} bytes")]

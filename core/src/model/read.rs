@@ -16,6 +16,7 @@ pub enum ReadMode {
 
 /// Why a JSON text could not be read into the model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReadError {
     /// Strict reading met content STU3 does not allow.
     #[error("{message} at {path} (line {line}, column {column})")]

@@ -15,6 +15,7 @@ pub enum Profile {
 
 /// A configuration the validator refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum OptionsError {
     /// `max_bytes` is zero or above 4 GiB.
     #[error("the size limit must be between 1 byte and 4 GiB - 1 (4294967295 bytes)")]

@@ -32,6 +32,7 @@ pub fn expected_format(p: Primitive) -> &'static str {
 
 /// Why a primitive value is not acceptable (beyond its JSON type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FormatError {
     /// The text does not match the type's format.
     Format,

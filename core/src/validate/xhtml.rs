@@ -70,6 +70,7 @@ const ALLOWED_ELEMENTS: &[&str] = &[
 
 /// Why a narrative is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum XhtmlError {
     /// The root is not `<div xmlns="http://www.w3.org/1999/xhtml">`.
     Root,
