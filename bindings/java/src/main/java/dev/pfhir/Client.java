@@ -7,7 +7,6 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.pfhir.internal.PfhirBytes;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -44,7 +43,7 @@ public final class Client implements AutoCloseable {
      * @throws ConfigException when the configuration is incomplete or wrong
      */
     public Client(ClientConfig config) {
-        Objects.requireNonNull(config, "config");
+        Ffi.notNull(config, "Client: config");
         Pointer cfg = config.toNative();
         try {
             PointerByReference out = new PointerByReference();
@@ -70,7 +69,7 @@ public final class Client implements AutoCloseable {
      * @throws PfhirException for the other failures (TLS, connect, timeout...)
      */
     public CreateResult create(String bundleJson) {
-        return doCreate(Ffi.utf8(bundleJson, "bundleJson"), null);
+        return doCreate(Ffi.utf8(bundleJson, "Client: bundleJson"), null);
     }
 
     /**
@@ -84,7 +83,7 @@ public final class Client implements AutoCloseable {
      * @return the platform's ids
      */
     public CreateResult create(String bundleJson, String requestId) {
-        return doCreate(Ffi.utf8(bundleJson, "bundleJson"), requestId(requestId));
+        return doCreate(Ffi.utf8(bundleJson, "Client: bundleJson"), requestId(requestId));
     }
 
     /**
@@ -94,7 +93,7 @@ public final class Client implements AutoCloseable {
      * @return the platform's ids
      */
     public CreateResult create(byte[] bundleJson) {
-        return doCreate(Objects.requireNonNull(bundleJson, "bundleJson"), null);
+        return doCreate(Ffi.notNull(bundleJson, "Client: bundleJson"), null);
     }
 
     /**
@@ -105,12 +104,12 @@ public final class Client implements AutoCloseable {
      * @return the platform's ids
      */
     public CreateResult create(byte[] bundleJson, String requestId) {
-        return doCreate(Objects.requireNonNull(bundleJson, "bundleJson"), requestId(requestId));
+        return doCreate(Ffi.notNull(bundleJson, "Client: bundleJson"), requestId(requestId));
     }
 
     /** A caller-given request id: not null, not empty (the C ABI reads empty as "make one"). */
     private static byte[] requestId(String requestId) {
-        byte[] b = Ffi.utf8(requestId, "requestId");
+        byte[] b = Ffi.utf8(requestId, "Client: requestId");
         if (b.length == 0) {
             throw new IllegalArgumentException("requestId is empty (use the overload without one for a fresh id)");
         }
@@ -157,7 +156,7 @@ public final class Client implements AutoCloseable {
      * @throws IllegalArgumentException when {@code requestId} is empty
      */
     public UncertainCreate resolveUncertainCreate(String bundleJson, String requestId) {
-        return doResolve(Ffi.utf8(bundleJson, "bundleJson"), requestId(requestId));
+        return doResolve(Ffi.utf8(bundleJson, "Client: bundleJson"), requestId(requestId));
     }
 
     /**
@@ -169,7 +168,7 @@ public final class Client implements AutoCloseable {
      * @return what was found
      */
     public UncertainCreate resolveUncertainCreate(byte[] bundleJson, String requestId) {
-        return doResolve(Objects.requireNonNull(bundleJson, "bundleJson"), requestId(requestId));
+        return doResolve(Ffi.notNull(bundleJson, "Client: bundleJson"), requestId(requestId));
     }
 
     private UncertainCreate doResolve(byte[] bundleJson, byte[] requestId) {
@@ -200,7 +199,7 @@ public final class Client implements AutoCloseable {
      * @throws NotFoundException when there is no such patient
      */
     public UpdateResult update(String id, String bundleJson) {
-        return doUpdate(id, Ffi.utf8(bundleJson, "bundleJson"), null);
+        return doUpdate(id, Ffi.utf8(bundleJson, "Client: bundleJson"), null);
     }
 
     /**
@@ -212,7 +211,7 @@ public final class Client implements AutoCloseable {
      * @return the request id, status and attempts
      */
     public UpdateResult update(String id, String bundleJson, String requestId) {
-        return doUpdate(id, Ffi.utf8(bundleJson, "bundleJson"), requestId(requestId));
+        return doUpdate(id, Ffi.utf8(bundleJson, "Client: bundleJson"), requestId(requestId));
     }
 
     /**
@@ -223,7 +222,7 @@ public final class Client implements AutoCloseable {
      * @return the request id, status and attempts
      */
     public UpdateResult update(String id, byte[] bundleJson) {
-        return doUpdate(id, Objects.requireNonNull(bundleJson, "bundleJson"), null);
+        return doUpdate(id, Ffi.notNull(bundleJson, "Client: bundleJson"), null);
     }
 
     /**
@@ -235,11 +234,11 @@ public final class Client implements AutoCloseable {
      * @return the request id, status and attempts
      */
     public UpdateResult update(String id, byte[] bundleJson, String requestId) {
-        return doUpdate(id, Objects.requireNonNull(bundleJson, "bundleJson"), requestId(requestId));
+        return doUpdate(id, Ffi.notNull(bundleJson, "Client: bundleJson"), requestId(requestId));
     }
 
     private UpdateResult doUpdate(String id, byte[] bundleJson, byte[] requestId) {
-        byte[] idBytes = Ffi.utf8(id, "id");
+        byte[] idBytes = Ffi.utf8(id, "Client: id");
         return handle.call(c -> {
             PointerByReference out = new PointerByReference();
             Ffi.check(LIB.pfhir_client_update_with_request_id(c, Ffi.ptr(idBytes), Ffi.len(idBytes),
@@ -264,7 +263,7 @@ public final class Client implements AutoCloseable {
      * @throws NotFoundException when there is no such patient
      */
     public ReadResult read(String id) {
-        byte[] idBytes = Ffi.utf8(id, "id");
+        byte[] idBytes = Ffi.utf8(id, "Client: id");
         return handle.call(c -> {
             PointerByReference out = new PointerByReference();
             Ffi.check(LIB.pfhir_client_read(c, Ffi.ptr(idBytes), Ffi.len(idBytes), out));

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The configuration of a {@link Client}: where the Partners API is, who the caller is (mutual
@@ -181,7 +180,7 @@ public final class ClientConfig {
     }
 
     static int millis(Duration d, String what, boolean zeroAllowed) {
-        Objects.requireNonNull(d, what);
+        Ffi.notNull(d, what);
         if (d.isNegative() || (!zeroAllowed && d.isZero())) {
             throw new IllegalArgumentException(what + " must be " + (zeroAllowed ? "non-negative" : "positive") + ": " + d);
         }
@@ -276,7 +275,7 @@ public final class ClientConfig {
         private Builder() {}
 
         private static String read(Path p, String what) {
-            Objects.requireNonNull(p, what);
+            Ffi.notNull(p, "ClientConfig.Builder." + what);
             try {
                 return Files.readString(p, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -291,7 +290,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            this.baseUrl = Ffi.notNull(baseUrl, "ClientConfig.Builder.baseUrl");
             return this;
         }
 
@@ -302,7 +301,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder apiVersion(ApiVersion apiVersion) {
-            this.apiVersion = Objects.requireNonNull(apiVersion, "apiVersion");
+            this.apiVersion = Ffi.notNull(apiVersion, "ClientConfig.Builder.apiVersion");
             return this;
         }
 
@@ -315,7 +314,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder contentType(String contentType) {
-            this.contentType = Objects.requireNonNull(contentType, "contentType");
+            this.contentType = Ffi.notNull(contentType, "ClientConfig.Builder.contentType");
             return this;
         }
 
@@ -328,7 +327,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder uncertainCreate(UncertainCreatePolicy policy) {
-            this.uncertainCreate = Objects.requireNonNull(policy, "policy");
+            this.uncertainCreate = Ffi.notNull(policy, "ClientConfig.Builder.uncertainCreate");
             return this;
         }
 
@@ -339,7 +338,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder orgId(String orgId) {
-            this.orgId = Objects.requireNonNull(orgId, "orgId");
+            this.orgId = Ffi.notNull(orgId, "ClientConfig.Builder.orgId");
             return this;
         }
 
@@ -350,7 +349,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder clientId(String clientId) {
-            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            this.clientId = Ffi.notNull(clientId, "ClientConfig.Builder.clientId");
             return this;
         }
 
@@ -361,7 +360,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder clientSecret(String clientSecret) {
-            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            this.clientSecret = Ffi.notNull(clientSecret, "ClientConfig.Builder.clientSecret");
             return this;
         }
 
@@ -372,7 +371,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder certPem(String pem) {
-            this.certPem = Objects.requireNonNull(pem, "certPem");
+            this.certPem = Ffi.notNull(pem, "ClientConfig.Builder.certPem");
             return this;
         }
 
@@ -394,7 +393,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder keyPem(String pem) {
-            this.keyPem = Objects.requireNonNull(pem, "keyPem");
+            this.keyPem = Ffi.notNull(pem, "ClientConfig.Builder.keyPem");
             return this;
         }
 
@@ -418,7 +417,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder caPem(String pem) {
-            this.caPem = Objects.requireNonNull(pem, "caPem");
+            this.caPem = Ffi.notNull(pem, "ClientConfig.Builder.caPem");
             return this;
         }
 
@@ -471,7 +470,7 @@ public final class ClientConfig {
          * @return this builder
          */
         public Builder validatorOptions(ValidatorOptions options) {
-            this.validatorOptions = Objects.requireNonNull(options, "options");
+            this.validatorOptions = Ffi.notNull(options, "ClientConfig.Builder.validatorOptions");
             return this;
         }
 

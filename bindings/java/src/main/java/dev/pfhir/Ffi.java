@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** The loaded native library and the helpers every wrapper uses. Not API. */
 final class Ffi {
@@ -38,7 +37,8 @@ final class Ffi {
         if (!compatible(version, ABI_VERSION)) {
             throw new UnsatisfiedLinkError("libpfhir " + version + " is loaded, but this binding needs "
                     + ABI_VERSION + " (the same 0.x minor; from 1.0 on, the same major and a minor at least as new): "
-                    + "point jna.library.path or pfhir.library at a matching build");
+                    + "use the jar's own library (no jna.library.path, no libpfhir of another version on the system's "
+                    + "library path) or point pfhir.library at a matching build");
         }
         return lib;
     }
@@ -117,12 +117,25 @@ final class Ffi {
     }
 
     /**
+     * The value, or a {@link NullPointerException} whose message names what was null, for
+     * the public API's argument checks: {@code clientSecret: the value is null} tells the
+     * caller which setting (an unset environment variable, say) is missing.
+     */
+    static <T> T notNull(T value, String what) {
+        if (value == null) {
+            throw new NullPointerException(what + ": the value is null (pfhir takes no null arguments; "
+                    + "leave an optional setting unset instead)");
+        }
+        return value;
+    }
+
+    /**
      * A Java string as UTF-8. Throws {@link NullPointerException} for null and
      * {@link IllegalArgumentException} for a string with an unpaired surrogate (which has no
      * UTF-8 form), before anything reaches the native library.
      */
     static byte[] utf8(String s, String what) {
-        Objects.requireNonNull(s, what);
+        notNull(s, what);
         try {
             ByteBuffer buf = StandardCharsets.UTF_8.newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -6,14 +6,16 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import dev.pfhir.internal.PfhirBytes;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
 /**
  * Entry points that need no handle: the library version and building a partner message
  * Bundle from a PatientInput.
  *
- * <p>The native library {@code libpfhir} is found through JNA: put its folder on
- * {@code -Djna.library.path=...}, or give its path with {@code -Dpfhir.library=/path/libpfhir.so}.
+ * <p>The native library is loaded by JNA on first use: from the pfhir jar, which carries it
+ * for Linux x86_64 and arm64 and Windows x64 at JNA's resource paths ({@code linux-x86-64/},
+ * {@code linux-aarch64/}, {@code win32-x86-64/}), with no setting. {@code -Dpfhir.library=PATH}
+ * (a file) or {@code -Djna.library.path=FOLDER} load another build instead; JNA also looks in
+ * the system's library path before the class path.
  */
 public final class Pfhir {
     /** The C ABI version this binding was written for ({@code PFHIR_VERSION_STRING}). */
@@ -52,7 +54,7 @@ public final class Pfhir {
      * @throws IllegalArgumentException when the text has an unpaired surrogate
      */
     public static String buildBundle(String patientInputJson) {
-        byte[] json = buildBundle(Ffi.utf8(patientInputJson, "patientInputJson"));
+        byte[] json = buildBundle(Ffi.utf8(patientInputJson, "Pfhir.buildBundle: patientInputJson"));
         return new String(json, StandardCharsets.UTF_8);
     }
 
@@ -64,7 +66,7 @@ public final class Pfhir {
      * @throws InputException when fields are wrong
      */
     public static byte[] buildBundle(byte[] patientInputJson) {
-        Objects.requireNonNull(patientInputJson, "patientInputJson");
+        Ffi.notNull(patientInputJson, "Pfhir.buildBundle: patientInputJson");
         PfhirBytes out = new PfhirBytes();
         Ffi.check(LIB.pfhir_build_bundle(Ffi.ptr(patientInputJson), Ffi.len(patientInputJson), out));
         return Ffi.takeBytes(out);
@@ -86,7 +88,7 @@ public final class Pfhir {
      * @throws IllegalArgumentException when a text has an unpaired surrogate
      */
     public static String buildBundle(String patientInputJson, BuildOptions options) {
-        byte[] json = buildBundle(Ffi.utf8(patientInputJson, "patientInputJson"), options);
+        byte[] json = buildBundle(Ffi.utf8(patientInputJson, "Pfhir.buildBundle: patientInputJson"), options);
         return new String(json, StandardCharsets.UTF_8);
     }
 
@@ -101,8 +103,8 @@ public final class Pfhir {
      * @throws ArgumentException when an accepted authority is not a URI
      */
     public static byte[] buildBundle(byte[] patientInputJson, BuildOptions options) {
-        Objects.requireNonNull(patientInputJson, "patientInputJson");
-        Objects.requireNonNull(options, "options");
+        Ffi.notNull(patientInputJson, "Pfhir.buildBundle: patientInputJson");
+        Ffi.notNull(options, "Pfhir.buildBundle: options");
         if (options.isDefault()) {
             return buildBundle(patientInputJson);
         }
