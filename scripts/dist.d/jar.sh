@@ -44,7 +44,8 @@ dist_jar() {
 
   # META-INF: the README of the jar, the licenses, the Maven description.
   mkdir -p "$classes/META-INF/maven/dev.pfhir/pfhir"
-  docs_into "$classes/META-INF" java java
+  docs_into "$classes/META-INF" java java \
+    "GLIBC=$(glibc_needed "$classes/linux-x86-64/libpfhir.so" "$classes/linux-aarch64/libpfhir.so")"
   install -m 0644 "$java_dir/pom.xml" "$classes/META-INF/maven/dev.pfhir/pfhir/pom.xml"
   printf 'groupId=dev.pfhir\nartifactId=pfhir\nversion=%s\n' "$VERSION" \
     >"$classes/META-INF/maven/dev.pfhir/pfhir/pom.properties"

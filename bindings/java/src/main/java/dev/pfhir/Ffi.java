@@ -37,8 +37,8 @@ final class Ffi {
         if (!compatible(version, ABI_VERSION)) {
             throw new UnsatisfiedLinkError("libpfhir " + version + " is loaded, but this binding needs "
                     + ABI_VERSION + " (the same 0.x minor; from 1.0 on, the same major and a minor at least as new): "
-                    + "use the jar's own library (no jna.library.path, no libpfhir of another version on the system's "
-                    + "library path) or point pfhir.library at a matching build");
+                    + "use the jar's own library (no jna.library.path, no libpfhir of another version "
+                    + "on the system's library path) or point pfhir.library at a matching build");
         }
         return lib;
     }
