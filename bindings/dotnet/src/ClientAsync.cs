@@ -25,7 +25,7 @@ namespace PfhirSdk
     {
         internal RequestCanceledException(string requestId, bool mayHaveBeenProcessed, CancellationToken token)
             : base(mayHaveBeenProcessed
-                ? "the request was cancelled while on the wire: the platform may have processed it (request id " + requestId + ")"
+                ? "the request was cancelled while on the wire: the platform may have processed it" + (requestId == null ? "" : " (request id " + requestId + ")")
                 : "the request was cancelled before it started: nothing was sent", token)
         {
             RequestId = requestId;
@@ -122,27 +122,30 @@ namespace PfhirSdk
 
             int state = NotStarted;
             var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-            CancellationTokenRegistration registration = default(CancellationTokenRegistration);
+            // Registered before the call is queued, so that the call's thread sees it assigned.
+            CancellationTokenRegistration registration = ct.Register(() =>
+            {
+                bool started = Interlocked.CompareExchange(ref state, Canceled, NotStarted) != NotStarted;
+                result.TrySetException(new RequestCanceledException(requestId, started, ct));
+            });
             Task.Run(() =>
             {
-                if (Interlocked.CompareExchange(ref state, Started, NotStarted) != NotStarted) return;
                 try
                 {
-                    result.TrySetResult(call());
-                }
-                catch (Exception e)
-                {
-                    result.TrySetException(e);
+                    if (Interlocked.CompareExchange(ref state, Started, NotStarted) != NotStarted) return;
+                    try
+                    {
+                        result.TrySetResult(call());
+                    }
+                    catch (Exception e)
+                    {
+                        result.TrySetException(e);
+                    }
                 }
                 finally
                 {
                     registration.Dispose();
                 }
-            });
-            registration = ct.Register(() =>
-            {
-                bool started = Interlocked.CompareExchange(ref state, Canceled, NotStarted) != NotStarted;
-                result.TrySetException(new RequestCanceledException(requestId, started, ct));
             });
             return result.Task;
         }
