@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const WASM_DIR = fileURLToPath(new URL("..", import.meta.url));
-const pfhir = await import(path.join(WASM_DIR, "pkg", "node", "pfhir_wasm.js"));
+const pfhir = await import(path.join(WASM_DIR, "pkg", "index.mjs"));
 const file = path.join(WASM_DIR, "..", "tests", "fixtures", "partner", "good-bundle.json");
 const text = readFileSync(file, "utf8");
 const bytes = readFileSync(file);

@@ -1,11 +1,13 @@
 // The browser entry point of pfhir-wasm: fetches and instantiates the WebAssembly module once
-// (top-level await), then exports the API. For explicit initialization, import
-// `pfhir-wasm/web` and call its default export `init()` yourself.
-import init from "./web/pfhir_wasm.js";
+// (top-level await), then exports the API. Bundlers that follow `new URL(..., import.meta.url)`
+// (Vite, webpack 5, Rollup, Parcel) emit the .wasm file themselves. For explicit
+// initialization, import `pfhir-wasm/web` and call its default export `init()` yourself.
+import init from "./web.js";
 
-await init({ module_or_path: new URL("./web/pfhir_wasm_bg.wasm", import.meta.url) });
+await init({ module_or_path: new URL("./pfhir_wasm_bg.wasm", import.meta.url) });
 
 export {
+  PfhirError,
   buildBundle,
   rules,
   validate,
@@ -13,4 +15,4 @@ export {
   validateBytesJson,
   validateJson,
   version,
-} from "./web/pfhir_wasm.js";
+} from "./web.js";

@@ -244,8 +244,10 @@ export interface FieldError {
   message: string;
 }
 
-/** What pfhir-wasm throws: a real `Error` (named `PfhirError`) with a `code`. */
-export interface PfhirError extends Error {
+/** What pfhir-wasm throws on API misuse: a real `Error` subclass with a `code`, so
+ * `e instanceof PfhirError` tells pfhir's errors apart. Content problems are never thrown. */
+export declare class PfhirError extends Error {
+  constructor(message: string, options: { code: ErrorCode; fields?: FieldError[] });
   name: "PfhirError";
   code: ErrorCode;
   /** For `code: "input"`: every wrong field. */

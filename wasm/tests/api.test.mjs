@@ -21,6 +21,8 @@ function throwsCode(fn, code) {
     caught = e;
   }
   assert.ok(caught instanceof Error, `expected an Error with code ${code}, got ${caught}`);
+  assert.ok(caught instanceof pfhir.PfhirError, "a PfhirError instance");
+  assert.equal(Object.getPrototypeOf(caught), pfhir.PfhirError.prototype);
   assert.equal(caught.name, "PfhirError");
   assert.equal(caught.code, code, caught.message);
   assert.equal(typeof caught.message, "string");

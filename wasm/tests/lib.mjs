@@ -9,12 +9,12 @@ export const PKG = path.join(WASM_DIR, "pkg");
 export const OUT = path.join(WASM_DIR, "tests", "out");
 export const FIXTURES = path.join(ROOT, "tests", "fixtures");
 
-if (!existsSync(path.join(PKG, "node", "pfhir_wasm.js"))) {
+if (!existsSync(path.join(PKG, "index.cjs"))) {
   throw new Error(`${PKG} is not built: run scripts/build-wasm first`);
 }
 
-/** The package's Node build, imported by path (tests of the package name are in package.test.mjs). */
-export const pfhir = await import(path.join(PKG, "node", "pfhir_wasm.js"));
+/** The package's Node entry point (ESM), imported by path (tests of the package name are in package.test.mjs). */
+export const pfhir = await import(path.join(PKG, "index.mjs"));
 
 /** The JS options of a fixture's `.expected.json`, as the native harness reads them. */
 export function optionsOf(expected) {

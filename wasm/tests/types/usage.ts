@@ -15,7 +15,7 @@ import {
   type OperationOutcomeIssue,
   type PartnerRule,
   type PatientInput,
-  type PfhirError,
+  PfhirError,
   type RuleId,
   type Severity,
   type ValidateOptions,
@@ -71,11 +71,16 @@ const bundle2: string = buildBundle(JSON.stringify(input));
 try {
   buildBundle({ ...input, birthDate: "1980-13-01" });
 } catch (e) {
-  const err = e as PfhirError;
-  const code: ErrorCode = err.code;
-  const fields = err.fields?.map((f) => `${f.field}: ${f.message}`);
-  console.log(code, fields, err instanceof Error);
+  // PfhirError is a class: instanceof narrows `unknown` to it.
+  if (e instanceof PfhirError) {
+    const code: ErrorCode = e.code;
+    const fields = e.fields?.map((f) => `${f.field}: ${f.message}`);
+    console.log(code, fields, e.name === "PfhirError", e instanceof Error);
+  }
 }
+const made: PfhirError = new PfhirError("m", { code: "json" });
+// @ts-expect-error no such error code
+new PfhirError("m", { code: "nope" });
 
 // @ts-expect-error a document is a string
 validate(42);
@@ -94,4 +99,4 @@ buildBundle({ authority: "cip", patientId: "1" });
 // @ts-expect-error validate returns an object, not a string
 const notAString: string = validate("{}");
 
-console.log(severity, line, messageId, json, fromBytes, fromBytesJson, v, id, bundle, bundle2, notAString, capped);
+console.log(made, severity, line, messageId, json, fromBytes, fromBytesJson, v, id, bundle, bundle2, notAString, capped);

@@ -1,0 +1,14 @@
+// pfhir-wasm for Node, ESM: the CommonJS entry re-exported, so that `import` and `require`
+// in one process share one WebAssembly instance and one PfhirError class.
+import api from "./index.cjs";
+
+export const {
+  PfhirError,
+  buildBundle,
+  rules,
+  validate,
+  validateBytes,
+  validateBytesJson,
+  validateJson,
+  version,
+} = api;
