@@ -3,7 +3,10 @@
 # wraps every function of include/pfhir.h and maps every PFHIR_CODE_* into pfhir::Code,
 # configures and builds bindings/cpp with CMake
 # (GoogleTest from Debian's libgtest-dev, AddressSanitizer + UBSan on), and runs ctest:
-# the fixture corpus one test per fixture, and the sandbox tests over mutual TLS.
+# the fixture corpus one test per fixture, and the sandbox tests over mutual TLS. Then the
+# README's quickstart (the ```cpp block after `<!-- quickstart -->` in bindings/cpp/README.md)
+# is extracted, compiled with -Wall -Wextra -Werror and run against a fresh `pfhir sandbox`
+# with the settings the README names, and once without PFHIR_CLIENT_SECRET.
 # Needs cmake, g++, libgtest-dev and curl (ffi/tests/c/setup.sh installs them).
 set -euo pipefail
 
@@ -48,6 +51,48 @@ echo "--> cmake configure and build ($BUILD)"
 cmake -S "$HERE" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DPFHIR_SANITIZE=ON \
   -DPFHIR_LIBRARY_DIR="$CARGO_TARGET_DIR/debug" -DPFHIR_CLI="$CARGO_TARGET_DIR/debug/pfhir" >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
+
+echo "--> the README's quickstart"
+QS="$BUILD/quickstart"
+mkdir -p "$QS"
+# The ```cpp block right after the <!-- quickstart --> line (blank lines between allowed).
+awk '/^<!-- quickstart -->$/ { mark = 1; next }
+     mark && /^```cpp$/ { inblock = 1; mark = 0; next }
+     inblock && /^```$/ { inblock = 0; next }
+     inblock { print }
+     mark && NF { mark = 0 }' "$HERE/README.md" >"$QS/quickstart.cpp"
+grep -q 'int main' "$QS/quickstart.cpp" || fail "bindings/cpp/README.md has no quickstart block with a main()"
+g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$ROOT/include" -I"$HERE" "$QS/quickstart.cpp" \
+  -L"$CARGO_TARGET_DIR/debug" -lpfhir -Wl,-rpath,"$CARGO_TARGET_DIR/debug" -o "$QS/quickstart" ||
+  fail "the README's quickstart does not compile"
+SANDBOX_PID=""
+trap '[ -z "$SANDBOX_PID" ] || { kill "$SANDBOX_PID" 2>/dev/null; wait "$SANDBOX_PID" 2>/dev/null; }' EXIT
+rm -rf "$QS/certs"
+"$CARGO_TARGET_DIR/debug/pfhir" sandbox --certs "$QS/certs" --port 0 >"$QS/sandbox.log" 2>&1 &
+SANDBOX_PID=$!
+URL=""
+for _ in $(seq 1 200); do
+  URL="$(grep -o 'https://[^ ]*' "$QS/sandbox.log" | head -n 1 || true)"
+  [ -n "$URL" ] && break
+  kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$QS/sandbox.log" >&2; fail "the sandbox exited"; }
+  sleep 0.05
+done
+[ -n "$URL" ] || fail "the sandbox printed no URL"
+qs_env=(env -u PFHIR_ORG_ID -u PFHIR_CLIENT_ID -u PFHIR_CLIENT_SECRET PFHIR_BASE_URL="$URL"
+  PFHIR_CERT="$QS/certs/client.pem" PFHIR_KEY="$QS/certs/client-key.pem" PFHIR_CA="$QS/certs/ca.pem")
+out="$(cd "$QS" && "${qs_env[@]}" PFHIR_CLIENT_SECRET=sandbox-secret ./quickstart 2>&1)" ||
+  fail "the quickstart failed: $out"
+for want in '^valid [0-9]+ issue\(s\)$' '^created [^ ]+ request [^ ]+$' '^updated 200$' '^read 200 [0-9]+ bytes$'; do
+  grep -qE "$want" <<<"$out" || fail "the quickstart's output lacks /$want/: $out"
+done
+echo "ok: the README's quickstart against the sandbox: $(grep '^created' <<<"$out")"
+set +e
+out="$(cd "$QS" && "${qs_env[@]}" ./quickstart 2>&1)"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && [ "$out" = "PFHIR_CLIENT_SECRET is not set" ] ||
+  fail "the quickstart without PFHIR_CLIENT_SECRET: exit $rc, $out"
+echo "ok: the README's quickstart without PFHIR_CLIENT_SECRET says so (exit 2)"
 
 echo "--> ctest"
 cd "$BUILD"
