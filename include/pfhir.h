@@ -63,6 +63,10 @@ enum pfhir_code
    */
   PFHIR_CODE_JSON = 12,
   /**
+   * The password of the client identity (a PKCS#12 file, an encrypted private key) is wrong: the file's integrity check or its decryption failed.
+   */
+  PFHIR_CODE_WRONG_PASSWORD = 13,
+  /**
    * The Bundle failed local validation; nothing was sent (the outcome says why).
    */
   PFHIR_CODE_VALIDATION = 20,

@@ -66,7 +66,7 @@ pub fn print_client_error(what: &str, e: &ClientError) {
 
 fn exit_for(e: &ClientError) -> ExitCode {
     match e {
-        ClientError::Config(_) => ExitCode::Usage,
+        ClientError::Config(_) | ClientError::WrongPassword(_) => ExitCode::Usage,
         _ => ExitCode::Invalid,
     }
 }

@@ -51,6 +51,9 @@ error_codes! {
     Input = 11, "input";
     /// A JSON text could not be read.
     Json = 12, "json";
+    /// The password of the client identity (a PKCS#12 file, an encrypted private key) is
+    /// wrong: the file's integrity check or its decryption failed.
+    WrongPassword = 13, "wrong_password";
     /// The Bundle failed local validation; nothing was sent (the outcome says why).
     Validation = 20, "validation";
     /// An update whose Bundle is not for the patient named by the id (v2: Patient.id; v1:

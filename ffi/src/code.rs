@@ -27,6 +27,8 @@ pub enum pfhir_code {
     PFHIR_CODE_INPUT = 11,
     /// A JSON text could not be read.
     PFHIR_CODE_JSON = 12,
+    /// The password of the client identity (a PKCS#12 file, an encrypted private key) is wrong: the file's integrity check or its decryption failed.
+    PFHIR_CODE_WRONG_PASSWORD = 13,
     /// The Bundle failed local validation; nothing was sent (the outcome says why).
     PFHIR_CODE_VALIDATION = 20,
     /// An update whose Bundle is not for the patient named by the id (v2: Patient.id; v1: the value of an identifier of an accepted authority); nothing was sent.
@@ -79,6 +81,7 @@ impl From<ErrorCode> for pfhir_code {
             ErrorCode::Config => pfhir_code::PFHIR_CODE_CONFIG,
             ErrorCode::Input => pfhir_code::PFHIR_CODE_INPUT,
             ErrorCode::Json => pfhir_code::PFHIR_CODE_JSON,
+            ErrorCode::WrongPassword => pfhir_code::PFHIR_CODE_WRONG_PASSWORD,
             ErrorCode::Validation => pfhir_code::PFHIR_CODE_VALIDATION,
             ErrorCode::UpdateTargetMismatch => pfhir_code::PFHIR_CODE_UPDATE_TARGET_MISMATCH,
             ErrorCode::Tls => pfhir_code::PFHIR_CODE_TLS,

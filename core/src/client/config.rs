@@ -53,6 +53,79 @@ pub enum UncertainCreatePolicy {
     ResendDuplicateStatus(u16),
 }
 
+/// Which trust anchors check the server's certificate when [`ClientConfig::ca_pem`] is not
+/// given (`ca_pem`, when given, replaces both: exactly its CAs are trusted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TrustStore {
+    /// The operating system's store (the default), through `rustls-platform-verifier`: the
+    /// Windows and macOS certificate verifiers; on Linux the system certificates
+    /// (`/etc/ssl/certs` and the like, or the files `SSL_CERT_FILE` / `SSL_CERT_DIR` name).
+    /// This is where hospitals put their own CAs and TLS-inspection proxies. A store that
+    /// cannot be read, or holds no usable certificate, fails `Client::new` with
+    /// [`super::ClientError::Config`].
+    #[default]
+    System,
+    /// The Mozilla roots compiled into pfhir (`webpki-roots`); the operating system is not
+    /// asked.
+    Mozilla,
+}
+
+impl TrustStore {
+    /// Parses `system` or `mozilla`.
+    pub fn parse(s: &str) -> Option<TrustStore> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "system" => Some(TrustStore::System),
+            "mozilla" => Some(TrustStore::Mozilla),
+            _ => None,
+        }
+    }
+
+    /// `system` or `mozilla`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrustStore::System => "system",
+            TrustStore::Mozilla => "mozilla",
+        }
+    }
+}
+
+/// A client identity in a PKCS#12 file (`.pfx` / `.p12`) and its password: the certificate
+/// chain and the private key, encrypted with PBES2 (AES with PBKDF2 or scrypt: OpenSSL 3's
+/// and current Windows' default) or the legacy PKCS#12 schemes (3DES, RC2; `openssl pkcs12
+/// -legacy`, older Windows). The file and the password are wiped from memory when dropped
+/// and never shown by `Debug`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Pkcs12 {
+    der: Zeroizing<Vec<u8>>,
+    password: Secret,
+}
+
+impl Pkcs12 {
+    /// The file's bytes (DER) and its password (empty for a file exported without one).
+    pub fn new(der: impl Into<Vec<u8>>, password: impl Into<Secret>) -> Self {
+        Pkcs12 {
+            der: Zeroizing::new(der.into()),
+            password: password.into(),
+        }
+    }
+
+    /// The file's bytes.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The password.
+    pub fn password(&self) -> &Secret {
+        &self.password
+    }
+}
+
+impl fmt::Debug for Pkcs12 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pkcs12(<{} bytes>, password <redacted>)", self.der.len())
+    }
+}
+
 /// Which generation of the partner API to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApiVersion {
@@ -200,14 +273,25 @@ pub struct ClientConfig {
     pub client_id: String,
     /// Secret shared with the platform (`client_secret` header).
     pub client_secret: Secret,
-    /// Client certificate chain, PEM (leaf first).
+    /// Client certificate chain, PEM (leaf first). Empty when `pkcs12` is given.
     pub cert_pem: String,
-    /// Client private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    /// Client private key, PEM: PKCS#8, PKCS#1 or SEC1, or an encrypted PKCS#8 key
+    /// (`BEGIN ENCRYPTED PRIVATE KEY`, PBES2: AES or 3DES with PBKDF2 or scrypt), which
+    /// needs `key_password`. Empty when `pkcs12` is given.
     pub key_pem: Secret,
-    /// CA certificates to trust for the server's certificate, PEM (optional). Without them
-    /// the server is checked against the Mozilla roots compiled into pfhir (`webpki-roots`);
-    /// the operating system's certificate store is not read.
+    /// The password of an encrypted `key_pem` (ignored for an unencrypted key). A password
+    /// that does not decrypt it is [`super::ClientError::WrongPassword`].
+    pub key_password: Option<Secret>,
+    /// The client identity as a PKCS#12 file with its password, instead of `cert_pem` +
+    /// `key_pem` (giving both is a configuration error). A wrong password is
+    /// [`super::ClientError::WrongPassword`].
+    pub pkcs12: Option<Pkcs12>,
+    /// CA certificates to trust for the server's certificate, PEM (optional). When given,
+    /// exactly these CAs are trusted and `trust_store` is not used.
     pub ca_pem: Option<String>,
+    /// Where the server's certificate is checked when `ca_pem` is not given (default: the
+    /// operating system's store).
+    pub trust_store: TrustStore,
     /// Timeouts.
     pub timeouts: Timeouts,
     /// Retry policy.
@@ -236,7 +320,10 @@ impl Default for ClientConfig {
             client_secret: Secret::default(),
             cert_pem: String::new(),
             key_pem: Secret::default(),
+            key_password: None,
+            pkcs12: None,
             ca_pem: None,
+            trust_store: TrustStore::default(),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             max_response_bytes: 16 << 20,

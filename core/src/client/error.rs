@@ -18,7 +18,8 @@ impl fmt::Debug for Redacted<'_> {
 /// Why the TLS handshake failed, in plain language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsCause {
-    /// The server's certificate is not signed by a CA we trust (check `ca_pem`).
+    /// The server's certificate is not signed by a CA we trust (check `ca_pem` or the trust
+    /// store).
     UnknownCa,
     /// The server's certificate is for another host name.
     NameMismatch,
@@ -40,7 +41,7 @@ impl TlsCause {
     pub fn describe(self) -> &'static str {
         match self {
             TlsCause::UnknownCa => {
-                "the server's certificate is not signed by a trusted CA (check ca_pem)"
+                "the server's certificate is not signed by a trusted CA (check ca_pem or the trust store)"
             }
             TlsCause::NameMismatch => "the server's certificate is for another host name",
             TlsCause::Expired => "the server's certificate has expired",
@@ -206,6 +207,11 @@ pub enum ClientError {
     /// The configuration is wrong; nothing was sent.
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// The password of the client identity does not open it (a PKCS#12 file whose integrity
+    /// check fails, an encrypted key that does not decrypt); nothing was sent. The message
+    /// names the setting, never the password.
+    #[error("wrong password: {0}")]
+    WrongPassword(String),
     /// The Bundle failed local validation; nothing was sent.
     #[error("the Bundle failed local validation with {} error(s); nothing was sent", .outcome.error_count())]
     Validation {
@@ -283,6 +289,7 @@ impl fmt::Debug for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::Config(m) => f.debug_tuple("Config").field(m).finish(),
+            ClientError::WrongPassword(m) => f.debug_tuple("WrongPassword").field(m).finish(),
             ClientError::UpdateTarget(m) => f.debug_tuple("UpdateTarget").field(m).finish(),
             ClientError::Validation { outcome } => f
                 .debug_struct("Validation")
@@ -351,6 +358,7 @@ impl ClientError {
     pub fn code(&self) -> ErrorCode {
         match self {
             ClientError::Config(_) => ErrorCode::Config,
+            ClientError::WrongPassword(_) => ErrorCode::WrongPassword,
             ClientError::Validation { .. } => ErrorCode::Validation,
             ClientError::UpdateTarget(_) => ErrorCode::UpdateTargetMismatch,
             ClientError::Tls { .. } => ErrorCode::Tls,
@@ -366,6 +374,7 @@ impl ClientError {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             ClientError::Config(_)
+            | ClientError::WrongPassword(_)
             | ClientError::Validation { .. }
             | ClientError::UpdateTarget(_) => None,
             ClientError::Tls { request_id, .. }

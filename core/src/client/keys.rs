@@ -1,9 +1,13 @@
 //! The client's key and certificates from PEM. The private key is decoded here, not by a
-//! library, so that every copy pfhir makes of it (the base64 text, the DER bytes) lives in a
-//! buffer that is wiped when dropped; encrypted keys are recognised and refused by name.
+//! library, so that every copy pfhir makes of it (the base64 text, the DER bytes, the
+//! decrypted key) lives in a buffer that is wiped when dropped. An encrypted PKCS#8 key is
+//! decrypted with its password; a legacy encrypted key (`Proc-Type: 4,ENCRYPTED`) is refused
+//! by name.
 
 use super::config::Secret;
+use super::der::{self, Reader};
 use super::error::ClientError;
+use super::pbe::{self, PbeError};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use rustls_pki_types::{PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
@@ -27,6 +31,14 @@ pub struct KeyDer {
 }
 
 impl KeyDer {
+    /// A PKCS#8 key (from a PKCS#12 file or a decrypted key).
+    pub fn pkcs8(der: Zeroizing<Vec<u8>>) -> Self {
+        KeyDer {
+            kind: KeyKind::Pkcs8,
+            der,
+        }
+    }
+
     /// The key as rustls borrows it (no copy).
     pub fn borrow(&self) -> PrivateKeyDer<'_> {
         match self.kind {
@@ -42,10 +54,11 @@ fn config_error(what: &str) -> ClientError {
 }
 
 /// The first private key of `key_pem`. Sections of other kinds (an `EC PARAMETERS` block
-/// before an `EC PRIVATE KEY`, a certificate) are skipped. An encrypted key, in either form
-/// (`ENCRYPTED PRIVATE KEY`, or `Proc-Type: 4,ENCRYPTED` in a legacy key), is refused with
-/// its own message: pfhir cannot decrypt keys.
-pub fn private_key(key_pem: &Secret) -> Result<KeyDer, ClientError> {
+/// before an `EC PRIVATE KEY`, a certificate) are skipped. An `ENCRYPTED PRIVATE KEY` is
+/// decrypted with `password` (none: a configuration error; a wrong one:
+/// [`ClientError::WrongPassword`]); a legacy encrypted key (`Proc-Type: 4,ENCRYPTED`) is
+/// refused with its own message.
+pub fn private_key(key_pem: &Secret, password: Option<&Secret>) -> Result<KeyDer, ClientError> {
     let mut lines = key_pem.expose().lines().map(str::trim);
     while let Some(line) = lines.next() {
         let Some(label) = line
@@ -58,13 +71,10 @@ pub fn private_key(key_pem: &Secret) -> Result<KeyDer, ClientError> {
             "PRIVATE KEY" => KeyKind::Pkcs8,
             "RSA PRIVATE KEY" => KeyKind::Pkcs1,
             "EC PRIVATE KEY" => KeyKind::Sec1,
-            "ENCRYPTED PRIVATE KEY" => return Err(config_error(
-                "key_pem is an encrypted private key (BEGIN ENCRYPTED PRIVATE KEY), which pfhir \
-                     cannot decrypt yet: give the key unencrypted (for example \
-                     `openssl pkcs8 -in key.pem -out key-plain.pem`, kept with mode 0600)",
-            )),
+            "ENCRYPTED PRIVATE KEY" => KeyKind::Pkcs8,
             _ => continue,
         };
+        let encrypted = label == "ENCRYPTED PRIVATE KEY";
         let end = format!("-----END {label}-----");
         let mut body = Zeroizing::new(String::new());
         // The base64 lines, without headers; the exact capacity first, so that no
@@ -76,9 +86,10 @@ pub fn private_key(key_pem: &Secret) -> Result<KeyDer, ClientError> {
                     && value.to_ascii_uppercase().contains("ENCRYPTED")
                 {
                     return Err(config_error(
-                        "key_pem is an encrypted private key (Proc-Type: 4,ENCRYPTED), which \
-                         pfhir cannot decrypt yet: give the key unencrypted (for example \
-                         `openssl pkey -in key.pem -out key-plain.pem`, kept with mode 0600)",
+                        "key_pem is a legacy encrypted private key (Proc-Type: 4,ENCRYPTED), \
+                         which pfhir does not decrypt: convert it to encrypted PKCS#8 \
+                         (`openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out key-p8.pem`) \
+                         and give key_password, or use a PKCS#12 file",
                     ));
                 }
             }
@@ -93,11 +104,46 @@ pub fn private_key(key_pem: &Secret) -> Result<KeyDer, ClientError> {
         if der.is_empty() {
             return Err(config_error("key_pem holds an empty private key"));
         }
+        if encrypted {
+            return decrypt_pkcs8(&der, password);
+        }
         return Ok(KeyDer { kind, der });
     }
     Err(config_error(
         "key_pem holds no PEM private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)",
     ))
+}
+
+/// Decrypts an EncryptedPrivateKeyInfo (DER) with `password`.
+fn decrypt_pkcs8(der_bytes: &[u8], password: Option<&Secret>) -> Result<KeyDer, ClientError> {
+    let Some(password) = password else {
+        return Err(config_error(
+            "key_pem is an encrypted private key (BEGIN ENCRYPTED PRIVATE KEY): give its \
+             password as key_password",
+        ));
+    };
+    let broken = |e: der::DerError| {
+        config_error(&format!(
+            "key_pem is not a valid encrypted private key: {e}"
+        ))
+    };
+    let mut outer = Reader::new(der_bytes);
+    let mut info = outer.enter(der::SEQUENCE).map_err(broken)?;
+    let alg = info.expect(der::SEQUENCE).map_err(broken)?.raw;
+    let encrypted = info.octets(None).map_err(broken)?;
+    let wrong = || {
+        ClientError::WrongPassword(
+            "key_password does not decrypt the private key of key_pem".into(),
+        )
+    };
+    match pbe::decrypt(alg, &encrypted, password.expose()) {
+        Ok(plain) if der::is_one_sequence(&plain) => Ok(KeyDer::pkcs8(plain)),
+        Ok(_) | Err(PbeError::WrongPassword) => Err(wrong()),
+        Err(PbeError::Unsupported(what)) => {
+            Err(config_error(&format!("key_pem is encrypted with {what}")))
+        }
+        Err(PbeError::Malformed(e)) => Err(broken(e)),
+    }
 }
 
 /// The value of one base64 character, computed without a table indexed by secret data.
@@ -160,34 +206,12 @@ pub fn certificate_chain(cert_pem: &str) -> Result<Vec<CertificateDer<'static>>,
     Ok(chain)
 }
 
-/// The trust anchors for the server's certificate: the CAs of `ca_pem` when given, else the
-/// Mozilla roots compiled into pfhir (`webpki-roots`; the operating system's store is not
-/// read).
-pub fn root_store(ca_pem: Option<&str>) -> Result<rustls::RootCertStore, ClientError> {
-    let Some(ca) = ca_pem else {
-        return Ok(rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        });
-    };
-    let mut store = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_slice_iter(ca.as_bytes()) {
-        let cert = cert.map_err(|_| config_error("ca_pem is not PEM"))?;
-        store.add(cert).map_err(|_| {
-            config_error("ca_pem holds a certificate that cannot be a trust anchor")
-        })?;
-    }
-    if store.is_empty() {
-        return Err(config_error("ca_pem holds no certificate"));
-    }
-    Ok(store)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn key(pem: &str) -> Result<KeyDer, String> {
-        private_key(&Secret::new(pem)).map_err(|e| e.to_string())
+        private_key(&Secret::new(pem), None).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -242,12 +266,15 @@ mod tests {
         }
     }
 
-    /// Issue #10 item 9: an encrypted key is reported as encrypted, in both forms.
+    /// Issue #10 item 9, issue #12 item 6: an encrypted PKCS#8 key without a password asks
+    /// for key_password; a legacy encrypted key is refused with the way to convert it.
     #[test]
-    fn encrypted_private_keys_are_reported_as_encrypted() {
+    fn encrypted_private_keys_need_a_password_or_a_conversion() {
         let pkcs8 = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\
                      MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAhvZWVmb2VmAgIIADAM\n\
                      -----END ENCRYPTED PRIVATE KEY-----\n";
+        let e = key(pkcs8).err().expect("refused");
+        assert!(e.contains("give its password as key_password"), "{e}");
         let legacy = "-----BEGIN RSA PRIVATE KEY-----\n\
                       Proc-Type: 4,ENCRYPTED\n\
                       DEK-Info: AES-256-CBC,4B6E1E9D0C2A58C3A1F0D2B7C9E8F6A5\n\
@@ -255,17 +282,19 @@ mod tests {
                       q2V5IHRleHQgdGhhdCBpcyBub3QgcmVhbGx5IGEga2V5Cg==\n\
                       -----END RSA PRIVATE KEY-----\n";
         let legacy_ec = legacy.replace("RSA PRIVATE", "EC PRIVATE");
-        for (pem, form) in [
-            (pkcs8, "(BEGIN ENCRYPTED PRIVATE KEY)"),
-            (legacy, "(Proc-Type: 4,ENCRYPTED)"),
-            (&legacy_ec, "(Proc-Type: 4,ENCRYPTED)"),
-        ] {
+        for pem in [legacy, &legacy_ec] {
             let e = key(pem).err().expect("refused");
             assert!(
-                e.contains("is an encrypted private key") && e.contains(form),
+                e.contains("legacy encrypted private key (Proc-Type: 4,ENCRYPTED)")
+                    && e.contains("openssl pkcs8 -topk8"),
                 "{e}"
             );
-            assert!(e.contains("cannot decrypt"), "{e}");
         }
+        // With a password, a truncated encrypted key is reported as broken, not decrypted.
+        let e = private_key(&Secret::new(pkcs8), Some(&Secret::new("pw")))
+            .err()
+            .expect("broken")
+            .to_string();
+        assert!(e.contains("not a valid encrypted private key"), "{e}");
     }
 }

@@ -27,9 +27,12 @@
 //! patient data. The secret and the key are wiped from memory when the client is dropped
 //! (ring's own form of the key excepted; see "Secrets in memory" in `ffi/README.md`).
 //!
-//! TLS: 1.2 and 1.3 (rustls with ring). The server is checked against `ca_pem`, or the
-//! Mozilla roots compiled into pfhir (`webpki-roots`; the operating system's store is not
-//! read). A client certificate the server refuses is a [`ClientError::Tls`] with the cause
+//! TLS: 1.2 and 1.3 (rustls with ring). The server is checked against exactly the CAs of
+//! `ca_pem` when given; otherwise against [`ClientConfig::trust_store`]: the operating
+//! system's store by default (`rustls-platform-verifier`), or the Mozilla roots compiled
+//! into pfhir. The client identity is `cert_pem` + `key_pem` (the key plain, or encrypted
+//! PKCS#8 with `key_password`) or a PKCS#12 file with its password ([`Pkcs12`]); a wrong
+//! password is [`ClientError::WrongPassword`]. A client certificate the server refuses is a [`ClientError::Tls`] with the cause
 //! the server's alert gives, also with TLS 1.3 where the refusal comes after the handshake.
 //!
 //! Logging goes through the `log` facade (targets `pfhir::client`): request ids, methods,
@@ -42,15 +45,21 @@
 mod base_url;
 mod buffers;
 mod config;
+mod der;
 mod error;
+mod identity;
 mod keys;
+mod pbe;
+mod pkcs12;
 mod retry;
 mod tls;
 mod transport;
+mod trust;
 mod update_target;
 
 pub use config::{
-    ApiVersion, ClientConfig, ContentType, RetryPolicy, Secret, Timeouts, UncertainCreatePolicy,
+    ApiVersion, ClientConfig, ContentType, Pkcs12, RetryPolicy, Secret, Timeouts, TrustStore,
+    UncertainCreatePolicy,
 };
 pub use error::{ClientError, HttpFailure, ServerErrorKind, TlsCause};
 

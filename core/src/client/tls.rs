@@ -3,10 +3,12 @@
 
 use super::config::ClientConfig;
 use super::error::{ClientError, TlsCause};
-use super::keys;
+use super::identity;
+use super::trust;
 use rustls::client::ResolvesClientCert;
 use rustls::sign::CertifiedKey;
 use rustls::{AlertDescription as A, CertificateError as C, SignatureScheme};
+use rustls_pki_types::CertificateDer;
 use std::cell::Cell;
 use std::sync::Arc;
 
@@ -51,34 +53,87 @@ fn config_error(what: &str) -> ClientError {
     ClientError::Config(what.to_string())
 }
 
-/// Builds the rustls client configuration: TLS 1.2 and 1.3 with ring, the server checked
-/// against `ca_pem` (or the compiled-in Mozilla roots), our certificate and key.
+/// Builds the rustls client configuration: TLS 1.2 and 1.3 with ring, the server checked as
+/// [`super::trust`] says, our certificate and key (as [`super::identity`] reads them).
 ///
 /// The key's DER is decoded into a buffer that is wiped when this function returns; ring
 /// keeps its own form of the key inside the signing key, which pfhir cannot wipe.
 pub fn client_config(config: &ClientConfig) -> Result<Arc<rustls::ClientConfig>, ClientError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let chain = keys::certificate_chain(&config.cert_pem)?;
-    let key = keys::private_key(&config.key_pem)?;
-    let signing_key = rustls::crypto::ring::sign::any_supported_type(&key.borrow())
-        .map_err(|_| config_error("key_pem holds a key of a type pfhir cannot use (RSA, ECDSA P-256/P-384 or Ed25519)"))?;
+    let (certs, key) = identity::load(config)?;
+    let what = if config.pkcs12.is_some() {
+        "pkcs12"
+    } else {
+        "key_pem"
+    };
+    let signing_key =
+        rustls::crypto::ring::sign::any_supported_type(&key.borrow()).map_err(|_| {
+            config_error(&format!(
+                "{what} holds a key of a type pfhir cannot use (RSA, ECDSA P-256/P-384 or Ed25519)"
+            ))
+        })?;
     drop(key);
-    let certified = CertifiedKey::new(chain, signing_key);
-    match certified.keys_match() {
-        Ok(()) | Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => {}
-        Err(_) => {
+    let certified = if config.pkcs12.is_some() {
+        leaf_first(certs, signing_key)?
+    } else {
+        let certified = CertifiedKey::new(certs, signing_key);
+        if !keys_match(&certified) {
             return Err(config_error(
                 "key_pem does not match the certificate in cert_pem",
-            ))
+            ));
         }
-    }
-    let roots = keys::root_store(config.ca_pem.as_deref())?;
+        certified
+    };
+    let verifier = trust::server_verifier(config, &provider)?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(rustls::ALL_VERSIONS)
         .map_err(|_| config_error("the TLS provider supports no TLS version"))?
-        .with_root_certificates(roots)
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
         .with_client_cert_resolver(Arc::new(ClientCert(Arc::new(certified))));
     Ok(Arc::new(tls))
+}
+
+/// True unless the certificate's public key is known not to be the key's.
+fn keys_match(certified: &CertifiedKey) -> bool {
+    matches!(
+        certified.keys_match(),
+        Ok(())
+            | Err(rustls::Error::InconsistentKeys(
+                rustls::InconsistentKeys::Unknown
+            ))
+    )
+}
+
+/// The chain of a PKCS#12 file: the certificate of the key first, then the others in file
+/// order (a PKCS#12 file does not order its certificates).
+fn leaf_first(
+    certs: Vec<CertificateDer<'static>>,
+    signing_key: Arc<dyn rustls::sign::SigningKey>,
+) -> Result<CertifiedKey, ClientError> {
+    for (i, leaf) in certs.iter().enumerate() {
+        let mut chain = Vec::with_capacity(certs.len());
+        chain.push(leaf.clone());
+        chain.extend(
+            certs
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != i)
+                .map(|(_, c)| c.clone()),
+        );
+        let certified = CertifiedKey::new(chain, signing_key.clone());
+        match certified.keys_match() {
+            Ok(()) => return Ok(certified),
+            // The key cannot say its public key: keep the file's order.
+            Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => {
+                return Ok(CertifiedKey::new(certs, signing_key))
+            }
+            Err(_) => {}
+        }
+    }
+    Err(config_error(
+        "pkcs12 holds no certificate for its private key",
+    ))
 }
 
 /// An alert's name as the TLS RFCs write it (`UnknownCA` -> `unknown_ca`).
