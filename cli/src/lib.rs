@@ -7,6 +7,8 @@
 pub mod client_cmd;
 pub mod connect;
 pub mod demo;
+pub mod lines;
+pub mod pipeline;
 pub mod render;
 pub mod sandbox_cmd;
 pub mod validate_cmd;

@@ -99,9 +99,13 @@ struct ValidateArgs {
     /// Print one OperationOutcome per file as one JSON line.
     #[arg(long)]
     json: bool,
-    /// The (single) file is NDJSON: one Bundle per line; prints a summary at the end.
+    /// The files are NDJSON: one Bundle per line; prints a summary after each file.
     #[arg(long)]
     ndjson: bool,
+    /// Threads that validate (NDJSON lines, or files) at once [default: every core]. The
+    /// output is the same, in the same order, whatever the number; 1 runs on one thread.
+    #[arg(long, value_name = "N")]
+    jobs: Option<std::num::NonZeroUsize>,
     /// Set a partner rule's severity: RULE=error|warning|off (repeatable).
     #[arg(long = "rule", value_name = "RULE=SEVERITY")]
     rules: Vec<String>,
@@ -154,13 +158,13 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Validate(args) => {
             let validator = validator_from(&args)?;
+            let jobs = args
+                .jobs
+                .map_or_else(validate_cmd::default_jobs, usize::from);
             if args.ndjson {
-                let [file] = args.files.as_slice() else {
-                    return Err(CliError::Usage("--ndjson takes exactly one file".into()));
-                };
-                validate_cmd::validate_ndjson(&validator, file, args.json)
+                validate_cmd::validate_ndjson(&validator, &args.files, args.json, jobs)
             } else {
-                validate_cmd::validate_files(&validator, &args.files, args.json)
+                validate_cmd::validate_files(&validator, &args.files, args.json, jobs)
             }
         }
         Command::Build {

@@ -1,34 +1,60 @@
 //! `pfhir validate`: validate files (or NDJSON bulk exports) and report.
+//!
+//! Both run on `jobs` threads through [`crate::pipeline`]: the output is the same bytes in
+//! the same order as with one thread (apart from the throughput figures of the NDJSON
+//! summary), and memory is bounded by a window of lines (or files) in flight, not by the
+//! size of the input.
 
+use crate::lines::{self, Batch};
+use crate::pipeline::{self, Emit};
 use crate::render;
 use crate::{read_input, CliError, ExitCode};
 use pfhir_core::json::LineIndex;
-use pfhir_core::validate::{IssueCode, Validator};
+use pfhir_core::validate::Validator;
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::Instant;
 
-/// Validates each file; `json` prints one OperationOutcome per file on one line.
+/// Batches of NDJSON lines in flight per thread (queued, being validated, or written out).
+const BATCHES_PER_JOB: usize = 4;
+/// Whole files in flight per thread.
+const FILES_PER_JOB: usize = 2;
+
+/// The default of `--jobs`: every core the process may use.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Validates each file (on `jobs` threads; reports in argument order); `json` prints one
+/// OperationOutcome per file on one line.
 pub fn validate_files(
     validator: &Validator,
     files: &[String],
     json: bool,
+    jobs: usize,
 ) -> Result<ExitCode, CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut any_error = false;
-    for file in files {
-        let bytes = read_input(file, validator.options().limits.max_bytes)?;
-        let outcome = validator.validate(&bytes);
-        any_error |= outcome.has_errors();
-        if json {
-            writeln!(out, "{}", outcome.to_json())?;
-        } else {
-            let name = if file == "-" { "<stdin>" } else { file };
-            write!(out, "{}", render::render_outcome(name, &bytes, &outcome))?;
-            writeln!(out, "{name}: {}", render::summary(&outcome))?;
-        }
-    }
+    let jobs = jobs.min(files.len());
+    pipeline::ordered_map(
+        jobs,
+        jobs * FILES_PER_JOB,
+        |emit: &mut Emit<'_, &String>| {
+            for file in files {
+                if !emit(file) {
+                    return;
+                }
+            }
+        },
+        |file| report_file(validator, file, json),
+        |report| {
+            let (text, has_errors) = report?;
+            any_error |= has_errors;
+            out.write_all(text.as_bytes())?;
+            Ok::<(), CliError>(())
+        },
+    )?;
     Ok(if any_error {
         ExitCode::Invalid
     } else {
@@ -36,75 +62,152 @@ pub fn validate_files(
     })
 }
 
-/// Validates an NDJSON file (one Bundle per line), then prints a summary.
+/// Reads and validates one file; its report and whether it has errors.
+fn report_file(validator: &Validator, file: &str, json: bool) -> Result<(String, bool), CliError> {
+    let bytes = read_input(file, validator.options().limits.max_bytes)?;
+    let outcome = validator.validate(&bytes);
+    let text = if json {
+        let mut s = outcome.to_json();
+        s.push('\n');
+        s
+    } else {
+        let name = if file == "-" { "<stdin>" } else { file };
+        let mut s = render::render_outcome(name, &bytes, &outcome);
+        s.push_str(&format!("{name}: {}\n", render::summary(&outcome)));
+        s
+    };
+    Ok((text, outcome.has_errors()))
+}
+
+/// Validates NDJSON files (one Bundle per line; `-` is standard input) one after the other,
+/// each on `jobs` threads, and prints each one's report in line order, then its summary.
 pub fn validate_ndjson(
     validator: &Validator,
-    file: &str,
+    files: &[String],
     json: bool,
+    jobs: usize,
 ) -> Result<ExitCode, CliError> {
-    let reader: Box<dyn BufRead> = if file == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let f = std::fs::File::open(file).map_err(|e| CliError::Io(format!("{file}: {e}")))?;
-        Box::new(std::io::BufReader::with_capacity(1 << 20, f))
-    };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let started = Instant::now();
-    let (mut validated, mut valid, mut bytes_total) = (0u64, 0u64, 0u64);
-    let mut per_code: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let name = if file == "-" { "<stdin>" } else { file };
-    for (n, line) in reader.split(b'\n').enumerate() {
-        let mut line = line.map_err(|e| CliError::Io(format!("{name}: {e}")))?;
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        bytes_total += line.len() as u64;
-        let outcome = validator.validate(&line);
-        validated += 1;
-        if outcome.has_errors() {
-            for i in outcome.issues.iter().filter(|i| i.severity.is_error()) {
-                *per_code.entry(code_name(i.code())).or_default() += 1;
-            }
-        } else {
-            valid += 1;
-        }
-        if json {
-            writeln!(out, "{}", outcome.to_json())?;
-        } else if !outcome.issues.is_empty() {
-            let text = String::from_utf8_lossy(&line);
-            let index = LineIndex::new(&text);
-            let mut s = String::new();
-            for issue in &outcome.issues {
-                render::render_issue(&mut s, name, &index, issue, n as u32);
-            }
-            write!(out, "{s}")?;
-        }
+    let mut all_valid = true;
+    for file in files {
+        all_valid &= validate_one_ndjson(validator, file, json, jobs)?;
     }
-    let secs = started.elapsed().as_secs_f64().max(1e-9);
-    let codes: Vec<String> = per_code.iter().map(|(c, n)| format!("{c}={n}")).collect();
-    let summary = format!(
-        "{name}: validated {validated}, valid {valid}, invalid {}; errors by code: {}; {:.0} bundles/s, {:.1} MB/s",
-        validated - valid,
-        if codes.is_empty() { "none".to_string() } else { codes.join(" ") },
-        validated as f64 / secs,
-        bytes_total as f64 / 1e6 / secs
-    );
-    if json {
-        eprintln!("{summary}");
-    } else {
-        writeln!(out, "{summary}")?;
-    }
-    Ok(if valid == validated {
+    Ok(if all_valid {
         ExitCode::Ok
     } else {
         ExitCode::Invalid
     })
 }
 
-fn code_name(c: IssueCode) -> &'static str {
-    c.as_str()
+/// Where NDJSON lines come from.
+enum Source {
+    Stdin(std::io::Stdin),
+    File(std::fs::File),
+}
+
+/// Counts of an NDJSON file or a part of it.
+#[derive(Default)]
+struct Tally {
+    validated: u64,
+    valid: u64,
+    bytes: u64,
+    per_code: BTreeMap<&'static str, u64>,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.validated += other.validated;
+        self.valid += other.valid;
+        self.bytes += other.bytes;
+        for (code, n) in other.per_code {
+            *self.per_code.entry(code).or_default() += n;
+        }
+    }
+}
+
+/// Validates one NDJSON file; `true` when every line is valid.
+fn validate_one_ndjson(
+    validator: &Validator,
+    file: &str,
+    json: bool,
+    jobs: usize,
+) -> Result<bool, CliError> {
+    let name = if file == "-" { "<stdin>" } else { file };
+    let source = if file == "-" {
+        Source::Stdin(std::io::stdin())
+    } else {
+        Source::File(std::fs::File::open(file).map_err(|e| CliError::Io(format!("{file}: {e}")))?)
+    };
+    let keep = validator.options().limits.max_bytes;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let started = Instant::now();
+    let mut total = Tally::default();
+    pipeline::ordered_map(
+        jobs,
+        jobs * BATCHES_PER_JOB,
+        move |emit: &mut Emit<'_, std::io::Result<Batch>>| match source {
+            Source::Stdin(stdin) => lines::read_batches(stdin.lock(), keep, emit),
+            Source::File(f) => {
+                lines::read_batches(std::io::BufReader::with_capacity(1 << 20, f), keep, emit)
+            }
+        },
+        |batch| batch.map(|b| report_batch(validator, name, &b, json)),
+        |done| {
+            let (text, tally) = done.map_err(|e| CliError::Io(format!("{name}: {e}")))?;
+            out.write_all(text.as_bytes())?;
+            total.add(tally);
+            Ok::<(), CliError>(())
+        },
+    )?;
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    let codes: Vec<String> = total
+        .per_code
+        .iter()
+        .map(|(c, n)| format!("{c}={n}"))
+        .collect();
+    let summary = format!(
+        "{name}: validated {}, valid {}, invalid {}; errors by code: {}; {:.0} bundles/s, {:.1} MB/s",
+        total.validated,
+        total.valid,
+        total.validated - total.valid,
+        if codes.is_empty() { "none".to_string() } else { codes.join(" ") },
+        total.validated as f64 / secs,
+        total.bytes as f64 / 1e6 / secs
+    );
+    if json {
+        eprintln!("{summary}");
+    } else {
+        writeln!(out, "{summary}")?;
+    }
+    Ok(total.valid == total.validated)
+}
+
+/// Validates the lines of a batch: their report (one OperationOutcome per line with `json`,
+/// else the issues in the human format, numbered by line in the file) and their counts.
+fn report_batch(validator: &Validator, name: &str, batch: &Batch, json: bool) -> (String, Tally) {
+    let mut text = String::new();
+    let mut tally = Tally::default();
+    for (n, line) in batch.lines() {
+        tally.bytes += line.len() as u64;
+        let outcome = validator.validate(line);
+        tally.validated += 1;
+        if outcome.has_errors() {
+            for i in outcome.issues.iter().filter(|i| i.severity.is_error()) {
+                *tally.per_code.entry(i.code().as_str()).or_default() += 1;
+            }
+        } else {
+            tally.valid += 1;
+        }
+        if json {
+            text.push_str(&outcome.to_json());
+            text.push('\n');
+        } else if !outcome.issues.is_empty() {
+            let source = String::from_utf8_lossy(line);
+            let index = LineIndex::new(&source);
+            for issue in &outcome.issues {
+                render::render_issue(&mut text, name, &index, issue, n as u32);
+            }
+        }
+    }
+    (text, tally)
 }
