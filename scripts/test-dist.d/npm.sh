@@ -112,7 +112,7 @@ test_npm() {
 
   step "npm: the package"
   mkdir -p "$NPM_WORK/unpacked"
-  tar -C "$NPM_WORK/unpacked" -xzf "$NPM_TGZ"
+  tar -C "$NPM_WORK/unpacked" -xzf "$NPM_TGZ" || { bad "$NPM_TGZ does not unpack"; return; }
   NPM_README="$p/README.md"
   local f missing=""
   for f in package.json README.md LICENSE-MIT LICENSE-APACHE index.cjs index.mjs index.d.ts index.d.cts \
@@ -244,11 +244,12 @@ JSON
     else
       bad "esbuild: $(cat "$eb/build.sh")"; printf '%s\n' "$out" >&2
     fi
+    mkdir -p "$eb/dist"
     cp "$NPM_T/index.html" "$eb/dist/"
     cp "$GOOD" "$eb/dist/good.json"
     cp "$BAD" "$eb/dist/bad.json"
     local emitted
-    emitted="$(cd "$eb/dist" && find . -maxdepth 1 -name 'pfhir_wasm_bg-*.wasm' -printf '%f\n')"
+    emitted="$(find "$eb/dist" -maxdepth 1 -name 'pfhir_wasm_bg-*.wasm' -printf '%f\n')"
     if [ -n "$emitted" ] && grep -qF "\"./$emitted\"" "$eb/dist/app.js"; then
       ok "esbuild emitted the .wasm beside the bundle, which loads it by that name ($emitted)"
     else
@@ -273,6 +274,7 @@ JSON
     else
       bad "vite build"; printf '%s\n' "$out" >&2
     fi
+    mkdir -p "$vt/dist"
     if find "$vt/dist" -name '*.wasm' | grep -q .; then
       ok "vite emitted the .wasm as an asset ($(cd "$vt/dist" && find . -name '*.wasm'))"
     else
