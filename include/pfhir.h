@@ -245,6 +245,12 @@ typedef struct pfhir_bytes {
 typedef uint32_t pfhir_uncertain_policy;
 
 /**
+ * Where the server's certificate is checked when no `ca_pem` is set
+ * (`pfhir_client_config_set_trust_store`).
+ */
+typedef uint32_t pfhir_trust_store;
+
+/**
  * What `pfhir_client_resolve_uncertain_create` found.
  */
 typedef uint32_t pfhir_create_state;
@@ -296,6 +302,19 @@ typedef uint32_t pfhir_severity;
  * The create was not processed: it may be sent again as a new create.
  */
 #define PFHIR_CREATE_NOT_CREATED 3
+
+/**
+ * The operating system's store (the default): the Windows and macOS certificate
+ * verifiers; on Linux the system certificates (or the files `SSL_CERT_FILE` /
+ * `SSL_CERT_DIR` name). A store that cannot be read or holds no certificate makes
+ * `pfhir_client_new` fail with `PFHIR_CODE_CONFIG`.
+ */
+#define PFHIR_TRUST_SYSTEM 0
+
+/**
+ * The Mozilla roots compiled into pfhir; the operating system is not asked.
+ */
+#define PFHIR_TRUST_MOZILLA 1
 
 /**
  * Not a TLS error.
@@ -978,7 +997,8 @@ struct pfhir_error *pfhir_client_config_set_client_secret(struct pfhir_client_co
                                                           size_t len);
 
 /**
- * Sets the client certificate chain (PEM, leaf first).
+ * Sets the client certificate chain (PEM, leaf first). Replaces an identity given with
+ * `pfhir_client_config_set_pkcs12`.
  *
  * # Safety
  * `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -988,7 +1008,9 @@ struct pfhir_error *pfhir_client_config_set_cert_pem(struct pfhir_client_config 
                                                      size_t len);
 
 /**
- * Sets the client private key (PEM: PKCS#8, PKCS#1 or SEC1). It is never logged or printed.
+ * Sets the client private key (PEM: PKCS#8, PKCS#1 or SEC1, or encrypted PKCS#8 with
+ * `pfhir_client_config_set_key_password`). It is never logged or printed. Replaces an
+ * identity given with `pfhir_client_config_set_pkcs12`.
  *
  * # Safety
  * `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -998,9 +1020,44 @@ struct pfhir_error *pfhir_client_config_set_key_pem(struct pfhir_client_config *
                                                     size_t len);
 
 /**
- * Sets the CA certificates to trust for the server's certificate (PEM). Without them the
- * server is checked against the Mozilla roots compiled into pfhir (webpki-roots); the
- * operating system's certificate store is not read.
+ * Sets the password of an encrypted client key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`,
+ * PBES2: AES or 3DES with PBKDF2 or scrypt) given with `pfhir_client_config_set_key_pem`;
+ * ignored for a key in the clear. A password that does not decrypt the key makes
+ * `pfhir_client_new` fail with `PFHIR_CODE_WRONG_PASSWORD`. It is never logged or printed,
+ * and wiped from memory when the configuration is freed.
+ *
+ * # Safety
+ * `cfg` must be a live configuration; `v` must point at `len` bytes (UTF-8).
+ */
+struct pfhir_error *pfhir_client_config_set_key_password(struct pfhir_client_config *cfg,
+                                                         const uint8_t *v,
+                                                         size_t len);
+
+/**
+ * Sets the client identity from a PKCS#12 file (`.pfx` / `.p12`, DER bytes) and its
+ * password (UTF-8; empty for a file exported without one). It replaces the certificate, key
+ * and key password set before (`pfhir_client_config_set_cert_pem`, `_key_pem`,
+ * `_key_password`); setting the certificate or the key afterwards replaces it in turn. Read: PBES2 (AES or 3DES with PBKDF2 or
+ * scrypt; OpenSSL 3's and current Windows' default) and the legacy PKCS#12 schemes (3DES,
+ * RC2; `openssl pkcs12 -legacy`, older Windows). The file is checked by `pfhir_client_new`:
+ * a wrong password is `PFHIR_CODE_WRONG_PASSWORD`, a file pfhir cannot read
+ * `PFHIR_CODE_CONFIG`. The bytes are copied; the copy and the password are wiped from
+ * memory when the configuration is freed, and never logged or printed.
+ *
+ * # Safety
+ * `cfg` must be a live configuration; `der` must point at `len` bytes and `password` at
+ * `password_len` bytes.
+ */
+struct pfhir_error *pfhir_client_config_set_pkcs12(struct pfhir_client_config *cfg,
+                                                   const uint8_t *der,
+                                                   size_t len,
+                                                   const uint8_t *password,
+                                                   size_t password_len);
+
+/**
+ * Sets the CA certificates to trust for the server's certificate (PEM). When set, exactly
+ * these CAs are trusted and the trust store (`pfhir_client_config_set_trust_store`) is not
+ * used.
  *
  * # Safety
  * `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -1008,6 +1065,16 @@ struct pfhir_error *pfhir_client_config_set_key_pem(struct pfhir_client_config *
 struct pfhir_error *pfhir_client_config_set_ca_pem(struct pfhir_client_config *cfg,
                                                    const uint8_t *v,
                                                    size_t len);
+
+/**
+ * Sets where the server's certificate is checked when no `ca_pem` is set:
+ * `PFHIR_TRUST_SYSTEM` (the default) or `PFHIR_TRUST_MOZILLA`. `ca_pem`, when set, wins.
+ *
+ * # Safety
+ * `cfg` must be a live configuration.
+ */
+struct pfhir_error *pfhir_client_config_set_trust_store(struct pfhir_client_config *cfg,
+                                                        pfhir_trust_store store);
 
 /**
  * Sets the timeouts in milliseconds: connect (TCP + TLS) and one attempt; 0 keeps the

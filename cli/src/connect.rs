@@ -1,10 +1,13 @@
 //! Connection settings of `create`, `update` and `read`: flags, then `PFHIR_*` environment
 //! variables, then a TOML file (`--config`), in that order of precedence. Secrets are read,
-//! never printed.
+//! never printed. Passwords (of a PKCS#12 file, of an encrypted key) have no flag, because a
+//! command line shows in `ps`: they come from `PFHIR_PKCS12_PASSWORD` / `PFHIR_KEY_PASSWORD`
+//! or the file's `pkcs12_password` / `key_password`.
 
 use crate::CliError;
 use pfhir_core::client::{
-    ApiVersion, Client, ClientConfig, ContentType, RetryPolicy, Secret, Timeouts,
+    ApiVersion, Client, ClientConfig, ContentType, Pkcs12, RetryPolicy, Secret, Timeouts,
+    TrustStore,
 };
 use serde::Deserialize;
 use std::path::Path;
@@ -35,13 +38,23 @@ pub struct ConnectArgs {
     /// Client certificate chain (PEM file).
     #[arg(long, env = "PFHIR_CERT")]
     pub cert: Option<String>,
-    /// Client private key (PEM file).
+    /// Client private key (PEM file; an encrypted PKCS#8 key takes its password from
+    /// PFHIR_KEY_PASSWORD or the file's key_password, never from a flag).
     #[arg(long, env = "PFHIR_KEY")]
     pub key: Option<String>,
-    /// CA certificates to trust for the server (PEM file); default: the Mozilla roots built
-    /// into pfhir (the system's certificate store is not read).
+    /// Client identity as a PKCS#12 file (.pfx/.p12) instead of --cert and --key; its
+    /// password comes from PFHIR_PKCS12_PASSWORD or the file's pkcs12_password, never from a
+    /// flag (a command line shows in `ps`).
+    #[arg(long, env = "PFHIR_PKCS12", value_name = "FILE")]
+    pub pkcs12: Option<String>,
+    /// CA certificates to trust for the server (PEM file): exactly these, and --trust is not
+    /// used.
     #[arg(long, env = "PFHIR_CA")]
     pub ca: Option<String>,
+    /// Where the server's certificate is checked without --ca: system (the operating
+    /// system's store, the default) or mozilla (the roots built into pfhir).
+    #[arg(long, env = "PFHIR_TRUST", value_name = "system|mozilla")]
+    pub trust: Option<String>,
     /// Connect timeout in seconds (TCP + TLS).
     #[arg(long, env = "PFHIR_CONNECT_TIMEOUT")]
     pub connect_timeout: Option<f64>,
@@ -75,7 +88,9 @@ impl std::fmt::Debug for ConnectArgs {
             )
             .field("cert", &self.cert)
             .field("key", &self.key)
+            .field("pkcs12", &self.pkcs12)
             .field("ca", &self.ca)
+            .field("trust", &self.trust)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("max_attempts", &self.max_attempts)
@@ -96,7 +111,11 @@ struct FileSettings {
     client_secret: Option<String>,
     cert: Option<String>,
     key: Option<String>,
+    key_password: Option<String>,
+    pkcs12: Option<String>,
+    pkcs12_password: Option<String>,
     ca: Option<String>,
+    trust: Option<String>,
     connect_timeout: Option<f64>,
     request_timeout: Option<f64>,
     max_attempts: Option<u32>,
@@ -105,7 +124,7 @@ struct FileSettings {
 }
 
 /// The keys of the TOML file, which an error may name (values never).
-const FILE_KEYS: [&str; 13] = [
+const FILE_KEYS: [&str; 17] = [
     "base_url",
     "api_version",
     "org_id",
@@ -113,7 +132,11 @@ const FILE_KEYS: [&str; 13] = [
     "client_secret",
     "cert",
     "key",
+    "key_password",
+    "pkcs12",
+    "pkcs12_password",
     "ca",
+    "trust",
     "connect_timeout",
     "request_timeout",
     "max_attempts",
@@ -157,6 +180,19 @@ fn toml_error(path: &str, text: &str, e: &toml::de::Error) -> CliError {
 fn read_text(what: &str, path: &str, base: &Path) -> Result<String, CliError> {
     let p = base.join(path);
     std::fs::read_to_string(&p).map_err(|e| CliError::Io(format!("{what} {}: {e}", p.display())))
+}
+
+fn read_bytes(what: &str, path: &str, base: &Path) -> Result<Vec<u8>, CliError> {
+    let p = base.join(path);
+    std::fs::read(&p).map_err(|e| CliError::Io(format!("{what} {}: {e}", p.display())))
+}
+
+/// A password from the environment variable `var`, else from the file (never a flag).
+fn password(var: &str, file: &Option<String>) -> Option<Secret> {
+    match std::env::var(var) {
+        Ok(v) => Some(Secret::new(v)),
+        Err(_) => file.as_deref().map(Secret::new),
+    }
 }
 
 fn seconds(what: &str, v: f64) -> Result<Duration, CliError> {
@@ -203,8 +239,13 @@ impl ConnectArgs {
                 .ok_or_else(|| CliError::Usage("api_version must be v1 or v2".into()))?,
             None => ApiVersion::V2,
         };
-        let cert_path = required("cert", pick(&self.cert, &file.cert))?;
-        let key_path = required("key", pick(&self.key, &file.key))?;
+        let pkcs12_path = pick(&self.pkcs12, &file.pkcs12);
+        let (cert, key) = (pick(&self.cert, &file.cert), pick(&self.key, &file.key));
+        if pkcs12_path.is_some() && (cert.is_some() || key.is_some()) {
+            return Err(CliError::Usage(
+                "give the client identity as pkcs12 or as cert + key, not both".into(),
+            ));
+        }
         // Paths from the file are relative to the file; paths from flags to the working dir.
         let dir_of = |flag: &Option<String>| {
             if flag.is_some() {
@@ -221,10 +262,29 @@ impl ConnectArgs {
             "client_secret",
             pick(&self.client_secret, &file.client_secret),
         )?);
-        config.cert_pem = read_text("cert", &cert_path, dir_of(&self.cert))?;
-        config.key_pem = Secret::new(read_text("key", &key_path, dir_of(&self.key))?);
+        if let Some(p12) = pkcs12_path {
+            let der = read_bytes("pkcs12", &p12, dir_of(&self.pkcs12))?;
+            let pw = password("PFHIR_PKCS12_PASSWORD", &file.pkcs12_password).ok_or_else(|| {
+                CliError::Usage(
+                    "the pkcs12 password is not set (environment PFHIR_PKCS12_PASSWORD or \
+                     pkcs12_password in the config file; empty for a file without one)"
+                        .into(),
+                )
+            })?;
+            config.pkcs12 = Some(Pkcs12::new(der, pw));
+        } else {
+            let cert_path = required("cert", cert)?;
+            let key_path = required("key", key)?;
+            config.cert_pem = read_text("cert", &cert_path, dir_of(&self.cert))?;
+            config.key_pem = Secret::new(read_text("key", &key_path, dir_of(&self.key))?);
+            config.key_password = password("PFHIR_KEY_PASSWORD", &file.key_password);
+        }
         if let Some(ca) = pick(&self.ca, &file.ca) {
             config.ca_pem = Some(read_text("ca", &ca, dir_of(&self.ca))?);
+        }
+        if let Some(t) = pick(&self.trust, &file.trust) {
+            config.trust_store = TrustStore::parse(&t)
+                .ok_or_else(|| CliError::Usage("trust must be system or mozilla".into()))?;
         }
         let mut timeouts = Timeouts::default();
         if let Some(s) = self.connect_timeout.or(file.connect_timeout) {
@@ -324,5 +384,54 @@ mod tests {
             text.contains("<redacted>") && text.contains("2.16.724.4.2"),
             "{text}"
         );
+    }
+
+    fn write_config(toml_text: &str) -> (std::path::PathBuf, ConnectArgs) {
+        let dir = std::env::temp_dir().join(format!(
+            "pfhir-connect-{}-{}",
+            std::process::id(),
+            pfhir_core::build::uuid_v4().expect("random")
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("pfhir.toml");
+        std::fs::write(&path, toml_text).expect("write");
+        let args = ConnectArgs {
+            config: Some(path.to_string_lossy().into_owned()),
+            ..Default::default()
+        };
+        (dir, args)
+    }
+
+    const BASE: &str = "base_url = \"https://127.0.0.1:1/\"\norg_id = \"1.2\"\nclient_id = \"c\"\nclient_secret = \"s\"\n";
+
+    /// Issue #12: the trust store and a PKCS#12 identity from the file; the password is a
+    /// file key (or an environment variable), and both identities at once are refused.
+    #[test]
+    fn trust_and_pkcs12_from_the_file() {
+        let (dir, args) = write_config(&format!(
+            "{BASE}pkcs12 = \"id.p12\"\npkcs12_password = \"pw-123\"\ntrust = \"mozilla\"\n"
+        ));
+        std::fs::write(dir.join("id.p12"), [0x30u8, 0x00]).expect("write");
+        let config = args.client_config().expect("config");
+        assert_eq!(config.trust_store, TrustStore::Mozilla);
+        let p12 = config.pkcs12.as_ref().expect("pkcs12");
+        assert_eq!(p12.der(), &[0x30, 0x00]);
+        assert!(config.cert_pem.is_empty() && config.key_pem.is_empty());
+        assert!(!format!("{config:?}").contains("pw-123"));
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let (dir, args) = write_config(&format!("{BASE}pkcs12 = \"id.p12\"\ncert = \"c.pem\"\n"));
+        let m = args.client_config().expect_err("both").to_string();
+        assert!(m.contains("not both"), "{m}");
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let (dir, args) = write_config(&format!(
+            "{BASE}trust = \"webpki\"\ncert = \"c.pem\"\nkey = \"k.pem\"\n"
+        ));
+        std::fs::write(dir.join("c.pem"), "x").expect("write");
+        std::fs::write(dir.join("k.pem"), "x").expect("write");
+        let m = args.client_config().expect_err("bad trust").to_string();
+        assert!(m.contains("trust must be system or mozilla"), "{m}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -7,8 +7,8 @@ use crate::types::{
 };
 use crate::validate::pfhir_validator_options;
 use pfhir_core::client::{
-    ApiVersion, Client, ClientConfig, ContentType, RequestOptions, RetryPolicy, Secret,
-    UncertainCreate, UncertainCreatePolicy,
+    ApiVersion, Client, ClientConfig, ContentType, Pkcs12, RequestOptions, RetryPolicy, Secret,
+    TrustStore, UncertainCreate, UncertainCreatePolicy,
 };
 use pfhir_core::ErrorCode;
 use std::time::Duration;
@@ -288,7 +288,8 @@ pub unsafe extern "C" fn pfhir_client_config_set_client_secret(
     }
 }
 
-/// Sets the client certificate chain (PEM, leaf first).
+/// Sets the client certificate chain (PEM, leaf first). Replaces an identity given with
+/// `pfhir_client_config_set_pkcs12`.
 ///
 /// # Safety
 /// `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -302,12 +303,15 @@ pub unsafe extern "C" fn pfhir_client_config_set_cert_pem(
     unsafe {
         set_config_text(cfg, v, len, "cert_pem", |c, t| {
             c.cert_pem = t.to_string();
+            c.pkcs12 = None;
             Ok(())
         })
     }
 }
 
-/// Sets the client private key (PEM: PKCS#8, PKCS#1 or SEC1). It is never logged or printed.
+/// Sets the client private key (PEM: PKCS#8, PKCS#1 or SEC1, or encrypted PKCS#8 with
+/// `pfhir_client_config_set_key_password`). It is never logged or printed. Replaces an
+/// identity given with `pfhir_client_config_set_pkcs12`.
 ///
 /// # Safety
 /// `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -321,14 +325,80 @@ pub unsafe extern "C" fn pfhir_client_config_set_key_pem(
     unsafe {
         set_config_text(cfg, v, len, "key_pem", |c, t| {
             c.key_pem = Secret::new(t);
+            c.pkcs12 = None;
             Ok(())
         })
     }
 }
 
-/// Sets the CA certificates to trust for the server's certificate (PEM). Without them the
-/// server is checked against the Mozilla roots compiled into pfhir (webpki-roots); the
-/// operating system's certificate store is not read.
+/// Sets the password of an encrypted client key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`,
+/// PBES2: AES or 3DES with PBKDF2 or scrypt) given with `pfhir_client_config_set_key_pem`;
+/// ignored for a key in the clear. A password that does not decrypt the key makes
+/// `pfhir_client_new` fail with `PFHIR_CODE_WRONG_PASSWORD`. It is never logged or printed,
+/// and wiped from memory when the configuration is freed.
+///
+/// # Safety
+/// `cfg` must be a live configuration; `v` must point at `len` bytes (UTF-8).
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_key_password(
+    cfg: *mut pfhir_client_config,
+    v: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set_config_text(cfg, v, len, "key_password", |c, t| {
+            c.key_password = Some(Secret::new(t));
+            Ok(())
+        })
+    }
+}
+
+/// Sets the client identity from a PKCS#12 file (`.pfx` / `.p12`, DER bytes) and its
+/// password (UTF-8; empty for a file exported without one). It replaces the certificate, key
+/// and key password set before (`pfhir_client_config_set_cert_pem`, `_key_pem`,
+/// `_key_password`); setting the certificate or the key afterwards replaces it in turn. Read: PBES2 (AES or 3DES with PBKDF2 or
+/// scrypt; OpenSSL 3's and current Windows' default) and the legacy PKCS#12 schemes (3DES,
+/// RC2; `openssl pkcs12 -legacy`, older Windows). The file is checked by `pfhir_client_new`:
+/// a wrong password is `PFHIR_CODE_WRONG_PASSWORD`, a file pfhir cannot read
+/// `PFHIR_CODE_CONFIG`. The bytes are copied; the copy and the password are wiped from
+/// memory when the configuration is freed, and never logged or printed.
+///
+/// # Safety
+/// `cfg` must be a live configuration; `der` must point at `len` bytes and `password` at
+/// `password_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_pkcs12(
+    cfg: *mut pfhir_client_config,
+    der: *const u8,
+    len: usize,
+    password: *const u8,
+    password_len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle_mut(cfg, "cfg") }?;
+        // SAFETY: forwarded to the caller.
+        let file = unsafe { bytes_arg(der, len, "der") }?;
+        // SAFETY: forwarded to the caller.
+        let password = unsafe { text_arg(password, password_len, "password") }?;
+        if file.is_empty() {
+            return Err(pfhir_error::new(
+                ErrorCode::InvalidArgument,
+                "the PKCS#12 file is empty",
+            ));
+        }
+        c.inner.pkcs12 = Some(Pkcs12::new(file, password));
+        c.inner.cert_pem.clear();
+        c.inner.key_pem = Secret::default();
+        c.inner.key_password = None;
+        Ok(())
+    })
+}
+
+/// Sets the CA certificates to trust for the server's certificate (PEM). When set, exactly
+/// these CAs are trusted and the trust store (`pfhir_client_config_set_trust_store`) is not
+/// used.
 ///
 /// # Safety
 /// `cfg` must be a live configuration; `v` must point at `len` bytes.
@@ -345,6 +415,45 @@ pub unsafe extern "C" fn pfhir_client_config_set_ca_pem(
             Ok(())
         })
     }
+}
+
+/// Where the server's certificate is checked when no `ca_pem` is set
+/// (`pfhir_client_config_set_trust_store`).
+pub type pfhir_trust_store = u32;
+/// The operating system's store (the default): the Windows and macOS certificate
+/// verifiers; on Linux the system certificates (or the files `SSL_CERT_FILE` /
+/// `SSL_CERT_DIR` name). A store that cannot be read or holds no certificate makes
+/// `pfhir_client_new` fail with `PFHIR_CODE_CONFIG`.
+pub const PFHIR_TRUST_SYSTEM: pfhir_trust_store = 0;
+/// The Mozilla roots compiled into pfhir; the operating system is not asked.
+pub const PFHIR_TRUST_MOZILLA: pfhir_trust_store = 1;
+
+/// Sets where the server's certificate is checked when no `ca_pem` is set:
+/// `PFHIR_TRUST_SYSTEM` (the default) or `PFHIR_TRUST_MOZILLA`. `ca_pem`, when set, wins.
+///
+/// # Safety
+/// `cfg` must be a live configuration.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_config_set_trust_store(
+    cfg: *mut pfhir_client_config,
+    store: pfhir_trust_store,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let c = unsafe { handle_mut(cfg, "cfg") }?;
+        c.inner.trust_store =
+            match store {
+                PFHIR_TRUST_SYSTEM => TrustStore::System,
+                PFHIR_TRUST_MOZILLA => TrustStore::Mozilla,
+                other => return Err(pfhir_error::new(
+                    ErrorCode::InvalidArgument,
+                    format!(
+                        "unknown trust store {other} (PFHIR_TRUST_SYSTEM or PFHIR_TRUST_MOZILLA)"
+                    ),
+                )),
+            };
+        Ok(())
+    })
 }
 
 /// Sets the timeouts in milliseconds: connect (TCP + TLS) and one attempt; 0 keeps the
@@ -690,8 +799,8 @@ pub unsafe extern "C" fn pfhir_client_read(
 /// `c` must be NULL or a live client.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_client_connection_count(c: *const pfhir_client) -> u64 {
-    // SAFETY: forwarded to the caller.
     guard_or(0, || {
+        // SAFETY: forwarded to the caller.
         unsafe { c.as_ref() }.map_or(0, |c| c.inner.stats().connections)
     })
 }

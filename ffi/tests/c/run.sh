@@ -9,6 +9,8 @@
 #   4. the same three, built without sanitizers against libpfhir.a, run under valgrind
 #      (--leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1);
 #   5. bench.c builds with -O2 and makes one quick pass (the numbers: ffi/tests/c/bench.sh).
+# test_identity: PKCS#12 and encrypted-key identities (made with `openssl` at run time) and the
+# trust store, against the sandbox.
 # test_client starts `pfhir sandbox` itself (fresh certificates, a free port) and stops it.
 # Needs gcc, g++, valgrind and curl (ffi/tests/c/setup.sh installs them). Fails on any error.
 set -euo pipefail
@@ -28,6 +30,7 @@ need gcc gcc
 need g++ g++
 need valgrind valgrind
 need curl curl
+need openssl openssl
 need nm binutils
 need cargo "Rust (rustup)"
 
@@ -106,10 +109,10 @@ args_of() {
   case "$1" in
     test_api) echo "$ROOT" ;;
     test_fixtures) echo "$ROOT/tests/fixtures/validation" ;;
-    test_client) echo "$PFHIR_BIN" ;;
+    test_client | test_identity) echo "$PFHIR_BIN" ;;
   esac
 }
-TESTS=(test_api test_fixtures test_client)
+TESTS=(test_api test_fixtures test_client test_identity)
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer (libpfhir.so)"
 for t in "${TESTS[@]}"; do build "$t" asan; done
