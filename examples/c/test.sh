@@ -5,7 +5,10 @@
 #      statically with Libs.private), and through CMake's find_package(pfhir) (pfhir::pfhir
 #      and pfhir::pfhir_static); a C++17 program through pkg-config with pfhir.hpp;
 #   3. runs every validate build on a valid and an invalid fixture, and both create_patient
-#      builds against a fresh `pfhir sandbox` (arguments, then environment variables).
+#      builds against a fresh `pfhir sandbox` (arguments, then environment variables);
+#   4. the quickstart of examples/c/README.md (the ```c block after `<!-- quickstart -->`),
+#      extracted, built through pkg-config with -Werror -pedantic and run against the same
+#      sandbox with the settings the README names, then without them (exit 2, naming them).
 # Needs gcc, g++, cmake, pkg-config (ffi/tests/c/setup.sh installs them). Fails on any error.
 set -euo pipefail
 
@@ -148,6 +151,41 @@ if [ "$rc" -eq 1 ] && grep -q 'server_invalid (code 42, HTTP 409)' <<<"$out" && 
   ok "create_patient reports the server's 409 (server_invalid)"
 else
   bad "create_patient duplicate (exit $rc): $out"
+fi
+
+echo "--> the README's quickstart"
+# The ```c block right after the <!-- quickstart --> line (blank lines between allowed).
+awk '/^<!-- quickstart -->$/ { mark = 1; next }
+     mark && /^```c$/ { inblock = 1; mark = 0; next }
+     inblock && /^```$/ { inblock = 0; next }
+     inblock { print }
+     mark && NF { mark = 0 }' "$HERE/README.md" >"$WORK/quickstart.c"
+if ! grep -q 'int main' "$WORK/quickstart.c"; then
+  bad "examples/c/README.md has no quickstart block with a main()"
+# shellcheck disable=SC2046
+elif ! gcc "${CFLAGS[@]}" "$WORK/quickstart.c" $(pkg-config --cflags --libs pfhir) -Wl,-rpath,"$LIBDIR" -o "$B/quickstart"; then
+  bad "the README's quickstart does not compile"
+else
+  ok "the README's quickstart compiles (C11, -Wall -Wextra -Werror -pedantic)"
+  qs_env=(env -u PFHIR_ORG_ID -u PFHIR_CLIENT_ID -u PFHIR_CLIENT_SECRET -u PFHIR_BASE_URL
+    -u PFHIR_CERT -u PFHIR_KEY -u PFHIR_CA)
+  if out="$(cd "$WORK" && "${qs_env[@]}" PFHIR_BASE_URL="$URL" PFHIR_CLIENT_SECRET=sandbox-secret \
+    PFHIR_CERT="$CERTS/client.pem" PFHIR_KEY="$CERTS/client-key.pem" PFHIR_CA="$CERTS/ca.pem" \
+    "$B/quickstart" 2>&1)" && grep -qE '^valid [0-9]+ issue\(s\)$' <<<"$out" &&
+    grep -qE '^created [^ ]+ request [^ ]+$' <<<"$out" && grep -qx 'updated 200' <<<"$out"; then
+    ok "the README's quickstart against the sandbox: $(grep '^created' <<<"$out")"
+  else
+    bad "the README's quickstart against the sandbox: $out"
+  fi
+  set +e
+  out="$("${qs_env[@]}" "$B/quickstart" 2>&1)"
+  rc=$?
+  set -e
+  if [ "$rc" -eq 2 ] && grep -qx 'PFHIR_BASE_URL is not set' <<<"$out" && grep -qx 'PFHIR_CLIENT_SECRET is not set' <<<"$out"; then
+    ok "the README's quickstart without its settings names them (exit 2)"
+  else
+    bad "the README's quickstart without settings (exit $rc): $out"
+  fi
 fi
 
 echo
