@@ -60,6 +60,7 @@ enum class Code : std::uint32_t {
   Config = PFHIR_CODE_CONFIG,
   Input = PFHIR_CODE_INPUT,
   Json = PFHIR_CODE_JSON,
+  WrongPassword = PFHIR_CODE_WRONG_PASSWORD,
   Validation = PFHIR_CODE_VALIDATION,
   UpdateTargetMismatch = PFHIR_CODE_UPDATE_TARGET_MISMATCH,
   Tls = PFHIR_CODE_TLS,
@@ -741,6 +742,15 @@ class Builder {
   detail::Owned<pfhir_builder, pfhir_builder_free> h_;
 };
 
+/// Where the server's certificate is checked when no ca_pem is given.
+enum class TrustStore : std::uint32_t {
+  /// The operating system's store (the default): the Windows and macOS verifiers; on Linux
+  /// the system certificates (or the files SSL_CERT_FILE / SSL_CERT_DIR name).
+  System = PFHIR_TRUST_SYSTEM,
+  /// The Mozilla roots compiled into pfhir; the operating system is not asked.
+  Mozilla = PFHIR_TRUST_MOZILLA,
+};
+
 /// Client configuration (API v2, connect timeout 10 s, request timeout 30 s, 3 attempts
 /// until changed). Secrets in it are never printed.
 class ClientConfig {
@@ -771,14 +781,35 @@ class ClientConfig {
   ClientConfig& client_secret(std::string_view v) {
     return set(pfhir_client_config_set_client_secret, v);
   }
-  /// The client certificate chain (PEM, leaf first).
+  /// The client certificate chain (PEM, leaf first). Replaces an identity set with pkcs12().
   ClientConfig& cert_pem(std::string_view v) { return set(pfhir_client_config_set_cert_pem, v); }
-  /// The client private key (PEM).
+  /// The client private key (PEM: PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8 with
+  /// key_password()). Replaces an identity set with pkcs12().
   ClientConfig& key_pem(std::string_view v) { return set(pfhir_client_config_set_key_pem, v); }
-  /// CA certificates to trust for the server (PEM). Without them the server is checked against
-  /// the compiled-in Mozilla root certificates (webpki-roots); a later release adds the OS
-  /// trust store.
+  /// The password of an encrypted key_pem (`BEGIN ENCRYPTED PRIVATE KEY`); a wrong one makes
+  /// Client's constructor throw Code::WrongPassword. Never printed.
+  ClientConfig& key_password(std::string_view v) {
+    return set(pfhir_client_config_set_key_password, v);
+  }
+  /// The client identity as a PKCS#12 file (.pfx/.p12 bytes) and its password (empty for a
+  /// file without one), instead of cert_pem() + key_pem(), which it replaces. AES (OpenSSL 3,
+  /// current Windows) and legacy 3DES/RC2 files are read; a wrong password makes Client's
+  /// constructor throw Code::WrongPassword. The bytes are copied.
+  ClientConfig& pkcs12(std::string_view der, std::string_view password) {
+    detail::check(pfhir_client_config_set_pkcs12(h_.get(), detail::bytes(der), der.size(),
+                                                 detail::bytes(password), password.size()));
+    return *this;
+  }
+  /// CA certificates to trust for the server (PEM): exactly these; the trust store is then
+  /// not used.
   ClientConfig& ca_pem(std::string_view v) { return set(pfhir_client_config_set_ca_pem, v); }
+  /// Where the server's certificate is checked when no ca_pem() is given (default
+  /// TrustStore::System, the operating system's store).
+  ClientConfig& trust_store(TrustStore store) {
+    detail::check(
+        pfhir_client_config_set_trust_store(h_.get(), static_cast<pfhir_trust_store>(store)));
+    return *this;
+  }
   /// Connect (TCP + TLS) and per-attempt timeouts; 0 keeps the current value.
   ClientConfig& timeouts(std::chrono::milliseconds connect, std::chrono::milliseconds request) {
     detail::check(pfhir_client_config_set_timeouts(h_.get(), detail::millis(connect),

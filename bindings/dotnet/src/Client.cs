@@ -47,7 +47,7 @@ namespace PfhirSdk
     /// when set. Defaults: API v2, connect timeout 10 s, request timeout 30 s, 3 attempts.
     /// Not thread-safe. Secrets are write-only and wiped from native memory on Dispose.
     /// </summary>
-    public sealed class ClientConfig : IDisposable
+    public sealed partial class ClientConfig : IDisposable
     {
         private readonly ClientConfigHandle handle;
         private string baseUrl, orgId, clientId;
@@ -169,9 +169,8 @@ namespace PfhirSdk
             set { Set(Native.pfhir_client_config_set_key_pem, value, "KeyPem"); }
         }
 
-        /// <summary>The CA certificates to trust for the server (PEM). Write-only. Without them the server
-        /// is checked against the compiled-in Mozilla root certificates (webpki-roots); a later release
-        /// adds the OS trust store.</summary>
+        /// <summary>The CA certificates to trust for the server (PEM): exactly these, and
+        /// <see cref="TrustStore"/> is not used. Write-only.</summary>
         public string CaPem
         {
             set { Set(Native.pfhir_client_config_set_ca_pem, value, "CaPem"); }

@@ -33,6 +33,9 @@ namespace PfhirSdk
         Input = 11,
         /// <summary>A JSON text could not be read.</summary>
         Json = 12,
+        /// <summary>The password of the client identity (a PKCS#12 file, an encrypted private key)
+        /// is wrong: the file's integrity check or its decryption failed.</summary>
+        WrongPassword = 13,
         /// <summary>The Bundle failed local validation; nothing was sent (the outcome says why).</summary>
         Validation = 20,
         /// <summary>An update whose Bundle is not for the patient named by the id (v2: Patient.id;
@@ -239,6 +242,8 @@ namespace PfhirSdk
                     return new PfhirInternalException(d);
                 case ErrorCode.Config:
                     return new ConfigException(d);
+                case ErrorCode.WrongPassword:
+                    return new WrongPasswordException(d);
                 case ErrorCode.Input:
                 case ErrorCode.Json:
                     return new InputException(d);
@@ -318,6 +323,15 @@ namespace PfhirSdk
     public class ConfigException : PfhirException
     {
         internal ConfigException(ErrorDetails d) : base(d) { }
+    }
+
+    /// <summary>The password of the client identity is wrong (code WrongPassword): a PKCS#12
+    /// file whose integrity check or decryption fails, an encrypted key that does not decrypt.
+    /// The message names the setting, never the password. A <see cref="ConfigException"/>, so
+    /// handlers of configuration errors catch it too.</summary>
+    public class WrongPasswordException : ConfigException
+    {
+        internal WrongPasswordException(ErrorDetails d) : base(d) { }
     }
 
     /// <summary>The PatientInput (or a JSON text) is wrong; <see cref="PfhirException.Fields"/>

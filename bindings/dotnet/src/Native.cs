@@ -108,7 +108,10 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_client_secret(ClientConfigHandle cfg, byte[] v, UIntPtr len);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_cert_pem(ClientConfigHandle cfg, byte[] v, UIntPtr len);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_key_pem(ClientConfigHandle cfg, byte[] v, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_key_password(ClientConfigHandle cfg, byte[] v, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_pkcs12(ClientConfigHandle cfg, byte[] der, UIntPtr len, byte[] password, UIntPtr passwordLen);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_ca_pem(ClientConfigHandle cfg, byte[] v, UIntPtr len);
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_trust_store(ClientConfigHandle cfg, uint store);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_timeouts(ClientConfigHandle cfg, uint connectMs, uint requestMs);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_retry(ClientConfigHandle cfg, uint maxAttempts, uint initialBackoffMs, uint maxBackoffMs, uint totalTimeoutMs);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_config_set_validator_options(ClientConfigHandle cfg, ValidatorOptionsHandle opts);

@@ -17,6 +17,7 @@ from .validation import ValidatorOptions
 __all__ = [
     "Client",
     "ClientConfig",
+    "TrustStore",
     "RetryPolicy",
     "UncertainCreateMode",
     "UncertainCreatePolicy",
@@ -126,6 +127,17 @@ class UncertainCreatePolicy:
         return cls(UncertainCreateMode.RESEND_DUPLICATE_STATUS, status)
 
 
+class TrustStore(enum.IntEnum):
+    """Where the server's certificate is checked when no ``ca_pem`` is given
+    (``PFHIR_TRUST_*``)."""
+
+    #: The operating system's store (the default): the Windows and macOS verifiers; on Linux
+    #: the system certificates (or the files ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name).
+    SYSTEM = 0
+    #: The Mozilla roots compiled into pfhir; the operating system is not asked.
+    MOZILLA = 1
+
+
 @dataclass(frozen=True)
 class ClientConfig:
     """What a :class:`Client` needs. Secrets and PEMs are left out of ``repr()``.
@@ -134,11 +146,21 @@ class ClientConfig:
         base_url: up to ``/partners/fhir/stu3/api/`` (https only).
         org_id: the organization OID (``org_id`` header).
         client_id, client_secret: the API credentials.
-        cert_pem: the client certificate chain (PEM text, leaf first).
-        key_pem: the client private key (PEM: PKCS#8, PKCS#1 or SEC1).
-        ca_pem: CA certificates to trust for the server (PEM), or ``None``: then the server is
-            checked against the compiled-in Mozilla root certificates (webpki-roots); a later
-            release adds the OS trust store.
+        cert_pem: the client certificate chain (PEM text, leaf first); ``None`` with
+            ``pkcs12``.
+        key_pem: the client private key (PEM: PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8 with
+            ``key_password``); ``None`` with ``pkcs12``.
+        key_password: the password of an encrypted ``key_pem`` (a wrong one raises
+            :class:`pfhir.WrongPasswordError` when the client is made).
+        pkcs12: the client identity as a PKCS#12 file's bytes (``.pfx`` / ``.p12``: AES as
+            OpenSSL 3 and current Windows export it, or legacy 3DES/RC2), instead of
+            ``cert_pem`` + ``key_pem``; see :meth:`from_pkcs12`.
+        pkcs12_password: its password (``""`` for a file exported without one; a wrong one
+            raises :class:`pfhir.WrongPasswordError` when the client is made).
+        ca_pem: CA certificates to trust for the server (PEM): exactly these, and
+            ``trust_store`` is not used; ``None``: the trust store.
+        trust_store: where the server's certificate is checked without ``ca_pem``
+            (``None``: :attr:`TrustStore.SYSTEM`, the operating system's store).
         api_version: ``"v1"`` or ``"v2"`` (``None``: the library's default, v2).
         connect_timeout: TCP + TLS timeout in seconds (``None``: 10 s).
         request_timeout: timeout of one attempt in seconds (``None``: 30 s).
@@ -157,9 +179,13 @@ class ClientConfig:
     org_id: str
     client_id: str
     client_secret: str = field(repr=False)
-    cert_pem: Union[str, bytes] = field(repr=False)
-    key_pem: Union[str, bytes] = field(repr=False)
+    cert_pem: Optional[Union[str, bytes]] = field(default=None, repr=False)
+    key_pem: Optional[Union[str, bytes]] = field(default=None, repr=False)
     ca_pem: Optional[Union[str, bytes]] = field(default=None, repr=False)
+    key_password: Optional[str] = field(default=None, repr=False)
+    pkcs12: Optional[bytes] = field(default=None, repr=False)
+    pkcs12_password: Optional[str] = field(default=None, repr=False)
+    trust_store: Optional[TrustStore] = None
     api_version: Optional[str] = None
     connect_timeout: Optional[float] = None
     request_timeout: Optional[float] = None
@@ -193,6 +219,31 @@ class ClientConfig:
             **kwargs,
         )
 
+    @classmethod
+    def from_pkcs12(
+        cls,
+        *,
+        base_url: str,
+        org_id: str,
+        client_id: str,
+        client_secret: str,
+        pkcs12_file: Union[str, Path],
+        password: str,
+        ca_file: Union[str, Path, None] = None,
+        **kwargs: Any,
+    ) -> "ClientConfig":
+        """A configuration whose client identity is a PKCS#12 file (``.pfx`` / ``.p12``)."""
+        return cls(
+            base_url=base_url,
+            org_id=org_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            pkcs12=Path(pkcs12_file).read_bytes(),
+            pkcs12_password=password,
+            ca_pem=None if ca_file is None else Path(ca_file).read_bytes(),
+            **kwargs,
+        )
+
     def _new_handle(self) -> int:
         """Builds a ``pfhir_client_config`` (the caller frees it). Checks types first."""
         texts = [
@@ -200,9 +251,28 @@ class ClientConfig:
             ("org_id", self.org_id, "pfhir_client_config_set_org_id"),
             ("client_id", self.client_id, "pfhir_client_config_set_client_id"),
             ("client_secret", self.client_secret, "pfhir_client_config_set_client_secret"),
-            ("cert_pem", self.cert_pem, "pfhir_client_config_set_cert_pem"),
-            ("key_pem", self.key_pem, "pfhir_client_config_set_key_pem"),
         ]
+        p12 = None
+        if self.pkcs12 is not None:
+            if self.cert_pem is not None or self.key_pem is not None:
+                raise ValueError("give pkcs12 or cert_pem + key_pem, not both")
+            if not isinstance(self.pkcs12, (bytes, bytearray)):
+                raise TypeError(f"pkcs12 must be bytes, not {type(self.pkcs12).__name__}")
+            if self.pkcs12_password is None:
+                raise ValueError('pkcs12_password is required with pkcs12 ("" for none)')
+            p12 = (bytes(self.pkcs12), _ffi.encode_text(self.pkcs12_password, "pkcs12_password"))
+        else:
+            if self.cert_pem is None or self.key_pem is None:
+                raise ValueError("cert_pem and key_pem (or pkcs12) are required")
+            texts.append(("cert_pem", self.cert_pem, "pfhir_client_config_set_cert_pem"))
+            texts.append(("key_pem", self.key_pem, "pfhir_client_config_set_key_pem"))
+            if self.key_password is not None:
+                texts.append(
+                    ("key_password", self.key_password, "pfhir_client_config_set_key_password")
+                )
+        trust = self.trust_store
+        if trust is not None and not isinstance(trust, TrustStore):
+            raise TypeError(f"trust_store must be a TrustStore, not {type(trust).__name__}")
         if self.ca_pem is not None:
             texts.append(("ca_pem", self.ca_pem, "pfhir_client_config_set_ca_pem"))
         if self.api_version is not None:
@@ -246,6 +316,14 @@ class ClientConfig:
         try:
             for value, fn in encoded:
                 _ffi.check(getattr(lib, fn)(cfg, value, len(value)))
+            if p12 is not None:
+                _ffi.check(
+                    lib.pfhir_client_config_set_pkcs12(
+                        cfg, p12[0], len(p12[0]), p12[1], len(p12[1])
+                    )
+                )
+            if trust is not None:
+                _ffi.check(lib.pfhir_client_config_set_trust_store(cfg, int(trust)))
             if connect_ms or request_ms:
                 _ffi.check(lib.pfhir_client_config_set_timeouts(cfg, connect_ms, request_ms))
             if retry_args is not None:

@@ -28,6 +28,7 @@ __all__ = [
     "InternalError",
     "PanicError",
     "ConfigError",
+    "WrongPasswordError",
     "InputError",
     "JsonError",
     "ValidationError",
@@ -69,6 +70,7 @@ class ErrorCode(enum.IntEnum):
     CONFIG = 10
     INPUT = 11
     JSON = 12
+    WRONG_PASSWORD = 13
     VALIDATION = 20
     UPDATE_TARGET_MISMATCH = 21
     TLS = 30
@@ -224,6 +226,12 @@ class ConfigError(PfhirError):
     """The client configuration is incomplete or wrong (URL, certificate, key...)."""
 
 
+class WrongPasswordError(ConfigError):
+    """The password of the client identity is wrong: a PKCS#12 file whose integrity check or
+    decryption fails, an encrypted key that does not decrypt. The message names the setting
+    (``pkcs12_password``, ``key_password``), never the password."""
+
+
 class InputError(PfhirError, ValueError):
     """A PatientInput is wrong; :attr:`fields` names every wrong field."""
 
@@ -357,6 +365,7 @@ ERROR_CLASSES: Mapping[ErrorCode, Type[PfhirError]] = {
     ErrorCode.PANIC: PanicError,
     ErrorCode.INTERNAL: InternalError,
     ErrorCode.CONFIG: ConfigError,
+    ErrorCode.WRONG_PASSWORD: WrongPasswordError,
     ErrorCode.INPUT: InputError,
     ErrorCode.JSON: JsonError,
     ErrorCode.VALIDATION: ValidationError,

@@ -38,6 +38,7 @@ static const struct {
     {PFHIR_CODE_CONFIG, "config"},
     {PFHIR_CODE_INPUT, "input"},
     {PFHIR_CODE_JSON, "json"},
+    {PFHIR_CODE_WRONG_PASSWORD, "wrong_password"},
     {PFHIR_CODE_VALIDATION, "validation"},
     {PFHIR_CODE_UPDATE_TARGET_MISMATCH, "update_target_mismatch"},
     {PFHIR_CODE_TLS, "tls"},

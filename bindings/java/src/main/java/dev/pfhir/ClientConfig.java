@@ -23,16 +23,20 @@ import java.time.Duration;
  *     .baseUrl("https://host/partners/fhir/stu3/api/")
  *     .orgId("2.16.724.4.2").clientId("1234567890").clientSecret(secret)
  *     .certPem(Path.of("client.pem")).keyPem(Path.of("client-key.pem"))
- *     .caPem(Path.of("ca.pem"))          // omit to trust the compiled-in Mozilla roots
+ *     .caPem(Path.of("ca.pem"))          // omit to trust the operating system's store
  *     .build();
  * }</pre>
  *
  * <p>The native library checks the configuration when the client is created
  * ({@link ConfigException}); the Java builder only checks what Java can (nulls, ranges).
  *
- * <p>Without {@link Builder#caPem(String) caPem} the server's certificate is checked against
- * the compiled-in Mozilla root certificates (webpki-roots); a later release adds the OS trust
- * store.
+ * <p>With {@link Builder#caPem(String) caPem} exactly those CAs are trusted; without it the
+ * server's certificate is checked against the {@link Builder#trustStore(TrustStore) trust
+ * store}: the operating system's by default, or the compiled-in Mozilla roots. The client
+ * identity is a certificate and key in PEM (the key may be encrypted PKCS#8, with
+ * {@link Builder#keyPassword(String) keyPassword}) or a PKCS#12 file
+ * ({@link Builder#pkcs12(byte[], String) pkcs12}); a wrong password is a
+ * {@link WrongPasswordException}.
  */
 public final class ClientConfig {
     private final String baseUrl;
@@ -43,6 +47,10 @@ public final class ClientConfig {
     private final String certPem;
     private final String keyPem;
     private final String caPem;
+    private final String keyPassword;
+    private final byte[] pkcs12;
+    private final String pkcs12Password;
+    private final TrustStore trustStore;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Retry retry;
@@ -86,6 +94,10 @@ public final class ClientConfig {
         this.certPem = b.certPem;
         this.keyPem = b.keyPem;
         this.caPem = b.caPem;
+        this.keyPassword = b.keyPassword;
+        this.pkcs12 = b.pkcs12 == null ? null : b.pkcs12.clone();
+        this.pkcs12Password = b.pkcs12Password;
+        this.trustStore = b.trustStore;
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.retry = b.retry;
@@ -96,8 +108,7 @@ public final class ClientConfig {
 
     /**
      * A builder with the defaults: API v2, connect timeout 10 s, request timeout 30 s,
-     * 3 attempts, the compiled-in Mozilla root certificates (webpki-roots; a later release adds
-     * the OS trust store), partner validation.
+     * 3 attempts, the operating system's trust store, partner validation.
      *
      * @return a new builder
      */
@@ -151,6 +162,15 @@ public final class ClientConfig {
     }
 
     /**
+     * Where the server's certificate is checked when no CA PEM is given.
+     *
+     * @return the store ({@link TrustStore#SYSTEM} by default)
+     */
+    public TrustStore trustStore() {
+        return trustStore == null ? TrustStore.SYSTEM : trustStore;
+    }
+
+    /**
      * The {@code Content-Type} of the Bundles sent.
      *
      * @return the type, or null for the library's default ({@code application/json})
@@ -173,7 +193,8 @@ public final class ClientConfig {
         return "ClientConfig[baseUrl=" + baseUrl + ", apiVersion=" + apiVersion + ", orgId=" + orgId
                 + ", clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "unset" : "***")
                 + ", cert=" + (certPem == null ? "unset" : "set") + ", key=" + (keyPem == null ? "unset" : "***")
-                + ", ca=" + (caPem == null ? "Mozilla roots" : "set") + ", connectTimeout=" + connectTimeout
+                + ", pkcs12=" + (pkcs12 == null ? "unset" : "***")
+                + ", ca=" + (caPem == null ? "trust store " + trustStore() : "set") + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", retry=" + retry
                 + ", contentType=" + (contentType == null ? "application/json" : contentType)
                 + ", uncertainCreate=" + uncertainCreate() + "]";
@@ -226,7 +247,20 @@ public final class ClientConfig {
                     LIB::pfhir_client_config_set_client_secret);
             setText(cfg, certPem, "certPem", LIB::pfhir_client_config_set_cert_pem);
             setText(cfg, keyPem, "keyPem", LIB::pfhir_client_config_set_key_pem);
+            setText(cfg, keyPassword, "keyPassword", LIB::pfhir_client_config_set_key_password);
+            if (pkcs12 != null) {
+                byte[] pw = Ffi.utf8(pkcs12Password, "pkcs12 password");
+                try {
+                    Ffi.check(LIB.pfhir_client_config_set_pkcs12(cfg, pkcs12, Ffi.len(pkcs12), Ffi.ptr(pw),
+                            Ffi.len(pw)));
+                } finally {
+                    java.util.Arrays.fill(pw, (byte) 0);
+                }
+            }
             setText(cfg, caPem, "caPem", LIB::pfhir_client_config_set_ca_pem);
+            if (trustStore != null) {
+                Ffi.check(LIB.pfhir_client_config_set_trust_store(cfg, trustStore.number()));
+            }
             if (connectTimeout != null || requestTimeout != null) {
                 Ffi.check(LIB.pfhir_client_config_set_timeouts(cfg,
                         connectTimeout == null ? 0 : millis(connectTimeout, "connectTimeout", false),
@@ -265,6 +299,10 @@ public final class ClientConfig {
         private String certPem;
         private String keyPem;
         private String caPem;
+        private String keyPassword;
+        private byte[] pkcs12;
+        private String pkcs12Password;
+        private TrustStore trustStore;
         private Duration connectTimeout;
         private Duration requestTimeout;
         private Retry retry;
@@ -372,6 +410,8 @@ public final class ClientConfig {
          */
         public Builder certPem(String pem) {
             this.certPem = Ffi.notNull(pem, "ClientConfig.Builder.certPem");
+            this.pkcs12 = null;
+            this.pkcs12Password = null;
             return this;
         }
 
@@ -394,6 +434,8 @@ public final class ClientConfig {
          */
         public Builder keyPem(String pem) {
             this.keyPem = Ffi.notNull(pem, "ClientConfig.Builder.keyPem");
+            this.pkcs12 = null;
+            this.pkcs12Password = null;
             return this;
         }
 
@@ -409,9 +451,69 @@ public final class ClientConfig {
         }
 
         /**
-         * Sets the CA certificates to trust for the server (PEM). Without them the server is checked
-         * against the compiled-in Mozilla root certificates (webpki-roots); a later release adds
-         * the OS trust store.
+         * Sets the password of an encrypted private key ({@code BEGIN ENCRYPTED PRIVATE KEY},
+         * PBES2: AES or 3DES with PBKDF2 or scrypt) given with {@code keyPem}. A wrong one makes
+         * {@link Client#Client(ClientConfig)} throw {@link WrongPasswordException}.
+         *
+         * @param password the password
+         * @return this builder
+         */
+        public Builder keyPassword(String password) {
+            this.keyPassword = Ffi.notNull(password, "ClientConfig.Builder.keyPassword");
+            return this;
+        }
+
+        /**
+         * Sets the client identity from a PKCS#12 file ({@code .pfx} / {@code .p12}) and its
+         * password, instead of {@code certPem} + {@code keyPem} (which it clears). AES files
+         * (OpenSSL 3, current Windows) and legacy 3DES/RC2 files are read; a wrong password makes
+         * {@link Client#Client(ClientConfig)} throw {@link WrongPasswordException}.
+         *
+         * @param der the file's bytes (copied)
+         * @param password its password, empty for a file exported without one
+         * @return this builder
+         */
+        public Builder pkcs12(byte[] der, String password) {
+            this.pkcs12 = Ffi.notNull(der, "ClientConfig.Builder.pkcs12").clone();
+            this.pkcs12Password = Ffi.notNull(password, "ClientConfig.Builder.pkcs12 password");
+            this.certPem = null;
+            this.keyPem = null;
+            this.keyPassword = null;
+            return this;
+        }
+
+        /**
+         * Reads the client identity from a PKCS#12 file ({@code .pfx} / {@code .p12}).
+         *
+         * @param file the file
+         * @param password its password, empty for a file exported without one
+         * @return this builder
+         * @throws UncheckedIOException when the file cannot be read
+         */
+        public Builder pkcs12(Path file, String password) {
+            Ffi.notNull(file, "ClientConfig.Builder.pkcs12");
+            try {
+                return pkcs12(Files.readAllBytes(file), password);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read pkcs12 from " + file, e);
+            }
+        }
+
+        /**
+         * Sets where the server's certificate is checked when no {@code caPem} is given (default
+         * {@link TrustStore#SYSTEM}, the operating system's store).
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder trustStore(TrustStore store) {
+            this.trustStore = Ffi.notNull(store, "ClientConfig.Builder.trustStore");
+            return this;
+        }
+
+        /**
+         * Sets the CA certificates to trust for the server (PEM): exactly these, and the trust
+         * store is not used.
          *
          * @param pem the PEM text
          * @return this builder
@@ -422,9 +524,8 @@ public final class ClientConfig {
         }
 
         /**
-         * Reads the CA certificates to trust for the server from a PEM file. Without them the server
-         * is checked against the compiled-in Mozilla root certificates (webpki-roots); a later
-         * release adds the OS trust store.
+         * Reads the CA certificates to trust for the server from a PEM file: exactly these, and
+         * the trust store is not used.
          *
          * @param file the file
          * @return this builder

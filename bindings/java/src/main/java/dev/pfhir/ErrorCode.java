@@ -27,6 +27,11 @@ public enum ErrorCode {
     INPUT(11, "input", InputException.class),
     /** A JSON text could not be read. */
     JSON(12, "json", InputException.class),
+    /**
+     * The password of the client identity (a PKCS#12 file, an encrypted private key) is wrong:
+     * the file's integrity check or its decryption failed.
+     */
+    WRONG_PASSWORD(13, "wrong_password", WrongPasswordException.class),
     /** The Bundle failed local validation; nothing was sent (the outcome says why). */
     VALIDATION(20, "validation", ValidationException.class),
     /**

@@ -166,6 +166,8 @@ public class PfhirException extends RuntimeException {
                 return new InternalException(info);
             case CONFIG:
                 return new ConfigException(info);
+            case WRONG_PASSWORD:
+                return new WrongPasswordException(info);
             case INPUT:
             case JSON:
                 return new InputException(info);

@@ -62,7 +62,13 @@ public interface PfhirLibrary extends Library {
 
     Pointer pfhir_client_config_set_key_pem(Pointer cfg, byte[] v, SizeT len);
 
+    Pointer pfhir_client_config_set_key_password(Pointer cfg, byte[] v, SizeT len);
+
+    Pointer pfhir_client_config_set_pkcs12(Pointer cfg, byte[] der, SizeT len, byte[] password, SizeT passwordLen);
+
     Pointer pfhir_client_config_set_ca_pem(Pointer cfg, byte[] v, SizeT len);
+
+    Pointer pfhir_client_config_set_trust_store(Pointer cfg, int store);
 
     Pointer pfhir_client_config_set_timeouts(Pointer cfg, int connectMs, int requestMs);
 
