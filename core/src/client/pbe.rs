@@ -15,6 +15,11 @@ const PBES2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
 /// pkcs-12PbeIds (1.2.840.113549.1.12.1), followed by the scheme's number.
 const PKCS12_PBE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01];
 
+/// The most iterations pfhir runs for one PKCS#12 key derivation: far above what exporters
+/// use (2048 for OpenSSL, 10000 for Windows), low enough that a damaged or hostile file cannot
+/// stall the client for long.
+pub const MAX_ITERATIONS: u32 = 10_000_000;
+
 /// Why a decryption failed (never a byte of the key, the data or the password).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PbeError {
@@ -140,6 +145,11 @@ pub fn decrypt(
     let mut params = seq.enter(der::SEQUENCE)?;
     let salt = params.octets(None)?;
     let iterations = params.small_uint()?;
+    if iterations > MAX_ITERATIONS {
+        return Err(PbeError::Unsupported(format!(
+            "an iteration count above {MAX_ITERATIONS}"
+        )));
+    }
     let (key_len, name) = match scheme {
         3 => (24, "3DES"),
         4 => (16, "2-key 3DES"),

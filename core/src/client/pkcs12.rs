@@ -126,6 +126,12 @@ fn check_mac(mac_data: &[u8], auth_safe: &[u8], password: &str) -> Result<(), Pk
     } else {
         1
     };
+    if iterations > pbe::MAX_ITERATIONS {
+        return Err(Pkcs12Error::Invalid(format!(
+            "a MAC iteration count above {}",
+            pbe::MAX_ITERATIONS
+        )));
+    }
     let (hash, mac): (&'static digest::Algorithm, hmac::Algorithm) = match oid {
         SHA1 => (
             &digest::SHA1_FOR_LEGACY_USE_ONLY,
