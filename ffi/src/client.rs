@@ -441,17 +441,18 @@ pub unsafe extern "C" fn pfhir_client_config_set_trust_store(
     guard(|| {
         // SAFETY: forwarded to the caller.
         let c = unsafe { handle_mut(cfg, "cfg") }?;
-        c.inner.trust_store =
-            match store {
-                PFHIR_TRUST_SYSTEM => TrustStore::System,
-                PFHIR_TRUST_MOZILLA => TrustStore::Mozilla,
-                other => return Err(pfhir_error::new(
+        c.inner.trust_store = match store {
+            PFHIR_TRUST_SYSTEM => TrustStore::System,
+            PFHIR_TRUST_MOZILLA => TrustStore::Mozilla,
+            other => {
+                return Err(pfhir_error::new(
                     ErrorCode::InvalidArgument,
                     format!(
                         "unknown trust store {other} (PFHIR_TRUST_SYSTEM or PFHIR_TRUST_MOZILLA)"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         Ok(())
     })
 }
