@@ -2,7 +2,7 @@
 #
 #   dist/Pfhir.VERSION.nupkg   lib/netstandard2.0/Pfhir.dll (bindings/dotnet/src, compiled by
 #                              Mono's mcs: C# 7, optimized, warnings as errors; it references
-#                              mscorlib/System/System.Core 4.0, see bindings/dotnet/README.md),
+#                              mscorlib 4.0.0.0, see bindings/dotnet/README.md),
 #                              Pfhir.xml (its doc comments) and Pfhir.dll.config (Mono's map to
 #                              runtimes/); runtimes/linux-x64/native/libpfhir.so,
 #                              runtimes/linux-arm64/native/libpfhir.so and

@@ -10,7 +10,8 @@
 #   the README quickstart of bindings/dotnet/README.md (extracted below its marker) compiled
 #   with mcs against the package's Pfhir.dll and run against the x86_64 C package's own
 #   `pfhir sandbox` over mTLS; NupkgCheck (bindings/dotnet/tests/dist) validates the good and
-#   bad fixtures and creates + updates + reads patients, sync and async, and the library it
+#   bad fixtures and creates + updates + reads patients, sync and async, Pfhir.dll references
+#   only mscorlib/System/System.Core 4.0.0.0 and carries the release version, and the library it
 #   mapped is the package's runtimes/linux-x64/native/libpfhir.so. The same program with the
 #   library next to Pfhir.dll and no Pfhir.dll.config (the flattened layout) maps that one;
 #   with neither, DllNotFoundException (nothing else on the machine is found instead).

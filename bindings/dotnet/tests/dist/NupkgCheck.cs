@@ -53,6 +53,10 @@ static class NupkgCheck
         var asm = typeof(Pfhir).Assembly;
         var info = (AssemblyInformationalVersionAttribute)Attribute.GetCustomAttribute(asm, typeof(AssemblyInformationalVersionAttribute));
         Check(info != null && info.InformationalVersion == version, "Pfhir.dll informational version " + (info == null ? "(none)" : info.InformationalVersion));
+        // What the README says a Mono-built Pfhir.dll references (facades of these names exist on .NET 6+).
+        string refs = string.Join(" ", asm.GetReferencedAssemblies().Select(n => n.Name + " " + n.Version).OrderBy(s => s, StringComparer.Ordinal));
+        Check(asm.GetReferencedAssemblies().All(n => (n.Name == "mscorlib" || n.Name == "System" || n.Name == "System.Core") && n.Version == new Version(4, 0, 0, 0)),
+            "Pfhir.dll references only mscorlib, System, System.Core 4.0.0.0: " + refs);
 
         using (var validator = new Validator())
         {
