@@ -166,4 +166,5 @@ def main() -> None:
     print(f"goal: >= 100x both peers on this machine: {'met' if worst >= 100 else 'not met'}")
 
 
-main()
+if __name__ == "__main__":
+    main()
