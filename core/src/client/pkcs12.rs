@@ -70,20 +70,24 @@ pub fn open(file: &[u8], password: &str) -> Result<Contents, Pkcs12Error> {
     while !infos.is_empty() {
         let mut info = infos.enter(der::SEQUENCE)?;
         let kind = info.expect(der::OID)?.value;
-        let contents: Cow<'_, [u8]> = if kind == PKCS7_DATA {
-            info.enter(der::CONTEXT_0)?.octets(None)?
+        // Decrypted contents live in a buffer that is wiped when dropped, also on an error.
+        let plain: Zeroizing<Vec<u8>>;
+        let data: Cow<'_, [u8]>;
+        let contents: &[u8] = if kind == PKCS7_DATA {
+            data = info.enter(der::CONTEXT_0)?.octets(None)?;
+            &data
         } else if kind == PKCS7_ENCRYPTED_DATA {
-            let mut data = info.enter(der::CONTEXT_0)?.enter(der::SEQUENCE)?;
-            data.small_uint()?;
-            let mut content = data.enter(der::SEQUENCE)?;
+            let mut encrypted_data = info.enter(der::CONTEXT_0)?.enter(der::SEQUENCE)?;
+            encrypted_data.small_uint()?;
+            let mut content = encrypted_data.enter(der::SEQUENCE)?;
             content.expect(der::OID)?;
             let alg = content.expect(der::SEQUENCE)?.raw;
             let encrypted = content.octets(Some((der::CONTEXT_0_PRIMITIVE, der::CONTEXT_0)))?;
-            let plain = pbe::decrypt(alg, &encrypted, password)?;
+            plain = pbe::decrypt(alg, &encrypted, password)?;
             if !der::is_one_sequence(&plain) {
                 return Err(Pkcs12Error::WrongPassword);
             }
-            Cow::Owned(plain.to_vec())
+            &plain
         } else {
             // Enveloped data (public-key encrypted) and other kinds need more than a password.
             return Err(Pkcs12Error::Invalid(format!(
@@ -91,10 +95,7 @@ pub fn open(file: &[u8], password: &str) -> Result<Contents, Pkcs12Error> {
                 pbe::oid_text(kind)
             )));
         };
-        read_bags(&contents, password, &mut certificates, &mut key)?;
-        if let Cow::Owned(mut v) = contents {
-            zeroize::Zeroize::zeroize(&mut v);
-        }
+        read_bags(contents, password, &mut certificates, &mut key)?;
     }
     let key = key.ok_or_else(|| Pkcs12Error::Invalid("the file holds no private key".into()))?;
     if certificates.is_empty() {
