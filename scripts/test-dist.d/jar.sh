@@ -35,11 +35,12 @@ test_jar() {
     [ -f "$e/$f" ] || missing="$missing $f"
   done
   if [ -z "$missing" ]; then ok "entries (classes, natives, manifest, POM, README, licenses)"; else bad "missing in the jar:$missing"; fi
-  local mf="$e/META-INF/MANIFEST.MF"
-  if grep -qx $'Automatic-Module-Name: dev.pfhir\r\?' "$mf" && grep -qx $'Implementation-Version: '"$VERSION"$'\r\?' "$mf"; then
+  local mf
+  mf="$(tr -d '\r' <"$e/META-INF/MANIFEST.MF")"
+  if grep -qx 'Automatic-Module-Name: dev.pfhir' <<<"$mf" && grep -qx "Implementation-Version: $VERSION" <<<"$mf"; then
     ok "manifest: Automatic-Module-Name dev.pfhir, Implementation-Version $VERSION"
   else
-    bad "manifest: $(tr -d '\r' <"$mf" | tr '\n' ' ')"
+    bad "manifest: $(tr '\n' ' ' <<<"$mf")"
   fi
   if grep -q "<version>$VERSION</version>" "$e/META-INF/maven/dev.pfhir/pfhir/pom.xml" &&
     grep -qx "version=$VERSION" "$e/META-INF/maven/dev.pfhir/pfhir/pom.properties"; then
