@@ -7,6 +7,7 @@
 pub mod client_cmd;
 pub mod connect;
 pub mod demo;
+pub mod hl7_cmd;
 pub mod lines;
 pub mod pipeline;
 pub mod render;

@@ -2,8 +2,9 @@
 
 use clap::{Args, Parser, Subcommand};
 use pfhir_cli::connect::ConnectArgs;
+use pfhir_cli::hl7_cmd::Hl7Args;
 use pfhir_cli::sandbox_cmd::SandboxArgs;
-use pfhir_cli::{client_cmd, demo, sandbox_cmd, validate_cmd};
+use pfhir_cli::{client_cmd, demo, hl7_cmd, sandbox_cmd, validate_cmd};
 use pfhir_cli::{CliError, ExitCode};
 use pfhir_core::build::BuildOptions;
 use pfhir_core::json::Limits;
@@ -86,6 +87,29 @@ enum Command {
     Sandbox(SandboxArgs),
     /// The main job, offline: sandbox, build, validate, create, update, read; prints a report.
     Demo,
+    /// HL7 v2 ADT messages in: make the partner Bundle, or the ACK (docs/hl7v2.md).
+    #[command(subcommand)]
+    Hl7(Hl7Command),
+}
+
+#[derive(Subcommand)]
+enum Hl7Command {
+    /// The partner Bundle of an ADT message on stdout (exit 0), or its issues (exit 1).
+    ToBundle {
+        /// On failure print one OperationOutcome JSON line on stdout instead of a report.
+        #[arg(long)]
+        json: bool,
+        /// Pretty-print the Bundle.
+        #[arg(long)]
+        pretty: bool,
+        #[command(flatten)]
+        args: Hl7Args,
+    },
+    /// The original-mode ACK of a message on stdout (exit 0 whatever it says).
+    Ack {
+        #[command(flatten)]
+        args: Hl7Args,
+    },
 }
 
 #[derive(Args)]
@@ -201,6 +225,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             request_id,
             connect,
         } => client_cmd::read(&connect, &id, &request_id),
+        Command::Hl7(Hl7Command::ToBundle { json, pretty, args }) => {
+            hl7_cmd::to_bundle(&args, json, pretty)
+        }
+        Command::Hl7(Hl7Command::Ack { args }) => hl7_cmd::ack_cmd(&args),
         Command::Sandbox(args) => sandbox_cmd::run(&args).map(|()| ExitCode::Ok),
         Command::Demo => {
             let report = demo::run();

@@ -16,6 +16,7 @@ pub mod build;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod error;
+pub mod hl7v2;
 pub mod json;
 pub mod model;
 pub mod profile;

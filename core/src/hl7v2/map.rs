@@ -1,0 +1,717 @@
+//! Segments -> [`PatientInput`]: every field read is remembered with its HL7 location and
+//! the FHIRPath of the Bundle element it becomes (a [`Trace`]), so that any later issue can
+//! be pointed at the HL7 field. The table is docs/hl7v2.md.
+
+use super::issue::{Hl7Issue, Hl7MessageId as H};
+use super::location::Location;
+use super::parse::{Message, Segment, Value};
+use super::tables::{self, Diabetes, Telecom};
+use super::time::{parse_dtm, TimeError};
+use super::{EventKind, Hl7Options};
+use crate::build::{
+    AddressInput, CodeInput, CommunicationInput, ConditionInput, DeceasedInput, EmailInput,
+    IdentifierInput, PatientInput, PhoneInput,
+};
+use crate::profile::{CIP_SYSTEM, METEDA_SYSTEM, SNOMED_SYSTEM};
+
+/// The ICD-10 (WHO) code system.
+const ICD10_SYSTEM: &str = "http://hl7.org/fhir/sid/icd-10";
+/// The Patient's FHIRPath in the Bundle.
+const PATIENT: &str = "Bundle.entry[1].resource";
+/// The MessageHeader's FHIRPath in the Bundle.
+const HEADER: &str = "Bundle.entry[0].resource";
+
+/// Where a PatientInput field came from and which Bundle element it becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trace {
+    /// The PatientInput field (`birthDate`, `identifiers[1]`).
+    pub field: String,
+    /// The HL7 field it was read from (none for values from options).
+    pub location: Option<Location>,
+    /// Byte offset of that field in the message.
+    pub offset: usize,
+    /// The FHIRPath of the Bundle element (`Bundle.entry[1].resource.birthDate`).
+    pub expression: String,
+}
+
+/// The result of mapping: the input, the traces, and the mapping's findings.
+#[derive(Debug, Clone, Default)]
+pub struct Mapped {
+    /// The PatientInput (fields in error are left out).
+    pub input: PatientInput,
+    /// Field -> HL7 location -> FHIRPath.
+    pub traces: Vec<Trace>,
+    /// What the mapping found.
+    pub issues: Vec<Hl7Issue>,
+}
+
+struct Mapper<'m, 'a> {
+    msg: &'m Message<'a>,
+    opts: &'m Hl7Options,
+    out: Mapped,
+}
+
+/// Maps the PID and DG1 segments and MSH-4/MSH-7 of a message to a PatientInput.
+pub fn map(msg: &Message<'_>, opts: &Hl7Options, kind: EventKind) -> Mapped {
+    let mut m = Mapper {
+        msg,
+        opts,
+        out: Mapped::default(),
+    };
+    m.header();
+    match msg.segments_with(b"PID").next() {
+        Some(pid) => {
+            let pid = *pid;
+            m.patient(&pid);
+            m.diagnoses();
+            m.ids(kind, &pid);
+        }
+        None => m.out.issues.push(Hl7Issue::new(
+            H::MissingSegment,
+            Some(Location::segment(*b"PID", 1)),
+            "the PID segment is missing: an ADT message carries the patient in PID",
+        )),
+    }
+    m.out
+}
+
+impl<'m, 'a> Mapper<'m, 'a> {
+    fn issue(&mut self, id: H, v: &Value<'_, '_>, message: impl Into<String>) {
+        let mut issue = Hl7Issue::new(id, Some(v.loc), message);
+        let (line, column) = self.msg.line_col(v.offset());
+        issue.line = line;
+        issue.column = column;
+        self.out.issues.push(issue);
+    }
+
+    fn trace(
+        &mut self,
+        field: impl Into<String>,
+        v: &Value<'_, '_>,
+        expression: impl Into<String>,
+    ) {
+        self.out.traces.push(Trace {
+            field: field.into(),
+            location: Some(v.loc),
+            offset: v.offset(),
+            expression: expression.into(),
+        });
+    }
+
+    /// The text of a value; an undecodable one is reported and read as absent.
+    fn text(&mut self, v: Value<'_, '_>) -> Option<String> {
+        match v.text() {
+            Ok(t) => t.map(|t| t.into_owned()),
+            Err(e) => {
+                self.issue(H::Undecodable, &v, format!("{} cannot be read: {e}", v.loc));
+                None
+            }
+        }
+    }
+
+    fn time_error(&mut self, v: &Value<'_, '_>, e: TimeError) {
+        let id = match e {
+            TimeError::Format => H::BadDateTime,
+            TimeError::NoZone => H::NoTimeZone,
+        };
+        self.issue(id, v, format!("{} {e}", v.loc));
+    }
+
+    /// MSH-7 -> MessageHeader.timestamp; the organization OID from the options or MSH-4.
+    fn header(&mut self) {
+        let msh7 = self.msg.msh(7);
+        match self.text(msh7.component(1)) {
+            None => self.issue(
+                H::MissingField,
+                &msh7,
+                "MSH-7 (date/time of message) is empty",
+            ),
+            Some(t) => match parse_dtm(&t)
+                .ok_or(TimeError::Format)
+                .and_then(|d| d.instant(self.opts.utc_offset))
+            {
+                Ok(instant) => {
+                    self.out.input.timestamp = Some(instant);
+                    self.trace("timestamp", &msh7, format!("{HEADER}.timestamp"));
+                }
+                Err(e) => self.time_error(&msh7, e),
+            },
+        }
+        let msh4 = self.msg.msh(4);
+        if let Some(oid) = &self.opts.org_id {
+            self.out.input.organization_oid = oid.clone();
+            self.out.traces.push(Trace {
+                field: "organizationOid".into(),
+                location: None,
+                offset: 0,
+                expression: format!("{HEADER}.source.endpoint"),
+            });
+            return;
+        }
+        let universal = self.text(msh4.component(2));
+        let kind = self.text(msh4.component(3));
+        match (universal, kind) {
+            (Some(oid), Some(k)) if k.eq_ignore_ascii_case("ISO") => {
+                self.out.input.organization_oid = oid;
+                self.trace(
+                    "organizationOid",
+                    &msh4,
+                    format!("{HEADER}.source.endpoint"),
+                );
+            }
+            _ => {
+                self.trace(
+                    "organizationOid",
+                    &msh4,
+                    format!("{HEADER}.source.endpoint"),
+                );
+                self.issue(
+                H::NoOrganization,
+                &msh4,
+                "no organization OID: give the org id option, or an ISO OID in MSH-4.2 with MSH-4.3 ISO",
+            )
+            }
+        }
+    }
+
+    fn patient(&mut self, pid: &Segment) {
+        self.identifiers(pid);
+        self.name(pid);
+        // The whole fields too, so that the validator's "no name / birthDate / gender"
+        // warnings point at them.
+        for (n, element) in [(5, "name"), (7, "birthDate"), (8, "gender")] {
+            let v = self.msg.field(pid, n);
+            self.trace(element, &v, format!("{PATIENT}.{element}"));
+        }
+        let pid7 = self.msg.field(pid, 7);
+        if let Some(t) = self.text(pid7.component(1)) {
+            self.trace("birthDate", &pid7, format!("{PATIENT}.birthDate"));
+            match parse_dtm(&t) {
+                Some(d) => self.out.input.birth_date = Some(d.date()),
+                None => self.time_error(&pid7, TimeError::Format),
+            }
+        }
+        let pid8 = self.msg.field(pid, 8);
+        if let Some(t) = self.text(pid8.component(1)) {
+            self.trace("gender", &pid8, format!("{PATIENT}.gender"));
+            match tables::gender(&t) {
+                Some(g) => self.out.input.gender = Some(g.to_string()),
+                None => self.issue(
+                    H::NotInTable,
+                    &pid8,
+                    "PID-8 is not in table 0001 (M, F, O, U, A, N)",
+                ),
+            }
+        }
+        self.addresses(pid);
+        self.telecoms(pid);
+        let pid15 = self.msg.field(pid, 15);
+        if let Some(t) = self.text(pid15.component(1)) {
+            self.trace(
+                "communication[0]",
+                &pid15,
+                format!("{PATIENT}.communication[0]"),
+            );
+            match tables::language(&t) {
+                Some(tag) => self.out.input.communication.push(CommunicationInput {
+                    language: tag,
+                    preferred: Some(true),
+                }),
+                None => self.issue(
+                    H::NotInTable,
+                    &pid15,
+                    "PID-15 is not a language code (ISO 639-1, ISO 639-2 or BCP 47)",
+                ),
+            }
+        }
+        let pid16 = self.msg.field(pid, 16);
+        if let Some(t) = self.text(pid16.component(1)) {
+            self.trace("maritalStatus", &pid16, format!("{PATIENT}.maritalStatus"));
+            match tables::marital_status(&t) {
+                Some(code) => self.out.input.marital_status = Some(code.to_string()),
+                None => self.issue(H::NotInTable, &pid16, "PID-16 is not in table 0002"),
+            }
+        }
+        self.deceased(pid);
+    }
+
+    /// PID-3: every repetition with an identifier system becomes an identifier.
+    fn identifiers(&mut self, pid: &Segment) {
+        let pid3 = self.msg.field(pid, 3);
+        let mut accepted = false;
+        for rep in pid3.repetitions() {
+            if rep.is_empty() {
+                continue;
+            }
+            let cx1 = rep.component(1);
+            let cx4 = rep.component(4);
+            let cx5 = rep.component(5);
+            let Some(value) = self.text(cx1) else {
+                self.issue(
+                    H::MissingField,
+                    &cx1,
+                    format!("{} (the identifier) is empty", cx1.loc),
+                );
+                continue;
+            };
+            let namespace = self.text(cx4.subcomponent(1));
+            let universal = self.text(cx4.subcomponent(2));
+            let universal_type = self.text(cx4.subcomponent(3));
+            let system = match (&universal, &universal_type) {
+                (Some(oid), Some(t)) if t.eq_ignore_ascii_case("ISO") => {
+                    if !crate::validate::primitives::is_bare_oid(oid) {
+                        self.issue(
+                            H::NotInTable,
+                            &cx4.subcomponent(2),
+                            format!("{} is not an OID", cx4.subcomponent(2).loc),
+                        );
+                        continue;
+                    }
+                    format!("urn:oid:{oid}")
+                }
+                _ => {
+                    let found = namespace.as_deref().and_then(|ns| {
+                        self.opts
+                            .namespaces
+                            .iter()
+                            .find(|(n, _)| n.eq_ignore_ascii_case(ns))
+                            .map(|(_, s)| s.clone())
+                    });
+                    match found {
+                        Some(s) => s,
+                        None => {
+                            self.issue(
+                                H::UnknownNamespace,
+                                &cx4,
+                                format!(
+                                    "{} names no ISO OID and no namespace of the authority table: this identifier is not sent",
+                                    cx4.loc
+                                ),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let type_ = match self.text(cx5) {
+                Some(t) if tables::identifier_type(&t) => Some(t),
+                Some(_) => {
+                    self.issue(
+                        H::NotInTable,
+                        &cx5,
+                        format!("{} is not in table 0203", cx5.loc),
+                    );
+                    None
+                }
+                None => None,
+            };
+            accepted |= self.opts.accepts(&system);
+            let i = self.out.input.identifiers.len();
+            let path = format!("{PATIENT}.identifier[{i}]");
+            self.trace(format!("identifiers[{i}]"), &rep, path.clone());
+            self.trace(
+                format!("identifiers[{i}].value"),
+                &cx1,
+                format!("{path}.value"),
+            );
+            self.trace(
+                format!("identifiers[{i}].system"),
+                &cx4,
+                format!("{path}.system"),
+            );
+            self.trace(
+                format!("identifiers[{i}].type"),
+                &cx5,
+                format!("{path}.type"),
+            );
+            self.trace(
+                format!("identifiers[{i}].assigner"),
+                &cx4.subcomponent(1),
+                format!("{path}.assigner"),
+            );
+            self.out.input.identifiers.push(IdentifierInput {
+                system,
+                value,
+                use_: None,
+                type_,
+                assigner: namespace,
+            });
+        }
+        // The builder reports `authority` / `identifiers` when none is accepted: both are PID-3.
+        for field in ["identifiers", "authority", "patientId"] {
+            self.trace(field, &pid3, format!("{PATIENT}.identifier"));
+        }
+        if !accepted
+            && !self.out.issues.iter().any(|i| {
+                i.location
+                    .is_some_and(|l| l.segment == *b"PID" && l.field == 3 && i.severity.is_error())
+            })
+        {
+            let mut names = vec!["cip".to_string(), "meteda".to_string()];
+            names.extend(self.opts.extra_authorities.iter().cloned());
+            self.issue(
+                H::NoAcceptedAuthority,
+                &pid3,
+                format!(
+                    "PID-3 has no identifier of an accepted assigning authority ({})",
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// PID-5: the legal name (XPN.7 `L`), else the first; FN.1 the family name, or with
+    /// FN.3 the Spanish pair (FN.1 father's, FN.3 mother's); XPN.2 and XPN.3 given names.
+    fn name(&mut self, pid: &Segment) {
+        let pid5 = self.msg.field(pid, 5);
+        let reps: Vec<Value<'_, '_>> = pid5.repetitions().filter(|r| !r.is_empty()).collect();
+        let Some(xpn) = reps
+            .iter()
+            .find(|r| r.component(7).raw() == b"L")
+            .or_else(|| reps.first())
+            .copied()
+        else {
+            return;
+        };
+        let fn1 = xpn.component(1).subcomponent(1);
+        let fn3 = xpn.component(1).subcomponent(3);
+        let family = format!("{PATIENT}.name[0].family");
+        match (self.text(fn1), self.text(fn3)) {
+            (Some(first), Some(second)) => {
+                self.out.input.fathers_family = Some(first);
+                self.out.input.mothers_family = Some(second);
+                self.trace("fathersFamily", &fn1, family.clone());
+                self.trace("mothersFamily", &fn3, family);
+            }
+            (Some(f), None) | (None, Some(f)) => {
+                self.out.input.family_name = Some(f);
+                self.trace("familyName", &fn1, family);
+            }
+            (None, None) => {}
+        }
+        for comp in [2, 3] {
+            let v = xpn.component(comp);
+            if let Some(g) = self.text(v) {
+                let i = self.out.input.given_names.len();
+                self.trace(
+                    format!("givenNames[{i}]"),
+                    &v,
+                    format!("{PATIENT}.name[0].given[{i}]"),
+                );
+                self.out.input.given_names.push(g);
+            }
+        }
+    }
+
+    /// PID-11: one address per repetition.
+    fn addresses(&mut self, pid: &Segment) {
+        let pid11 = self.msg.field(pid, 11);
+        for rep in pid11.repetitions() {
+            let i = self.out.input.addresses.len();
+            let f = format!("addresses[{i}]");
+            let mut a = AddressInput::default();
+            for (comp, v) in [(1, rep.component(1).subcomponent(1)), (2, rep.component(2))] {
+                if let Some(line) = self.text(v) {
+                    self.trace(
+                        format!("{f}.lines[{}]", a.lines.len()),
+                        &v,
+                        format!("{PATIENT}.address[{i}].line[{}]", a.lines.len()),
+                    );
+                    a.lines.push(line);
+                }
+                let _ = comp;
+            }
+            let parts: [(u16, &str, &str); 5] = [
+                (3, "city", "city"),
+                (4, "state", "state"),
+                (5, "postalCode", "postalCode"),
+                (6, "country", "country"),
+                (9, "district", "district"),
+            ];
+            for (comp, field, element) in parts {
+                let v = rep.component(comp);
+                let Some(t) = self.text(v) else { continue };
+                self.trace(
+                    format!("{f}.{field}"),
+                    &v,
+                    format!("{PATIENT}.address[{i}].{element}"),
+                );
+                let slot = match comp {
+                    3 => &mut a.city,
+                    4 => &mut a.state,
+                    5 => &mut a.postal_code,
+                    6 => &mut a.country,
+                    _ => &mut a.district,
+                };
+                *slot = Some(t);
+            }
+            if a == AddressInput::default() {
+                continue;
+            }
+            let xad7 = rep.component(7);
+            if let Some(t) = self.text(xad7) {
+                let (use_, type_) = tables::address_type(&t);
+                a.use_ = use_.map(str::to_string);
+                a.type_ = type_.map(str::to_string);
+            }
+            self.trace(f, &rep, format!("{PATIENT}.address[{i}]"));
+            self.out.input.addresses.push(a);
+        }
+    }
+
+    /// PID-13 (home) and PID-14 (business): phones, then e-mails, in Patient.telecom.
+    fn telecoms(&mut self, pid: &Segment) {
+        let mut phones: Vec<(PhoneInput, Value<'_, '_>)> = Vec::new();
+        let mut emails: Vec<(EmailInput, Value<'_, '_>)> = Vec::new();
+        for (n, default_use) in [(13, "home"), (14, "work")] {
+            let field = self.msg.field(pid, n);
+            for rep in field.repetitions() {
+                if rep.is_empty() {
+                    continue;
+                }
+                let use_code = self.text(rep.component(2)).unwrap_or_default();
+                let equipment = self.text(rep.component(3)).unwrap_or_default();
+                match tables::telecom(&use_code, &equipment) {
+                    Telecom::NotSent => self.issue(
+                        H::TelecomNotSent,
+                        &rep,
+                        format!("{} is a fax, pager, modem or text phone: not sent", rep.loc),
+                    ),
+                    Telecom::Email => {
+                        let v = rep.component(4);
+                        let (value, at) = match self.text(v) {
+                            Some(e) => (Some(e), v),
+                            None => (self.text(rep.component(1)), rep.component(1)),
+                        };
+                        if let Some(value) = value {
+                            emails.push((
+                                EmailInput {
+                                    value,
+                                    use_: Some(default_use.to_string()),
+                                },
+                                at,
+                            ));
+                        }
+                    }
+                    Telecom::Phone(use_) => {
+                        let parts: Vec<String> = [5, 6, 7]
+                            .iter()
+                            .filter_map(|&c| self.text(rep.component(c)))
+                            .collect();
+                        let (value, at) = if parts.is_empty() {
+                            (self.text(rep.component(1)), rep.component(1))
+                        } else {
+                            let country = self.text(rep.component(5));
+                            let mut number = parts.join(" ");
+                            if country.is_some() && !number.starts_with('+') {
+                                number.insert(0, '+');
+                            }
+                            if let Some(ext) = self.text(rep.component(8)) {
+                                number.push_str(" ext. ");
+                                number.push_str(&ext);
+                            }
+                            (Some(number), rep)
+                        };
+                        if let Some(value) = value {
+                            let use_ = use_.unwrap_or(default_use);
+                            phones.push((
+                                PhoneInput {
+                                    value,
+                                    use_: Some(use_.to_string()),
+                                },
+                                at,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let count = phones.len();
+        for (i, (p, at)) in phones.into_iter().enumerate() {
+            self.trace(
+                format!("phones[{i}]"),
+                &at,
+                format!("{PATIENT}.telecom[{i}]"),
+            );
+            self.out.input.phones.push(p);
+        }
+        for (i, (e, at)) in emails.into_iter().enumerate() {
+            self.trace(
+                format!("emails[{i}]"),
+                &at,
+                format!("{PATIENT}.telecom[{}]", count + i),
+            );
+            self.out.input.emails.push(e);
+        }
+    }
+
+    /// PID-29 (date/time of death) or PID-30 (death indicator, Y/N).
+    fn deceased(&mut self, pid: &Segment) {
+        let pid29 = self.msg.field(pid, 29);
+        if let Some(t) = self.text(pid29.component(1)) {
+            match parse_dtm(&t)
+                .ok_or(TimeError::Format)
+                .and_then(|d| d.date_time(self.opts.utc_offset))
+            {
+                Ok(dt) => {
+                    self.out.input.deceased = Some(DeceasedInput::DateTime(dt));
+                    self.trace("deceased", &pid29, format!("{PATIENT}.deceasedDateTime"));
+                }
+                Err(e) => self.time_error(&pid29, e),
+            }
+            return;
+        }
+        let pid30 = self.msg.field(pid, 30);
+        if let Some(t) = self.text(pid30.component(1)) {
+            let flag = match t.as_str() {
+                "Y" => true,
+                "N" => false,
+                _ => {
+                    self.issue(H::NotInTable, &pid30, "PID-30 is not in table 0136 (Y, N)");
+                    return;
+                }
+            };
+            self.out.input.deceased = Some(DeceasedInput::Flag(flag));
+            self.trace("deceased", &pid30, format!("{PATIENT}.deceasedBoolean"));
+        }
+    }
+
+    /// DG1: each diabetes diagnosis becomes a Condition; others are noted and not sent.
+    fn diagnoses(&mut self) {
+        let segments: Vec<Segment> = self.msg.segments_with(b"DG1").copied().collect();
+        for seg in &segments {
+            let dg3 = self.msg.field(seg, 3);
+            let code = self.text(dg3.component(1));
+            let display = self.text(dg3.component(2));
+            let system = self.text(dg3.component(3)).unwrap_or_default();
+            let kind = code.as_deref().and_then(|c| tables::diabetes(&system, c));
+            let Some(kind) = kind else {
+                self.issue(
+                    H::DiagnosisNotSent,
+                    &dg3,
+                    format!("{} is not a diabetes diagnosis (ICD-10 E10-E14, O24.4; SNOMED CT): not sent", dg3.loc),
+                );
+                continue;
+            };
+            let mut c = ConditionInput::default();
+            match kind {
+                Diabetes::Shorthand(s) => c.diabetes = Some(s.to_string()),
+                Diabetes::Icd10(snomed) => {
+                    if let Some((s, d)) = snomed {
+                        c.codings.push(CodeInput {
+                            system: SNOMED_SYSTEM.to_string(),
+                            code: s.to_string(),
+                            display: Some(d.to_string()),
+                        });
+                    }
+                    c.codings.push(CodeInput {
+                        system: ICD10_SYSTEM.to_string(),
+                        code: code.clone().unwrap_or_default().to_ascii_uppercase(),
+                        display,
+                    });
+                }
+            }
+            let i = self.out.input.conditions.len();
+            let path = format!("Bundle.entry[{}].resource", i + 2);
+            let dg5 = self.msg.field(seg, 5);
+            if let Some(t) = self.text(dg5.component(1)) {
+                match parse_dtm(&t)
+                    .ok_or(TimeError::Format)
+                    .and_then(|d| d.date_time(self.opts.utc_offset))
+                {
+                    Ok(dt) => {
+                        c.onset = Some(dt);
+                        self.trace(
+                            format!("conditions[{i}].onset"),
+                            &dg5,
+                            format!("{path}.onsetDateTime"),
+                        );
+                    }
+                    Err(e) => self.time_error(&dg5, e),
+                }
+            }
+            let dg6 = self.msg.field(seg, 6);
+            if let Some(status) = self
+                .text(dg6.component(1))
+                .as_deref()
+                .and_then(tables::verification_status)
+            {
+                c.verification_status = Some(status.to_string());
+                self.trace(
+                    format!("conditions[{i}].verificationStatus"),
+                    &dg6,
+                    format!("{path}.verificationStatus"),
+                );
+            }
+            self.trace(
+                format!("conditions[{i}].diabetes"),
+                &dg3,
+                format!("{path}.code"),
+            );
+            self.trace(
+                format!("conditions[{i}].codings"),
+                &dg3,
+                format!("{path}.code"),
+            );
+            self.trace(format!("conditions[{i}]"), &self.msg.field(seg, 0), path);
+            self.out.input.conditions.push(c);
+        }
+    }
+
+    /// The ids: fixed ones from the options; on update the platform's id, or else the
+    /// business id (API v1).
+    fn ids(&mut self, kind: EventKind, pid: &Segment) {
+        self.out.input.ids = self.opts.ids.clone();
+        if kind != EventKind::Update {
+            return;
+        }
+        if let Some(id) = &self.opts.patient_id {
+            self.out.input.ids.patient = Some(id.clone());
+            return;
+        }
+        let pid3 = self.msg.field(pid, 3);
+        let position = self
+            .out
+            .input
+            .identifiers
+            .iter()
+            .position(|i| self.opts.accepts(&i.system));
+        let Some(n) = position else { return };
+        let value = self.out.input.identifiers[n].value.clone();
+        let Some(trace) = self
+            .out
+            .traces
+            .iter()
+            .find(|t| t.field == format!("identifiers[{n}].value"))
+            .cloned()
+        else {
+            return;
+        };
+        let at = trace.location.map_or(pid3.loc, |l| l);
+        let issue_at = |m: &mut Self, id: H, text: String| {
+            let mut issue = Hl7Issue::new(id, Some(at), text);
+            let (line, column) = m.msg.line_col(trace.offset);
+            issue.line = line;
+            issue.column = column;
+            m.out.issues.push(issue);
+        };
+        let ok = !value.is_empty()
+            && value.len() <= 64
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        if ok {
+            self.out.input.ids.patient = Some(value);
+            issue_at(self, H::UpdateWithBusinessId, format!(
+                "an update without the platform's patient id: Patient.id is the business id of {at} (API v1); give the patient id option for v2"
+            ));
+        } else {
+            issue_at(self, H::BadBusinessId, format!(
+                "an update without the platform's patient id, and the business id of {at} cannot be a Patient.id (letters, digits, '-', '.'; 64 at most): give the patient id option"
+            ));
+        }
+    }
+}
+
+/// The identifier systems pfhir accepts without options.
+pub const BUILTIN_AUTHORITIES: &[&str] = &[CIP_SYSTEM, METEDA_SYSTEM];

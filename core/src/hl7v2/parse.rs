@@ -1,0 +1,488 @@
+//! The ER7 reader: framing, segments, separators and character set in one pass over the
+//! bytes; fields, repetitions, components and sub-components found on demand as byte spans
+//! of the input (nothing is copied until a value's text is asked for).
+
+use super::charset::Charset;
+use super::escape::{unescape, DecodeError};
+use super::location::Location;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// MLLP start block.
+const MLLP_START: u8 = 0x0B;
+/// MLLP end block.
+const MLLP_END: u8 = 0x1C;
+
+/// Limits applied while reading an untrusted message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted input, in bytes (checked before anything else).
+    pub max_bytes: usize,
+}
+
+impl Limits {
+    /// Default: 1 MiB, the partner message size.
+    pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// The separators of a message, from MSH-1 and MSH-2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Separators {
+    /// Field separator (MSH-1, usually `|`).
+    pub field: u8,
+    /// Component separator (usually `^`).
+    pub component: u8,
+    /// Repetition separator (usually `~`).
+    pub repetition: u8,
+    /// Escape character (usually `\`); a message may have none.
+    pub escape: Option<u8>,
+    /// Sub-component separator (usually `&`).
+    pub subcomponent: u8,
+}
+
+impl Default for Separators {
+    fn default() -> Self {
+        Separators {
+            field: b'|',
+            component: b'^',
+            repetition: b'~',
+            escape: Some(b'\\'),
+            subcomponent: b'&',
+        }
+    }
+}
+
+/// Why a message cannot be read at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// The input is larger than [`Limits::max_bytes`].
+    #[error("the message is larger than the limit of {limit} bytes")]
+    TooLong {
+        /// The limit.
+        limit: usize,
+    },
+    /// Nothing but framing or white space.
+    #[error("the message is empty")]
+    Empty,
+    /// The first segment is not MSH.
+    #[error("the message does not start with an MSH segment")]
+    NoMsh,
+    /// MSH ends before its encoding characters.
+    #[error("the MSH segment ends before its separators (MSH-1, MSH-2)")]
+    TruncatedMsh,
+    /// MSH-1/MSH-2 do not give distinct, printable, non-alphanumeric separators.
+    #[error("MSH-1 and MSH-2 must give distinct separators that are not letters or digits")]
+    BadSeparators,
+    /// A segment does not start with a three-character id (`PID`) and a field separator.
+    #[error("segment {line} has no valid segment id")]
+    BadSegmentId {
+        /// The 1-based line of the segment.
+        line: u32,
+    },
+}
+
+/// One segment: its byte span in the input (without the terminator) and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// Byte offset of its first character.
+    pub start: usize,
+    /// Byte offset just past its last character.
+    pub end: usize,
+    /// 1-based line (segment terminators `\r`, `\n` and `\r\n` each end a line).
+    pub line: u32,
+    /// The segment id.
+    pub id: [u8; 3],
+    /// Which occurrence of this id, 1-based.
+    pub occurrence: u32,
+}
+
+/// A parsed message: the input, its separators and character set, and its segments.
+#[derive(Debug, Clone)]
+pub struct Message<'a> {
+    input: &'a [u8],
+    /// The separators of MSH-1 and MSH-2.
+    pub separators: Separators,
+    /// The character set values are decoded from (MSH-18, or the default).
+    pub charset: Charset,
+    /// MSH-18 names a character set pfhir does not know (then `charset` is the default).
+    pub unknown_charset: bool,
+    segments: Vec<Segment>,
+}
+
+/// Reads a message: strips MLLP framing (and a UTF-8 byte order mark), splits segments on
+/// `\r`, `\n` or `\r\n`, reads the separators from MSH and the character set from MSH-18
+/// (`default_charset` when MSH-18 is empty).
+pub fn parse<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    default_charset: Charset,
+) -> Result<Message<'a>, ParseError> {
+    if input.len() > limits.max_bytes {
+        return Err(ParseError::TooLong {
+            limit: limits.max_bytes,
+        });
+    }
+    let (mut start, mut end) = (0, input.len());
+    if input.first() == Some(&MLLP_START) {
+        start = 1;
+    }
+    if input[start..].starts_with(b"\xEF\xBB\xBF") {
+        start += 3;
+    }
+    if let Some(p) = input[start..end].iter().rposition(|&b| b == MLLP_END) {
+        if input[start + p + 1..end]
+            .iter()
+            .all(|b| b.is_ascii_whitespace())
+        {
+            end = start + p;
+        }
+    }
+    let mut line: u32 = 1;
+    while start < end && matches!(input[start], b'\r' | b'\n' | b' ' | b'\t') {
+        if input[start] == b'\n' || (input[start] == b'\r' && input.get(start + 1) != Some(&b'\n'))
+        {
+            line += 1;
+        }
+        start += 1;
+    }
+    if start >= end {
+        return Err(ParseError::Empty);
+    }
+    let body = &input[start..end];
+    if !body.starts_with(b"MSH") {
+        return Err(ParseError::NoMsh);
+    }
+    let separators = separators(body)?;
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut counts: HashMap<[u8; 3], u32> = HashMap::new();
+    let mut i = start;
+    while i < end {
+        let seg_end = input[i..end]
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n')
+            .map_or(end, |p| i + p);
+        if seg_end > i {
+            let bytes = &input[i..seg_end];
+            let id_ok = bytes.len() >= 3
+                && bytes[..3]
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && (bytes.len() == 3 || bytes[3] == separators.field);
+            if !id_ok {
+                return Err(ParseError::BadSegmentId { line });
+            }
+            let id = [bytes[0], bytes[1], bytes[2]];
+            let n = counts.entry(id).or_insert(0);
+            *n += 1;
+            segments.push(Segment {
+                start: i,
+                end: seg_end,
+                line,
+                id,
+                occurrence: *n,
+            });
+        }
+        i = seg_end;
+        if i < end {
+            if input[i] == b'\r' && input.get(i + 1) == Some(&b'\n') && i + 1 < end {
+                i += 1;
+            }
+            i += 1;
+            line += 1;
+        }
+    }
+    let mut msg = Message {
+        input,
+        separators,
+        charset: default_charset,
+        unknown_charset: false,
+        segments,
+    };
+    let msh18 = msg.msh(18).first();
+    if !msh18.is_empty() {
+        match std::str::from_utf8(msh18.raw())
+            .ok()
+            .and_then(Charset::from_msh18)
+        {
+            Some(c) => msg.charset = c,
+            None => msg.unknown_charset = true,
+        }
+    }
+    Ok(msg)
+}
+
+/// The separators of MSH-1 and MSH-2 (`body` starts with `MSH`).
+fn separators(body: &[u8]) -> Result<Separators, ParseError> {
+    let field = *body.get(3).ok_or(ParseError::TruncatedMsh)?;
+    let enc_end = body[4..]
+        .iter()
+        .position(|&b| b == field || b == b'\r' || b == b'\n')
+        .map_or(body.len(), |p| 4 + p);
+    let enc = &body[4..enc_end];
+    if enc.len() < 3 || enc.len() > 5 {
+        // Two characters at least (component, repetition) and the sub-component one; a
+        // message without escape character still has three.
+        return Err(if enc_end == body.len() && enc.len() < 3 {
+            ParseError::TruncatedMsh
+        } else {
+            ParseError::BadSeparators
+        });
+    }
+    let seps = Separators {
+        field,
+        component: enc[0],
+        repetition: enc[1],
+        escape: if enc.len() >= 4 { Some(enc[2]) } else { None },
+        subcomponent: if enc.len() >= 4 { enc[3] } else { enc[2] },
+    };
+    let mut all = vec![
+        seps.field,
+        seps.component,
+        seps.repetition,
+        seps.subcomponent,
+    ];
+    all.extend(seps.escape);
+    let printable = |b: &u8| b.is_ascii_graphic() && !b.is_ascii_alphanumeric();
+    let distinct = (1..all.len()).all(|i| !all[..i].contains(&all[i]));
+    if !all.iter().all(printable) || !distinct {
+        return Err(ParseError::BadSeparators);
+    }
+    Ok(seps)
+}
+
+impl<'a> Message<'a> {
+    /// The whole input, framing included (spans are offsets into it).
+    pub fn input(&self) -> &'a [u8] {
+        self.input
+    }
+
+    /// The segments, in order.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The segments with this id, in order.
+    pub fn segments_with<'m>(&'m self, id: &'m [u8; 3]) -> impl Iterator<Item = &'m Segment> {
+        self.segments.iter().filter(move |s| &s.id == id)
+    }
+
+    /// Field `n` of MSH.
+    pub fn msh<'m>(&'m self, n: u16) -> Value<'m, 'a> {
+        match self.segments.first() {
+            Some(seg) => self.field(seg, n),
+            None => Value {
+                msg: self,
+                start: 0,
+                end: 0,
+                loc: Location::segment(*b"MSH", 1).with_field(n),
+            },
+        }
+    }
+
+    /// Field `n` of a segment (MSH-1 is the field separator, MSH-2 the encoding characters).
+    pub fn field<'m>(&'m self, seg: &Segment, n: u16) -> Value<'m, 'a> {
+        let loc = Location::segment(seg.id, seg.occurrence).with_field(n);
+        let (start, end) = if &seg.id == b"MSH" && n <= 2 {
+            match n {
+                1 => (seg.start + 3, (seg.start + 4).min(seg.end)),
+                2 => piece(self.input, seg.start, seg.end, self.separators.field, 1),
+                _ => (seg.start, seg.start),
+            }
+        } else {
+            let index = if &seg.id == b"MSH" {
+                usize::from(n) - 1
+            } else {
+                usize::from(n)
+            };
+            if n == 0 {
+                (seg.start, seg.end)
+            } else {
+                piece(self.input, seg.start, seg.end, self.separators.field, index)
+            }
+        };
+        Value {
+            msg: self,
+            start,
+            end,
+            loc,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let i = self.segments.partition_point(|s| s.start <= offset);
+        match i.checked_sub(1).and_then(|i| self.segments.get(i)) {
+            Some(seg) => {
+                let upto = offset.min(seg.end).max(seg.start);
+                let col = self.charset.chars(&self.input[seg.start..upto]) + 1;
+                (seg.line, u32::try_from(col).unwrap_or(u32::MAX))
+            }
+            None => (1, 1),
+        }
+    }
+}
+
+/// The `index`-th piece (0-based) of `input[start..end]` split on `sep`; an absent piece is
+/// the empty span at `end`.
+fn piece(input: &[u8], start: usize, end: usize, sep: u8, index: usize) -> (usize, usize) {
+    let mut s = start;
+    for _ in 0..index {
+        match input[s..end].iter().position(|&b| b == sep) {
+            Some(p) => s += p + 1,
+            None => return (end, end),
+        }
+    }
+    let e = input[s..end]
+        .iter()
+        .position(|&b| b == sep)
+        .map_or(end, |p| s + p);
+    (s, e)
+}
+
+/// A field, repetition, component or sub-component: a span of the input and its location.
+#[derive(Debug, Clone, Copy)]
+pub struct Value<'m, 'a> {
+    msg: &'m Message<'a>,
+    start: usize,
+    end: usize,
+    /// Where it is.
+    pub loc: Location,
+}
+
+impl<'m, 'a> Value<'m, 'a> {
+    /// The raw bytes (escapes unresolved).
+    pub fn raw(&self) -> &'a [u8] {
+        &self.msg.input[self.start..self.end]
+    }
+
+    /// Byte offset of its start in the input.
+    pub fn offset(&self) -> usize {
+        self.start
+    }
+
+    /// Empty, or the HL7 null `""` (which pfhir treats as absent).
+    pub fn is_empty(&self) -> bool {
+        let raw = self.raw();
+        raw.is_empty() || raw == b"\"\""
+    }
+
+    /// The repetitions of a field, numbered from 1.
+    pub fn repetitions(self) -> impl Iterator<Item = Value<'m, 'a>> {
+        let sep = self.msg.separators.repetition;
+        let mut s = self.start;
+        let mut n: u32 = 0;
+        let mut done = self.start == self.end;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            let e = self.msg.input[s..self.end]
+                .iter()
+                .position(|&b| b == sep)
+                .map_or(self.end, |p| s + p);
+            n += 1;
+            let v = Value {
+                start: s,
+                end: e,
+                loc: Location {
+                    repetition: n,
+                    ..self.loc
+                },
+                ..self
+            };
+            if e >= self.end {
+                done = true;
+            } else {
+                s = e + 1;
+            }
+            Some(v)
+        })
+    }
+
+    /// The first repetition (the field itself when it does not repeat).
+    pub fn first(self) -> Value<'m, 'a> {
+        if self.loc.repetition > 0 || self.loc.component > 0 {
+            return self;
+        }
+        let (start, end) = piece(
+            self.msg.input,
+            self.start,
+            self.end,
+            self.msg.separators.repetition,
+            0,
+        );
+        Value { start, end, ..self }
+    }
+
+    /// Component `n` (1-based) of this value (of its first repetition for a whole field).
+    pub fn component(self, n: u16) -> Value<'m, 'a> {
+        let v = self.first();
+        let (start, end) = piece(
+            self.msg.input,
+            v.start,
+            v.end,
+            self.msg.separators.component,
+            usize::from(n.max(1)) - 1,
+        );
+        Value {
+            start,
+            end,
+            loc: Location {
+                component: n,
+                ..v.loc
+            },
+            ..v
+        }
+    }
+
+    /// Sub-component `n` (1-based) of a component.
+    pub fn subcomponent(self, n: u16) -> Value<'m, 'a> {
+        let v = if self.loc.component == 0 {
+            self.component(1)
+        } else {
+            self
+        };
+        let (start, end) = piece(
+            self.msg.input,
+            v.start,
+            v.end,
+            self.msg.separators.subcomponent,
+            usize::from(n.max(1)) - 1,
+        );
+        Value {
+            start,
+            end,
+            loc: Location {
+                subcomponent: n,
+                ..v.loc
+            },
+            ..v
+        }
+    }
+
+    /// The text: escapes resolved, decoded to UTF-8, trimmed of surrounding spaces; `None`
+    /// when empty or `""`.
+    pub fn text(&self) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let text = unescape(self.raw(), &self.msg.separators, self.msg.charset)?;
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(if trimmed.len() == text.len() {
+            text
+        } else {
+            Cow::Owned(trimmed.to_string())
+        }))
+    }
+}
