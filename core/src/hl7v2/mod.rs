@@ -175,6 +175,8 @@ pub struct Conversion {
     pub input: Option<PatientInput>,
     /// Every finding: pfhir's and the validator's, with HL7 locations.
     pub issues: Vec<Hl7Issue>,
+    /// Where each PatientInput field came from and the Bundle element it became.
+    pub traces: Vec<Trace>,
     /// What the ACK says.
     pub ack_code: AckCode,
     /// The header fields the ACK echoes.
@@ -226,6 +228,7 @@ impl Converter {
             bundle: None,
             input: None,
             issues: Vec::new(),
+            traces: Vec::new(),
             ack_code: AckCode::Reject,
             header: Header::default(),
         };
@@ -410,6 +413,7 @@ impl Converter {
                 .push(Hl7Issue::new(H::Internal, None, e.to_string())),
         }
         conv.input = Some(input);
+        conv.traces = traces;
     }
 }
 
