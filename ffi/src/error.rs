@@ -379,10 +379,16 @@ mod tests {
         let (code, message) = unsafe {
             let m = pfhir_error_message(err);
             let bytes = std::slice::from_raw_parts(m.data.cast::<u8>(), m.len);
-            (pfhir_error_code(err), String::from_utf8_lossy(bytes).into_owned())
+            (
+                pfhir_error_code(err),
+                String::from_utf8_lossy(bytes).into_owned(),
+            )
         };
         assert_eq!(code, pfhir_code::PFHIR_CODE_PANIC);
-        assert!(!message.contains("1234"), "the panic's text stays out: {message}");
+        assert!(
+            !message.contains("1234"),
+            "the panic's text stays out: {message}"
+        );
         // SAFETY: freed once.
         unsafe { pfhir_error_free(err) };
         assert_eq!(guard_or(7, || panic!("accessor bug")), 7);

@@ -320,8 +320,8 @@ pub unsafe extern "C" fn pfhir_validate(
 /// `v` must be NULL or a live validator.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_validator_max_bytes(v: *const pfhir_validator) -> usize {
-    // SAFETY: forwarded to the caller.
     guard_or(0, || {
+        // SAFETY: forwarded to the caller.
         unsafe { v.as_ref() }.map_or(0, |v| v.inner.options().limits.max_bytes)
     })
 }
@@ -351,8 +351,8 @@ unsafe fn outcome_ref<'a>(o: *const pfhir_outcome) -> Option<&'a pfhir_outcome> 
 /// `o` must be NULL or a live outcome.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_outcome_has_errors(o: *const pfhir_outcome) -> bool {
-    // SAFETY: forwarded to the caller.
     guard_or(false, || {
+        // SAFETY: forwarded to the caller.
         unsafe { outcome_ref(o) }.is_some_and(|o| o.outcome.has_errors())
     })
 }
@@ -363,8 +363,8 @@ pub unsafe extern "C" fn pfhir_outcome_has_errors(o: *const pfhir_outcome) -> bo
 /// `o` must be NULL or a live outcome.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_outcome_issue_count(o: *const pfhir_outcome) -> usize {
-    // SAFETY: forwarded to the caller.
     guard_or(0, || {
+        // SAFETY: forwarded to the caller.
         unsafe { outcome_ref(o) }.map_or(0, |o| o.issues.len())
     })
 }
@@ -398,8 +398,8 @@ pub unsafe extern "C" fn pfhir_outcome_issue_severity(
 /// `o` must be NULL or a live outcome.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_outcome_issue_code(o: *const pfhir_outcome, i: usize) -> pfhir_str {
-    // SAFETY: forwarded to the caller.
     guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
         unsafe { issue(o, i) }.map_or(pfhir_str::EMPTY, |x| x.code.lend())
     })
 }
@@ -413,8 +413,8 @@ pub unsafe extern "C" fn pfhir_outcome_issue_message_id(
     o: *const pfhir_outcome,
     i: usize,
 ) -> pfhir_str {
-    // SAFETY: forwarded to the caller.
     guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
         unsafe { issue(o, i) }.map_or(pfhir_str::EMPTY, |x| x.message_id.lend())
     })
 }
@@ -426,8 +426,8 @@ pub unsafe extern "C" fn pfhir_outcome_issue_message_id(
 /// `o` must be NULL or a live outcome.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_outcome_issue_key(o: *const pfhir_outcome, i: usize) -> pfhir_str {
-    // SAFETY: forwarded to the caller.
     guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
         unsafe { issue(o, i) }.map_or(pfhir_str::EMPTY, |x| crate::types::lend_opt(&x.key))
     })
 }
@@ -442,8 +442,8 @@ pub unsafe extern "C" fn pfhir_outcome_issue_expression(
     o: *const pfhir_outcome,
     i: usize,
 ) -> pfhir_str {
-    // SAFETY: forwarded to the caller.
     guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
         unsafe { issue(o, i) }.map_or(pfhir_str::EMPTY, |x| x.expression.lend())
     })
 }
@@ -478,8 +478,8 @@ pub unsafe extern "C" fn pfhir_outcome_issue_message(
     o: *const pfhir_outcome,
     i: usize,
 ) -> pfhir_str {
-    // SAFETY: forwarded to the caller.
     guard_or(pfhir_str::EMPTY, || {
+        // SAFETY: forwarded to the caller.
         unsafe { issue(o, i) }.map_or(pfhir_str::EMPTY, |x| x.message.lend())
     })
 }

@@ -5,6 +5,13 @@ use crate::names::{const_name, upper_first};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// The member-name hash of the core, compiled from its std-only source so the generated
+/// index and the core's lookup agree by construction.
+#[path = "../../core/src/spec/member_hash.rs"]
+#[allow(dead_code)]
+mod member_hash;
+use member_hash::{home_slot, member_hash, MemberSlot};
+
 /// The primitive enum variant of a primitive type code.
 pub fn primitive_variant(code: &str) -> Option<&'static str> {
     Some(match code {
@@ -80,6 +87,20 @@ fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// Every invariant key of the definitions, sorted: `INVARIANTS` in this order, so a node
+/// names its invariants by index.
+fn invariant_keys(defs: &Definitions) -> Vec<String> {
+    let mut keys: Vec<String> = defs
+        .types
+        .values()
+        .flat_map(|d| d.elements.iter())
+        .flat_map(|e| e.constraints.iter().map(|c| c.key.clone()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// Writes the node of `path`; returns its number of elements.
 fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: &str) -> usize {
     let mut invariants: Vec<String> = Vec::new();
@@ -102,27 +123,84 @@ fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: 
     let _ = writeln!(out, "static {}: NodeDef = NodeDef {{", node_static(path));
     let _ = writeln!(out, "    path: {},", lit(path));
     let _ = writeln!(out, "    elements: &[");
-    let mut count = 0;
+    let mut names: Vec<Vec<String>> = Vec::new();
     for e in kids {
         if def.kind == Kind::Primitive && e.path.ends_with(".value") {
             continue;
         }
-        write_element(out, defs, def, e);
-        count += 1;
+        names.push(write_element(out, defs, def, e));
     }
+    let count = names.len();
     let _ = writeln!(out, "    ],");
-    let inv: Vec<String> = invariants.iter().map(|k| lit(k)).collect();
+    let keys = invariant_keys(defs);
+    let inv: Vec<String> = invariants
+        .iter()
+        .map(|k| {
+            let i = keys
+                .iter()
+                .position(|x| x == k)
+                .expect("every key is among INVARIANTS");
+            format!("{i} /* {k} */")
+        })
+        .collect();
     let _ = writeln!(out, "    invariants: &[{}],", inv.join(", "));
+    let _ = writeln!(
+        out,
+        "    index: &[{}],",
+        member_index(path, &names).join(", ")
+    );
     let _ = writeln!(out, "}};");
     count
 }
 
+/// The member index of a node (see `NodeDef::member_at`): each JSON member name `names[e][t]`
+/// of element `e`, type `t`, placed by linear probing from its home slot in a power-of-two
+/// table at most 3/4 full (so every probe ends at an empty slot).
+fn member_index(path: &str, names: &[Vec<String>]) -> Vec<String> {
+    let n: usize = names.iter().map(Vec::len).sum();
+    let len = (n * 4 / 3 + 1).next_power_of_two();
+    let mut slots = vec![MemberSlot::NONE; len];
+    for (e, types) in names.iter().enumerate() {
+        for (t, name) in types.iter().enumerate() {
+            assert!(
+                e < MemberSlot::EMPTY as usize && t < u8::MAX as usize,
+                "{path}: too many elements or types for the member index"
+            );
+            let hash = member_hash(name.as_bytes());
+            let mut i = home_slot(hash, len);
+            while slots[i].element != MemberSlot::EMPTY {
+                i = (i + 1) & (len - 1);
+            }
+            slots[i] = MemberSlot {
+                hash: hash as u16,
+                element: e as u8,
+                ty: t as u8,
+            };
+        }
+    }
+    slots
+        .iter()
+        .map(|s| {
+            if s.element == MemberSlot::EMPTY {
+                "MemberSlot::NONE".to_string()
+            } else {
+                format!(
+                    "MemberSlot {{ hash: {}, element: {}, ty: {} }}",
+                    s.hash, s.element, s.ty
+                )
+            }
+        })
+        .collect()
+}
+
+/// Writes one element; returns the JSON member names of its types, in order.
 fn write_element(
     out: &mut String,
     defs: &Definitions,
     def: &TypeDefinition,
     e: &ElementDefinition,
-) {
+) -> Vec<String> {
+    let mut names = Vec::new();
     let name = element_name(&e.path);
     let choice = e.path.ends_with("[x]");
     let max = e.max.map_or("UNBOUNDED".to_string(), |m| m.to_string());
@@ -145,6 +223,7 @@ fn write_element(
             lit(name),
             node_static(target)
         );
+        names.push(name.to_string());
     } else if is_node(def, e) {
         let code = e
             .types
@@ -157,6 +236,7 @@ fn write_element(
             lit(code),
             node_static(&e.path)
         );
+        names.push(name.to_string());
     } else {
         for t in &e.types {
             let json_name = if choice {
@@ -186,6 +266,7 @@ fn write_element(
                 lit(&t.code),
                 targets.join(", ")
             );
+            names.push(json_name);
         }
     }
     let _ = writeln!(out, "            ],");
@@ -196,6 +277,7 @@ fn write_element(
     };
     let _ = writeln!(out, "            binding: {binding},");
     let _ = writeln!(out, "        }},");
+    names
 }
 
 /// Generates the spec tables' Rust source.

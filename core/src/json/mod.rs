@@ -283,9 +283,18 @@ impl<'d, 'a> Value<'d, 'a> {
         (self.kind() == Kind::String).then(|| self.text())
     }
 
-    /// True when the value is a string equal to `s` (no allocation for unescaped strings).
+    /// True when the value is a string (or member name) equal to `s`. Unescaped text, the
+    /// usual case, is compared in place, length first (most names differ in length).
     pub fn str_eq(&self, s: &str) -> bool {
-        self.kind() == Kind::String && self.text() == s
+        let t = self.token();
+        match t.kind {
+            TokenKind::String | TokenKind::Key if !t.escaped => {
+                let (start, end) = (t.start as usize + 1, t.end as usize - 1);
+                end - start == s.len() && &self.doc.src.as_bytes()[start..end] == s.as_bytes()
+            }
+            TokenKind::String | TokenKind::Key => self.text() == s,
+            _ => false,
+        }
     }
 
     /// The value of a boolean.

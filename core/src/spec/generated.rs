@@ -260,6 +260,88 @@ static N_ADDRESS: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 5585,
+            element: 10,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 50420,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 33090,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 13046,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43695,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 61773,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 18180,
+            element: 11,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 42615,
+            element: 9,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 5671,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_AGE: TypeDef = TypeDef {
@@ -386,7 +468,53 @@ static N_AGE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["qty-3", "age-1"],
+    invariants: &[27 /* qty-3 */, 0 /* age-1 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 6663,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2716,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54218,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 59945,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_ANNOTATION: TypeDef = TypeDef {
@@ -490,6 +618,48 @@ static N_ANNOTATION: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 32807,
+            element: 2,
+            ty: 1,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 39908,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 64995,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_ATTACHMENT: TypeDef = TypeDef {
@@ -664,7 +834,65 @@ static N_ATTACHMENT: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["att-1"],
+    invariants: &[1 /* att-1 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 19486,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 14459,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 30673,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 58021,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 25394,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 32036,
+            element: 9,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 55644,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 46345,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_BUNDLE: TypeDef = TypeDef {
@@ -839,7 +1067,72 @@ static N_BUNDLE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["bdl-7", "bdl-9", "bdl-3", "bdl-4", "bdl-1", "bdl-2"],
+    invariants: &[
+        7, /* bdl-7 */
+        9, /* bdl-9 */
+        4, /* bdl-3 */
+        5, /* bdl-4 */
+        2, /* bdl-1 */
+        3, /* bdl-2 */
+    ],
+    index: &[
+        MemberSlot {
+            hash: 55187,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 1641,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 14459,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 20312,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 26989,
+            element: 9,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 61773,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43070,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 29641,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 37629,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_BUNDLE_LINK: NodeDef = NodeDef {
     path: "Bundle.link",
@@ -926,6 +1219,36 @@ static N_BUNDLE_LINK: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 19486,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 3745,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_BUNDLE_ENTRY: NodeDef = NodeDef {
     path: "Bundle.entry",
@@ -1075,7 +1398,61 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["bdl-8", "bdl-5"],
+    invariants: &[8 /* bdl-8 */, 6 /* bdl-5 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 1641,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 49630,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 35701,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2482,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 32757,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 10409,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
     path: "Bundle.entry.search",
@@ -1162,6 +1539,36 @@ static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 37013,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 57362,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
     path: "Bundle.entry.request",
@@ -1312,6 +1719,60 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 4341,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 19486,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 63280,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 58351,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 62407,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 57109,
+            element: 5,
+            ty: 0,
+        },
+    ],
 };
 static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
     path: "Bundle.entry.response",
@@ -1446,6 +1907,56 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43430,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 30703,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 22464,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 50483,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 30790,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_CODEABLE_CONCEPT: TypeDef = TypeDef {
@@ -1525,6 +2036,32 @@ static N_CODEABLE_CONCEPT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 64519,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+    ],
 };
 
 static T_CODING: TypeDef = TypeDef {
@@ -1652,6 +2189,52 @@ static N_CODING: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 2716,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 19419,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 44695,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 63253,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_CONDITION: TypeDef = TypeDef {
@@ -2108,7 +2691,212 @@ static N_CONDITION: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["dom-2", "dom-1", "dom-4", "dom-3", "con-4", "con-3"],
+    invariants: &[
+        18, /* dom-2 */
+        17, /* dom-1 */
+        20, /* dom-4 */
+        19, /* dom-3 */
+        14, /* con-4 */
+        13, /* con-3 */
+    ],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 21631,
+            element: 18,
+            ty: 5,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 11110,
+            element: 18,
+            ty: 2,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 13,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 20402,
+            element: 12,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 65103,
+            element: 15,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 14459,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 58491,
+            element: 18,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43070,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 41041,
+            element: 18,
+            ty: 1,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 17009,
+            element: 11,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 5799,
+            element: 18,
+            ty: 3,
+        },
+        MemberSlot {
+            hash: 989,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27934,
+            element: 19,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 34357,
+            element: 17,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20312,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2293,
+            element: 17,
+            ty: 3,
+        },
+        MemberSlot {
+            hash: 3133,
+            element: 23,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 5146,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 33246,
+            element: 14,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43937,
+            element: 17,
+            ty: 2,
+        },
+        MemberSlot {
+            hash: 46491,
+            element: 18,
+            ty: 4,
+        },
+        MemberSlot {
+            hash: 14569,
+            element: 17,
+            ty: 4,
+        },
+        MemberSlot {
+            hash: 45536,
+            element: 10,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 10840,
+            element: 20,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 39469,
+            element: 21,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 4220,
+            element: 16,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 29641,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 9339,
+            element: 17,
+            ty: 1,
+        },
+        MemberSlot {
+            hash: 8228,
+            element: 22,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 60418,
+            element: 9,
+            ty: 0,
+        },
+    ],
 };
 static N_CONDITION_STAGE: NodeDef = NodeDef {
     path: "Condition.stage",
@@ -2194,7 +2982,37 @@ static N_CONDITION_STAGE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["con-1"],
+    invariants: &[11 /* con-1 */],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 48175,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 18195,
+            element: 3,
+            ty: 0,
+        },
+    ],
 };
 static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
     path: "Condition.evidence",
@@ -2280,7 +3098,37 @@ static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["con-2"],
+    invariants: &[12 /* con-2 */],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 22676,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+    ],
 };
 
 static T_CONTACT_POINT: TypeDef = TypeDef {
@@ -2407,7 +3255,53 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["cpt-2"],
+    invariants: &[15 /* cpt-2 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 2716,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 54218,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 50420,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 40487,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 18180,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_COUNT: TypeDef = TypeDef {
@@ -2534,7 +3428,53 @@ static N_COUNT: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["qty-3", "cnt-3"],
+    invariants: &[27 /* qty-3 */, 10 /* cnt-3 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 6663,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2716,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54218,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 59945,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_DISTANCE: TypeDef = TypeDef {
@@ -2661,7 +3601,53 @@ static N_DISTANCE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["qty-3", "dis-1"],
+    invariants: &[27 /* qty-3 */, 16 /* dis-1 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 6663,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2716,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54218,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 59945,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_DURATION: TypeDef = TypeDef {
@@ -2788,7 +3774,53 @@ static N_DURATION: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["qty-3", "drt-1"],
+    invariants: &[27 /* qty-3 */, 21 /* drt-1 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 6663,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2716,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54218,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 59945,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_ELEMENT: TypeDef = TypeDef {
@@ -2836,6 +3868,20 @@ static N_ELEMENT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_EXTENSION: TypeDef = TypeDef {
@@ -3138,7 +4184,237 @@ static N_EXTENSION: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["ext-1"],
+    invariants: &[23 /* ext-1 */],
+    index: &[
+        MemberSlot {
+            hash: 32287,
+            element: 3,
+            ty: 33,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 55171,
+            element: 3,
+            ty: 30,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20311,
+            element: 3,
+            ty: 31,
+        },
+        MemberSlot {
+            hash: 21908,
+            element: 3,
+            ty: 34,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 19179,
+            element: 3,
+            ty: 29,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 22864,
+            element: 3,
+            ty: 21,
+        },
+        MemberSlot {
+            hash: 40457,
+            element: 3,
+            ty: 27,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 26471,
+            element: 3,
+            ty: 6,
+        },
+        MemberSlot {
+            hash: 19486,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 44608,
+            element: 3,
+            ty: 26,
+        },
+        MemberSlot {
+            hash: 50146,
+            element: 3,
+            ty: 28,
+        },
+        MemberSlot {
+            hash: 63890,
+            element: 3,
+            ty: 10,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 60747,
+            element: 3,
+            ty: 13,
+        },
+        MemberSlot {
+            hash: 13570,
+            element: 3,
+            ty: 16,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27386,
+            element: 3,
+            ty: 14,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 10868,
+            element: 3,
+            ty: 22,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 31257,
+            element: 3,
+            ty: 32,
+        },
+        MemberSlot {
+            hash: 28257,
+            element: 3,
+            ty: 5,
+        },
+        MemberSlot {
+            hash: 23894,
+            element: 3,
+            ty: 25,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 24594,
+            element: 3,
+            ty: 11,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 28355,
+            element: 3,
+            ty: 12,
+        },
+        MemberSlot {
+            hash: 58316,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 3918,
+            element: 3,
+            ty: 3,
+        },
+        MemberSlot {
+            hash: 17876,
+            element: 3,
+            ty: 8,
+        },
+        MemberSlot {
+            hash: 4323,
+            element: 3,
+            ty: 7,
+        },
+        MemberSlot {
+            hash: 29397,
+            element: 3,
+            ty: 20,
+        },
+        MemberSlot {
+            hash: 31404,
+            element: 3,
+            ty: 36,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 54375,
+            element: 3,
+            ty: 4,
+        },
+        MemberSlot {
+            hash: 45527,
+            element: 3,
+            ty: 19,
+        },
+        MemberSlot {
+            hash: 57509,
+            element: 3,
+            ty: 17,
+        },
+        MemberSlot {
+            hash: 32103,
+            element: 3,
+            ty: 2,
+        },
+        MemberSlot {
+            hash: 33825,
+            element: 3,
+            ty: 23,
+        },
+        MemberSlot {
+            hash: 52817,
+            element: 3,
+            ty: 24,
+        },
+        MemberSlot {
+            hash: 4583,
+            element: 3,
+            ty: 37,
+        },
+        MemberSlot {
+            hash: 27954,
+            element: 3,
+            ty: 1,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 40716,
+            element: 3,
+            ty: 15,
+        },
+        MemberSlot {
+            hash: 55680,
+            element: 3,
+            ty: 35,
+        },
+        MemberSlot {
+            hash: 14003,
+            element: 3,
+            ty: 18,
+        },
+        MemberSlot {
+            hash: 34463,
+            element: 3,
+            ty: 9,
+        },
+        MemberSlot::NONE,
+    ],
 };
 
 static T_HUMAN_NAME: TypeDef = TypeDef {
@@ -3298,6 +4574,60 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 17484,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 1065,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 50420,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 35446,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 18180,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20937,
+            element: 6,
+            ty: 0,
+        },
+    ],
 };
 
 static T_IDENTIFIER: TypeDef = TypeDef {
@@ -3441,6 +4771,56 @@ static N_IDENTIFIER: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 2716,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 54218,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 50420,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 61773,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 5243,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 18180,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_MESSAGE_HEADER: TypeDef = TypeDef {
@@ -3775,7 +5155,126 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["dom-2", "dom-1", "dom-4", "dom-3"],
+    invariants: &[
+        18, /* dom-2 */
+        17, /* dom-1 */
+        20, /* dom-4 */
+        19, /* dom-3 */
+    ],
+    index: &[
+        MemberSlot {
+            hash: 54563,
+            element: 12,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 25791,
+            element: 9,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 989,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 8190,
+            element: 13,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 49630,
+            element: 18,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20312,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 5146,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 47702,
+            element: 14,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 53407,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 45891,
+            element: 16,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 17427,
+            element: 19,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 14459,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 10712,
+            element: 15,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 60260,
+            element: 11,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 24089,
+            element: 17,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 29641,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 26224,
+            element: 10,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
     path: "MessageHeader.destination",
@@ -3878,6 +5377,48 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 34888,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 61564,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 48614,
+            element: 3,
+            ty: 0,
+        },
+    ],
 };
 static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
     path: "MessageHeader.source",
@@ -4012,6 +5553,56 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 47395,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 44695,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 36496,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 61564,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 48614,
+            element: 3,
+            ty: 0,
+        },
+    ],
 };
 static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
     path: "MessageHeader.response",
@@ -4114,6 +5705,48 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 62373,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 43070,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_META: TypeDef = TypeDef {
@@ -4241,6 +5874,52 @@ static N_META: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 62836,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 10643,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 51643,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 51950,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 62522,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_MONEY: TypeDef = TypeDef {
@@ -4367,7 +6046,53 @@ static N_MONEY: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["qty-3", "mny-1"],
+    invariants: &[27 /* qty-3 */, 24 /* mny-1 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 6663,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2716,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54218,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 59945,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_NARRATIVE: TypeDef = TypeDef {
@@ -4446,7 +6171,33 @@ static N_NARRATIVE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["txt-1", "txt-2"],
+    invariants: &[40 /* txt-1 */, 41 /* txt-2 */],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 43848,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 30703,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_OPERATION_OUTCOME: TypeDef = TypeDef {
@@ -4605,7 +6356,66 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["dom-2", "dom-1", "dom-4", "dom-3"],
+    invariants: &[
+        18, /* dom-2 */
+        17, /* dom-1 */
+        20, /* dom-4 */
+        19, /* dom-3 */
+    ],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 14459,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20312,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 5146,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 29641,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 9280,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
     path: "OperationOutcome.issue",
@@ -4756,6 +6566,60 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 62373,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43430,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 37879,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 20402,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 45035,
+            element: 8,
+            ty: 0,
+        },
+    ],
 };
 
 static T_PATIENT: TypeDef = TypeDef {
@@ -5186,7 +7050,186 @@ static N_PATIENT: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["dom-2", "dom-1", "dom-4", "dom-3"],
+    invariants: &[
+        18, /* dom-2 */
+        17, /* dom-1 */
+        20, /* dom-4 */
+        19, /* dom-3 */
+    ],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 5859,
+            element: 18,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 39075,
+            element: 21,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 14459,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 5130,
+            element: 13,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20030,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 39215,
+            element: 9,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43070,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 38272,
+            element: 12,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 48614,
+            element: 10,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 47395,
+            element: 19,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 57485,
+            element: 16,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 57437,
+            element: 20,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20312,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 5146,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 49590,
+            element: 11,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 39748,
+            element: 17,
+            ty: 1,
+        },
+        MemberSlot {
+            hash: 7266,
+            element: 17,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 1641,
+            element: 24,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 63933,
+            element: 14,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 4502,
+            element: 23,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 10579,
+            element: 15,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 56091,
+            element: 22,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 29641,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 63730,
+            element: 14,
+            ty: 1,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_PATIENT_CONTACT: NodeDef = NodeDef {
     path: "Patient.contact",
@@ -5352,7 +7395,65 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["pat-1"],
+    invariants: &[25 /* pat-1 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 64490,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 10579,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 49467,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 38272,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 49590,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 18180,
+            element: 9,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 48614,
+            element: 4,
+            ty: 0,
+        },
+    ],
 };
 static N_PATIENT_ANIMAL: NodeDef = NodeDef {
     path: "Patient.animal",
@@ -5455,6 +7556,48 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 57794,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 45945,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 9841,
+            element: 4,
+            ty: 0,
+        },
+    ],
 };
 static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
     path: "Patient.communication",
@@ -5541,6 +7684,36 @@ static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 29854,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 14459,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 static N_PATIENT_LINK: NodeDef = NodeDef {
     path: "Patient.link",
@@ -5627,6 +7800,36 @@ static N_PATIENT_LINK: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 36341,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 989,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 61773,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_PERIOD: TypeDef = TypeDef {
@@ -5705,7 +7908,33 @@ static N_PERIOD: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["per-1"],
+    invariants: &[26 /* per-1 */],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 1247,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 30122,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+    ],
 };
 
 static T_QUANTITY: TypeDef = TypeDef {
@@ -5832,7 +8061,53 @@ static N_QUANTITY: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["qty-3"],
+    invariants: &[27 /* qty-3 */],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 6663,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 2716,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54218,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 59945,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_RANGE: TypeDef = TypeDef {
@@ -5911,7 +8186,33 @@ static N_RANGE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["rng-2"],
+    invariants: &[30 /* rng-2 */],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27265,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 47613,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_RATIO: TypeDef = TypeDef {
@@ -5990,7 +8291,33 @@ static N_RATIO: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["rat-1"],
+    invariants: &[28 /* rat-1 */],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 11235,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 7284,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+    ],
 };
 
 static T_REFERENCE: TypeDef = TypeDef {
@@ -6085,7 +8412,37 @@ static N_REFERENCE: NodeDef = NodeDef {
             binding: None,
         },
     ],
-    invariants: &["ref-1"],
+    invariants: &[29 /* ref-1 */],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 62362,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43070,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 63253,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+    ],
 };
 
 static T_SAMPLED_DATA: TypeDef = TypeDef {
@@ -6245,6 +8602,60 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 39503,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 33026,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 58021,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 62374,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 7945,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 49328,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 18180,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_SIGNATURE: TypeDef = TypeDef {
@@ -6416,6 +8827,64 @@ static N_SIGNATURE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 49756,
+            element: 4,
+            ty: 1,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 45226,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 60897,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 61773,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54919,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 25394,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 34073,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 61894,
+            element: 5,
+            ty: 1,
+        },
+    ],
 };
 
 static T_TIMING: TypeDef = TypeDef {
@@ -6511,6 +8980,36 @@ static N_TIMING: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 43050,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27892,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 53407,
+            element: 2,
+            ty: 0,
+        },
+    ],
 };
 static N_TIMING_REPEAT: NodeDef = NodeDef {
     path: "Timing.repeat",
@@ -6803,7 +9302,125 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
         },
     ],
     invariants: &[
-        "tim-9", "tim-5", "tim-6", "tim-7", "tim-8", "tim-1", "tim-10", "tim-2", "tim-4",
+        39, /* tim-9 */
+        35, /* tim-5 */
+        36, /* tim-6 */
+        37, /* tim-7 */
+        38, /* tim-8 */
+        31, /* tim-1 */
+        32, /* tim-10 */
+        33, /* tim-2 */
+        34, /* tim-4 */
+    ],
+    index: &[
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 31569,
+            element: 6,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 54218,
+            element: 16,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 56820,
+            element: 3,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 25058,
+            element: 4,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 38962,
+            element: 11,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 55119,
+            element: 7,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 20649,
+            element: 2,
+            ty: 2,
+        },
+        MemberSlot {
+            hash: 64781,
+            element: 5,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 18180,
+            element: 10,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 34073,
+            element: 15,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 58218,
+            element: 12,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 63261,
+            element: 2,
+            ty: 1,
+        },
+        MemberSlot {
+            hash: 18520,
+            element: 2,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 7169,
+            element: 8,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 47228,
+            element: 13,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot {
+            hash: 8141,
+            element: 14,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 42789,
+            element: 9,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+        MemberSlot::NONE,
     ],
 };
 
@@ -6852,6 +9469,20 @@ static N_BASE64_BINARY: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_BOOLEAN: TypeDef = TypeDef {
@@ -6899,6 +9530,20 @@ static N_BOOLEAN: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_CODE: TypeDef = TypeDef {
@@ -6946,6 +9591,20 @@ static N_CODE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_DATE: TypeDef = TypeDef {
@@ -6993,6 +9652,20 @@ static N_DATE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_DATE_TIME: TypeDef = TypeDef {
@@ -7036,6 +9709,20 @@ static N_DATE_TIME: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_DECIMAL: TypeDef = TypeDef {
@@ -7083,6 +9770,20 @@ static N_DECIMAL: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_ID: TypeDef = TypeDef {
@@ -7130,6 +9831,20 @@ static N_ID: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_INSTANT: TypeDef = TypeDef {
@@ -7177,6 +9892,20 @@ static N_INSTANT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_INTEGER: TypeDef = TypeDef {
@@ -7224,6 +9953,20 @@ static N_INTEGER: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_MARKDOWN: TypeDef = TypeDef {
@@ -7271,6 +10014,20 @@ static N_MARKDOWN: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_OID: TypeDef = TypeDef {
@@ -7318,6 +10075,20 @@ static N_OID: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_POSITIVE_INT: TypeDef = TypeDef {
@@ -7365,6 +10136,20 @@ static N_POSITIVE_INT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_STRING: TypeDef = TypeDef {
@@ -7412,6 +10197,20 @@ static N_STRING: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_TIME: TypeDef = TypeDef {
@@ -7459,6 +10258,20 @@ static N_TIME: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_UNSIGNED_INT: TypeDef = TypeDef {
@@ -7506,6 +10319,20 @@ static N_UNSIGNED_INT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_URI: TypeDef = TypeDef {
@@ -7553,6 +10380,20 @@ static N_URI: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 static T_XHTML: TypeDef = TypeDef {
@@ -7600,6 +10441,20 @@ static N_XHTML: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    index: &[
+        MemberSlot {
+            hash: 27360,
+            element: 0,
+            ty: 0,
+        },
+        MemberSlot {
+            hash: 666,
+            element: 1,
+            ty: 0,
+        },
+        MemberSlot::NONE,
+        MemberSlot::NONE,
+    ],
 };
 
 /// The most elements one node has: the validator's per-node bookkeeping

@@ -94,31 +94,80 @@ const OBJECT_INVARIANTS: &[(&str, Holds)] = &[
     ("bdl-5", bdl_5),
 ];
 
-/// Runs the invariant `key` on `obj`.
-pub fn check<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, key: &'static str, obj: Value<'d, 'a>) {
+/// How an invariant is checked: resolved once per key, so the walk dispatches on an index
+/// instead of comparing key strings at every node.
+#[derive(Clone, Copy)]
+enum Check {
+    /// A plain condition on the object.
+    Holds(Holds),
+    Ref1,
+    Con3,
+    Con4,
+    Txt,
+    /// `a.exists() implies b.exists()`.
+    Implies(&'static str, &'static str),
+    /// The member is not negative.
+    NonNegative(&'static str),
+    Bundle,
+    Bdl8,
+    Contained,
+    /// Checked elsewhere (ele-1 by the walker, dom-3 after the resource), or not here.
+    Elsewhere,
+}
+
+fn check_of(key: &str) -> Check {
     if let Some((_, holds)) = OBJECT_INVARIANTS.iter().find(|(k, _)| *k == key) {
-        if !holds(obj) {
-            fail(ctx, key, obj.offset(), None);
-        }
-        return;
+        return Check::Holds(*holds);
     }
     match key {
-        "ref-1" => ref_1(ctx, obj),
-        "con-3" => con_3(ctx, obj),
-        "con-4" => con_4(ctx, obj),
-        "txt-1" | "txt-2" => txt(ctx, key, obj),
-        "tim-1" => implies(ctx, key, obj, "duration", "durationUnit"),
-        "tim-2" => implies(ctx, key, obj, "period", "periodUnit"),
-        "tim-6" => implies(ctx, key, obj, "periodMax", "period"),
-        "tim-7" => implies(ctx, key, obj, "durationMax", "duration"),
-        "tim-8" => implies(ctx, key, obj, "countMax", "count"),
-        "tim-4" => non_negative(ctx, key, obj, "duration"),
-        "tim-5" => non_negative(ctx, key, obj, "period"),
-        "bdl-1" | "bdl-2" | "bdl-3" | "bdl-4" | "bdl-7" | "bdl-9" => bundle(ctx, key, obj),
-        "bdl-8" => bdl_8(ctx, obj),
-        "dom-1" | "dom-2" | "dom-4" => contained(ctx, key, obj),
+        "ref-1" => Check::Ref1,
+        "con-3" => Check::Con3,
+        "con-4" => Check::Con4,
+        "txt-1" | "txt-2" => Check::Txt,
+        "tim-1" => Check::Implies("duration", "durationUnit"),
+        "tim-2" => Check::Implies("period", "periodUnit"),
+        "tim-6" => Check::Implies("periodMax", "period"),
+        "tim-7" => Check::Implies("durationMax", "duration"),
+        "tim-8" => Check::Implies("countMax", "count"),
+        "tim-4" => Check::NonNegative("duration"),
+        "tim-5" => Check::NonNegative("period"),
+        "bdl-1" | "bdl-2" | "bdl-3" | "bdl-4" | "bdl-7" | "bdl-9" => Check::Bundle,
+        "bdl-8" => Check::Bdl8,
+        "dom-1" | "dom-2" | "dom-4" => Check::Contained,
         // dom-3 needs the whole resource walked first: see `dom_3`.
-        _ => {}
+        _ => Check::Elsewhere,
+    }
+}
+
+/// The check of each invariant of [`spec::INVARIANTS`], by index (made on first use).
+fn checks() -> &'static [Check] {
+    static CHECKS: std::sync::OnceLock<Vec<Check>> = std::sync::OnceLock::new();
+    CHECKS.get_or_init(|| spec::INVARIANTS.iter().map(|d| check_of(d.key)).collect())
+}
+
+/// Runs the invariant of index `index` (into [`spec::INVARIANTS`]) on `obj`.
+pub fn check<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, index: u16, obj: Value<'d, 'a>) {
+    let index = usize::from(index);
+    let (Some(def), Some(check)) = (spec::INVARIANTS.get(index), checks().get(index)) else {
+        return;
+    };
+    let key = def.key;
+    match *check {
+        Check::Holds(holds) => {
+            if !holds(obj) {
+                fail(ctx, key, obj.offset(), None);
+            }
+        }
+        Check::Ref1 => ref_1(ctx, obj),
+        Check::Con3 => con_3(ctx, obj),
+        Check::Con4 => con_4(ctx, obj),
+        Check::Txt => txt(ctx, key, obj),
+        Check::Implies(a, b) => implies(ctx, key, obj, a, b),
+        Check::NonNegative(name) => non_negative(ctx, key, obj, name),
+        Check::Bundle => bundle(ctx, key, obj),
+        Check::Bdl8 => bdl_8(ctx, obj),
+        Check::Contained => contained(ctx, key, obj),
+        Check::Elsewhere => {}
     }
 }
 

@@ -93,10 +93,10 @@ pub fn article(name: &str) -> &'static str {
 
 /// Which element of a node a member belongs to, and its type.
 enum Lookup {
-    /// `name`: element `i`, with this type.
-    Value(usize, &'static TypeRef),
-    /// `_name` of a primitive element `i` (of this type).
-    Extension(usize, &'static TypeRef),
+    /// `name`: element `i`, type `t` of it.
+    Value(usize, usize),
+    /// `_name` of a primitive element `i` (of type `t`).
+    Extension(usize, usize),
     /// `_name` where `name` is not a primitive element, or is an XML attribute.
     BadExtension(&'static str),
     /// Not an element.
@@ -105,36 +105,22 @@ enum Lookup {
 
 fn lookup(node: &'static NodeDef, key: &str) -> Lookup {
     if let Some(name) = key.strip_prefix('_') {
-        return match node.member(name) {
-            Some((el, _)) if el.xml_attr => {
-                Lookup::BadExtension("it is an attribute in STU3 (XML), with no `_` form in JSON")
-            }
-            Some((el, tr)) if matches!(tr.target, Target::Primitive(_)) => {
-                Lookup::Extension(element_index(node, el), tr)
-            }
-            Some(_) => Lookup::BadExtension("only primitive elements have a `_` form"),
-            None => Lookup::Unknown,
+        let Some((i, t)) = node.member_at(name) else {
+            return Lookup::Unknown;
+        };
+        let el = &node.elements[i];
+        return if el.xml_attr {
+            Lookup::BadExtension("it is an attribute in STU3 (XML), with no `_` form in JSON")
+        } else if matches!(el.types[t].target, Target::Primitive(_)) {
+            Lookup::Extension(i, t)
+        } else {
+            Lookup::BadExtension("only primitive elements have a `_` form")
         };
     }
-    match node.member(key) {
-        Some((el, tr)) => Lookup::Value(element_index(node, el), tr),
+    match node.member_at(key) {
+        Some((i, t)) => Lookup::Value(i, t),
         None => Lookup::Unknown,
     }
-}
-
-fn element_index(node: &NodeDef, el: &ElementDef) -> usize {
-    node.elements
-        .iter()
-        .position(|e| std::ptr::eq(e, el))
-        .unwrap_or(0)
-}
-
-fn type_index(el: &ElementDef, tr: &TypeRef) -> u8 {
-    el.types
-        .iter()
-        .position(|t| std::ptr::eq(t, tr))
-        .unwrap_or(0) as u8
-        + 1
 }
 
 /// Slots of [`Seen`]: one per element of a node.
@@ -194,24 +180,25 @@ pub fn object<'d, 'a>(
                 );
                 ctx.pop(len);
             }
-            Lookup::Extension(i, tr) => {
+            Lookup::Extension(i, t) => {
                 let el = &node.elements[i];
                 let name = &key[1..];
                 let len = ctx.push(name);
-                if !check_choice(ctx, &mut seen, i, el, tr, name, m.key.offset()) {
+                if !check_choice(ctx, &mut seen, i, el, t, name, m.key.offset()) {
                     ctx.pop(len);
                     continue;
                 }
                 primitive_extension(ctx, obj, el, name, m.value);
                 ctx.pop(len);
             }
-            Lookup::Value(i, tr) => {
+            Lookup::Value(i, t) => {
                 let el = &node.elements[i];
+                let tr = &el.types[t];
                 let len = ctx.push(&key);
                 let blank = m.value.is_blank();
                 if blank {
                     seen.empty_at[i] = m.value.offset() as u32;
-                } else if !check_choice(ctx, &mut seen, i, el, tr, &key, m.key.offset()) {
+                } else if !check_choice(ctx, &mut seen, i, el, t, &key, m.key.offset()) {
                     ctx.pop(len);
                     continue;
                 }
@@ -255,8 +242,8 @@ pub fn object<'d, 'a>(
             ctx.pop(len);
         }
     }
-    for key in node.invariants {
-        invariants::check(ctx, key, obj);
+    for &index in node.invariants {
+        invariants::check(ctx, index, obj);
     }
 }
 
@@ -297,18 +284,19 @@ fn unknown_member(ctx: &mut Ctx<'_, '_, '_>, node: &'static NodeDef, key: &str, 
     ctx.pop(len);
 }
 
-/// Records that element `i` has type `tr`; reports a second type of a choice (and returns
+/// Records that element `i` has its type `t`; reports a second type of a choice (and returns
 /// false) instead.
 fn check_choice(
     ctx: &mut Ctx<'_, '_, '_>,
     seen: &mut Seen,
     i: usize,
     el: &ElementDef,
-    tr: &TypeRef,
+    t: usize,
     key: &str,
     offset: usize,
 ) -> bool {
-    let t = type_index(el, tr);
+    // 0 means absent: type t is recorded as t + 1 (the generator keeps t below 255).
+    let t = t as u8 + 1;
     let slot = &mut seen.types[i];
     if el.choice && *slot != 0 && *slot != t {
         ctx.report(
