@@ -29,6 +29,8 @@ dist_jar() {
   [ "$pom_version" = "$VERSION" ] ||
     { echo "error: bindings/java/pom.xml says version '$pom_version', Cargo.toml $VERSION" >&2; return 1; }
 
+  # No jar of an earlier run survives a failed build.
+  rm -f "$DIST/$name.jar" "$DIST/$name-sources.jar"
   step "javac --release 17 (bindings/java/src/main) for $name.jar"
   st="$(stage_dir "jar")"
   classes="$st/classes"
@@ -60,7 +62,6 @@ MF
   step "packing $name.jar and $name-sources.jar"
   local date
   date="$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
-  rm -f "$DIST/$name.jar" "$DIST/$name-sources.jar"
   jar --create --file "$DIST/$name.jar" --manifest "$st/manifest.txt" --date "$date" -C "$classes" .
   src="$st/sources"
   mkdir -p "$src/META-INF"
