@@ -186,6 +186,16 @@ pub fn build_bundle_with(
     input: &PatientInput,
     options: &BuildOptions,
 ) -> Result<Bundle, BuildError> {
+    build_bundle_validated(input, options).map(|(bundle, _)| bundle)
+}
+
+/// [`build_bundle_with`], also returning the partner validation of the Bundle that the
+/// builder runs anyway (its warnings and notes; never an error), so that a caller who
+/// reports them does not validate twice.
+pub fn build_bundle_validated(
+    input: &PatientInput,
+    options: &BuildOptions,
+) -> Result<(Bundle, crate::validate::Outcome), BuildError> {
     let checked = check_input(input, &authorities(options))?;
     if let Some(endpoint) = &options.source_endpoint {
         if crate::validate::check_string_format(crate::spec::Primitive::Uri, endpoint).is_err()
@@ -256,12 +266,15 @@ pub fn build_bundle_with(
         entry,
         ..Default::default()
     };
-    check_output(&bundle, &options.extra_authorities)?;
-    Ok(bundle)
+    let outcome = check_output(&bundle, &options.extra_authorities)?;
+    Ok((bundle, outcome))
 }
 
 /// The builder's promise: its output passes partner validation.
-fn check_output(bundle: &Bundle, extra_authorities: &[String]) -> Result<(), BuildError> {
+fn check_output(
+    bundle: &Bundle,
+    extra_authorities: &[String],
+) -> Result<crate::validate::Outcome, BuildError> {
     let mut opts = ValidatorOptions::partner();
     for a in extra_authorities {
         opts.add_authority(a)
@@ -278,7 +291,7 @@ fn check_output(bundle: &Bundle, extra_authorities: &[String]) -> Result<(), Bui
             .collect();
         return Err(BuildError::Internal(ids.join(", ")));
     }
-    Ok(())
+    Ok(outcome)
 }
 
 #[cfg(test)]

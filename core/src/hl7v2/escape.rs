@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 /// Why the text of a value cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// An escape sequence that is unknown, malformed or not closed; the offset of its
     /// escape character in the raw value.

@@ -26,9 +26,9 @@ pub use map::{map, Mapped, Trace};
 pub use parse::{parse, Limits, Message, ParseError, Segment, Separators, Value};
 pub use time::{parse_dtm, parse_offset, Dtm, TimeError};
 
-use crate::build::{build_bundle_with, BuildError, BuildOptions, IdsInput, PatientInput};
+use crate::build::{build_bundle_validated, BuildError, BuildOptions, IdsInput, PatientInput};
 use crate::model::Bundle;
-use crate::validate::{OptionsError, Severity, Validator, ValidatorOptions};
+use crate::validate::{OptionsError, Severity, ValidatorOptions};
 use issue::Hl7MessageId as H;
 
 /// Whether an event creates or updates a patient.
@@ -129,6 +129,7 @@ impl Hl7Options {
 
 /// A wrong option.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Hl7OptionsError {
     /// `--hl7-authority` is not `NAMESPACE=SYSTEM`.
     #[error("an HL7 authority must be NAMESPACE=SYSTEM (e.g. HOSP=urn:oid:1.2.3)")]
@@ -200,20 +201,15 @@ impl Conversion {
 #[derive(Debug)]
 pub struct Converter {
     options: Hl7Options,
-    validator: Validator,
 }
 
 impl Converter {
     /// A converter; fails when an accepted authority is not a usable identifier system.
     pub fn new(options: Hl7Options) -> Result<Converter, Hl7OptionsError> {
-        let mut v = ValidatorOptions::partner();
         for a in &options.extra_authorities {
-            v.add_authority(a)?;
+            ValidatorOptions::check_authority(a)?;
         }
-        Ok(Converter {
-            validator: Validator::new(v)?,
-            options,
-        })
+        Ok(Converter { options })
     }
 
     /// The options.
@@ -361,9 +357,10 @@ impl Converter {
                 (issue.line, issue.column) = msg.line_col(t.offset);
             }
         };
-        match build_bundle_with(&input, &options) {
-            Ok(bundle) => {
-                let outcome = self.validator.validate(&crate::model::to_vec(&bundle));
+        // The builder validates its output with the partner validator; its warnings and
+        // notes are traced like the builder's errors.
+        match build_bundle_validated(&input, &options) {
+            Ok((bundle, outcome)) => {
                 for v in outcome.issues {
                     let mut issue = Hl7Issue::new(H::Internal, None, v.message.clone());
                     issue.severity = v.severity;

@@ -62,6 +62,7 @@ impl Default for Separators {
 
 /// Why a message cannot be read at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseError {
     /// The input is larger than [`Limits::max_bytes`].
     #[error("the message is larger than the limit of {limit} bytes")]

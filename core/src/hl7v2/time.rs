@@ -17,6 +17,7 @@ pub struct Dtm {
 
 /// Why a DTM cannot become a FHIR dateTime or instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TimeError {
     /// Not a DTM, or a date that does not exist.
     #[error("is not an HL7 v2 date/time (YYYY[MM[DD[HHMM[SS[.S]]]]][+/-ZZZZ])")]
