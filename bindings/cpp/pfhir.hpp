@@ -45,93 +45,12 @@
 #include <vector>
 
 #include "pfhir.h"
+#include "pfhir_abi.hpp"  // generated: Code, Severity, Profile, TlsCause, TrustStore, ...
 
 namespace pfhir {
 
-/// The error codes of pfhir_code, number for number (fixed forever; a newer library may
-/// return numbers not listed here: treat them as errors).
-enum class Code : std::uint32_t {
-  Ok = PFHIR_CODE_OK,
-  NullArgument = PFHIR_CODE_NULL_ARGUMENT,
-  InvalidUtf8 = PFHIR_CODE_INVALID_UTF8,
-  InvalidArgument = PFHIR_CODE_INVALID_ARGUMENT,
-  Panic = PFHIR_CODE_PANIC,
-  Internal = PFHIR_CODE_INTERNAL,
-  Config = PFHIR_CODE_CONFIG,
-  Input = PFHIR_CODE_INPUT,
-  Json = PFHIR_CODE_JSON,
-  WrongPassword = PFHIR_CODE_WRONG_PASSWORD,
-  Validation = PFHIR_CODE_VALIDATION,
-  UpdateTargetMismatch = PFHIR_CODE_UPDATE_TARGET_MISMATCH,
-  Tls = PFHIR_CODE_TLS,
-  Connect = PFHIR_CODE_CONNECT,
-  Timeout = PFHIR_CODE_TIMEOUT,
-  OutcomeUnknown = PFHIR_CODE_OUTCOME_UNKNOWN,
-  ServerRequired = PFHIR_CODE_SERVER_REQUIRED,
-  ServerStructure = PFHIR_CODE_SERVER_STRUCTURE,
-  ServerInvalid = PFHIR_CODE_SERVER_INVALID,
-  ServerTooLong = PFHIR_CODE_SERVER_TOO_LONG,
-  ServerTimeout = PFHIR_CODE_SERVER_TIMEOUT,
-  ServerException = PFHIR_CODE_SERVER_EXCEPTION,
-  Forbidden = PFHIR_CODE_FORBIDDEN,
-  NotFound = PFHIR_CODE_NOT_FOUND,
-  NotSupported = PFHIR_CODE_NOT_SUPPORTED,
-  RateLimited = PFHIR_CODE_RATE_LIMITED,
-  Unavailable = PFHIR_CODE_UNAVAILABLE,
-  HttpStatus = PFHIR_CODE_HTTP_STATUS,
-  InvalidResponse = PFHIR_CODE_INVALID_RESPONSE,
-};
-
-/// The severity of an issue.
-enum class Severity : std::uint32_t {
-  Fatal = PFHIR_SEVERITY_FATAL,
-  Error = PFHIR_SEVERITY_ERROR,
-  Warning = PFHIR_SEVERITY_WARNING,
-  Information = PFHIR_SEVERITY_INFORMATION,
-};
-
-/// base: STU3 only; partner: STU3 plus the partner profile rules (the default).
-enum class Profile : std::uint32_t {
-  Base = PFHIR_PROFILE_BASE,
-  Partner = PFHIR_PROFILE_PARTNER,
-};
-
 /// The severity a partner rule is set to.
 enum class RuleSeverity { Error, Warning, Off };
-
-/// Why a TLS handshake failed (Error::tls_cause).
-enum class TlsCause : std::uint32_t {
-  None = PFHIR_TLS_CAUSE_NONE,
-  UnknownCa = PFHIR_TLS_CAUSE_UNKNOWN_CA,
-  NameMismatch = PFHIR_TLS_CAUSE_NAME_MISMATCH,
-  Expired = PFHIR_TLS_CAUSE_EXPIRED,
-  NotYetValid = PFHIR_TLS_CAUSE_NOT_YET_VALID,
-  ClientCertRejected = PFHIR_TLS_CAUSE_CLIENT_CERT_REJECTED,
-  Other = PFHIR_TLS_CAUSE_OTHER,
-};
-
-/// How Client::resolve_uncertain_create settles a v2 create (ClientConfig::uncertain_create).
-enum class UncertainPolicy : std::uint32_t {
-  /// Send nothing: CreateState::CreatedIdUnknown, for a person to resolve (the default: the
-  /// partner guide promises no de-duplication).
-  AskAPerson = PFHIR_UNCERTAIN_ASK_A_PERSON,
-  /// The server de-duplicates by x-origin-request-id: re-send with the same request id.
-  ResendDeduplicating = PFHIR_UNCERTAIN_RESEND_DEDUPLICATING,
-  /// The server refuses a duplicate identifier with a known status (given beside): re-send
-  /// and read that status as CreateState::CreatedIdUnknown.
-  ResendDuplicateStatus = PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS,
-};
-
-/// What Client::resolve_uncertain_create found.
-enum class CreateState : std::uint32_t {
-  /// The patient exists; UncertainCreate::patient_id is its id.
-  Created = PFHIR_CREATE_CREATED,
-  /// The patient was created but its logical id is unknown: a person must find it. Never
-  /// create it again.
-  CreatedIdUnknown = PFHIR_CREATE_CREATED_ID_UNKNOWN,
-  /// The create was not processed: it may be sent again as a new create.
-  NotCreated = PFHIR_CREATE_NOT_CREATED,
-};
 
 /// The library's version (compare with header_version to detect a mismatch).
 inline std::string_view version() noexcept { return pfhir_version(); }
@@ -740,15 +659,6 @@ class Builder {
     return *this;
   }
   detail::Owned<pfhir_builder, pfhir_builder_free> h_;
-};
-
-/// Where the server's certificate is checked when no ca_pem is given.
-enum class TrustStore : std::uint32_t {
-  /// The operating system's store (the default): the Windows and macOS verifiers; on Linux
-  /// the system certificates (or the files SSL_CERT_FILE / SSL_CERT_DIR name).
-  System = PFHIR_TRUST_SYSTEM,
-  /// The Mozilla roots compiled into pfhir; the operating system is not asked.
-  Mozilla = PFHIR_TRUST_MOZILLA,
 };
 
 /// Client configuration (API v2, connect timeout 10 s, request timeout 30 s, 3 attempts

@@ -125,3 +125,32 @@ pub fn generated_bindings(header: &str) -> Result<Vec<Generated>, String> {
     let abi = abi::Abi::parse(header)?;
     bind_gen::generate(&abi)
 }
+
+/// Everything `cargo xtask gen` writes, in order: the Rust sources, the header (from the ffi
+/// sources as checked in), then the bindings' files (from that header).
+pub fn everything() -> Result<Vec<Generated>, String> {
+    let mut files = all_generated()?;
+    let header = generated_header()?;
+    let bindings = generated_bindings(&header.content)?;
+    files.push(header);
+    files.extend(bindings);
+    Ok(files)
+}
+
+/// `cargo xtask check`'s findings: stale generated files, then functions a binding's
+/// hand-written layer does not use (see [`usage`]).
+pub fn check_all() -> Result<Vec<String>, String> {
+    let files = everything()?;
+    let mut problems: Vec<String> = stale_files(&files)
+        .into_iter()
+        .map(|p| format!("out of date: {p} (run `cargo xtask gen`)"))
+        .collect();
+    let header = files
+        .iter()
+        .find(|f| f.path == HEADER_PATH)
+        .ok_or("no header")?;
+    let abi = abi::Abi::parse(&header.content)?;
+    let generated: Vec<&str> = files.iter().map(|f| f.path).collect();
+    problems.extend(usage::missing(&root(), &abi, &generated));
+    Ok(problems)
+}

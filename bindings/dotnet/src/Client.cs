@@ -13,35 +13,6 @@ namespace PfhirSdk
         V2,
     }
 
-    /// <summary>How <see cref="Client.ResolveUncertainCreate(string, string)"/> settles an API v2
-    /// create whose outcome is unknown (<c>PFHIR_UNCERTAIN_*</c>; v1 always reads
-    /// <c>Patient/{business id}</c>).</summary>
-    public enum UncertainCreatePolicy
-    {
-        /// <summary>Send nothing: <see cref="CreateState.CreatedIdUnknown"/>, for a person to
-        /// resolve (the default: the partner guide promises no de-duplication).</summary>
-        AskAPerson = 0,
-        /// <summary>The server de-duplicates by <c>x-origin-request-id</c>: re-send with the same
-        /// request id.</summary>
-        ResendDeduplicating = 1,
-        /// <summary>The server refuses a duplicate identifier with a known status (given with
-        /// <see cref="ClientConfig.SetUncertainCreate"/>): re-send and read that status as
-        /// <see cref="CreateState.CreatedIdUnknown"/>.</summary>
-        ResendDuplicateStatus = 2,
-    }
-
-    /// <summary>What <see cref="Client.ResolveUncertainCreate(string, string)"/> found (<c>PFHIR_CREATE_*</c>).</summary>
-    public enum CreateState
-    {
-        /// <summary>The patient exists; <see cref="UncertainCreate.PatientId"/> is its id.</summary>
-        Created = 1,
-        /// <summary>The patient was created but its logical id is unknown: a person must find it.
-        /// Never create it again.</summary>
-        CreatedIdUnknown = 2,
-        /// <summary>The create was not processed: it may be sent again as a new create.</summary>
-        NotCreated = 3,
-    }
-
     /// <summary>
     /// A client configuration: each property is checked and copied to the native configuration
     /// when set. Defaults: API v2, connect timeout 10 s, request timeout 30 s, 3 attempts.

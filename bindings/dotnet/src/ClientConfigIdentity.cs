@@ -3,17 +3,6 @@ using System.IO;
 
 namespace PfhirSdk
 {
-    /// <summary>Where the server's certificate is checked when no <see cref="ClientConfig.CaPem"/>
-    /// is given (PFHIR_TRUST_*).</summary>
-    public enum TrustStore : uint
-    {
-        /// <summary>The operating system's store (the default): the Windows and macOS verifiers; on
-        /// Linux the system certificates (or the files SSL_CERT_FILE / SSL_CERT_DIR name).</summary>
-        System = 0,
-        /// <summary>The Mozilla roots compiled into pfhir; the operating system is not asked.</summary>
-        Mozilla = 1,
-    }
-
     public sealed partial class ClientConfig
     {
         private TrustStore trustStore = TrustStore.System;

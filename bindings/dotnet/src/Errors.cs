@@ -8,78 +8,6 @@ using System.Text;
 
 namespace PfhirSdk
 {
-    /// <summary>
-    /// The error codes of libpfhir (<c>pfhir_code</c> in include/pfhir.h), number for number.
-    /// Numbers are fixed forever; a newer library may return a number missing here, which
-    /// becomes a plain <see cref="PfhirException"/>.
-    /// </summary>
-    public enum ErrorCode : uint
-    {
-        /// <summary>No error.</summary>
-        Ok = 0,
-        /// <summary>A required argument is missing (a NULL pointer across the C ABI).</summary>
-        NullArgument = 1,
-        /// <summary>A text argument is not valid UTF-8.</summary>
-        InvalidUtf8 = 2,
-        /// <summary>An argument is out of range or malformed (an unknown rule id, a bad option value).</summary>
-        InvalidArgument = 3,
-        /// <summary>pfhir panicked: a bug; the panic was caught at the boundary.</summary>
-        Panic = 4,
-        /// <summary>An internal failure: no randomness from the operating system, or a bug.</summary>
-        Internal = 5,
-        /// <summary>The client configuration is incomplete or wrong (URL, certificate, key...).</summary>
-        Config = 10,
-        /// <summary>A PatientInput field is wrong (see <see cref="PfhirException.Fields"/>).</summary>
-        Input = 11,
-        /// <summary>A JSON text could not be read.</summary>
-        Json = 12,
-        /// <summary>The password of the client identity (a PKCS#12 file, an encrypted private key)
-        /// is wrong: the file's integrity check or its decryption failed.</summary>
-        WrongPassword = 13,
-        /// <summary>The Bundle failed local validation; nothing was sent (the outcome says why).</summary>
-        Validation = 20,
-        /// <summary>An update whose Bundle is not for the patient named by the id (v2: Patient.id;
-        /// v1: the value of an identifier of an accepted authority); nothing was sent.</summary>
-        UpdateTargetMismatch = 21,
-        /// <summary>The TLS handshake failed (unknown CA, name mismatch, expired, client certificate refused).</summary>
-        Tls = 30,
-        /// <summary>The server could not be reached (refused, DNS); nothing was sent.</summary>
-        Connect = 31,
-        /// <summary>A timeout.</summary>
-        Timeout = 32,
-        /// <summary>The connection failed after the request was sent: the platform may or may not
-        /// have processed it. For a create the patient may exist: on v1 read
-        /// <c>Patient/{business id}</c> to find out; re-sending with the same request id is safe
-        /// only against a server that de-duplicates by it, which the guide does not promise.</summary>
-        OutcomeUnknown = 33,
-        /// <summary>The platform answered <c>required</c>: a required element is missing.</summary>
-        ServerRequired = 40,
-        /// <summary>The platform answered <c>structure</c>.</summary>
-        ServerStructure = 41,
-        /// <summary>The platform answered <c>invalid</c>.</summary>
-        ServerInvalid = 42,
-        /// <summary>The platform answered <c>too-long</c>.</summary>
-        ServerTooLong = 43,
-        /// <summary>The platform answered <c>timeout</c> (an internal timeout; transient).</summary>
-        ServerTimeout = 44,
-        /// <summary>The platform answered <c>exception</c> (an unexpected internal error; transient).</summary>
-        ServerException = 45,
-        /// <summary>403: the organization id or the client credentials were refused.</summary>
-        Forbidden = 46,
-        /// <summary>404: no such patient.</summary>
-        NotFound = 47,
-        /// <summary>The platform answered <c>not-supported</c> (e.g. a read without id).</summary>
-        NotSupported = 48,
-        /// <summary>429: too many requests.</summary>
-        RateLimited = 49,
-        /// <summary>502, 503 or 504 without a FHIR answer: a gateway or the service is unavailable.</summary>
-        Unavailable = 50,
-        /// <summary>Another HTTP error status.</summary>
-        HttpStatus = 51,
-        /// <summary>A success status with a body pfhir cannot use (not the expected resource, no ids).</summary>
-        InvalidResponse = 60,
-    }
-
     /// <summary>What kind of answer a <see cref="ServerException"/> is.</summary>
     public enum ServerErrorKind
     {
@@ -146,6 +74,9 @@ namespace PfhirSdk
         internal bool RetrySafe;
         internal bool MayHaveBeenProcessed;
         internal IList<FieldError> Fields = new List<FieldError>();
+        internal TlsCause TlsCause;
+        internal uint RetryAfterMs;
+        internal Outcome ValidationOutcome;
     }
 
     /// <summary>
@@ -205,6 +136,17 @@ namespace PfhirSdk
 
         /// <summary>The wrong PatientInput fields (code <see cref="ErrorCode.Input"/>); empty otherwise.</summary>
         public IReadOnlyList<FieldError> Fields { get; private set; }
+
+        /// <summary>Why the TLS handshake failed, for a TLS error (<c>pfhir_error_tls_cause</c>);
+        /// <see cref="PfhirSdk.TlsCause.None"/> otherwise.</summary>
+        public TlsCause TlsCause { get { return details.TlsCause; } }
+
+        /// <summary>How long the platform asked to wait (HTTP <c>Retry-After</c>, for a 429 or
+        /// 503), or null when it did not say (<c>pfhir_error_retry_after_ms</c>).</summary>
+        public TimeSpan? RetryAfter
+        {
+            get { return details.RetryAfterMs == 0 ? (TimeSpan?)null : TimeSpan.FromMilliseconds(details.RetryAfterMs); }
+        }
 
         private static string Describe(ErrorDetails d)
         {
@@ -294,6 +236,22 @@ namespace PfhirSdk
             d.Body = Native.ToStringOrNull(Native.pfhir_error_body(err));
             d.RetrySafe = Native.pfhir_error_retry_safe(err);
             d.MayHaveBeenProcessed = Native.pfhir_error_may_have_been_processed(err);
+            d.TlsCause = (TlsCause)Native.pfhir_error_tls_cause(err);
+            d.RetryAfterMs = Native.pfhir_error_retry_after_ms(err);
+            if (d.Code == ErrorCode.Validation)
+            {
+                OutcomeHandle o;
+                ErrorHandle failed = Native.pfhir_error_outcome(err, out o);
+                if (failed == null || failed.IsInvalid)
+                {
+                    if (failed != null) failed.Dispose();
+                    d.ValidationOutcome = new Outcome(o); // the Outcome owns the handle
+                }
+                else
+                {
+                    failed.Dispose();
+                }
+            }
             ulong n = Native.pfhir_error_field_count(err).ToUInt64();
             for (ulong i = 0; i < n; i++)
             {
@@ -345,7 +303,14 @@ namespace PfhirSdk
     /// <see cref="PfhirException.OutcomeJson"/> holds the findings (code Validation).</summary>
     public class ValidationException : PfhirException
     {
-        internal ValidationException(ErrorDetails d) : base(d) { }
+        private readonly Outcome outcome;
+
+        internal ValidationException(ErrorDetails d) : base(d) { outcome = d.ValidationOutcome; }
+
+        /// <summary>The local validation's findings as an <see cref="Outcome"/> (typed issues with
+        /// line and column, as <see cref="Validator.Validate(byte[])"/> returns them;
+        /// <c>pfhir_error_outcome</c>); null when the library gave none.</summary>
+        public Outcome ValidationOutcome { get { return outcome; } }
     }
 
     /// <summary>An update whose Bundle is not for the patient its id names; nothing was sent

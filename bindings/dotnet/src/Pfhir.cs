@@ -10,7 +10,7 @@ namespace PfhirSdk
     public static class Pfhir
     {
         /// <summary>The version of the C header this binding was written against.</summary>
-        public const string HeaderVersion = "0.1.0";
+        public const string HeaderVersion = Abi.Version;
 
         /// <summary>The version of the loaded native library (<c>pfhir_version()</c>); compare it
         /// with <see cref="HeaderVersion"/> to detect a mismatch.</summary>

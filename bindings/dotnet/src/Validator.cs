@@ -8,15 +8,6 @@ using System.Text;
 
 namespace PfhirSdk
 {
-    /// <summary>Which rules a <see cref="Validator"/> applies.</summary>
-    public enum Profile : uint
-    {
-        /// <summary>FHIR STU3 only (<c>PFHIR_PROFILE_BASE</c>).</summary>
-        Base = 0,
-        /// <summary>STU3 plus the partner profile rules, the default (<c>PFHIR_PROFILE_PARTNER</c>).</summary>
-        Partner = 1,
-    }
-
     /// <summary>The severity a partner rule reports with.</summary>
     public enum RuleSeverity
     {
@@ -26,21 +17,6 @@ namespace PfhirSdk
         Warning,
         /// <summary>The rule is not checked.</summary>
         Off,
-    }
-
-    /// <summary>The severity of an <see cref="Issue"/> (<c>PFHIR_SEVERITY_*</c>).</summary>
-    public enum Severity : uint
-    {
-        /// <summary>Not a severity (an out-of-range issue).</summary>
-        None = 0,
-        /// <summary>The document could not be processed (size, UTF-8, JSON syntax, depth).</summary>
-        Fatal = 1,
-        /// <summary>The content is invalid: the platform would refuse it.</summary>
-        Error = 2,
-        /// <summary>Suspicious, or a partner rule set to warn.</summary>
-        Warning = 3,
-        /// <summary>A note.</summary>
-        Information = 4,
     }
 
     /// <summary>
@@ -192,6 +168,17 @@ namespace PfhirSdk
             using (var opts = options.ToNative())
             {
                 Native.Check(Native.pfhir_validator_new(opts, out handle));
+            }
+        }
+
+        /// <summary>The largest document this validator accepts, in bytes: the options' limit,
+        /// or the profile's default (<c>pfhir_validator_max_bytes</c>).</summary>
+        public ulong MaxBytes
+        {
+            get
+            {
+                handle.ThrowIfClosed("Validator");
+                return Native.pfhir_validator_max_bytes(handle).ToUInt64();
             }
         }
 

@@ -143,6 +143,11 @@ namespace PfhirSdk.Tests
                 Assert.Equal(0, e.HttpStatus, "nothing was sent");
                 Assert.True(!e.MayHaveBeenProcessed, "nothing was sent: not processed");
                 Assert.Contains("partner-bundle", e.OutcomeJson, "the local findings");
+                // The same findings, typed (pfhir_error_outcome).
+                Assert.True(e.ValidationOutcome != null && e.ValidationOutcome.HasErrors, "ValidationOutcome has errors");
+                Assert.True(e.ValidationOutcome.Issues.Any(i => i.Line > 0), "issues with a position");
+                Assert.Equal(TlsCause.None, e.TlsCause, "not a TLS error");
+                Assert.True(e.RetryAfter == null, "no Retry-After");
                 var nul = Assert.Throws<ArgumentNullException>(() => client.Create((string)null), "Create(null)");
                 Assert.Equal("bundleJson", nul.ParamName, "param");
                 Assert.Throws<ArgumentNullException>(() => client.Update(null, "{}"), "Update(null id)");
@@ -180,6 +185,7 @@ namespace PfhirSdk.Tests
                     var e = Assert.Throws<TlsException>(() => client.Read("x"), "read");
                     Assert.Equal(ErrorCode.Tls, e.Code, "code");
                     Assert.Equal(0, e.HttpStatus, "no answer");
+                    Assert.Equal(TlsCause.UnknownCa, e.TlsCause, "the server's CA is not the given one");
                     Assert.True(e is NetworkException, "a network error");
                 }
             }

@@ -12,7 +12,7 @@ this package (``libpfhir.so``; ``pfhir.dll`` on Windows).
 
 from __future__ import annotations
 
-from . import _ffi
+from . import _abi, _ffi
 from .build import PatientInputLike, build_bundle
 from .client import (
     BundleLike,
@@ -79,7 +79,7 @@ from .validation import (
     ValidatorOptions,
 )
 
-__version__ = "0.1.0"
+__version__ = _abi.VERSION
 
 
 def library_version() -> str:

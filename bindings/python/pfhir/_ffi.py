@@ -23,140 +23,16 @@ from ctypes import POINTER, byref, c_bool, c_char_p, c_size_t, c_uint16, c_uint3
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
-#: The ABI this binding was written for (include/pfhir.h). While pfhir is 0.x a minor version
-#: may change the ABI, so major and minor must both match the library's ``pfhir_version()``.
-ABI_VERSION = (0, 1)
+from ._abi import ABI_VERSION, ERR, HANDLE, OUT, SIGNATURES, PfhirBytes, PfhirStr
+
+# Generated from include/pfhir.h (``cargo xtask gen``): the structs, the version and the
+# ctypes signature of every function. The names below are what the rest of the binding uses.
+_ERR, _H, _OUT = ERR, HANDLE, OUT
+_SIGNATURES = SIGNATURES
 
 #: Environment variable naming the library file to load.
 LIBRARY_ENV = "PFHIR_LIBRARY"
 
-
-class PfhirStr(ctypes.Structure):
-    """``pfhir_str``: borrowed UTF-8 (NUL-terminated; ``len`` excludes the NUL)."""
-
-    _fields_ = [("data", c_void_p), ("len", c_size_t)]
-
-
-class PfhirBytes(ctypes.Structure):
-    """``pfhir_bytes``: an owned buffer, freed with ``pfhir_bytes_free``."""
-
-    _fields_ = [("data", c_void_p), ("len", c_size_t)]
-
-
-_ERR = c_void_p  # pfhir_error *
-_H = c_void_p  # any opaque handle
-_OUT = POINTER(c_void_p)  # T ** out-parameter
-_BUF = c_char_p  # const uint8_t * (a bytes object, or None for NULL)
-
-# name: (restype, argtypes)
-_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
-    "pfhir_version": (c_char_p, []),
-    "pfhir_code_name": (PfhirStr, [c_uint32]),
-    "pfhir_bytes_free": (None, [PfhirBytes]),
-    # building
-    "pfhir_build_bundle": (_ERR, [_BUF, c_size_t, POINTER(PfhirBytes)]),
-    # the builder: only what build_bundle's options need (the fields come as whole JSON)
-    "pfhir_builder_new": (_ERR, [_OUT]),
-    "pfhir_builder_set_input_json": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_builder_add_accepted_authority": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_builder_set_source_endpoint": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_builder_set_omit_bundle_id": (_ERR, [_H, c_bool]),
-    "pfhir_builder_build": (_ERR, [_H, POINTER(PfhirBytes)]),
-    "pfhir_builder_free": (None, [_H]),
-    # client configuration
-    "pfhir_client_config_new": (_ERR, [_OUT]),
-    "pfhir_client_config_set_base_url": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_api_version": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_content_type": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_uncertain_create": (_ERR, [_H, c_uint32, c_uint16]),
-    "pfhir_client_config_set_org_id": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_client_id": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_client_secret": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_cert_pem": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_key_pem": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_key_password": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_pkcs12": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t]),
-    "pfhir_client_config_set_ca_pem": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_client_config_set_trust_store": (_ERR, [_H, c_uint32]),
-    "pfhir_client_config_set_timeouts": (_ERR, [_H, c_uint32, c_uint32]),
-    "pfhir_client_config_set_retry": (_ERR, [_H, c_uint32, c_uint32, c_uint32, c_uint32]),
-    "pfhir_client_config_set_validator_options": (_ERR, [_H, _H]),
-    "pfhir_client_config_free": (None, [_H]),
-    # client
-    "pfhir_client_new": (_ERR, [_H, _OUT]),
-    "pfhir_client_create_with_request_id": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t, _OUT]),
-    "pfhir_client_update_with_request_id": (
-        _ERR,
-        [_H, _BUF, c_size_t, _BUF, c_size_t, _BUF, c_size_t, _OUT],
-    ),
-    "pfhir_client_create": (_ERR, [_H, _BUF, c_size_t, _OUT]),
-    "pfhir_client_resolve_uncertain_create": (
-        _ERR,
-        [_H, _BUF, c_size_t, _BUF, c_size_t, POINTER(c_uint32), POINTER(PfhirBytes)],
-    ),
-    "pfhir_client_update": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t, _OUT]),
-    "pfhir_client_read": (_ERR, [_H, _BUF, c_size_t, _OUT]),
-    "pfhir_client_connection_count": (c_uint64, [_H]),
-    "pfhir_client_free": (None, [_H]),
-    # results
-    "pfhir_create_result_patient_id": (PfhirStr, [_H]),
-    "pfhir_create_result_bundle_id": (PfhirStr, [_H]),
-    "pfhir_create_result_request_id": (PfhirStr, [_H]),
-    "pfhir_create_result_bundle_json": (PfhirStr, [_H]),
-    "pfhir_create_result_status": (c_uint16, [_H]),
-    "pfhir_create_result_attempts": (c_uint32, [_H]),
-    "pfhir_create_result_free": (None, [_H]),
-    "pfhir_update_result_request_id": (PfhirStr, [_H]),
-    "pfhir_update_result_status": (c_uint16, [_H]),
-    "pfhir_update_result_attempts": (c_uint32, [_H]),
-    "pfhir_update_result_free": (None, [_H]),
-    "pfhir_read_result_patient_json": (PfhirStr, [_H]),
-    "pfhir_read_result_request_id": (PfhirStr, [_H]),
-    "pfhir_read_result_status": (c_uint16, [_H]),
-    "pfhir_read_result_attempts": (c_uint32, [_H]),
-    "pfhir_read_result_free": (None, [_H]),
-    # errors
-    "pfhir_error_code": (c_uint32, [_ERR]),
-    "pfhir_error_message": (PfhirStr, [_ERR]),
-    "pfhir_error_http_status": (c_uint16, [_ERR]),
-    "pfhir_error_outcome_json": (PfhirStr, [_ERR]),
-    "pfhir_error_request_id": (PfhirStr, [_ERR]),
-    "pfhir_error_body": (PfhirStr, [_ERR]),
-    "pfhir_error_retry_safe": (c_bool, [_ERR]),
-    "pfhir_error_may_have_been_processed": (c_bool, [_ERR]),
-    "pfhir_error_tls_cause": (c_uint32, [_ERR]),
-    "pfhir_error_retry_after_ms": (c_uint32, [_ERR]),
-    "pfhir_error_outcome": (_ERR, [_ERR, _OUT]),
-    "pfhir_error_field_count": (c_size_t, [_ERR]),
-    "pfhir_error_field_name": (PfhirStr, [_ERR, c_size_t]),
-    "pfhir_error_field_message": (PfhirStr, [_ERR, c_size_t]),
-    "pfhir_error_free": (None, [_ERR]),
-    # validation
-    "pfhir_validator_options_new": (_ERR, [_OUT]),
-    "pfhir_validator_options_set_profile": (_ERR, [_H, c_uint32]),
-    "pfhir_validator_options_set_rule": (_ERR, [_H, _BUF, c_size_t, _BUF, c_size_t]),
-    "pfhir_validator_options_add_authority": (_ERR, [_H, _BUF, c_size_t]),
-    "pfhir_validator_options_set_limits": (_ERR, [_H, c_size_t, c_size_t]),
-    "pfhir_validator_options_set_max_issues": (_ERR, [_H, c_size_t]),
-    "pfhir_validator_options_set_include_values": (_ERR, [_H, c_bool]),
-    "pfhir_validator_options_free": (None, [_H]),
-    "pfhir_validator_new": (_ERR, [_H, _OUT]),
-    "pfhir_validator_max_bytes": (c_size_t, [_H]),
-    "pfhir_validate": (_ERR, [_H, _BUF, c_size_t, _OUT]),
-    "pfhir_validator_free": (None, [_H]),
-    "pfhir_outcome_has_errors": (c_bool, [_H]),
-    "pfhir_outcome_issue_count": (c_size_t, [_H]),
-    "pfhir_outcome_issue_severity": (c_uint32, [_H, c_size_t]),
-    "pfhir_outcome_issue_code": (PfhirStr, [_H, c_size_t]),
-    "pfhir_outcome_issue_message_id": (PfhirStr, [_H, c_size_t]),
-    "pfhir_outcome_issue_key": (PfhirStr, [_H, c_size_t]),
-    "pfhir_outcome_issue_expression": (PfhirStr, [_H, c_size_t]),
-    "pfhir_outcome_issue_line": (c_uint32, [_H, c_size_t]),
-    "pfhir_outcome_issue_column": (c_uint32, [_H, c_size_t]),
-    "pfhir_outcome_issue_message": (PfhirStr, [_H, c_size_t]),
-    "pfhir_outcome_to_json": (_ERR, [_H, POINTER(PfhirBytes)]),
-    "pfhir_outcome_free": (None, [_H]),
-}
 
 _lib: Optional[ctypes.CDLL] = None
 _lib_lock = threading.Lock()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Union
 
-from . import _ffi
+from . import _abi, _ffi
 from .build import input_json
 from .errors import ErrorCode, error_for
 from .validation import ValidatorOptions
@@ -68,17 +68,10 @@ class RetryPolicy:
         return cls(max_attempts=1)
 
 
-class UncertainCreateMode(enum.IntEnum):
-    """How :meth:`Client.resolve_uncertain_create` settles a v2 create (``PFHIR_UNCERTAIN_*``)."""
+UncertainCreateMode = _abi.UncertainPolicy
+"""How :meth:`Client.resolve_uncertain_create` settles a v2 create (``PFHIR_UNCERTAIN_*``,
+generated from include/pfhir.h)."""
 
-    #: Send nothing: "created, logical id unknown", for a person to resolve (the default: the
-    #: partner guide promises no de-duplication).
-    ASK_A_PERSON = 0
-    #: The server de-duplicates by ``x-origin-request-id``: re-send with the same request id.
-    RESEND_DEDUPLICATING = 1
-    #: The server refuses a duplicate identifier with a known status: re-send and read that
-    #: status as "created, logical id unknown".
-    RESEND_DUPLICATE_STATUS = 2
 
 
 @dataclass(frozen=True)
@@ -127,15 +120,12 @@ class UncertainCreatePolicy:
         return cls(UncertainCreateMode.RESEND_DUPLICATE_STATUS, status)
 
 
-class TrustStore(enum.IntEnum):
-    """Where the server's certificate is checked when no ``ca_pem`` is given
-    (``PFHIR_TRUST_*``)."""
+TrustStore = _abi.TrustStore
+"""Where the server's certificate is checked when no ``ca_pem`` is given (``PFHIR_TRUST_*``,
+generated): ``SYSTEM`` (the default: the Windows and macOS verifiers; on Linux the system
+certificates, or the files ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name) or ``MOZILLA`` (the roots
+compiled into pfhir)."""
 
-    #: The operating system's store (the default): the Windows and macOS verifiers; on Linux
-    #: the system certificates (or the files ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name).
-    SYSTEM = 0
-    #: The Mozilla roots compiled into pfhir; the operating system is not asked.
-    MOZILLA = 1
 
 
 @dataclass(frozen=True)
@@ -374,16 +364,9 @@ class CreateResult:
         return parsed
 
 
-class CreateState(enum.IntEnum):
-    """What :meth:`Client.resolve_uncertain_create` found (``PFHIR_CREATE_*``)."""
+CreateState = _abi.CreateState
+"""What :meth:`Client.resolve_uncertain_create` found (``PFHIR_CREATE_*``, generated)."""
 
-    #: The patient exists; ``patient_id`` is its id (v2: the logical id; v1: the business id).
-    CREATED = 1
-    #: The patient was created but its logical id is unknown: a person must find it. Never
-    #: create it again.
-    CREATED_ID_UNKNOWN = 2
-    #: The create was not processed: it may be sent again as a new create.
-    NOT_CREATED = 3
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple, Type, Union
 
+from ._abi import ErrorCode
+
 __all__ = [
     "ErrorCode",
     "FieldError",
@@ -56,45 +58,6 @@ __all__ = [
     "ERROR_CLASSES",
     "error_class",
 ]
-
-
-class ErrorCode(enum.IntEnum):
-    """``pfhir_code``: the numbers are those of include/pfhir.h, fixed forever."""
-
-    OK = 0
-    NULL_ARGUMENT = 1
-    INVALID_UTF8 = 2
-    INVALID_ARGUMENT = 3
-    PANIC = 4
-    INTERNAL = 5
-    CONFIG = 10
-    INPUT = 11
-    JSON = 12
-    WRONG_PASSWORD = 13
-    VALIDATION = 20
-    UPDATE_TARGET_MISMATCH = 21
-    TLS = 30
-    CONNECT = 31
-    TIMEOUT = 32
-    OUTCOME_UNKNOWN = 33
-    SERVER_REQUIRED = 40
-    SERVER_STRUCTURE = 41
-    SERVER_INVALID = 42
-    SERVER_TOO_LONG = 43
-    SERVER_TIMEOUT = 44
-    SERVER_EXCEPTION = 45
-    FORBIDDEN = 46
-    NOT_FOUND = 47
-    NOT_SUPPORTED = 48
-    RATE_LIMITED = 49
-    UNAVAILABLE = 50
-    HTTP_STATUS = 51
-    INVALID_RESPONSE = 60
-
-    @property
-    def snake_name(self) -> str:
-        """The snake-case name ``pfhir_code_name()`` gives (``not_found``)."""
-        return self.name.lower()
 
 
 class LibraryError(OSError):
@@ -241,7 +204,12 @@ class JsonError(PfhirError, ValueError):
 
 
 class ValidationError(PfhirError):
-    """The Bundle failed local validation and was not sent; :attr:`outcome` says why."""
+    """The Bundle failed local validation and was not sent; :attr:`outcome` says why, and
+    :attr:`validation_outcome` gives the same findings as :class:`pfhir.Outcome` (typed issues
+    with line and column, as :meth:`pfhir.Validator.validate` returns them)."""
+
+    #: The local validation's findings (``pfhir_error_outcome``).
+    validation_outcome: Optional[Any] = None
 
 
 class UpdateTargetMismatchError(PfhirError, ValueError):
@@ -431,7 +399,7 @@ def error_from_handle(err: int) -> PfhirError:
             )
             for i in range(int(lib.pfhir_error_field_count(err)))
         )
-        return error_class(int(code))(
+        exc = error_class(int(code))(
             message,
             code=code,
             code_name=_ffi.text(lib.pfhir_code_name(int(code))),
@@ -445,5 +413,14 @@ def error_from_handle(err: int) -> PfhirError:
             tls_cause=int(lib.pfhir_error_tls_cause(err)),
             retry_after=(int(lib.pfhir_error_retry_after_ms(err)) / 1000.0) or None,
         )
+        if isinstance(exc, ValidationError):
+            from .validation import Outcome
+
+            o = _ffi.call_out(lib.pfhir_error_outcome, err)
+            try:
+                exc.validation_outcome = Outcome._from_handle(o)
+            finally:
+                lib.pfhir_outcome_free(o)
+        return exc
     finally:
         lib.pfhir_error_free(err)

@@ -9,7 +9,8 @@ from collections import abc
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
-from . import _ffi
+from . import _abi, _ffi
+from ._abi import Profile
 from .errors import ErrorCode, error_for
 
 __all__ = [
@@ -28,15 +29,6 @@ __all__ = [
 Document = Union[bytes, bytearray, memoryview, str]
 
 
-class Profile(enum.IntEnum):
-    """``pfhir_profile``: what to validate against."""
-
-    BASE = 0
-    """STU3 only."""
-    PARTNER = 1
-    """STU3 plus the partner profile rules (the default)."""
-
-
 class Severity(str, enum.Enum):
     """The severity of an issue; compares equal to its FHIR code (``"error"``)."""
 
@@ -49,8 +41,8 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-# pfhir_severity numbers (PFHIR_SEVERITY_*).
-_SEVERITIES = {1: Severity.FATAL, 2: Severity.ERROR, 3: Severity.WARNING, 4: Severity.INFORMATION}
+# pfhir_severity numbers (PFHIR_SEVERITY_*, generated) -> Severity.
+_SEVERITIES = {int(s): Severity(s.name.lower()) for s in _abi.Severity}
 
 
 class RuleSeverity(str, enum.Enum):
@@ -382,6 +374,17 @@ class Validator(_ffi.NativeObject):
             return Outcome._from_handle(o)
         finally:
             lib.pfhir_outcome_free(o)
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest document this validator accepts, in bytes (its options' limit, or the
+        profile's default): what a caller may check before reading a file."""
+        owned = self._handle()
+        v = owned.acquire()
+        try:
+            return int(_ffi.lib().pfhir_validator_max_bytes(v))
+        finally:
+            owned.release()
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"

@@ -114,6 +114,11 @@ def test_invalid_bundle_is_refused_locally(client: pfhir.Client, sandbox: Sandbo
     assert err.may_have_been_processed is False
     assert err.outcome is not None and err.outcome["resourceType"] == "OperationOutcome"
     assert any("gender" in json.dumps(i) for i in err.outcome["issue"])
+    # the same findings, typed (pfhir_error_outcome), with the expression and a position
+    typed = err.validation_outcome
+    assert typed is not None and typed.has_errors
+    gender = [i for i in typed.issues if i.expression and i.expression.endswith(".gender")]
+    assert gender and gender[0].line > 0 and gender[0].column > 0
     # the sandbox counts its /_sandbox/ requests too: +1 is this stats request, nothing else
     assert sandbox.stats()["requests"] == before + 1
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The C tests of libpfhir (see ffi/README.md):
-#   1. every function declared in include/pfhir.h is exported by libpfhir and called by a test;
+#   1. every function declared in include/pfhir.h is exported by libpfhir (that a test calls
+#      each one is checked by `cargo xtask check`);
 #   2. header tests: test_header.c includes pfhir.h twice and builds as C11 and as C++17 with
 #      -Wall -Wextra -Werror -pedantic; the version macros equal pfhir_version() and the
 #      [workspace.package] version of the root Cargo.toml;
@@ -54,7 +55,7 @@ record() { # NAME STATUS
   if [ "$2" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "FAILED: $1" >&2; fi
 }
 
-step "every function of pfhir.h is exported and tested"
+step "every function of pfhir.h is exported"
 # Declarations: the name before '(' on the lines that declare functions.
 grep -E '^[a-z].*[ *]pfhir_[a-z0-9_]+\(' include/pfhir.h | grep -oE 'pfhir_[a-z0-9_]+\(' |
   tr -d '(' | sort -u >"$OUT/declared.txt"
@@ -65,15 +66,9 @@ if ! diff -u "$OUT/declared.txt" "$OUT/exported.txt"; then
   echo "the header's functions differ from the library's exports (- header, + library)" >&2
   status=1
 fi
-missing=""
-while read -r fn; do
-  grep -q "\b$fn(" "$HERE"/test_*.c || missing="$missing $fn"
-done <"$OUT/declared.txt"
-if [ -n "$missing" ]; then
-  echo "functions no C test calls:$missing" >&2
-  status=1
-fi
-echo "$(wc -l <"$OUT/declared.txt") functions declared, exported and called"
+# That a C test calls each of them is `cargo xtask check`'s job (one rule for the C tests and
+# every binding).
+echo "$(wc -l <"$OUT/declared.txt") functions declared and exported"
 record coverage $status
 
 step "header tests (pfhir.h twice; C11 and C++17, -pedantic; version)"

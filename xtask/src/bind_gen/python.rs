@@ -56,10 +56,15 @@ pub fn generate(abi: &Abi) -> Result<String, String> {
     write_enum(
         &mut o,
         "ErrorCode",
-        "The error codes of libpfhir (``enum pfhir_code``), number for number.",
+        "``pfhir_code``: the numbers are those of include/pfhir.h, fixed forever.",
         abi.codes
             .iter()
             .map(|c| (c.short.as_str(), c.value, c.doc.as_str())),
+    );
+    // The enum's one method: its name as `pfhir_code_name()` spells it.
+    o.truncate(o.trim_end().len());
+    o.push_str(
+        "\n\n    @property\n    def snake_name(self) -> str:\n        \"\"\"The snake-case name ``pfhir_code_name()`` gives (``not_found``).\"\"\"\n        return self.name.lower()\n\n\n",
     );
     for t in &abi.value_types {
         write_enum(

@@ -1,16 +1,18 @@
 package dev.pfhir;
 
+import dev.pfhir.internal.Abi;
+
 /** What {@link Client#resolveUncertainCreate(String, String)} found ({@code PFHIR_CREATE_*}). */
 public enum CreateState {
     /** The patient exists; {@link UncertainCreate#patientId()} is its id. */
-    CREATED(1),
+    CREATED(Abi.CREATE_CREATED),
     /**
      * The patient was created but its logical id is unknown: a person must find it. Never
      * create it again.
      */
-    CREATED_ID_UNKNOWN(2),
+    CREATED_ID_UNKNOWN(Abi.CREATE_CREATED_ID_UNKNOWN),
     /** The create was not processed: it may be sent again as a new create. */
-    NOT_CREATED(3);
+    NOT_CREATED(Abi.CREATE_NOT_CREATED);
 
     private final int number;
 

@@ -12,7 +12,9 @@ record ErrorInfo(
         String body,
         boolean retrySafe,
         boolean mayHaveBeenProcessed,
-        List<FieldError> fields) implements java.io.Serializable {
+        List<FieldError> fields,
+        int tlsCause,
+        long retryAfterMs) implements java.io.Serializable {
 
     ErrorInfo {
         fields = List.copyOf(fields);
@@ -20,6 +22,6 @@ record ErrorInfo(
 
     /** An error with a code and a message only. */
     static ErrorInfo of(ErrorCode code, String message) {
-        return new ErrorInfo(code.number(), message, 0, null, null, null, false, false, List.of());
+        return new ErrorInfo(code.number(), message, 0, null, null, null, false, false, List.of(), 0, 0);
     }
 }

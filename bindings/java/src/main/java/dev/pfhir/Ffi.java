@@ -3,6 +3,7 @@ package dev.pfhir;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import dev.pfhir.internal.PfhirBytes;
 import dev.pfhir.internal.PfhirLibrary;
 import dev.pfhir.internal.SizeT;
@@ -18,7 +19,7 @@ import java.util.Map;
 /** The loaded native library and the helpers every wrapper uses. Not API. */
 final class Ffi {
     /** The C ABI version this binding was written for ({@code PFHIR_VERSION_STRING}). */
-    static final String ABI_VERSION = "0.1.0";
+    static final String ABI_VERSION = dev.pfhir.internal.Abi.VERSION;
 
     static final PfhirLibrary LIB = load();
 
@@ -94,8 +95,20 @@ final class Ffi {
             if (message.isEmpty()) {
                 message = "pfhir error " + ErrorCode.fromNumber(code).snakeName() + " (" + code + ")";
             }
-            return PfhirException.of(new ErrorInfo(code, message, status, outcome, requestId, body,
-                    retrySafe, mayHaveBeenProcessed, fields));
+            int tlsCause = LIB.pfhir_error_tls_cause(err);
+            long retryAfterMs = LIB.pfhir_error_retry_after_ms(err) & 0xFFFFFFFFL;
+            PfhirException e = PfhirException.of(new ErrorInfo(code, message, status, outcome, requestId,
+                    body, retrySafe, mayHaveBeenProcessed, fields, tlsCause, retryAfterMs));
+            if (e instanceof ValidationException ve) {
+                PointerByReference o = new PointerByReference();
+                Pointer failed = LIB.pfhir_error_outcome(err, o);
+                if (failed == null) {
+                    ve.setValidationOutcome(Outcome.take(o.getValue()));
+                } else {
+                    LIB.pfhir_error_free(failed);
+                }
+            }
+            return e;
         } finally {
             LIB.pfhir_error_free(err);
         }

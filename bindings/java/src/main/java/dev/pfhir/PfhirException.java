@@ -130,6 +130,27 @@ public class PfhirException extends RuntimeException {
     }
 
     /**
+     * Why the TLS handshake failed, for a {@link TlsException} ({@code pfhir_error_tls_cause}).
+     *
+     * @return the cause ({@link TlsCause#NONE} for other errors)
+     */
+    public TlsCause tlsCause() {
+        return TlsCause.fromNumber(info.tlsCause());
+    }
+
+    /**
+     * How long the platform asked to wait (HTTP {@code Retry-After}, for a 429 or 503), when it
+     * said so ({@code pfhir_error_retry_after_ms}).
+     *
+     * @return the delay, or empty
+     */
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        return info.retryAfterMs() == 0
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(java.time.Duration.ofMillis(info.retryAfterMs()));
+    }
+
+    /**
      * The wrong PatientInput fields ({@link InputException}); empty for other errors.
      *
      * @return an immutable list, in input order

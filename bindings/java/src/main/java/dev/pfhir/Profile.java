@@ -1,11 +1,13 @@
 package dev.pfhir;
 
+import dev.pfhir.internal.Abi;
+
 /** A validation profile ({@code PFHIR_PROFILE_*}). */
 public enum Profile {
     /** FHIR STU3 only. */
-    BASE(0),
+    BASE(Abi.PROFILE_BASE),
     /** STU3 plus the partner profile rules (the default). */
-    PARTNER(1);
+    PARTNER(Abi.PROFILE_PARTNER);
 
     private final int number;
 

@@ -1,15 +1,17 @@
 package dev.pfhir;
 
+import dev.pfhir.internal.Abi;
+
 /** The severity of a validation {@link Outcome.Issue} ({@code PFHIR_SEVERITY_*}). */
 public enum Severity {
     /** The document could not be processed (size, UTF-8, JSON syntax, depth). */
-    FATAL(1, "fatal"),
+    FATAL(Abi.SEVERITY_FATAL, "fatal"),
     /** The content is invalid: the platform would refuse it. */
-    ERROR(2, "error"),
+    ERROR(Abi.SEVERITY_ERROR, "error"),
     /** Suspicious, or a partner rule set to warn. */
-    WARNING(3, "warning"),
+    WARNING(Abi.SEVERITY_WARNING, "warning"),
     /** A note. */
-    INFORMATION(4, "information");
+    INFORMATION(Abi.SEVERITY_INFORMATION, "information");
 
     private final int number;
     private final String fhirCode;

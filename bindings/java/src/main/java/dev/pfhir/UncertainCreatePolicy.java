@@ -1,5 +1,7 @@
 package dev.pfhir;
 
+import dev.pfhir.internal.Abi;
+
 import java.util.Objects;
 
 /**
@@ -19,14 +21,14 @@ public record UncertainCreatePolicy(Kind kind, int duplicateStatus) {
          * Send nothing: {@link CreateState#CREATED_ID_UNKNOWN}, for a person to resolve (the
          * default: the partner guide promises no de-duplication).
          */
-        ASK_A_PERSON(0),
+        ASK_A_PERSON(Abi.UNCERTAIN_ASK_A_PERSON),
         /** The server de-duplicates by {@code x-origin-request-id}: re-send with the same request id. */
-        RESEND_DEDUPLICATING(1),
+        RESEND_DEDUPLICATING(Abi.UNCERTAIN_RESEND_DEDUPLICATING),
         /**
          * The server refuses a duplicate identifier with a known status: re-send and read that
          * status as {@link CreateState#CREATED_ID_UNKNOWN}.
          */
-        RESEND_DUPLICATE_STATUS(2);
+        RESEND_DUPLICATE_STATUS(Abi.UNCERTAIN_RESEND_DUPLICATE_STATUS);
 
         private final int number;
 

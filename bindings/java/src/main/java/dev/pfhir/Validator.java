@@ -26,6 +26,7 @@ import java.util.Objects;
 public final class Validator implements AutoCloseable {
     private final ValidatorOptions options;
     private final NativeHandle handle;
+    private final long maxBytes;
 
     /** A validator with the defaults (partner profile). */
     public Validator() {
@@ -46,6 +47,7 @@ public final class Validator implements AutoCloseable {
             PointerByReference out = new PointerByReference();
             Ffi.check(LIB.pfhir_validator_new(opts, out));
             this.handle = new NativeHandle("Validator", out.getValue(), LIB::pfhir_validator_free);
+            this.maxBytes = LIB.pfhir_validator_max_bytes(out.getValue()).longValue();
         } finally {
             LIB.pfhir_validator_options_free(opts);
         }
@@ -70,6 +72,16 @@ public final class Validator implements AutoCloseable {
     }
 
     /**
+     * The largest document this validator accepts, in bytes: the options' limit, or the
+     * profile's default ({@code pfhir_validator_max_bytes}).
+     *
+     * @return the limit
+     */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
      * Validates a JSON document given as bytes (read files as bytes: the validator reports
      * invalid UTF-8, a byte order mark and the line endings itself).
      *
@@ -80,8 +92,7 @@ public final class Validator implements AutoCloseable {
         Objects.requireNonNull(json, "json");
         // Above the size limit the library answers too-long without reading the bytes: spare
         // JNA the copy of a large array by passing (NULL, len), which the ABI allows there.
-        long limit = options.maxBytes();
-        byte[] ptr = limit != 0 && json.length > limit ? null : Ffi.ptr(json);
+        byte[] ptr = json.length > maxBytes ? null : Ffi.ptr(json);
         return handle.call(v -> {
             PointerByReference out = new PointerByReference();
             Ffi.check(LIB.pfhir_validate(v, ptr, Ffi.len(json), out));

@@ -152,6 +152,13 @@ class ClientSandboxTest {
         assertTrue(e.requestId().isEmpty(), "nothing was sent");
         assertFalse(e.mayHaveBeenProcessed(), "nothing was sent");
         assertTrue(e.outcomeJson().orElseThrow().contains("OperationOutcome"));
+        // The same findings, typed (pfhir_error_outcome), with the FHIRPath and a position.
+        Outcome typed = e.validationOutcome().orElseThrow();
+        assertTrue(typed.hasErrors());
+        assertTrue(typed.issues().stream().anyMatch(i -> i.expression().endsWith(".gender") && i.line() > 0),
+                typed.issues().toString());
+        assertSame(TlsCause.NONE, e.tlsCause());
+        assertTrue(e.retryAfter().isEmpty());
         assertThrows(ValidationException.class, () -> client.create("not json"));
     }
 
@@ -167,6 +174,7 @@ class ClientSandboxTest {
             TlsException e = assertThrows(TlsException.class, () -> c.read("x"));
             assertSame(ErrorCode.TLS, e.code());
             assertEquals(0, e.httpStatus());
+            assertSame(TlsCause.UNKNOWN_CA, e.tlsCause(), "the sandbox's CA is in no trust store");
         }
         // No client certificate: refused up front (mutual TLS is required).
         ClientConfig noCert = ClientConfig.builder()
@@ -277,6 +285,7 @@ class ClientSandboxTest {
                     + "\"fault\":{\"kind\":\"status\",\"status\":429,\"retryAfter\":1}}");
             RateLimitedException r = assertThrows(RateLimitedException.class, () -> once.read("x"));
             assertEquals(429, r.httpStatus());
+            assertEquals(Duration.ofSeconds(1), r.retryAfter().orElseThrow(), "Retry-After: 1");
             // The connection drops after the platform processed the create: the outcome is
             // unknown and the patient may exist. The sandbox de-duplicates by request id, so
             // re-sending with the same one gives the recorded answer here (the partner guide

@@ -82,7 +82,7 @@ class ErrorCodeTest {
         assertSame(ErrorCode.UNKNOWN, ErrorCode.fromNumber(9999));
         assertSame(ErrorCode.UNKNOWN, ErrorCode.fromNumber(-5));
         assertNull(Pfhir.codeName(9999));
-        PfhirException ex = PfhirException.of(new ErrorInfo(9999, "from the future", 0, null, null, null, false, false, List.of()));
+        PfhirException ex = PfhirException.of(new ErrorInfo(9999, "from the future", 0, null, null, null, false, false, List.of(), 0, 0));
         assertSame(PfhirException.class, ex.getClass());
         assertSame(ErrorCode.UNKNOWN, ex.code());
         assertEquals(9999, ex.rawCode());

@@ -34,6 +34,10 @@ class ValidatorTest {
             assertFalse(o.hasErrors(), () -> o.issues().toString());
             assertTrue(o.toJson().startsWith("{\"resourceType\":\"OperationOutcome\""), o.toJson());
             assertSame(Profile.PARTNER, v.options().profile());
+            assertEquals(1024 * 1024, v.maxBytes(), "the partner profile's default limit");
+        }
+        try (Validator small = new Validator(ValidatorOptions.builder().maxBytes(4096).build())) {
+            assertEquals(4096, small.maxBytes());
         }
     }
 
