@@ -104,7 +104,8 @@ impl pfhir_error {
                     TlsCause::Expired => PFHIR_TLS_CAUSE_EXPIRED,
                     TlsCause::NotYetValid => PFHIR_TLS_CAUSE_NOT_YET_VALID,
                     TlsCause::ClientCertRejected => PFHIR_TLS_CAUSE_CLIENT_CERT_REJECTED,
-                    TlsCause::Other => PFHIR_TLS_CAUSE_OTHER,
+                    // TlsCause is non-exhaustive: a cause added later reads as "other".
+                    _ => PFHIR_TLS_CAUSE_OTHER,
                 }
             }
             ClientError::Http { failure, .. } => {

@@ -344,3 +344,41 @@ impl ClientConfig {
         }
     }
 }
+
+/// Checks the configuration; returns the parsed base URL (ending in `/`).
+pub(super) fn check(config: &ClientConfig) -> Result<String, super::ClientError> {
+    use super::ClientError;
+    let base = super::base_url::parse(&config.base_url).map_err(ClientError::Config)?;
+    for (name, v) in [("org_id", &config.org_id), ("client_id", &config.client_id)] {
+        if v.trim().is_empty() {
+            return Err(ClientError::Config(format!("{name} is required")));
+        }
+        if v.chars().any(|c| c.is_control()) {
+            return Err(ClientError::Config(format!(
+                "{name} must not contain control characters"
+            )));
+        }
+    }
+    if config.client_secret.is_empty() {
+        return Err(ClientError::Config("client_secret is required".into()));
+    }
+    if config
+        .client_secret
+        .expose()
+        .chars()
+        .any(|c| c.is_control())
+    {
+        return Err(ClientError::Config(
+            "client_secret must not contain control characters".into(),
+        ));
+    }
+    if config.timeouts.connect.is_zero() || config.timeouts.request.is_zero() {
+        return Err(ClientError::Config("timeouts must be positive".into()));
+    }
+    if config.retry.max_attempts == 0 {
+        return Err(ClientError::Config(
+            "retry.max_attempts must be at least 1".into(),
+        ));
+    }
+    Ok(base.into())
+}

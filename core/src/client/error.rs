@@ -17,6 +17,7 @@ impl fmt::Debug for Redacted<'_> {
 
 /// Why the TLS handshake failed, in plain language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TlsCause {
     /// The server's certificate is not signed by a CA we trust (check `ca_pem` or the trust
     /// store).
@@ -56,6 +57,7 @@ impl TlsCause {
 
 /// The platform's error kinds (PARTNER_API.md "Errors"), plus HTTP-level refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ServerErrorKind {
     /// `required`
     Required,
@@ -203,6 +205,7 @@ fn is_code(c: &str) -> bool {
 /// [`ClientError::server_outcome`], [`ClientError::outcome_json`] and
 /// [`HttpFailure::summary`], as the platform sent it. Bodies show as their length in `Debug`.
 #[derive(Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The configuration is wrong; nothing was sent.
     #[error("invalid client configuration: {0}")]

@@ -44,6 +44,7 @@
 
 mod base_url;
 mod buffers;
+mod classify;
 mod config;
 mod der;
 mod error;
@@ -63,12 +64,13 @@ pub use config::{
 };
 pub use error::{ClientError, HttpFailure, ServerErrorKind, TlsCause};
 
-use crate::model::{self, Bundle, OperationOutcome, Patient, ReadMode, Resource};
+use crate::model::{self, Bundle, Patient, ReadMode, Resource};
 use crate::validate::Validator;
+use classify::Failure;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use transport::ConnectPhase;
 
 /// Per-request options.
@@ -238,13 +240,6 @@ struct Answer {
     body: Vec<u8>,
 }
 
-/// One attempt's failure, with whether another attempt may follow.
-struct Failure {
-    error: ClientError,
-    retry: bool,
-    retry_after: Option<Duration>,
-}
-
 /// Percent-encodes a path segment (ids may come from EMRs with any characters).
 fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -271,47 +266,10 @@ fn secret_header(secret: &Secret) -> Result<http::HeaderValue, ClientError> {
     Ok(value)
 }
 
-/// Checks the configuration; returns the parsed base URL (ending in `/`).
-fn check_config(config: &ClientConfig) -> Result<String, ClientError> {
-    let base = base_url::parse(&config.base_url).map_err(ClientError::Config)?;
-    for (name, v) in [("org_id", &config.org_id), ("client_id", &config.client_id)] {
-        if v.trim().is_empty() {
-            return Err(ClientError::Config(format!("{name} is required")));
-        }
-        if v.chars().any(|c| c.is_control()) {
-            return Err(ClientError::Config(format!(
-                "{name} must not contain control characters"
-            )));
-        }
-    }
-    if config.client_secret.is_empty() {
-        return Err(ClientError::Config("client_secret is required".into()));
-    }
-    if config
-        .client_secret
-        .expose()
-        .chars()
-        .any(|c| c.is_control())
-    {
-        return Err(ClientError::Config(
-            "client_secret must not contain control characters".into(),
-        ));
-    }
-    if config.timeouts.connect.is_zero() || config.timeouts.request.is_zero() {
-        return Err(ClientError::Config("timeouts must be positive".into()));
-    }
-    if config.retry.max_attempts == 0 {
-        return Err(ClientError::Config(
-            "retry.max_attempts must be at least 1".into(),
-        ));
-    }
-    Ok(base.into())
-}
-
 impl Client {
     /// Builds a client: checks the configuration, parses the certificates and key.
     pub fn new(config: ClientConfig) -> Result<Client, ClientError> {
-        let base = check_config(&config)?;
+        let base = config::check(&config)?;
         let validator = Validator::new(config.validation.clone())
             .map_err(|e| ClientError::Config(format!("validation options: {e}")))?;
         let connections = Arc::new(AtomicU64::new(0));
@@ -639,7 +597,14 @@ impl Client {
         let phase = transport::phase();
         let mut response = match result {
             Ok(r) => r,
-            Err(e) => return Err(self.transport_failure(method, &e, phase, request_id)),
+            Err(e) => {
+                return Err(classify::transport_failure(
+                    method.idempotent(),
+                    &e,
+                    phase,
+                    request_id,
+                ))
+            }
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -667,13 +632,18 @@ impl Client {
                 })
             }
             Err(e) => {
-                return Err(self.transport_failure(method, &e, ConnectPhase::NotCalled, request_id))
+                return Err(classify::transport_failure(
+                    method.idempotent(),
+                    &e,
+                    ConnectPhase::NotCalled,
+                    request_id,
+                ))
             }
         };
         if (200..300).contains(&status) {
             return Ok(Answer { status, body });
         }
-        let failure = http_failure(status, body, retry_after);
+        let failure = classify::http_failure(status, body, retry_after);
         let retry = method.idempotent() && failure.kind.is_transient();
         Err(Failure {
             retry,
@@ -685,181 +655,17 @@ impl Client {
             },
         })
     }
-
-    /// Classifies a transport error (no HTTP answer).
-    fn transport_failure(
-        &self,
-        method: Method,
-        e: &ureq::Error,
-        phase: ConnectPhase,
-        request_id: &str,
-    ) -> Failure {
-        let request_id = request_id.to_string();
-        let detail = e.to_string();
-        let never_sent = phase == ConnectPhase::Failed
-            || (phase == ConnectPhase::NotCalled && transport::is_unreachable(e));
-        if let Some((cause, detail)) = tls::tls_failure(e) {
-            // A certificate problem does not heal by retrying; nothing was sent (a refusal
-            // after the handshake is caught before the request, or read when the write fails).
-            return Failure {
-                error: ClientError::Tls {
-                    cause,
-                    detail,
-                    request_id,
-                },
-                retry: false,
-                retry_after: None,
-            };
-        }
-        if let ureq::Error::Timeout(t) = e {
-            let (label, sent) = match t {
-                ureq::Timeout::Resolve => ("resolving the host", false),
-                ureq::Timeout::Connect => ("connecting", false),
-                _ if never_sent => ("connecting", false),
-                ureq::Timeout::SendRequest | ureq::Timeout::SendBody => {
-                    ("sending the request", true)
-                }
-                _ => ("waiting for the answer", true),
-            };
-            let retry = !sent || method.idempotent();
-            return Failure {
-                error: ClientError::Timeout {
-                    phase: label,
-                    sent,
-                    retry_safe: retry,
-                    request_id,
-                },
-                retry,
-                retry_after: None,
-            };
-        }
-        if never_sent {
-            return Failure {
-                error: ClientError::Connect { detail, request_id },
-                retry: true,
-                retry_after: None,
-            };
-        }
-        if method.idempotent() {
-            return Failure {
-                error: ClientError::OutcomeUnknown { detail, request_id },
-                retry: true,
-                retry_after: None,
-            };
-        }
-        let detail = if phase == ConnectPhase::Established && transport::is_connection_closed(e) {
-            format!(
-                "{detail}; the server closed a new connection without a TLS alert: a server \
-                 that refuses the client certificate silently looks the same"
-            )
-        } else {
-            detail
-        };
-        Failure {
-            error: ClientError::OutcomeUnknown { detail, request_id },
-            retry: false,
-            retry_after: None,
-        }
-    }
-}
-
-/// Reads an error answer: the OperationOutcome if the body is one, and the kind.
-fn http_failure(status: u16, body: Vec<u8>, retry_after: Option<Duration>) -> HttpFailure {
-    let outcome: Option<OperationOutcome> = model::from_slice(&body, ReadMode::Tolerant).ok();
-    let first_code = outcome.as_ref().and_then(|o| {
-        o.issue
-            .iter()
-            .find(|i| matches!(i.severity.as_deref(), Some("error" | "fatal")))
-            .or_else(|| o.issue.first())
-            .and_then(|i| i.code.clone())
-    });
-    let kind = match (first_code.as_deref(), status) {
-        (Some("required"), _) => ServerErrorKind::Required,
-        (Some("structure"), _) => ServerErrorKind::Structure,
-        (Some("too-long"), _) => ServerErrorKind::TooLong,
-        (Some("timeout"), _) => ServerErrorKind::Timeout,
-        (Some("exception"), _) => ServerErrorKind::Exception,
-        (Some("forbidden" | "security" | "login"), _) | (None, 403) => ServerErrorKind::Forbidden,
-        (Some("not-found"), _) | (None, 404) => ServerErrorKind::NotFound,
-        (Some("not-supported"), _) => ServerErrorKind::NotSupported,
-        (
-            Some(
-                "invalid" | "value" | "invariant" | "code-invalid" | "business-rule" | "duplicate"
-                | "conflict",
-            ),
-            _,
-        ) => ServerErrorKind::Invalid,
-        (_, 429) => ServerErrorKind::RateLimited,
-        (_, 502..=504) => ServerErrorKind::Unavailable,
-        (_, 500) => ServerErrorKind::Exception,
-        (_, 413) => ServerErrorKind::TooLong,
-        (_, 403) => ServerErrorKind::Forbidden,
-        (_, 404) => ServerErrorKind::NotFound,
-        _ => ServerErrorKind::Other,
-    };
-    HttpFailure {
-        status,
-        kind,
-        outcome,
-        body,
-        retry_after,
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::classify::http_failure;
     use super::*;
 
     #[test]
     fn segments_are_encoded() {
         assert_eq!(encode_segment("Bj6.1Lq-hvb-28"), "Bj6.1Lq-hvb-28");
         assert_eq!(encode_segment("a/b c"), "a%2Fb%20c");
-    }
-
-    #[test]
-    fn http_failures_are_classified() {
-        let oo = |code: &str| {
-            format!(r#"{{"resourceType":"OperationOutcome","issue":[{{"severity":"error","code":"{code}"}}]}}"#).into_bytes()
-        };
-        assert_eq!(
-            http_failure(400, oo("required"), None).kind,
-            ServerErrorKind::Required
-        );
-        assert_eq!(
-            http_failure(400, oo("structure"), None).kind,
-            ServerErrorKind::Structure
-        );
-        assert_eq!(
-            http_failure(400, oo("invalid"), None).kind,
-            ServerErrorKind::Invalid
-        );
-        assert_eq!(
-            http_failure(413, oo("too-long"), None).kind,
-            ServerErrorKind::TooLong
-        );
-        assert_eq!(
-            http_failure(504, oo("timeout"), None).kind,
-            ServerErrorKind::Timeout
-        );
-        assert_eq!(
-            http_failure(500, oo("exception"), None).kind,
-            ServerErrorKind::Exception
-        );
-        assert_eq!(
-            http_failure(403, Vec::new(), None).kind,
-            ServerErrorKind::Forbidden
-        );
-        assert_eq!(
-            http_failure(502, b"<html>bad gateway</html>".to_vec(), None).kind,
-            ServerErrorKind::Unavailable
-        );
-        assert_eq!(
-            http_failure(429, Vec::new(), None).kind,
-            ServerErrorKind::RateLimited
-        );
-        assert!(http_failure(502, b"<html/>".to_vec(), None)
-            .outcome
-            .is_none());
     }
 
     /// Issue #10 item 2: no `Debug` or `Display` of an error or a result shows a body, the
