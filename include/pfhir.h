@@ -183,6 +183,18 @@ typedef struct pfhir_create_result pfhir_create_result;
 typedef struct pfhir_error pfhir_error;
 
 /**
+ * Options of the HL7 v2 conversion (docs/hl7v2.md, "Options"). Not thread-safe: configure
+ * it from one thread, then it may be shared read-only.
+ */
+typedef struct pfhir_hl7_options pfhir_hl7_options;
+
+/**
+ * The result of converting one HL7 v2 message: the Bundle (when valid), the event kind,
+ * the issues with their HL7 locations and the ACK. Immutable and thread-safe.
+ */
+typedef struct pfhir_hl7_result pfhir_hl7_result;
+
+/**
  * The result of a validation: every issue in document order. Immutable and thread-safe.
  */
 typedef struct pfhir_outcome pfhir_outcome;
@@ -261,14 +273,25 @@ typedef uint32_t pfhir_create_state;
 typedef uint32_t pfhir_tls_cause;
 
 /**
- * A validation profile (`pfhir_validator_options_set_profile`).
+ * A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag
+ * of the same name (`pfhir hl7 to-bundle --org-id`).
  */
-typedef uint32_t pfhir_profile;
+typedef uint32_t pfhir_hl7_option;
+
+/**
+ * Whether an HL7 v2 message creates or updates a patient (`pfhir_hl7_result_kind`).
+ */
+typedef uint32_t pfhir_hl7_kind;
 
 /**
  * The severity of an issue (`pfhir_outcome_issue_severity`).
  */
 typedef uint32_t pfhir_severity;
+
+/**
+ * A validation profile (`pfhir_validator_options_set_profile`).
+ */
+typedef uint32_t pfhir_profile;
 
 /**
  * Send nothing: report "created, logical id unknown" for a person to resolve (the default:
@@ -350,6 +373,65 @@ typedef uint32_t pfhir_severity;
  * Another TLS failure.
  */
 #define PFHIR_TLS_CAUSE_OTHER 6
+
+/**
+ * The organization OID (default: MSH-4.2 when MSH-4.3 is `ISO`).
+ */
+#define PFHIR_HL7_OPTION_ORG_ID 1
+
+/**
+ * The exact MessageHeader.source.endpoint (default `urn:oid:` + the organization OID).
+ */
+#define PFHIR_HL7_OPTION_SOURCE_ENDPOINT 2
+
+/**
+ * The platform's Patient id for updates (A08, A31): a v2 update; without it the business id
+ * becomes Patient.id (v1). Ignored for creates.
+ */
+#define PFHIR_HL7_OPTION_PATIENT_ID 3
+
+/**
+ * The site's fixed UTC offset for times without zone (`+01:00`, `-0500`, `Z`); without it
+ * such times are errors.
+ */
+#define PFHIR_HL7_OPTION_TZ 4
+
+/**
+ * The character set of messages without MSH-18: `ASCII`, `8859/1`, `8859/15` or
+ * `UNICODE UTF-8` (the default).
+ */
+#define PFHIR_HL7_OPTION_CHARSET 5
+
+/**
+ * Fixed resource ids for reproducible output: `S` gives `bundle-S`, `header-S`,
+ * `patient-S`, `condition-S` (default: fresh UUIDs).
+ */
+#define PFHIR_HL7_OPTION_FIXED_IDS 6
+
+/**
+ * The ACK's MSH-10 (default: a fresh UUID).
+ */
+#define PFHIR_HL7_OPTION_ACK_CONTROL_ID 7
+
+/**
+ * The ACK's MSH-7, an HL7 DTM (default: now, in UTC).
+ */
+#define PFHIR_HL7_OPTION_ACK_TIME 8
+
+/**
+ * Not a Patient services event pfhir maps (or the message could not be read).
+ */
+#define PFHIR_HL7_KIND_NONE 0
+
+/**
+ * A01, A04, A05, A28: create.
+ */
+#define PFHIR_HL7_KIND_CREATE 1
+
+/**
+ * A08, A31: update.
+ */
+#define PFHIR_HL7_KIND_UPDATE 2
 
 /**
  * STU3 only.
@@ -1208,11 +1290,27 @@ struct pfhir_error *pfhir_client_update(const struct pfhir_client *c,
                                         struct pfhir_update_result **out);
 
 /**
- * Reads a patient by logical id. Retried on transient failures.
+ * Reads a patient by logical id (v2; v1: by business id) with the given
+ * `x-origin-request-id` (`(NULL, 0)`: a fresh UUID), as core's `Client::read_with`: a caller
+ * that logs its own request ids can find the request in the platform's logs. Retried on
+ * transient failures, with the same request id.
  *
  * # Safety
- * `c` must be a live client; `id` must point at `id_len` bytes; `out` must be valid for
- * writes.
+ * `c` must be a live client; `id` must point at `id_len` bytes; `request_id` must be NULL
+ * or point at `request_id_len` bytes; `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_client_read_with_request_id(const struct pfhir_client *c,
+                                                      const uint8_t *id,
+                                                      size_t id_len,
+                                                      const uint8_t *request_id,
+                                                      size_t request_id_len,
+                                                      struct pfhir_read_result **out);
+
+/**
+ * Reads a patient with a fresh request id (see `pfhir_client_read_with_request_id`).
+ *
+ * # Safety
+ * As `pfhir_client_read_with_request_id`.
  */
 struct pfhir_error *pfhir_client_read(const struct pfhir_client *c,
                                       const uint8_t *id,
@@ -1499,6 +1597,221 @@ struct pfhir_error *pfhir_error_outcome(const struct pfhir_error *err, struct pf
  * `err` must be NULL or an error returned by pfhir, not freed before.
  */
 void pfhir_error_free(struct pfhir_error *err);
+
+/**
+ * Creates HL7 options with the defaults: the CIP and METEDA namespaces, no site time zone,
+ * UTF-8 for messages without MSH-18, a 1 MiB size limit, fresh ids and ACK times. Free with
+ * `pfhir_hl7_options_free`.
+ *
+ * # Safety
+ * `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_hl7_options_new(struct pfhir_hl7_options **out);
+
+/**
+ * Sets a text option (`PFHIR_HL7_OPTION_*`, UTF-8, not NUL-terminated); `(NULL, 0)` goes
+ * back to the default. A malformed value (time zone, character set) is `invalid_argument`
+ * and leaves the options as they were.
+ *
+ * # Safety
+ * `opts` must be a live options handle; `value` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_hl7_options_set(struct pfhir_hl7_options *opts,
+                                          pfhir_hl7_option option,
+                                          const uint8_t *value,
+                                          size_t len);
+
+/**
+ * Maps an assigning authority namespace (CX.4.1 / HD.1, case-insensitive) to an identifier
+ * system (`HOSP` -> `urn:oid:2.16.724.4.2.1`), replacing an entry of the same namespace.
+ * This does not make the system accepted: see `pfhir_hl7_options_add_authority`.
+ *
+ * # Safety
+ * `opts` must be a live options handle; the texts must point at their lengths of bytes.
+ */
+struct pfhir_error *pfhir_hl7_options_add_namespace(struct pfhir_hl7_options *opts,
+                                                    const uint8_t *namespace_,
+                                                    size_t namespace_len,
+                                                    const uint8_t *system,
+                                                    size_t system_len);
+
+/**
+ * Accepts one more identifier system as the Patient's assigning authority (besides CIP and
+ * Meteda), as `pfhir_validator_options_add_authority`.
+ *
+ * # Safety
+ * `opts` must be a live options handle; `system` must point at `len` bytes.
+ */
+struct pfhir_error *pfhir_hl7_options_add_authority(struct pfhir_hl7_options *opts,
+                                                    const uint8_t *system,
+                                                    size_t len);
+
+/**
+ * Sets the size limit in bytes (default 1 MiB); a larger message is refused (ACK AR,
+ * `PFHIR-H0101`). 0 is `invalid_argument`.
+ *
+ * # Safety
+ * `opts` must be a live options handle.
+ */
+struct pfhir_error *pfhir_hl7_options_set_max_bytes(struct pfhir_hl7_options *opts,
+                                                    size_t max_bytes);
+
+/**
+ * Frees HL7 options. NULL is a no-op.
+ *
+ * # Safety
+ * `opts` must be NULL or an options handle not freed before.
+ */
+void pfhir_hl7_options_free(struct pfhir_hl7_options *opts);
+
+/**
+ * Converts one HL7 v2 message (ER7, MLLP framing allowed, `len` bytes in any character set
+ * MSH-18 names) with `opts` (NULL: the defaults). Findings are data, not errors: any
+ * message gives a result (free it with `pfhir_hl7_result_free`) with the Bundle when a
+ * valid one results, the issues with their HL7 locations, and the ACK. Fails only for
+ * unusable arguments (NULL, an accepted authority that is not an identifier system).
+ *
+ * # Safety
+ * `opts` must be NULL or a live options handle; `message` must point at `len` readable
+ * bytes; `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_hl7_convert(const struct pfhir_hl7_options *opts,
+                                      const uint8_t *message,
+                                      size_t len,
+                                      struct pfhir_hl7_result **out);
+
+/**
+ * The Bundle as compact JSON, borrowed from the result; `{NULL, 0}` when the message gave
+ * no valid Bundle (see the issues).
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+struct pfhir_str pfhir_hl7_result_bundle(const struct pfhir_hl7_result *r);
+
+/**
+ * Create or update (`PFHIR_HL7_KIND_*`); `PFHIR_HL7_KIND_NONE` for NULL and for messages
+ * that are not a Patient services event pfhir maps.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+pfhir_hl7_kind pfhir_hl7_result_kind(const struct pfhir_hl7_result *r);
+
+/**
+ * What the ACK says (MSA-1): `AA` (a valid Bundle), `AE` (wrong content) or `AR` (the
+ * message cannot be processed). Borrowed; `{NULL, 0}` for NULL.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+struct pfhir_str pfhir_hl7_result_ack_code(const struct pfhir_hl7_result *r);
+
+/**
+ * Copies the ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in
+ * the message's character set (so not always UTF-8).
+ *
+ * # Safety
+ * `r` must be a live result; `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_hl7_result_ack(const struct pfhir_hl7_result *r, struct pfhir_bytes *out);
+
+/**
+ * The issues as one STU3 OperationOutcome (compact JSON; the HL7 location in `location`,
+ * the FHIRPath in `expression`), borrowed from the result; `{NULL, 0}` for NULL.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+struct pfhir_str pfhir_hl7_result_outcome_json(const struct pfhir_hl7_result *r);
+
+/**
+ * Number of issues (0 for NULL).
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+size_t pfhir_hl7_result_issue_count(const struct pfhir_hl7_result *r);
+
+/**
+ * The severity of issue `i` (`PFHIR_SEVERITY_*`; fatal: the ACK is AR), 0 when out of
+ * range.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+pfhir_severity pfhir_hl7_result_issue_severity(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * The stable message id of issue `i`: `PFHIR-H0304` for pfhir's HL7 findings, `PFHIR-V….`
+ * for the Bundle validator's. Borrowed; `{NULL, 0}` when out of range.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+struct pfhir_str pfhir_hl7_result_issue_message_id(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * The HL7 location of issue `i` (`PID-7`, `PID-3(2).4`, `DG1[2]-5`: docs/hl7v2.md,
+ * "Locations"). Borrowed; `{NULL, 0}` when the issue has none or is out of range.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+struct pfhir_str pfhir_hl7_result_issue_location(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * The FHIRPath of the Bundle element of issue `i` (`Bundle.entry[1].resource.birthDate`).
+ * Borrowed; `{NULL, 0}` when there is none or out of range.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+struct pfhir_str pfhir_hl7_result_issue_expression(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * The message of issue `i`: names fields, never values. Borrowed; `{NULL, 0}` when out of
+ * range.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+struct pfhir_str pfhir_hl7_result_issue_message(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * The HL7 table 0357 code of issue `i`, as ERR-3 carries it (102: data type error; 0 for
+ * warnings and notes, and when out of range).
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+uint32_t pfhir_hl7_result_issue_hl7_code(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * The 1-based line (segment) of issue `i` in the message; 0 when it has no position or is
+ * out of range.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+uint32_t pfhir_hl7_result_issue_line(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * The 1-based column (in characters) of issue `i`; 0 when it has no position or is out of
+ * range.
+ *
+ * # Safety
+ * `r` must be NULL or a live result.
+ */
+uint32_t pfhir_hl7_result_issue_column(const struct pfhir_hl7_result *r, size_t i);
+
+/**
+ * Frees a result. NULL is a no-op.
+ *
+ * # Safety
+ * `r` must be NULL or a result not freed before.
+ */
+void pfhir_hl7_result_free(struct pfhir_hl7_result *r);
 
 /**
  * Creates validator options with the defaults: partner profile, default rule severities,

@@ -118,12 +118,34 @@ enum class TlsCause : std::uint32_t {
   Other = PFHIR_TLS_CAUSE_OTHER,
 };
 
-/// A validation profile (`pfhir_validator_options_set_profile`). (pfhir_profile)
-enum class Profile : std::uint32_t {
-  /// STU3 only.
-  Base = PFHIR_PROFILE_BASE,
-  /// STU3 plus the partner profile rules (the default).
-  Partner = PFHIR_PROFILE_PARTNER,
+/// A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag of the same name (`pfhir hl7 to-bundle --org-id`). (pfhir_hl7_option)
+enum class Hl7Option : std::uint32_t {
+  /// The organization OID (default: MSH-4.2 when MSH-4.3 is `ISO`).
+  OrgId = PFHIR_HL7_OPTION_ORG_ID,
+  /// The exact MessageHeader.source.endpoint (default `urn:oid:` + the organization OID).
+  SourceEndpoint = PFHIR_HL7_OPTION_SOURCE_ENDPOINT,
+  /// The platform's Patient id for updates (A08, A31): a v2 update; without it the business id becomes Patient.id (v1). Ignored for creates.
+  PatientId = PFHIR_HL7_OPTION_PATIENT_ID,
+  /// The site's fixed UTC offset for times without zone (`+01:00`, `-0500`, `Z`); without it such times are errors.
+  Tz = PFHIR_HL7_OPTION_TZ,
+  /// The character set of messages without MSH-18: `ASCII`, `8859/1`, `8859/15` or `UNICODE UTF-8` (the default).
+  Charset = PFHIR_HL7_OPTION_CHARSET,
+  /// Fixed resource ids for reproducible output: `S` gives `bundle-S`, `header-S`, `patient-S`, `condition-S` (default: fresh UUIDs).
+  FixedIds = PFHIR_HL7_OPTION_FIXED_IDS,
+  /// The ACK's MSH-10 (default: a fresh UUID).
+  AckControlId = PFHIR_HL7_OPTION_ACK_CONTROL_ID,
+  /// The ACK's MSH-7, an HL7 DTM (default: now, in UTC).
+  AckTime = PFHIR_HL7_OPTION_ACK_TIME,
+};
+
+/// Whether an HL7 v2 message creates or updates a patient (`pfhir_hl7_result_kind`). (pfhir_hl7_kind)
+enum class Hl7Kind : std::uint32_t {
+  /// Not a Patient services event pfhir maps (or the message could not be read).
+  None = PFHIR_HL7_KIND_NONE,
+  /// A01, A04, A05, A28: create.
+  Create = PFHIR_HL7_KIND_CREATE,
+  /// A08, A31: update.
+  Update = PFHIR_HL7_KIND_UPDATE,
 };
 
 /// The severity of an issue (`pfhir_outcome_issue_severity`). (pfhir_severity)
@@ -136,6 +158,14 @@ enum class Severity : std::uint32_t {
   Warning = PFHIR_SEVERITY_WARNING,
   /// A note.
   Information = PFHIR_SEVERITY_INFORMATION,
+};
+
+/// A validation profile (`pfhir_validator_options_set_profile`). (pfhir_profile)
+enum class Profile : std::uint32_t {
+  /// STU3 only.
+  Base = PFHIR_PROFILE_BASE,
+  /// STU3 plus the partner profile rules (the default).
+  Partner = PFHIR_PROFILE_PARTNER,
 };
 
 }  // namespace pfhir

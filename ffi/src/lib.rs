@@ -16,6 +16,7 @@ mod build;
 mod client;
 mod code;
 mod error;
+mod hl7;
 mod types;
 mod validate;
 
@@ -23,6 +24,7 @@ pub use build::*;
 pub use client::*;
 pub use code::pfhir_code;
 pub use error::*;
+pub use hl7::*;
 pub use types::{pfhir_bytes, pfhir_str};
 pub use validate::*;
 

@@ -162,7 +162,7 @@ impl<'a> Reader<'a> {
             let t = item.text.as_str();
             if let Some(rest) = t.strip_prefix("#define PFHIR_VERSION_STRING ") {
                 version = Some(rest.trim().trim_matches('"').to_string());
-            } else if t.starts_with("#define PFHIR_VERSION_") || t.starts_with("#define PFHIR_H") {
+            } else if t.starts_with("#define PFHIR_VERSION_") || t == "#define PFHIR_H" {
             } else if let Some(rest) = t.strip_prefix("#define ") {
                 let mut parts = rest.split_whitespace();
                 let (Some(name), Some(value), None) = (parts.next(), parts.next(), parts.next())

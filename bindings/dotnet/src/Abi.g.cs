@@ -126,13 +126,36 @@ namespace PfhirSdk
         Other = 6,
     }
 
-    /// <summary>A validation profile (`pfhir_validator_options_set_profile`). (<c>pfhir_profile</c>)</summary>
-    public enum Profile : uint
+    /// <summary>A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag of the same name (`pfhir hl7 to-bundle --org-id`). (<c>pfhir_hl7_option</c>)</summary>
+    public enum Hl7Option : uint
     {
-        /// <summary>STU3 only. (<c>PFHIR_PROFILE_BASE</c>)</summary>
-        Base = 0,
-        /// <summary>STU3 plus the partner profile rules (the default). (<c>PFHIR_PROFILE_PARTNER</c>)</summary>
-        Partner = 1,
+        /// <summary>The organization OID (default: MSH-4.2 when MSH-4.3 is `ISO`). (<c>PFHIR_HL7_OPTION_ORG_ID</c>)</summary>
+        OrgId = 1,
+        /// <summary>The exact MessageHeader.source.endpoint (default `urn:oid:` + the organization OID). (<c>PFHIR_HL7_OPTION_SOURCE_ENDPOINT</c>)</summary>
+        SourceEndpoint = 2,
+        /// <summary>The platform's Patient id for updates (A08, A31): a v2 update; without it the business id becomes Patient.id (v1). Ignored for creates. (<c>PFHIR_HL7_OPTION_PATIENT_ID</c>)</summary>
+        PatientId = 3,
+        /// <summary>The site's fixed UTC offset for times without zone (`+01:00`, `-0500`, `Z`); without it such times are errors. (<c>PFHIR_HL7_OPTION_TZ</c>)</summary>
+        Tz = 4,
+        /// <summary>The character set of messages without MSH-18: `ASCII`, `8859/1`, `8859/15` or `UNICODE UTF-8` (the default). (<c>PFHIR_HL7_OPTION_CHARSET</c>)</summary>
+        Charset = 5,
+        /// <summary>Fixed resource ids for reproducible output: `S` gives `bundle-S`, `header-S`, `patient-S`, `condition-S` (default: fresh UUIDs). (<c>PFHIR_HL7_OPTION_FIXED_IDS</c>)</summary>
+        FixedIds = 6,
+        /// <summary>The ACK's MSH-10 (default: a fresh UUID). (<c>PFHIR_HL7_OPTION_ACK_CONTROL_ID</c>)</summary>
+        AckControlId = 7,
+        /// <summary>The ACK's MSH-7, an HL7 DTM (default: now, in UTC). (<c>PFHIR_HL7_OPTION_ACK_TIME</c>)</summary>
+        AckTime = 8,
+    }
+
+    /// <summary>Whether an HL7 v2 message creates or updates a patient (`pfhir_hl7_result_kind`). (<c>pfhir_hl7_kind</c>)</summary>
+    public enum Hl7Kind : uint
+    {
+        /// <summary>Not a Patient services event pfhir maps (or the message could not be read). (<c>PFHIR_HL7_KIND_NONE</c>)</summary>
+        None = 0,
+        /// <summary>A01, A04, A05, A28: create. (<c>PFHIR_HL7_KIND_CREATE</c>)</summary>
+        Create = 1,
+        /// <summary>A08, A31: update. (<c>PFHIR_HL7_KIND_UPDATE</c>)</summary>
+        Update = 2,
     }
 
     /// <summary>The severity of an issue (`pfhir_outcome_issue_severity`). (<c>pfhir_severity</c>)</summary>
@@ -146,5 +169,14 @@ namespace PfhirSdk
         Warning = 3,
         /// <summary>A note. (<c>PFHIR_SEVERITY_INFORMATION</c>)</summary>
         Information = 4,
+    }
+
+    /// <summary>A validation profile (`pfhir_validator_options_set_profile`). (<c>pfhir_profile</c>)</summary>
+    public enum Profile : uint
+    {
+        /// <summary>STU3 only. (<c>PFHIR_PROFILE_BASE</c>)</summary>
+        Base = 0,
+        /// <summary>STU3 plus the partner profile rules (the default). (<c>PFHIR_PROFILE_PARTNER</c>)</summary>
+        Partner = 1,
     }
 }

@@ -150,7 +150,9 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_update_with_request_id(ClientHandle c, byte[] id, UIntPtr idLen, byte[] bundleJson, UIntPtr len, byte[] requestId, UIntPtr requestIdLen, out UpdateResultHandle output);
         /// <summary>Updates a patient with a fresh request id (see `pfhir_client_update_with_request_id`).</summary>
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_update(ClientHandle c, byte[] id, UIntPtr idLen, byte[] bundleJson, UIntPtr len, out UpdateResultHandle output);
-        /// <summary>Reads a patient by logical id.</summary>
+        /// <summary>Reads a patient by logical id (v2; v1: by business id) with the given `x-origin-request-id` (`(NULL, 0)`: a fresh UUID), as core's `Client::read_with`: a caller that logs its own request ids can find the request in the platform's logs.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_read_with_request_id(ClientHandle c, byte[] id, UIntPtr idLen, byte[] requestId, UIntPtr requestIdLen, out ReadResultHandle output);
+        /// <summary>Reads a patient with a fresh request id (see `pfhir_client_read_with_request_id`).</summary>
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_client_read(ClientHandle c, byte[] id, UIntPtr idLen, out ReadResultHandle output);
         /// <summary>New TLS connections the client opened so far (the rest of its requests reused them).</summary>
         [DllImport(Lib)] internal static extern ulong pfhir_client_connection_count(ClientHandle c);
@@ -218,6 +220,50 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_error_outcome(ErrorHandle err, out OutcomeHandle output);
         /// <summary>Frees an error.</summary>
         [DllImport(Lib)] internal static extern void pfhir_error_free(IntPtr err);
+        /// <summary>Creates HL7 options with the defaults: the CIP and METEDA namespaces, no site time zone, UTF-8 for messages without MSH-18, a 1 MiB size limit, fresh ids and ACK times.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_hl7_options_new(out Hl7OptionsHandle output);
+        /// <summary>Sets a text option (`PFHIR_HL7_OPTION_*`, UTF-8, not NUL-terminated); `(NULL, 0)` goes back to the default.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_hl7_options_set(Hl7OptionsHandle opts, uint option, byte[] value, UIntPtr len);
+        /// <summary>Maps an assigning authority namespace (CX.4.1 / HD.1, case-insensitive) to an identifier system (`HOSP` -&gt; `urn:oid:2.16.724.4.2.1`), replacing an entry of the same namespace.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_hl7_options_add_namespace(Hl7OptionsHandle opts, byte[] @namespace, UIntPtr namespaceLen, byte[] system, UIntPtr systemLen);
+        /// <summary>Accepts one more identifier system as the Patient's assigning authority (besides CIP and Meteda), as `pfhir_validator_options_add_authority`.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_hl7_options_add_authority(Hl7OptionsHandle opts, byte[] system, UIntPtr len);
+        /// <summary>Sets the size limit in bytes (default 1 MiB); a larger message is refused (ACK AR, `PFHIR-H0101`).</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_hl7_options_set_max_bytes(Hl7OptionsHandle opts, UIntPtr maxBytes);
+        /// <summary>Frees HL7 options.</summary>
+        [DllImport(Lib)] internal static extern void pfhir_hl7_options_free(IntPtr opts);
+        /// <summary>Converts one HL7 v2 message (ER7, MLLP framing allowed, `len` bytes in any character set MSH-18 names) with `opts` (NULL: the defaults).</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_hl7_convert(Hl7OptionsHandle opts, byte[] message, UIntPtr len, out Hl7ResultHandle output);
+        /// <summary>The Bundle as compact JSON, borrowed from the result; `{NULL, 0}` when the message gave no valid Bundle (see the issues).</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_hl7_result_bundle(Hl7ResultHandle r);
+        /// <summary>Create or update (`PFHIR_HL7_KIND_*`); `PFHIR_HL7_KIND_NONE` for NULL and for messages that are not a Patient services event pfhir maps.</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_hl7_result_kind(Hl7ResultHandle r);
+        /// <summary>What the ACK says (MSA-1): `AA` (a valid Bundle), `AE` (wrong content) or `AR` (the message cannot be processed).</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_hl7_result_ack_code(Hl7ResultHandle r);
+        /// <summary>Copies the ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in the message's character set (so not always UTF-8).</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_hl7_result_ack(Hl7ResultHandle r, out PfhirBytes output);
+        /// <summary>The issues as one STU3 OperationOutcome (compact JSON; the HL7 location in `location`, the FHIRPath in `expression`), borrowed from the result; `{NULL, 0}` for NULL.</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_hl7_result_outcome_json(Hl7ResultHandle r);
+        /// <summary>Number of issues (0 for NULL).</summary>
+        [DllImport(Lib)] internal static extern UIntPtr pfhir_hl7_result_issue_count(Hl7ResultHandle r);
+        /// <summary>The severity of issue `i` (`PFHIR_SEVERITY_*`; fatal: the ACK is AR), 0 when out of range.</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_hl7_result_issue_severity(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>The stable message id of issue `i`: `PFHIR-H0304` for pfhir's HL7 findings, `PFHIR-V….` for the Bundle validator's.</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_hl7_result_issue_message_id(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>The HL7 location of issue `i` (`PID-7`, `PID-3(2).4`, `DG1[2]-5`: docs/hl7v2.md, "Locations").</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_hl7_result_issue_location(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>The FHIRPath of the Bundle element of issue `i` (`Bundle.entry[1].resource.birthDate`).</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_hl7_result_issue_expression(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>The message of issue `i`: names fields, never values.</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_hl7_result_issue_message(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>The HL7 table 0357 code of issue `i`, as ERR-3 carries it (102: data type error; 0 for warnings and notes, and when out of range).</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_hl7_result_issue_hl7_code(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>The 1-based line (segment) of issue `i` in the message; 0 when it has no position or is out of range.</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_hl7_result_issue_line(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>The 1-based column (in characters) of issue `i`; 0 when it has no position or is out of range.</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_hl7_result_issue_column(Hl7ResultHandle r, UIntPtr i);
+        /// <summary>Frees a result.</summary>
+        [DllImport(Lib)] internal static extern void pfhir_hl7_result_free(IntPtr r);
         /// <summary>Creates validator options with the defaults: partner profile, default rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.</summary>
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_options_new(out ValidatorOptionsHandle output);
         /// <summary>Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation.</summary>

@@ -148,13 +148,36 @@ class TlsCause(enum.IntEnum):
     OTHER = 6
 
 
-class Profile(enum.IntEnum):
-    """``pfhir_profile``: A validation profile (`pfhir_validator_options_set_profile`)."""
+class Hl7Option(enum.IntEnum):
+    """``pfhir_hl7_option``: A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag of the same name (`pfhir hl7 to-bundle --org-id`)."""
 
-    #: STU3 only.
-    BASE = 0
-    #: STU3 plus the partner profile rules (the default).
-    PARTNER = 1
+    #: The organization OID (default: MSH-4.2 when MSH-4.3 is `ISO`).
+    ORG_ID = 1
+    #: The exact MessageHeader.source.endpoint (default `urn:oid:` + the organization OID).
+    SOURCE_ENDPOINT = 2
+    #: The platform's Patient id for updates (A08, A31): a v2 update; without it the business id becomes Patient.id (v1). Ignored for creates.
+    PATIENT_ID = 3
+    #: The site's fixed UTC offset for times without zone (`+01:00`, `-0500`, `Z`); without it such times are errors.
+    TZ = 4
+    #: The character set of messages without MSH-18: `ASCII`, `8859/1`, `8859/15` or `UNICODE UTF-8` (the default).
+    CHARSET = 5
+    #: Fixed resource ids for reproducible output: `S` gives `bundle-S`, `header-S`, `patient-S`, `condition-S` (default: fresh UUIDs).
+    FIXED_IDS = 6
+    #: The ACK's MSH-10 (default: a fresh UUID).
+    ACK_CONTROL_ID = 7
+    #: The ACK's MSH-7, an HL7 DTM (default: now, in UTC).
+    ACK_TIME = 8
+
+
+class Hl7Kind(enum.IntEnum):
+    """``pfhir_hl7_kind``: Whether an HL7 v2 message creates or updates a patient (`pfhir_hl7_result_kind`)."""
+
+    #: Not a Patient services event pfhir maps (or the message could not be read).
+    NONE = 0
+    #: A01, A04, A05, A28: create.
+    CREATE = 1
+    #: A08, A31: update.
+    UPDATE = 2
 
 
 class Severity(enum.IntEnum):
@@ -168,6 +191,15 @@ class Severity(enum.IntEnum):
     WARNING = 3
     #: A note.
     INFORMATION = 4
+
+
+class Profile(enum.IntEnum):
+    """``pfhir_profile``: A validation profile (`pfhir_validator_options_set_profile`)."""
+
+    #: STU3 only.
+    BASE = 0
+    #: STU3 plus the partner profile rules (the default).
+    PARTNER = 1
 
 
 ERR = c_void_p  # pfhir_error *
@@ -317,7 +349,9 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "pfhir_client_update_with_request_id": (ERR, [HANDLE, BUF, c_size_t, BUF, c_size_t, BUF, c_size_t, OUT]),
     # Updates a patient with a fresh request id (see `pfhir_client_update_with_request_id`).
     "pfhir_client_update": (ERR, [HANDLE, BUF, c_size_t, BUF, c_size_t, OUT]),
-    # Reads a patient by logical id.
+    # Reads a patient by logical id (v2; v1: by business id) with the given `x-origin-request-id` (`(NULL, 0)`: a fresh UUID), as core's `Client::read_with`: a caller that logs its own request ids can find the request in the platform's logs.
+    "pfhir_client_read_with_request_id": (ERR, [HANDLE, BUF, c_size_t, BUF, c_size_t, OUT]),
+    # Reads a patient with a fresh request id (see `pfhir_client_read_with_request_id`).
     "pfhir_client_read": (ERR, [HANDLE, BUF, c_size_t, OUT]),
     # New TLS connections the client opened so far (the rest of its requests reused them).
     "pfhir_client_connection_count": (c_uint64, [HANDLE]),
@@ -385,6 +419,50 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "pfhir_error_outcome": (ERR, [ERR, OUT]),
     # Frees an error.
     "pfhir_error_free": (None, [ERR]),
+    # Creates HL7 options with the defaults: the CIP and METEDA namespaces, no site time zone, UTF-8 for messages without MSH-18, a 1 MiB size limit, fresh ids and ACK times.
+    "pfhir_hl7_options_new": (ERR, [OUT]),
+    # Sets a text option (`PFHIR_HL7_OPTION_*`, UTF-8, not NUL-terminated); `(NULL, 0)` goes back to the default.
+    "pfhir_hl7_options_set": (ERR, [HANDLE, c_uint32, BUF, c_size_t]),
+    # Maps an assigning authority namespace (CX.4.1 / HD.1, case-insensitive) to an identifier system (`HOSP` -> `urn:oid:2.16.724.4.2.1`), replacing an entry of the same namespace.
+    "pfhir_hl7_options_add_namespace": (ERR, [HANDLE, BUF, c_size_t, BUF, c_size_t]),
+    # Accepts one more identifier system as the Patient's assigning authority (besides CIP and Meteda), as `pfhir_validator_options_add_authority`.
+    "pfhir_hl7_options_add_authority": (ERR, [HANDLE, BUF, c_size_t]),
+    # Sets the size limit in bytes (default 1 MiB); a larger message is refused (ACK AR, `PFHIR-H0101`).
+    "pfhir_hl7_options_set_max_bytes": (ERR, [HANDLE, c_size_t]),
+    # Frees HL7 options.
+    "pfhir_hl7_options_free": (None, [HANDLE]),
+    # Converts one HL7 v2 message (ER7, MLLP framing allowed, `len` bytes in any character set MSH-18 names) with `opts` (NULL: the defaults).
+    "pfhir_hl7_convert": (ERR, [HANDLE, BUF, c_size_t, OUT]),
+    # The Bundle as compact JSON, borrowed from the result; `{NULL, 0}` when the message gave no valid Bundle (see the issues).
+    "pfhir_hl7_result_bundle": (PfhirStr, [HANDLE]),
+    # Create or update (`PFHIR_HL7_KIND_*`); `PFHIR_HL7_KIND_NONE` for NULL and for messages that are not a Patient services event pfhir maps.
+    "pfhir_hl7_result_kind": (c_uint32, [HANDLE]),
+    # What the ACK says (MSA-1): `AA` (a valid Bundle), `AE` (wrong content) or `AR` (the message cannot be processed).
+    "pfhir_hl7_result_ack_code": (PfhirStr, [HANDLE]),
+    # Copies the ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in the message's character set (so not always UTF-8).
+    "pfhir_hl7_result_ack": (ERR, [HANDLE, POINTER(PfhirBytes)]),
+    # The issues as one STU3 OperationOutcome (compact JSON; the HL7 location in `location`, the FHIRPath in `expression`), borrowed from the result; `{NULL, 0}` for NULL.
+    "pfhir_hl7_result_outcome_json": (PfhirStr, [HANDLE]),
+    # Number of issues (0 for NULL).
+    "pfhir_hl7_result_issue_count": (c_size_t, [HANDLE]),
+    # The severity of issue `i` (`PFHIR_SEVERITY_*`; fatal: the ACK is AR), 0 when out of range.
+    "pfhir_hl7_result_issue_severity": (c_uint32, [HANDLE, c_size_t]),
+    # The stable message id of issue `i`: `PFHIR-H0304` for pfhir's HL7 findings, `PFHIR-V….` for the Bundle validator's.
+    "pfhir_hl7_result_issue_message_id": (PfhirStr, [HANDLE, c_size_t]),
+    # The HL7 location of issue `i` (`PID-7`, `PID-3(2).4`, `DG1[2]-5`: docs/hl7v2.md, "Locations").
+    "pfhir_hl7_result_issue_location": (PfhirStr, [HANDLE, c_size_t]),
+    # The FHIRPath of the Bundle element of issue `i` (`Bundle.entry[1].resource.birthDate`).
+    "pfhir_hl7_result_issue_expression": (PfhirStr, [HANDLE, c_size_t]),
+    # The message of issue `i`: names fields, never values.
+    "pfhir_hl7_result_issue_message": (PfhirStr, [HANDLE, c_size_t]),
+    # The HL7 table 0357 code of issue `i`, as ERR-3 carries it (102: data type error; 0 for warnings and notes, and when out of range).
+    "pfhir_hl7_result_issue_hl7_code": (c_uint32, [HANDLE, c_size_t]),
+    # The 1-based line (segment) of issue `i` in the message; 0 when it has no position or is out of range.
+    "pfhir_hl7_result_issue_line": (c_uint32, [HANDLE, c_size_t]),
+    # The 1-based column (in characters) of issue `i`; 0 when it has no position or is out of range.
+    "pfhir_hl7_result_issue_column": (c_uint32, [HANDLE, c_size_t]),
+    # Frees a result.
+    "pfhir_hl7_result_free": (None, [HANDLE]),
     # Creates validator options with the defaults: partner profile, default rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.
     "pfhir_validator_options_new": (ERR, [OUT]),
     # Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation.

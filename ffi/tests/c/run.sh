@@ -5,7 +5,7 @@
 #   2. header tests: test_header.c includes pfhir.h twice and builds as C11 and as C++17 with
 #      -Wall -Wextra -Werror -pedantic; the version macros equal pfhir_version() and the
 #      [workspace.package] version of the root Cargo.toml;
-#   3. test_api, test_fixtures and test_client, built with -std=c11 -Wall -Wextra -Werror
+#   3. test_api, test_fixtures, test_hl7 (the HL7 v2 corpus) and test_client, built with -std=c11 -Wall -Wextra -Werror
 #      -fsanitize=address,undefined against libpfhir.so and run;
 #   4. the same three, built without sanitizers against libpfhir.a, run under valgrind
 #      (--leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1);
@@ -90,7 +90,7 @@ CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -I"$ROOT/include" -I"$HERE")
 STATIC_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
 build() { # NAME MODE(asan|valgrind)
   local name="$1" mode="$2" extra=()
-  [ "$name" = test_fixtures ] && extra=("$HERE/mini_json.c")
+  case "$name" in test_fixtures | test_hl7) extra=("$HERE/mini_json.c") ;; esac
   if [ "$mode" = asan ]; then
     gcc "${CFLAGS[@]}" -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
       -fno-omit-frame-pointer "$HERE/$name.c" "$HERE/test_util.c" "${extra[@]}" \
@@ -104,10 +104,11 @@ args_of() {
   case "$1" in
     test_api) echo "$ROOT" ;;
     test_fixtures) echo "$ROOT/tests/fixtures/validation" ;;
+    test_hl7) echo "$ROOT/tests/fixtures/hl7v2" ;;
     test_client | test_identity) echo "$PFHIR_BIN" ;;
   esac
 }
-TESTS=(test_api test_fixtures test_client test_identity)
+TESTS=(test_api test_fixtures test_hl7 test_client test_identity)
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer (libpfhir.so)"
 for t in "${TESTS[@]}"; do build "$t" asan; done

@@ -67,13 +67,42 @@ public final class Abi {
     /** Another TLS failure. */
     public static final int TLS_CAUSE_OTHER = 6;
 
-    // pfhir_profile: A validation profile (`pfhir_validator_options_set_profile`).
+    // pfhir_hl7_option: A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag of the same name (`pfhir hl7 to-bundle --org-id`).
 
-    /** STU3 only. */
-    public static final int PROFILE_BASE = 0;
+    /** The organization OID (default: MSH-4.2 when MSH-4.3 is `ISO`). */
+    public static final int HL7_OPTION_ORG_ID = 1;
 
-    /** STU3 plus the partner profile rules (the default). */
-    public static final int PROFILE_PARTNER = 1;
+    /** The exact MessageHeader.source.endpoint (default `urn:oid:` + the organization OID). */
+    public static final int HL7_OPTION_SOURCE_ENDPOINT = 2;
+
+    /** The platform's Patient id for updates (A08, A31): a v2 update; without it the business id becomes Patient.id (v1). Ignored for creates. */
+    public static final int HL7_OPTION_PATIENT_ID = 3;
+
+    /** The site's fixed UTC offset for times without zone (`+01:00`, `-0500`, `Z`); without it such times are errors. */
+    public static final int HL7_OPTION_TZ = 4;
+
+    /** The character set of messages without MSH-18: `ASCII`, `8859/1`, `8859/15` or `UNICODE UTF-8` (the default). */
+    public static final int HL7_OPTION_CHARSET = 5;
+
+    /** Fixed resource ids for reproducible output: `S` gives `bundle-S`, `header-S`, `patient-S`, `condition-S` (default: fresh UUIDs). */
+    public static final int HL7_OPTION_FIXED_IDS = 6;
+
+    /** The ACK's MSH-10 (default: a fresh UUID). */
+    public static final int HL7_OPTION_ACK_CONTROL_ID = 7;
+
+    /** The ACK's MSH-7, an HL7 DTM (default: now, in UTC). */
+    public static final int HL7_OPTION_ACK_TIME = 8;
+
+    // pfhir_hl7_kind: Whether an HL7 v2 message creates or updates a patient (`pfhir_hl7_result_kind`).
+
+    /** Not a Patient services event pfhir maps (or the message could not be read). */
+    public static final int HL7_KIND_NONE = 0;
+
+    /** A01, A04, A05, A28: create. */
+    public static final int HL7_KIND_CREATE = 1;
+
+    /** A08, A31: update. */
+    public static final int HL7_KIND_UPDATE = 2;
 
     // pfhir_severity: The severity of an issue (`pfhir_outcome_issue_severity`).
 
@@ -88,4 +117,12 @@ public final class Abi {
 
     /** A note. */
     public static final int SEVERITY_INFORMATION = 4;
+
+    // pfhir_profile: A validation profile (`pfhir_validator_options_set_profile`).
+
+    /** STU3 only. */
+    public static final int PROFILE_BASE = 0;
+
+    /** STU3 plus the partner profile rules (the default). */
+    public static final int PROFILE_PARTNER = 1;
 }

@@ -227,7 +227,10 @@ public interface PfhirLibrary extends Library {
     /** Updates a patient with a fresh request id (see `pfhir_client_update_with_request_id`). */
     Pointer pfhir_client_update(Pointer c, byte[] id, SizeT idLen, byte[] bundleJson, SizeT len, PointerByReference out);
 
-    /** Reads a patient by logical id. */
+    /** Reads a patient by logical id (v2; v1: by business id) with the given `x-origin-request-id` (`(NULL, 0)`: a fresh UUID), as core's `Client::read_with`: a caller that logs its own request ids can find the request in the platform's logs. */
+    Pointer pfhir_client_read_with_request_id(Pointer c, byte[] id, SizeT idLen, byte[] requestId, SizeT requestIdLen, PointerByReference out);
+
+    /** Reads a patient with a fresh request id (see `pfhir_client_read_with_request_id`). */
     Pointer pfhir_client_read(Pointer c, byte[] id, SizeT idLen, PointerByReference out);
 
     /** New TLS connections the client opened so far (the rest of its requests reused them). */
@@ -328,6 +331,72 @@ public interface PfhirLibrary extends Library {
 
     /** Frees an error. */
     void pfhir_error_free(Pointer err);
+
+    /** Creates HL7 options with the defaults: the CIP and METEDA namespaces, no site time zone, UTF-8 for messages without MSH-18, a 1 MiB size limit, fresh ids and ACK times. */
+    Pointer pfhir_hl7_options_new(PointerByReference out);
+
+    /** Sets a text option (`PFHIR_HL7_OPTION_*`, UTF-8, not NUL-terminated); `(NULL, 0)` goes back to the default. */
+    Pointer pfhir_hl7_options_set(Pointer opts, int option, byte[] value, SizeT len);
+
+    /** Maps an assigning authority namespace (CX.4.1 / HD.1, case-insensitive) to an identifier system (`HOSP` -> `urn:oid:2.16.724.4.2.1`), replacing an entry of the same namespace. */
+    Pointer pfhir_hl7_options_add_namespace(Pointer opts, byte[] namespace, SizeT namespaceLen, byte[] system, SizeT systemLen);
+
+    /** Accepts one more identifier system as the Patient's assigning authority (besides CIP and Meteda), as `pfhir_validator_options_add_authority`. */
+    Pointer pfhir_hl7_options_add_authority(Pointer opts, byte[] system, SizeT len);
+
+    /** Sets the size limit in bytes (default 1 MiB); a larger message is refused (ACK AR, `PFHIR-H0101`). */
+    Pointer pfhir_hl7_options_set_max_bytes(Pointer opts, SizeT maxBytes);
+
+    /** Frees HL7 options. */
+    void pfhir_hl7_options_free(Pointer opts);
+
+    /** Converts one HL7 v2 message (ER7, MLLP framing allowed, `len` bytes in any character set MSH-18 names) with `opts` (NULL: the defaults). */
+    Pointer pfhir_hl7_convert(Pointer opts, byte[] message, SizeT len, PointerByReference out);
+
+    /** The Bundle as compact JSON, borrowed from the result; `{NULL, 0}` when the message gave no valid Bundle (see the issues). */
+    PfhirStr pfhir_hl7_result_bundle(Pointer r);
+
+    /** Create or update (`PFHIR_HL7_KIND_*`); `PFHIR_HL7_KIND_NONE` for NULL and for messages that are not a Patient services event pfhir maps. */
+    int pfhir_hl7_result_kind(Pointer r);
+
+    /** What the ACK says (MSA-1): `AA` (a valid Bundle), `AE` (wrong content) or `AR` (the message cannot be processed). */
+    PfhirStr pfhir_hl7_result_ack_code(Pointer r);
+
+    /** Copies the ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in the message's character set (so not always UTF-8). */
+    Pointer pfhir_hl7_result_ack(Pointer r, PfhirBytes out);
+
+    /** The issues as one STU3 OperationOutcome (compact JSON; the HL7 location in `location`, the FHIRPath in `expression`), borrowed from the result; `{NULL, 0}` for NULL. */
+    PfhirStr pfhir_hl7_result_outcome_json(Pointer r);
+
+    /** Number of issues (0 for NULL). */
+    SizeT pfhir_hl7_result_issue_count(Pointer r);
+
+    /** The severity of issue `i` (`PFHIR_SEVERITY_*`; fatal: the ACK is AR), 0 when out of range. */
+    int pfhir_hl7_result_issue_severity(Pointer r, SizeT i);
+
+    /** The stable message id of issue `i`: `PFHIR-H0304` for pfhir's HL7 findings, `PFHIR-V….` for the Bundle validator's. */
+    PfhirStr pfhir_hl7_result_issue_message_id(Pointer r, SizeT i);
+
+    /** The HL7 location of issue `i` (`PID-7`, `PID-3(2).4`, `DG1[2]-5`: docs/hl7v2.md, "Locations"). */
+    PfhirStr pfhir_hl7_result_issue_location(Pointer r, SizeT i);
+
+    /** The FHIRPath of the Bundle element of issue `i` (`Bundle.entry[1].resource.birthDate`). */
+    PfhirStr pfhir_hl7_result_issue_expression(Pointer r, SizeT i);
+
+    /** The message of issue `i`: names fields, never values. */
+    PfhirStr pfhir_hl7_result_issue_message(Pointer r, SizeT i);
+
+    /** The HL7 table 0357 code of issue `i`, as ERR-3 carries it (102: data type error; 0 for warnings and notes, and when out of range). */
+    int pfhir_hl7_result_issue_hl7_code(Pointer r, SizeT i);
+
+    /** The 1-based line (segment) of issue `i` in the message; 0 when it has no position or is out of range. */
+    int pfhir_hl7_result_issue_line(Pointer r, SizeT i);
+
+    /** The 1-based column (in characters) of issue `i`; 0 when it has no position or is out of range. */
+    int pfhir_hl7_result_issue_column(Pointer r, SizeT i);
+
+    /** Frees a result. */
+    void pfhir_hl7_result_free(Pointer r);
 
     /** Creates validator options with the defaults: partner profile, default rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64. */
     Pointer pfhir_validator_options_new(PointerByReference out);

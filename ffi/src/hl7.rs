@@ -1,0 +1,535 @@
+//! HL7 v2 in (docs/hl7v2.md): options, the conversion of an ADT message to a partner Bundle
+//! with its issues located at HL7 fields, and the ACK.
+
+use crate::error::{guard, guard_or, pfhir_error, ErrorBox};
+use crate::types::{
+    bytes_arg, free_handle, handle, handle_mut, into_handle, lend_opt, out_arg, pfhir_bytes,
+    pfhir_str, read_field, text_arg, write_out, CText,
+};
+use crate::validate::{
+    pfhir_severity, PFHIR_SEVERITY_ERROR, PFHIR_SEVERITY_FATAL, PFHIR_SEVERITY_INFORMATION,
+    PFHIR_SEVERITY_WARNING,
+};
+use pfhir_core::build::IdsInput;
+use pfhir_core::hl7v2::{ack, parse_offset, Charset, Converter, EventKind, Hl7Options};
+use pfhir_core::validate::Severity;
+use pfhir_core::ErrorCode;
+
+/// A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag
+/// of the same name (`pfhir hl7 to-bundle --org-id`).
+pub type pfhir_hl7_option = u32;
+/// The organization OID (default: MSH-4.2 when MSH-4.3 is `ISO`).
+pub const PFHIR_HL7_OPTION_ORG_ID: pfhir_hl7_option = 1;
+/// The exact MessageHeader.source.endpoint (default `urn:oid:` + the organization OID).
+pub const PFHIR_HL7_OPTION_SOURCE_ENDPOINT: pfhir_hl7_option = 2;
+/// The platform's Patient id for updates (A08, A31): a v2 update; without it the business id
+/// becomes Patient.id (v1). Ignored for creates.
+pub const PFHIR_HL7_OPTION_PATIENT_ID: pfhir_hl7_option = 3;
+/// The site's fixed UTC offset for times without zone (`+01:00`, `-0500`, `Z`); without it
+/// such times are errors.
+pub const PFHIR_HL7_OPTION_TZ: pfhir_hl7_option = 4;
+/// The character set of messages without MSH-18: `ASCII`, `8859/1`, `8859/15` or
+/// `UNICODE UTF-8` (the default).
+pub const PFHIR_HL7_OPTION_CHARSET: pfhir_hl7_option = 5;
+/// Fixed resource ids for reproducible output: `S` gives `bundle-S`, `header-S`,
+/// `patient-S`, `condition-S` (default: fresh UUIDs).
+pub const PFHIR_HL7_OPTION_FIXED_IDS: pfhir_hl7_option = 6;
+/// The ACK's MSH-10 (default: a fresh UUID).
+pub const PFHIR_HL7_OPTION_ACK_CONTROL_ID: pfhir_hl7_option = 7;
+/// The ACK's MSH-7, an HL7 DTM (default: now, in UTC).
+pub const PFHIR_HL7_OPTION_ACK_TIME: pfhir_hl7_option = 8;
+
+/// Whether an HL7 v2 message creates or updates a patient (`pfhir_hl7_result_kind`).
+pub type pfhir_hl7_kind = u32;
+/// Not a Patient services event pfhir maps (or the message could not be read).
+pub const PFHIR_HL7_KIND_NONE: pfhir_hl7_kind = 0;
+/// A01, A04, A05, A28: create.
+pub const PFHIR_HL7_KIND_CREATE: pfhir_hl7_kind = 1;
+/// A08, A31: update.
+pub const PFHIR_HL7_KIND_UPDATE: pfhir_hl7_kind = 2;
+
+/// Options of the HL7 v2 conversion (docs/hl7v2.md, "Options"). Not thread-safe: configure
+/// it from one thread, then it may be shared read-only.
+#[derive(Debug, Default)]
+pub struct pfhir_hl7_options {
+    inner: Hl7Options,
+}
+
+/// One issue with its texts kept NUL-terminated for C.
+#[derive(Debug)]
+struct Hl7IssueTexts {
+    severity: pfhir_severity,
+    message_id: CText,
+    location: Option<CText>,
+    expression: Option<CText>,
+    message: CText,
+    hl7_code: u32,
+    line: u32,
+    column: u32,
+}
+
+/// The result of converting one HL7 v2 message: the Bundle (when valid), the event kind,
+/// the issues with their HL7 locations and the ACK. Immutable and thread-safe.
+#[derive(Debug)]
+pub struct pfhir_hl7_result {
+    bundle: Option<CText>,
+    kind: pfhir_hl7_kind,
+    ack_code: CText,
+    ack: Vec<u8>,
+    outcome_json: CText,
+    issues: Vec<Hl7IssueTexts>,
+}
+
+fn invalid(message: impl Into<String>) -> ErrorBox {
+    pfhir_error::new(ErrorCode::InvalidArgument, message)
+}
+
+/// Creates HL7 options with the defaults: the CIP and METEDA namespaces, no site time zone,
+/// UTF-8 for messages without MSH-18, a 1 MiB size limit, fresh ids and ACK times. Free with
+/// `pfhir_hl7_options_free`.
+///
+/// # Safety
+/// `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_options_new(
+    out: *mut *mut pfhir_hl7_options,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(pfhir_hl7_options::default())) };
+        Ok(())
+    })
+}
+
+/// Sets a text option (`PFHIR_HL7_OPTION_*`, UTF-8, not NUL-terminated); `(NULL, 0)` goes
+/// back to the default. A malformed value (time zone, character set) is `invalid_argument`
+/// and leaves the options as they were.
+///
+/// # Safety
+/// `opts` must be a live options handle; `value` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_options_set(
+    opts: *mut pfhir_hl7_options,
+    option: pfhir_hl7_option,
+    value: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let o = unsafe { handle_mut(opts, "opts") }?;
+        // SAFETY: forwarded to the caller.
+        let text = unsafe { text_arg(value, len, "value") }?;
+        let value = (!value.is_null()).then(|| text.to_string());
+        set_option(&mut o.inner, option, value)
+    })
+}
+
+/// Applies one text option (`None`: the default).
+fn set_option(
+    o: &mut Hl7Options,
+    option: pfhir_hl7_option,
+    value: Option<String>,
+) -> Result<(), ErrorBox> {
+    match option {
+        PFHIR_HL7_OPTION_ORG_ID => o.org_id = value,
+        PFHIR_HL7_OPTION_SOURCE_ENDPOINT => o.source_endpoint = value,
+        PFHIR_HL7_OPTION_PATIENT_ID => o.patient_id = value,
+        PFHIR_HL7_OPTION_TZ => {
+            o.utc_offset = match value {
+                None => None,
+                Some(v) => Some(parse_offset(&v).ok_or_else(|| {
+                    invalid(
+                        "the site time zone must be a fixed UTC offset such as +01:00, -05:00 or Z",
+                    )
+                })?),
+            }
+        }
+        PFHIR_HL7_OPTION_CHARSET => {
+            o.default_charset = match value {
+                None => Charset::Utf8,
+                Some(v) => Charset::from_msh18(&v).ok_or_else(|| {
+                    invalid("the character set must be ASCII, 8859/1, 8859/15 or UNICODE UTF-8")
+                })?,
+            }
+        }
+        PFHIR_HL7_OPTION_FIXED_IDS => {
+            o.ids = match value {
+                None => IdsInput::default(),
+                Some(s) => IdsInput {
+                    bundle: Some(format!("bundle-{s}")),
+                    message_header: Some(format!("header-{s}")),
+                    patient: Some(format!("patient-{s}")),
+                    condition: Some(format!("condition-{s}")),
+                    conditions: Vec::new(),
+                },
+            }
+        }
+        PFHIR_HL7_OPTION_ACK_CONTROL_ID => o.ack_control_id = value,
+        PFHIR_HL7_OPTION_ACK_TIME => o.ack_time = value,
+        other => return Err(invalid(format!("unknown HL7 option {other}"))),
+    }
+    Ok(())
+}
+
+/// Maps an assigning authority namespace (CX.4.1 / HD.1, case-insensitive) to an identifier
+/// system (`HOSP` -> `urn:oid:2.16.724.4.2.1`), replacing an entry of the same namespace.
+/// This does not make the system accepted: see `pfhir_hl7_options_add_authority`.
+///
+/// # Safety
+/// `opts` must be a live options handle; the texts must point at their lengths of bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_options_add_namespace(
+    opts: *mut pfhir_hl7_options,
+    namespace: *const u8,
+    namespace_len: usize,
+    system: *const u8,
+    system_len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let o = unsafe { handle_mut(opts, "opts") }?;
+        // SAFETY: forwarded to the caller.
+        let ns = unsafe { text_arg(namespace, namespace_len, "namespace") }?;
+        // SAFETY: forwarded to the caller.
+        let system = unsafe { text_arg(system, system_len, "system") }?;
+        if ns.contains('=') {
+            return Err(invalid("an HL7 namespace cannot contain '='"));
+        }
+        o.inner
+            .add_namespace(&format!("{ns}={system}"))
+            .map_err(|e| invalid(e.to_string()))
+    })
+}
+
+/// Accepts one more identifier system as the Patient's assigning authority (besides CIP and
+/// Meteda), as `pfhir_validator_options_add_authority`.
+///
+/// # Safety
+/// `opts` must be a live options handle; `system` must point at `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_options_add_authority(
+    opts: *mut pfhir_hl7_options,
+    system: *const u8,
+    len: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let o = unsafe { handle_mut(opts, "opts") }?;
+        // SAFETY: forwarded to the caller.
+        let system = unsafe { text_arg(system, len, "system") }?;
+        pfhir_core::validate::ValidatorOptions::check_authority(system)
+            .map_err(|e| invalid(e.to_string()))?;
+        o.inner.extra_authorities.push(system.to_string());
+        Ok(())
+    })
+}
+
+/// Sets the size limit in bytes (default 1 MiB); a larger message is refused (ACK AR,
+/// `PFHIR-H0101`). 0 is `invalid_argument`.
+///
+/// # Safety
+/// `opts` must be a live options handle.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_options_set_max_bytes(
+    opts: *mut pfhir_hl7_options,
+    max_bytes: usize,
+) -> *mut pfhir_error {
+    guard(|| {
+        // SAFETY: forwarded to the caller.
+        let o = unsafe { handle_mut(opts, "opts") }?;
+        if max_bytes == 0 {
+            return Err(invalid("the size limit must be at least 1 byte"));
+        }
+        o.inner.limits.max_bytes = max_bytes;
+        Ok(())
+    })
+}
+
+/// Frees HL7 options. NULL is a no-op.
+///
+/// # Safety
+/// `opts` must be NULL or an options handle not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_options_free(opts: *mut pfhir_hl7_options) {
+    // SAFETY: forwarded to the caller.
+    guard_or((), || unsafe { free_handle(opts) })
+}
+
+/// Converts one HL7 v2 message (ER7, MLLP framing allowed, `len` bytes in any character set
+/// MSH-18 names) with `opts` (NULL: the defaults). Findings are data, not errors: any
+/// message gives a result (free it with `pfhir_hl7_result_free`) with the Bundle when a
+/// valid one results, the issues with their HL7 locations, and the ACK. Fails only for
+/// unusable arguments (NULL, an accepted authority that is not an identifier system).
+///
+/// # Safety
+/// `opts` must be NULL or a live options handle; `message` must point at `len` readable
+/// bytes; `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_convert(
+    opts: *const pfhir_hl7_options,
+    message: *const u8,
+    len: usize,
+    out: *mut *mut pfhir_hl7_result,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: forwarded to the caller.
+        let options = match unsafe { opts.as_ref() } {
+            Some(o) => o.inner.clone(),
+            None => Hl7Options::default(),
+        };
+        // SAFETY: forwarded to the caller.
+        let bytes = unsafe { bytes_arg(message, len, "message") }?;
+        let converter = Converter::new(options).map_err(|e| invalid(e.to_string()))?;
+        let result = convert(&converter, bytes);
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(result)) };
+        Ok(())
+    })
+}
+
+/// Converts and keeps what C reads.
+fn convert(converter: &Converter, bytes: &[u8]) -> pfhir_hl7_result {
+    let conv = converter.convert(bytes);
+    let issues = conv
+        .issues
+        .iter()
+        .map(|i| Hl7IssueTexts {
+            severity: match i.severity {
+                Severity::Fatal => PFHIR_SEVERITY_FATAL,
+                Severity::Error => PFHIR_SEVERITY_ERROR,
+                Severity::Warning => PFHIR_SEVERITY_WARNING,
+                Severity::Information => PFHIR_SEVERITY_INFORMATION,
+            },
+            message_id: CText::new(&i.message_id),
+            location: i.location.map(|l| CText::new(&l.to_string())),
+            expression: i.expression.as_deref().map(CText::new),
+            message: CText::new(&i.message),
+            hl7_code: u32::from(i.hl7_code.code()),
+            line: i.line,
+            column: i.column,
+        })
+        .collect();
+    pfhir_hl7_result {
+        bundle: conv
+            .bundle_json()
+            .map(|b| CText::new(&String::from_utf8_lossy(&b))),
+        kind: match conv.kind {
+            None => PFHIR_HL7_KIND_NONE,
+            Some(EventKind::Create) => PFHIR_HL7_KIND_CREATE,
+            Some(EventKind::Update) => PFHIR_HL7_KIND_UPDATE,
+        },
+        ack_code: CText::new(conv.ack_code.as_str()),
+        ack: ack(&conv, converter.options()),
+        outcome_json: CText::new(&conv.outcome_json()),
+        issues,
+    }
+}
+
+/// The Bundle as compact JSON, borrowed from the result; `{NULL, 0}` when the message gave
+/// no valid Bundle (see the issues).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_bundle(r: *const pfhir_hl7_result) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| lend_opt(&r.bundle)) }
+}
+
+/// Create or update (`PFHIR_HL7_KIND_*`); `PFHIR_HL7_KIND_NONE` for NULL and for messages
+/// that are not a Patient services event pfhir maps.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_kind(r: *const pfhir_hl7_result) -> pfhir_hl7_kind {
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(r, PFHIR_HL7_KIND_NONE, |r| r.kind) }
+}
+
+/// What the ACK says (MSA-1): `AA` (a valid Bundle), `AE` (wrong content) or `AR` (the
+/// message cannot be processed). Borrowed; `{NULL, 0}` for NULL.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_ack_code(r: *const pfhir_hl7_result) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.ack_code.lend()) }
+}
+
+/// Copies the ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in
+/// the message's character set (so not always UTF-8).
+///
+/// # Safety
+/// `r` must be a live result; `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_ack(
+    r: *const pfhir_hl7_result,
+    out: *mut pfhir_bytes,
+) -> *mut pfhir_error {
+    guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: forwarded to the caller.
+        let r = unsafe { handle(r, "result") }?;
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, pfhir_bytes::from_vec(r.ack.clone())) };
+        Ok(())
+    })
+}
+
+/// The issues as one STU3 OperationOutcome (compact JSON; the HL7 location in `location`,
+/// the FHIRPath in `expression`), borrowed from the result; `{NULL, 0}` for NULL.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_outcome_json(r: *const pfhir_hl7_result) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.outcome_json.lend()) }
+}
+
+/// Number of issues (0 for NULL).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_count(r: *const pfhir_hl7_result) -> usize {
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(r, 0, |r| r.issues.len()) }
+}
+
+/// Reads a field of issue `i` (`fallback` for NULL or out of range).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+unsafe fn issue_field<V: Copy>(
+    r: *const pfhir_hl7_result,
+    i: usize,
+    fallback: V,
+    f: impl FnOnce(&Hl7IssueTexts) -> V,
+) -> V {
+    // SAFETY: forwarded to the caller.
+    unsafe { read_field(r, fallback, |r| r.issues.get(i).map_or(fallback, f)) }
+}
+
+/// The severity of issue `i` (`PFHIR_SEVERITY_*`; fatal: the ACK is AR), 0 when out of
+/// range.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_severity(
+    r: *const pfhir_hl7_result,
+    i: usize,
+) -> pfhir_severity {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, 0, |x| x.severity) }
+}
+
+/// The stable message id of issue `i`: `PFHIR-H0304` for pfhir's HL7 findings, `PFHIR-V….`
+/// for the Bundle validator's. Borrowed; `{NULL, 0}` when out of range.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_message_id(
+    r: *const pfhir_hl7_result,
+    i: usize,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, pfhir_str::EMPTY, |x| x.message_id.lend()) }
+}
+
+/// The HL7 location of issue `i` (`PID-7`, `PID-3(2).4`, `DG1[2]-5`: docs/hl7v2.md,
+/// "Locations"). Borrowed; `{NULL, 0}` when the issue has none or is out of range.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_location(
+    r: *const pfhir_hl7_result,
+    i: usize,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, pfhir_str::EMPTY, |x| lend_opt(&x.location)) }
+}
+
+/// The FHIRPath of the Bundle element of issue `i` (`Bundle.entry[1].resource.birthDate`).
+/// Borrowed; `{NULL, 0}` when there is none or out of range.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_expression(
+    r: *const pfhir_hl7_result,
+    i: usize,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, pfhir_str::EMPTY, |x| lend_opt(&x.expression)) }
+}
+
+/// The message of issue `i`: names fields, never values. Borrowed; `{NULL, 0}` when out of
+/// range.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_message(
+    r: *const pfhir_hl7_result,
+    i: usize,
+) -> pfhir_str {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, pfhir_str::EMPTY, |x| x.message.lend()) }
+}
+
+/// The HL7 table 0357 code of issue `i`, as ERR-3 carries it (102: data type error; 0 for
+/// warnings and notes, and when out of range).
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_hl7_code(
+    r: *const pfhir_hl7_result,
+    i: usize,
+) -> u32 {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, 0, |x| x.hl7_code) }
+}
+
+/// The 1-based line (segment) of issue `i` in the message; 0 when it has no position or is
+/// out of range.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_line(r: *const pfhir_hl7_result, i: usize) -> u32 {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, 0, |x| x.line) }
+}
+
+/// The 1-based column (in characters) of issue `i`; 0 when it has no position or is out of
+/// range.
+///
+/// # Safety
+/// `r` must be NULL or a live result.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_issue_column(
+    r: *const pfhir_hl7_result,
+    i: usize,
+) -> u32 {
+    // SAFETY: forwarded to the caller.
+    unsafe { issue_field(r, i, 0, |x| x.column) }
+}
+
+/// Frees a result. NULL is a no-op.
+///
+/// # Safety
+/// `r` must be NULL or a result not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_hl7_result_free(r: *mut pfhir_hl7_result) {
+    // SAFETY: forwarded to the caller.
+    guard_or((), || unsafe { free_handle(r) })
+}
