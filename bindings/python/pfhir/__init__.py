@@ -6,6 +6,8 @@ this package (``libpfhir.so``; ``pfhir.dll`` on Windows).
 
 * :class:`Validator` -> :class:`Outcome` of :class:`Issue` (findings are data, not errors);
 * :func:`build_bundle` turns a PatientInput into the partner message Bundle;
+* :func:`hl7_to_bundle` turns an HL7 v2 ADT message into one (issues at HL7 fields), and
+  :func:`hl7_ack` answers it;
 * :class:`Client` creates, updates and reads patients over mutual TLS;
 * every failure is a :class:`PfhirError` subclass chosen by its :class:`ErrorCode`.
 """
@@ -68,6 +70,7 @@ from .errors import (
     ValidationError,
     error_class,
 )
+from .hl7 import Hl7Issue, Hl7Options, Hl7Result, hl7_ack, hl7_to_bundle
 from .validation import (
     Document,
     Issue,
@@ -102,6 +105,12 @@ __all__ = [
     "Document",
     # building
     "build_bundle",
+    # HL7 v2 in
+    "hl7_to_bundle",
+    "hl7_ack",
+    "Hl7Options",
+    "Hl7Result",
+    "Hl7Issue",
     "PatientInputLike",
     # client
     "Client",

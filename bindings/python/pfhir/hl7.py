@@ -1,0 +1,248 @@
+"""HL7 v2 in (docs/hl7v2.md): an ADT message becomes a partner Bundle, every issue points at
+the HL7 field it came from (``PID-7``), and an original-mode ACK answers the sender.
+
+>>> result = pfhir.hl7_to_bundle(message_bytes, tz="+01:00")
+>>> if result.bundle is not None:
+...     client.create(result.bundle)
+>>> ack = result.ack          # bytes, segments ended by \\r (or pfhir.hl7_ack(...))
+"""
+
+from __future__ import annotations
+
+import json
+from collections import abc
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
+
+from . import _abi, _ffi
+from ._abi import Hl7Kind, Hl7Option
+from .validation import Severity
+
+__all__ = ["Hl7Options", "Hl7Issue", "Hl7Result", "hl7_to_bundle", "hl7_ack"]
+
+#: What the conversion accepts: the message's bytes (in the character set MSH-18 names), or
+#: a ``str`` (encoded as UTF-8).
+Message = Union[bytes, bytearray, memoryview, str]
+
+_SEVERITIES = {int(s): Severity(s.name.lower()) for s in _abi.Severity}
+_KINDS = {int(Hl7Kind.CREATE): "create", int(Hl7Kind.UPDATE): "update"}
+
+
+def _opt_text(value: object, what: str) -> Optional[bytes]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str or None, not {type(value).__name__}")
+    return value.encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Hl7Options:
+    """Options of the conversion (the CLI's ``pfhir hl7`` flags; docs/hl7v2.md, "Options").
+
+    Attributes:
+        namespaces: CX.4.1 namespace -> identifier system (``{"HOSP": "urn:oid:..."}``),
+            added to CIP and METEDA (``--hl7-authority``).
+        authorities: identifier systems accepted as assigning authority besides CIP and
+            Meteda (``--authority``).
+        org_id: the organization OID (default: MSH-4.2 when MSH-4.3 is ``ISO``).
+        source_endpoint: the exact MessageHeader.source.endpoint.
+        patient_id: the platform's Patient id, for updates (A08, A31).
+        tz: the site's fixed UTC offset for times without zone (``+01:00``, ``Z``).
+        charset: the character set of messages without MSH-18 (default ``UNICODE UTF-8``).
+        max_bytes: the size limit (default 1 MiB).
+        fixed_ids: ``S`` gives the ids ``bundle-S``, ``header-S``, ``patient-S``,
+            ``condition-S`` (reproducible output; default fresh UUIDs).
+        ack_control_id: the ACK's MSH-10 (default a fresh UUID).
+        ack_time: the ACK's MSH-7, an HL7 DTM (default now, UTC).
+    """
+
+    namespaces: Mapping[str, str] = field(default_factory=dict)
+    authorities: Tuple[str, ...] = ()
+    org_id: Optional[str] = None
+    source_endpoint: Optional[str] = None
+    patient_id: Optional[str] = None
+    tz: Optional[str] = None
+    charset: Optional[str] = None
+    max_bytes: Optional[int] = None
+    fixed_ids: Optional[str] = None
+    ack_control_id: Optional[str] = None
+    ack_time: Optional[str] = None
+
+    def _new_handle(self) -> int:
+        """Builds a ``pfhir_hl7_options`` (the caller frees it). Checks types first."""
+        if not isinstance(self.namespaces, abc.Mapping):
+            raise TypeError("namespaces must be a mapping of namespace -> system")
+        namespaces = []
+        for ns, system in self.namespaces.items():
+            if not isinstance(ns, str) or not isinstance(system, str):
+                raise TypeError("namespaces must map str to str")
+            namespaces.append((ns.encode("utf-8"), system.encode("utf-8")))
+        if isinstance(self.authorities, (str, bytes)):
+            raise TypeError("authorities must be a sequence of str, not a single string")
+        authorities = [_opt_text(a, "an authority") or b"" for a in self.authorities]
+        texts = [
+            (Hl7Option.ORG_ID, _opt_text(self.org_id, "org_id")),
+            (Hl7Option.SOURCE_ENDPOINT, _opt_text(self.source_endpoint, "source_endpoint")),
+            (Hl7Option.PATIENT_ID, _opt_text(self.patient_id, "patient_id")),
+            (Hl7Option.TZ, _opt_text(self.tz, "tz")),
+            (Hl7Option.CHARSET, _opt_text(self.charset, "charset")),
+            (Hl7Option.FIXED_IDS, _opt_text(self.fixed_ids, "fixed_ids")),
+            (Hl7Option.ACK_CONTROL_ID, _opt_text(self.ack_control_id, "ack_control_id")),
+            (Hl7Option.ACK_TIME, _opt_text(self.ack_time, "ack_time")),
+        ]
+        if self.max_bytes is not None and (
+            isinstance(self.max_bytes, bool) or not isinstance(self.max_bytes, int)
+        ):
+            raise TypeError("max_bytes must be an int or None")
+        if self.max_bytes is not None and not 1 <= self.max_bytes < (1 << 63):
+            raise ValueError("max_bytes must be at least 1")
+        lib = _ffi.lib()
+        h = _ffi.call_out(lib.pfhir_hl7_options_new)
+        try:
+            for ns_b, system_b in namespaces:
+                _ffi.check(
+                    lib.pfhir_hl7_options_add_namespace(h, ns_b, len(ns_b), system_b, len(system_b))
+                )
+            for a in authorities:
+                _ffi.check(lib.pfhir_hl7_options_add_authority(h, a, len(a)))
+            for which, value in texts:
+                if value is not None:
+                    _ffi.check(lib.pfhir_hl7_options_set(h, int(which), value, len(value)))
+            if self.max_bytes is not None:
+                _ffi.check(lib.pfhir_hl7_options_set_max_bytes(h, self.max_bytes))
+        except BaseException:
+            lib.pfhir_hl7_options_free(h)
+            raise
+        return h
+
+
+@dataclass(frozen=True)
+class Hl7Issue:
+    """One finding about an HL7 v2 message.
+
+    Attributes:
+        severity: fatal (the ACK is AR), error (AE), warning or information.
+        message_id: ``PFHIR-H0304`` (pfhir's HL7 findings) or ``PFHIR-V….`` (the validator's).
+        location: the HL7 field (``PID-7``, ``PID-3(2).4``, ``DG1[2]-5``), or ``None``.
+        expression: the FHIRPath of the Bundle element, or ``None``.
+        hl7_code: the table 0357 code ERR-3 carries (102; 0 for warnings and notes).
+        line: 1-based line (segment) in the message; 0: no position.
+        column: 1-based column in characters; 0: no position.
+        message: what is wrong; names fields, never values.
+    """
+
+    severity: Severity
+    message_id: str
+    location: Optional[str]
+    expression: Optional[str]
+    hl7_code: int
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Hl7Result:
+    """The result of converting one message. Immutable; nothing to close.
+
+    Attributes:
+        bundle: the partner Bundle as compact JSON (``None`` when the message gave no valid
+            Bundle: see ``issues``).
+        kind: ``"create"``, ``"update"``, or ``None`` (not a Patient services event).
+        ack_code: ``"AA"``, ``"AE"`` or ``"AR"`` (MSA-1).
+        ack: the ACK, segments ended by ``\\r``, in the message's character set.
+        issues: every finding, with its HL7 location.
+        outcome_json: the issues as an STU3 OperationOutcome (compact JSON).
+    """
+
+    bundle: Optional[str]
+    kind: Optional[str]
+    ack_code: str
+    ack: bytes
+    issues: Tuple[Hl7Issue, ...]
+    outcome_json: str
+
+    @property
+    def is_valid(self) -> bool:
+        """True when a valid Bundle resulted (the ACK says AA)."""
+        return self.bundle is not None
+
+    def bundle_dict(self) -> Optional[Dict[str, Any]]:
+        """The Bundle, parsed (``None`` without one)."""
+        return None if self.bundle is None else json.loads(self.bundle)
+
+    def outcome_dict(self) -> Dict[str, Any]:
+        """The OperationOutcome, parsed."""
+        parsed: Dict[str, Any] = json.loads(self.outcome_json)
+        return parsed
+
+    def __iter__(self) -> Iterator[Hl7Issue]:
+        return iter(self.issues)
+
+    def __repr__(self) -> str:
+        return f"Hl7Result(ack_code={self.ack_code!r}, kind={self.kind!r}, issues={len(self.issues)})"
+
+
+def _message(message: object) -> bytes:
+    if isinstance(message, bytes):
+        return message
+    if isinstance(message, (bytearray, memoryview)):
+        return bytes(message)
+    if isinstance(message, str):
+        return message.encode("utf-8", "surrogatepass")
+    raise TypeError(f"the message must be bytes or str, not {type(message).__name__}")
+
+
+def _read(r: int) -> Hl7Result:
+    lib = _ffi.lib()
+    issues = []
+    for i in range(int(lib.pfhir_hl7_result_issue_count(r))):
+        issues.append(
+            Hl7Issue(
+                severity=_SEVERITIES.get(int(lib.pfhir_hl7_result_issue_severity(r, i)), Severity.ERROR),
+                message_id=_ffi.text(lib.pfhir_hl7_result_issue_message_id(r, i)) or "",
+                location=_ffi.text(lib.pfhir_hl7_result_issue_location(r, i)),
+                expression=_ffi.text(lib.pfhir_hl7_result_issue_expression(r, i)),
+                hl7_code=int(lib.pfhir_hl7_result_issue_hl7_code(r, i)),
+                line=int(lib.pfhir_hl7_result_issue_line(r, i)),
+                column=int(lib.pfhir_hl7_result_issue_column(r, i)),
+                message=_ffi.text(lib.pfhir_hl7_result_issue_message(r, i)) or "",
+            )
+        )
+    return Hl7Result(
+        bundle=_ffi.text(lib.pfhir_hl7_result_bundle(r)),
+        kind=_KINDS.get(int(lib.pfhir_hl7_result_kind(r))),
+        ack_code=_ffi.text(lib.pfhir_hl7_result_ack_code(r)) or "",
+        ack=_ffi.call_bytes(lib.pfhir_hl7_result_ack, r),
+        issues=tuple(issues),
+        outcome_json=_ffi.text(lib.pfhir_hl7_result_outcome_json(r)) or "",
+    )
+
+
+def hl7_to_bundle(
+    message: Message, options: Optional[Hl7Options] = None, **settings: Any
+) -> Hl7Result:
+    """Converts one HL7 v2 message (ER7, MLLP framing allowed). Pass ``options``, or the
+    :class:`Hl7Options` fields as keyword arguments (``tz="+01:00"``). Findings are data:
+    any message gives a result (a bad option raises :class:`pfhir.InvalidArgumentError`)."""
+    if options is None:
+        options = Hl7Options(**settings)
+    elif settings:
+        raise TypeError("pass either options or keyword settings, not both")
+    data = _message(message)
+    lib = _ffi.lib()
+    opts = options._new_handle()
+    try:
+        r = _ffi.call_out(lib.pfhir_hl7_convert, opts, data, len(data))
+    finally:
+        lib.pfhir_hl7_options_free(opts)
+    try:
+        return _read(r)
+    finally:
+        lib.pfhir_hl7_result_free(r)
+
+
+def hl7_ack(message: Message, options: Optional[Hl7Options] = None, **settings: Any) -> bytes:
+    """The original-mode ACK of one message (segments ended by ``\\r``), whatever it says."""
+    return hl7_to_bundle(message, options, **settings).ack
