@@ -763,16 +763,21 @@ pub unsafe extern "C" fn pfhir_client_update(
     }
 }
 
-/// Reads a patient by logical id. Retried on transient failures.
+/// Reads a patient by logical id (v2; v1: by business id) with the given
+/// `x-origin-request-id` (`(NULL, 0)`: a fresh UUID), as core's `Client::read_with`: a caller
+/// that logs its own request ids can find the request in the platform's logs. Retried on
+/// transient failures, with the same request id.
 ///
 /// # Safety
-/// `c` must be a live client; `id` must point at `id_len` bytes; `out` must be valid for
-/// writes.
+/// `c` must be a live client; `id` must point at `id_len` bytes; `request_id` must be NULL
+/// or point at `request_id_len` bytes; `out` must be valid for writes.
 #[no_mangle]
-pub unsafe extern "C" fn pfhir_client_read(
+pub unsafe extern "C" fn pfhir_client_read_with_request_id(
     c: *const pfhir_client,
     id: *const u8,
     id_len: usize,
+    request_id: *const u8,
+    request_id_len: usize,
     out: *mut *mut pfhir_read_result,
 ) -> *mut pfhir_error {
     guard(|| {
@@ -781,7 +786,12 @@ pub unsafe extern "C" fn pfhir_client_read(
         let c = unsafe { handle(c, "client") }?;
         // SAFETY: forwarded to the caller.
         let id = unsafe { text_arg(id, id_len, "id") }?;
-        let r = c.inner.read(id).map_err(|e| pfhir_error::from_client(&e))?;
+        // SAFETY: forwarded to the caller.
+        let opts = unsafe { request_options(request_id, request_id_len) }?;
+        let r = c
+            .inner
+            .read_with(id, &opts)
+            .map_err(|e| pfhir_error::from_client(&e))?;
         let result = pfhir_read_result {
             patient_json: CText::new(&String::from_utf8_lossy(&r.json)),
             request_id: CText::new(&r.request_id),
@@ -792,6 +802,21 @@ pub unsafe extern "C" fn pfhir_client_read(
         unsafe { write_out(out, into_handle(result)) };
         Ok(())
     })
+}
+
+/// Reads a patient with a fresh request id (see `pfhir_client_read_with_request_id`).
+///
+/// # Safety
+/// As `pfhir_client_read_with_request_id`.
+#[no_mangle]
+pub unsafe extern "C" fn pfhir_client_read(
+    c: *const pfhir_client,
+    id: *const u8,
+    id_len: usize,
+    out: *mut *mut pfhir_read_result,
+) -> *mut pfhir_error {
+    // SAFETY: forwarded to the caller.
+    unsafe { pfhir_client_read_with_request_id(c, id, id_len, std::ptr::null(), 0, out) }
 }
 
 /// New TLS connections the client opened so far (the rest of its requests reused them).

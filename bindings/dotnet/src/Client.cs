@@ -374,14 +374,16 @@ namespace PfhirSdk
             using (r) return new UpdateResult(r);
         }
 
-        /// <summary>Reads a patient by logical id.</summary>
+        /// <summary>Reads a patient by logical id, with <paramref name="requestId"/> as the
+        /// <c>x-origin-request-id</c> (null: a fresh UUID).</summary>
         /// <exception cref="NotFoundException">no such patient.</exception>
-        public ReadResult Read(string id)
+        public ReadResult Read(string id, string requestId = null)
         {
             if (id == null) throw new ArgumentNullException("id");
             byte[] idb = Native.Encode(id, "id");
+            byte[] rid = Native.Encode(requestId, "requestId");
             ReadResultHandle r;
-            Native.Check(Native.pfhir_client_read(Handle, idb, Native.Len(idb), out r));
+            Native.Check(Native.pfhir_client_read_with_request_id(Handle, idb, Native.Len(idb), rid, Native.Len(rid), out r));
             using (r) return new ReadResult(r);
         }
 

@@ -78,7 +78,7 @@ namespace PfhirSdk
             return RunAsync(() => Update(id, bundleJson, rid), rid, cancellationToken);
         }
 
-        /// <summary>As <see cref="Read(string)"/>, on a thread-pool thread. Cancelling stops the
+        /// <summary>As <see cref="Read(string, string)"/>, on a thread-pool thread. Cancelling stops the
         /// waiting (a read changes nothing).</summary>
         public Task<ReadResult> ReadAsync(string id, CancellationToken cancellationToken = default(CancellationToken))
         {

@@ -557,11 +557,15 @@ class Client(_ffi.NativeObject):
         finally:
             lib.pfhir_update_result_free(r)
 
-    def read(self, patient_id: str) -> ReadResult:
-        """Reads a patient by logical id."""
+    def read(self, patient_id: str, *, request_id: Optional[str] = None) -> ReadResult:
+        """Reads a patient by logical id (v1: by business id). ``request_id`` is the
+        ``x-origin-request-id`` to send (default: a fresh UUID)."""
         pid = _id(patient_id)
+        rid = _optional_text(request_id, "request_id")
         lib = _ffi.lib()
-        r = self._call(lib.pfhir_client_read, pid, len(pid))
+        r = self._call(
+            lib.pfhir_client_read_with_request_id, pid, len(pid), rid, len(rid or b"")
+        )
         try:
             return ReadResult(
                 patient_id=patient_id,

@@ -225,6 +225,13 @@ static char *test_create_update_read(const pfhir_client *c) {
     CHECK(json.data[json.len] == '\0');
     pfhir_read_result_free(rr);
   }
+  /* A read with the caller's request id sends that id (and reads the same patient). */
+  if (CHECK_OK(pfhir_client_read_with_request_id(c, SV(logical), U("read-request-0001"), &rr))) {
+    CHECK(t_str_eq(pfhir_read_result_request_id(rr), "read-request-0001"));
+    CHECK(t_str_has(pfhir_read_result_patient_json(rr), logical));
+    pfhir_read_result_free(rr);
+  }
+  CHECK_CODE(pfhir_client_read_with_request_id(c, SV(logical), BAD, &rr), PFHIR_CODE_INVALID_UTF8);
   /* Sequential requests reuse one kept-alive connection. */
   CHECK(pfhir_client_connection_count(c) == 1);
   return logical;

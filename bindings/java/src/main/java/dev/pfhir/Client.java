@@ -263,10 +263,25 @@ public final class Client implements AutoCloseable {
      * @throws NotFoundException when there is no such patient
      */
     public ReadResult read(String id) {
+        return read(id, null);
+    }
+
+    /**
+     * Reads a patient by id with the given {@code x-origin-request-id} (null: a fresh UUID),
+     * so that the request can be found in the platform's logs. Retried on transient failures.
+     *
+     * @param id the patient's logical id
+     * @param requestId the request id, or null
+     * @return the Patient JSON
+     * @throws NotFoundException when there is no such patient
+     */
+    public ReadResult read(String id, String requestId) {
         byte[] idBytes = Ffi.utf8(id, "Client: id");
+        byte[] rid = requestId == null ? null : Ffi.utf8(requestId, "Client: requestId");
         return handle.call(c -> {
             PointerByReference out = new PointerByReference();
-            Ffi.check(LIB.pfhir_client_read(c, Ffi.ptr(idBytes), Ffi.len(idBytes), out));
+            Ffi.check(LIB.pfhir_client_read_with_request_id(c, Ffi.ptr(idBytes), Ffi.len(idBytes),
+                    Ffi.ptr(rid), Ffi.len(rid), out));
             Pointer r = out.getValue();
             try {
                 return new ReadResult(
