@@ -862,10 +862,12 @@ class Client {
     return updated(r);
   }
 
-  /// Reads patient `id` (retried when transient).
-  ReadResult read(std::string_view id) const {
+  /// Reads patient `id` (retried when transient), with `request_id` as the
+  /// x-origin-request-id (empty: a fresh UUID).
+  ReadResult read(std::string_view id, std::string_view request_id = {}) const {
     pfhir_read_result* r = nullptr;
-    detail::check(pfhir_client_read(h_.get(), detail::bytes(id), id.size(), &r));
+    detail::check(pfhir_client_read_with_request_id(h_.get(), detail::bytes(id), id.size(),
+                                                    detail::bytes(request_id), request_id.size(), &r));
     detail::Owned<pfhir_read_result, pfhir_read_result_free> owned(r);
     ReadResult x;
     x.patient_json = detail::str(pfhir_read_result_patient_json(r));
