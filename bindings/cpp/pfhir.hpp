@@ -905,6 +905,169 @@ class Client {
   detail::Owned<pfhir_client, pfhir_client_free> h_;
 };
 
+// ---------------------------------------------------------------------------------------
+// HL7 v2 in (docs/hl7v2.md): an ADT message becomes a partner Bundle, every issue points at
+// its HL7 field, and an original-mode ACK answers the sender.
+
+/// Options of the HL7 v2 conversion (the CLI's `pfhir hl7` flags). Chainable setters.
+class Hl7Options {
+ public:
+  /// The defaults: CIP and METEDA namespaces, no site time zone, UTF-8 without MSH-18, 1 MiB.
+  Hl7Options() {
+    pfhir_hl7_options* o = nullptr;
+    detail::check(pfhir_hl7_options_new(&o));
+    h_.reset(o);
+  }
+  Hl7Options(Hl7Options&&) noexcept = default;
+  Hl7Options& operator=(Hl7Options&&) noexcept = default;
+  Hl7Options(const Hl7Options&) = delete;
+  Hl7Options& operator=(const Hl7Options&) = delete;
+
+  /// Sets a text option (`Hl7Option::Tz`, `OrgId`...; see pfhir.h).
+  Hl7Options& set(Hl7Option option, std::string_view value) {
+    detail::check(pfhir_hl7_options_set(h_.get(), static_cast<pfhir_hl7_option>(option),
+                                        detail::bytes(value), value.size()));
+    return *this;
+  }
+  /// Puts a text option back to its default.
+  Hl7Options& reset(Hl7Option option) {
+    detail::check(
+        pfhir_hl7_options_set(h_.get(), static_cast<pfhir_hl7_option>(option), nullptr, 0));
+    return *this;
+  }
+  /// The organization OID (default: MSH-4.2 when MSH-4.3 is ISO).
+  Hl7Options& org_id(std::string_view oid) { return set(Hl7Option::OrgId, oid); }
+  /// The exact MessageHeader.source.endpoint.
+  Hl7Options& source_endpoint(std::string_view uri) { return set(Hl7Option::SourceEndpoint, uri); }
+  /// The platform's Patient id, for updates (A08, A31).
+  Hl7Options& patient_id(std::string_view id) { return set(Hl7Option::PatientId, id); }
+  /// The site's fixed UTC offset for times without zone (`+01:00`, `Z`).
+  Hl7Options& tz(std::string_view offset) { return set(Hl7Option::Tz, offset); }
+  /// The character set of messages without MSH-18 (`8859/1`...).
+  Hl7Options& charset(std::string_view name) { return set(Hl7Option::Charset, name); }
+  /// Fixed ids `bundle-S`, `header-S`, `patient-S`, `condition-S` (reproducible output).
+  Hl7Options& fixed_ids(std::string_view s) { return set(Hl7Option::FixedIds, s); }
+  /// The ACK's MSH-10.
+  Hl7Options& ack_control_id(std::string_view id) { return set(Hl7Option::AckControlId, id); }
+  /// The ACK's MSH-7 (an HL7 DTM).
+  Hl7Options& ack_time(std::string_view dtm) { return set(Hl7Option::AckTime, dtm); }
+  /// Maps a CX.4.1 namespace to an identifier system.
+  Hl7Options& namespace_system(std::string_view ns, std::string_view system) {
+    detail::check(pfhir_hl7_options_add_namespace(h_.get(), detail::bytes(ns), ns.size(),
+                                                  detail::bytes(system), system.size()));
+    return *this;
+  }
+  /// Accepts one more identifier system as assigning authority.
+  Hl7Options& authority(std::string_view system) {
+    detail::check(
+        pfhir_hl7_options_add_authority(h_.get(), detail::bytes(system), system.size()));
+    return *this;
+  }
+  /// The size limit in bytes (default 1 MiB).
+  Hl7Options& max_bytes(std::size_t n) {
+    detail::check(pfhir_hl7_options_set_max_bytes(h_.get(), n));
+    return *this;
+  }
+
+  /// The C handle (still owned by this object).
+  const pfhir_hl7_options* get() const noexcept { return h_.get(); }
+
+ private:
+  detail::Owned<pfhir_hl7_options, pfhir_hl7_options_free> h_;
+};
+
+/// One finding about an HL7 v2 message.
+struct Hl7Issue {
+  Severity severity = Severity::Error;
+  std::string message_id;                 ///< PFHIR-H0304, or PFHIR-V.... (the validator's)
+  std::optional<std::string> location;    ///< the HL7 field: PID-7, PID-3(2).4, DG1[2]-5
+  std::optional<std::string> expression;  ///< the FHIRPath of the Bundle element
+  std::uint32_t hl7_code = 0;             ///< table 0357 (ERR-3); 0 for warnings and notes
+  std::uint32_t line = 0;                 ///< 1-based segment line; 0: no position
+  std::uint32_t column = 0;               ///< 1-based, in characters
+  std::string message;                    ///< what is wrong, never a value
+};
+
+/// The result of converting one message: owns the C result (RAII), immutable.
+class Hl7Result {
+ public:
+  Hl7Result(Hl7Result&&) noexcept = default;
+  Hl7Result& operator=(Hl7Result&&) noexcept = default;
+  Hl7Result(const Hl7Result&) = delete;
+  Hl7Result& operator=(const Hl7Result&) = delete;
+
+  /// The Bundle as compact JSON, or nullopt when no valid Bundle resulted.
+  std::optional<std::string> bundle() const {
+    return detail::opt_str(pfhir_hl7_result_bundle(h_.get()));
+  }
+  /// True when a valid Bundle resulted (ACK AA).
+  bool valid() const noexcept { return pfhir_hl7_result_bundle(h_.get()).data != nullptr; }
+  /// Create, update, or none (not a Patient services event).
+  Hl7Kind kind() const noexcept { return static_cast<Hl7Kind>(pfhir_hl7_result_kind(h_.get())); }
+  /// MSA-1: `AA`, `AE` or `AR`.
+  std::string ack_code() const { return detail::str(pfhir_hl7_result_ack_code(h_.get())); }
+  /// The ACK bytes (segments ended by \r, in the message's character set).
+  std::string ack() const {
+    pfhir_bytes b{nullptr, 0};
+    detail::check(pfhir_hl7_result_ack(h_.get(), &b));
+    return detail::take(b);
+  }
+  /// The issues as an STU3 OperationOutcome (compact JSON).
+  std::string outcome_json() const {
+    return detail::str(pfhir_hl7_result_outcome_json(h_.get()));
+  }
+  /// Number of issues.
+  std::size_t size() const noexcept { return pfhir_hl7_result_issue_count(h_.get()); }
+  /// Issue `i`; throws std::out_of_range past the end.
+  Hl7Issue issue(std::size_t i) const {
+    if (i >= size()) throw std::out_of_range("pfhir::Hl7Result::issue: index out of range");
+    const pfhir_hl7_result* r = h_.get();
+    Hl7Issue x;
+    x.severity = static_cast<Severity>(pfhir_hl7_result_issue_severity(r, i));
+    x.message_id = detail::str(pfhir_hl7_result_issue_message_id(r, i));
+    x.location = detail::opt_str(pfhir_hl7_result_issue_location(r, i));
+    x.expression = detail::opt_str(pfhir_hl7_result_issue_expression(r, i));
+    x.hl7_code = pfhir_hl7_result_issue_hl7_code(r, i);
+    x.line = pfhir_hl7_result_issue_line(r, i);
+    x.column = pfhir_hl7_result_issue_column(r, i);
+    x.message = detail::str(pfhir_hl7_result_issue_message(r, i));
+    return x;
+  }
+  /// Every issue.
+  std::vector<Hl7Issue> issues() const {
+    std::vector<Hl7Issue> v;
+    for (std::size_t i = 0, n = size(); i < n; ++i) v.push_back(issue(i));
+    return v;
+  }
+
+  const pfhir_hl7_result* get() const noexcept { return h_.get(); }
+
+ private:
+  friend Hl7Result hl7_to_bundle(std::string_view, const Hl7Options*);
+  explicit Hl7Result(pfhir_hl7_result* r) noexcept : h_(r) {}
+  detail::Owned<pfhir_hl7_result, pfhir_hl7_result_free> h_;
+};
+
+/// Converts one HL7 v2 message (bytes; MLLP framing allowed) with `options` (nullptr: the
+/// defaults). Findings are data: throws only for unusable arguments.
+inline Hl7Result hl7_to_bundle(std::string_view message, const Hl7Options* options = nullptr) {
+  if (options != nullptr && options->get() == nullptr) {
+    throw Error(Code::NullArgument, "pfhir::hl7_to_bundle: the Hl7Options were moved from");
+  }
+  pfhir_hl7_result* r = nullptr;
+  detail::check(pfhir_hl7_convert(options != nullptr ? options->get() : nullptr,
+                                  detail::bytes(message), message.size(), &r));
+  return Hl7Result(r);
+}
+/// Converts one HL7 v2 message with `options`.
+inline Hl7Result hl7_to_bundle(std::string_view message, const Hl7Options& options) {
+  return hl7_to_bundle(message, &options);
+}
+/// The ACK of one message (segments ended by \r), whatever it says.
+inline std::string hl7_ack(std::string_view message, const Hl7Options& options) {
+  return hl7_to_bundle(message, &options).ack();
+}
+
 }  // namespace pfhir
 
 #endif  // PFHIR_HPP
