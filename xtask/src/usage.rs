@@ -71,7 +71,6 @@ pub const SKIP: &[(&str, &str, &str)] = &[
     ("python", "pfhir_builder_*", "builds from PatientInput JSON"),
     ("java", "pfhir_builder_*", "builds from PatientInput JSON"),
     // HL7 v2 in: the binding wrappers land one commit at a time (issue 15, item 5).
-    ("java", "pfhir_hl7_*", "HL7 v2 wrapper not written yet"),
     ("dotnet", "pfhir_hl7_*", "HL7 v2 wrapper not written yet"),
 ];
 
