@@ -21,3 +21,34 @@ link_soname() {
 workspace_version() {
     awk '/^\[workspace.package\]/{s=1; next} /^\[/{s=0} s && $1 == "version" {gsub(/"/, "", $3); print $3}' "$ROOT/Cargo.toml"
 }
+
+# apt_ensure PACKAGE...: installs, with one apt-get run, the Debian packages that are not
+# installed yet (sudo when not root); a no-op when all are there. Fails loudly, naming the
+# packages, without apt-get or without the right to install.
+apt_ensure() {
+    local p missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    have apt-get || { echo "error: apt-get not found; install these packages by hand: ${missing[*]}" >&2; return 1; }
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        have sudo || { echo "error: not root and no sudo; install: ${missing[*]}" >&2; return 1; }
+        sudo=(sudo)
+    fi
+    echo "installing: ${missing[*]}"
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+        --no-install-recommends "${missing[@]}"
+}
+
+# build_native: the debug libpfhir (pfhir-ffi) and the pfhir CLI (the sandbox) that every
+# binding's tests load; cargo makes it a no-op when nothing changed.
+build_native() {
+    (cd "$ROOT" && cargo build --locked -p pfhir-ffi -p pfhir-cli)
+}
+
+# What a program linking the static libpfhir.a needs besides it on Linux (glibc): pkg-config's
+# Libs.private, the CMake package and the C tests all use this one list.
+STATIC_LIBS="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"

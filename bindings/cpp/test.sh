@@ -22,11 +22,10 @@ done
 [ -f /usr/include/gtest/gtest.h ] ||
   fail "GoogleTest is not installed: run ffi/tests/c/setup.sh (or apt-get install libgtest-dev)"
 
-echo "--> cargo build -p pfhir-ffi -p pfhir-cli"
-cargo build --locked -p pfhir-ffi -p pfhir-cli
-
 # shellcheck source=../../scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
+echo "--> cargo build -p pfhir-ffi -p pfhir-cli"
+build_native
 link_soname "$CARGO_TARGET_DIR/debug" || fail "libpfhir.so has no SONAME"
 
 # That pfhir.hpp calls every function of pfhir.h, and that pfhir_abi.hpp (the enums) is

@@ -22,7 +22,10 @@ for tool in mcs mono cargo curl; do
 done
 
 echo "==> cargo build -p pfhir-ffi -p pfhir-cli"
-(cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" cargo build -p pfhir-ffi -p pfhir-cli)
+# shellcheck source=../../scripts/lib.sh
+export CARGO_TARGET_DIR="$TARGET"
+source "$ROOT/scripts/lib.sh"
+build_native
 LIB_DIR="$TARGET/debug"
 for f in "$LIB_DIR/libpfhir.so" "$LIB_DIR/pfhir"; do
   [ -e "$f" ] || { echo "error: $f was not built" >&2; exit 1; }

@@ -23,7 +23,9 @@ command -v cargo >/dev/null || fail "cargo not found"
 [ -f "$JUNIT_JAR" ] || fail "the JUnit 5 console launcher is not at $JUNIT_JAR (run bindings/java/setup.sh)"
 
 echo "== cargo build -p pfhir-ffi -p pfhir-cli"
-(cd "$ROOT" && cargo build -p pfhir-ffi -p pfhir-cli)
+# shellcheck source=../../scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+build_native
 [ -f "$LIBDIR/libpfhir.so" ] || fail "no $LIBDIR/libpfhir.so after cargo build"
 [ -x "$LIBDIR/pfhir" ] || fail "no $LIBDIR/pfhir after cargo build"
 

@@ -9,7 +9,9 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 
 cd "$ROOT"
-cargo build -p pfhir-ffi -p pfhir-cli
+# shellcheck source=../../scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+build_native
 
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 export PFHIR_LIBRARY="$TARGET/debug/libpfhir.so"

@@ -6,10 +6,8 @@
 # Whatever is already there is skipped, so a second run costs seconds.
 set -euo pipefail
 WASM_DIR="$(cd "$(dirname "$0")/.." && pwd)"
-ROOT="$(dirname "$WASM_DIR")"
-step() { printf '\n==> %s\n' "$*"; }
-have() { command -v "$1" >/dev/null 2>&1; }
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+# shellcheck source=../../scripts/lib.sh
+source "$WASM_DIR/../scripts/lib.sh"
 
 step "Rust target wasm32-unknown-unknown"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -46,7 +44,6 @@ step "Chromium (Debian) for the browser test"
 if [ -x /usr/bin/chromium ]; then
   echo "ok: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
 else
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium
+  apt_ensure chromium
   [ -x /usr/bin/chromium ] || { echo "error: /usr/bin/chromium is still missing" >&2; exit 1; }
 fi

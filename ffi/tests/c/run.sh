@@ -35,15 +35,15 @@ need openssl openssl
 need nm binutils
 need cargo "Rust (rustup)"
 
+# shellcheck source=../../../scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 step "cargo build -p pfhir-ffi -p pfhir-cli"
-cargo build --locked -p pfhir-ffi -p pfhir-cli
+build_native
 LIBDIR="$CARGO_TARGET_DIR/debug"
 PFHIR_BIN="$LIBDIR/pfhir"
 for f in "$LIBDIR/libpfhir.so" "$LIBDIR/libpfhir.a" "$PFHIR_BIN"; do
   [ -f "$f" ] || fail "$f was not built"
 done
-# shellcheck source=../../../scripts/lib.sh
-source "$ROOT/scripts/lib.sh"
 link_soname "$LIBDIR" || fail "libpfhir.so has no SONAME"
 
 OUT="$CARGO_TARGET_DIR/ffi-c-tests"
@@ -87,7 +87,7 @@ set -e
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -I"$ROOT/include" -I"$HERE")
 # The system libraries the static library needs (`cargo rustc -p pfhir-ffi --crate-type
 # staticlib -- --print native-static-libs`; scripts/install-c puts the same in pfhir.pc).
-STATIC_LIBS=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
+read -r -a STATIC_LIBS <<<"$STATIC_LIBS"  # scripts/lib.sh
 build() { # NAME MODE(asan|valgrind)
   local name="$1" mode="$2" extra=()
   case "$name" in test_fixtures | test_hl7) extra=("$HERE/mini_json.c") ;; esac
