@@ -70,8 +70,6 @@ pub const SKIP: &[(&str, &str, &str)] = &[
     // field-by-field setters (C, C++ and .NET expose them) would be a second way to do it.
     ("python", "pfhir_builder_*", "builds from PatientInput JSON"),
     ("java", "pfhir_builder_*", "builds from PatientInput JSON"),
-    // HL7 v2 in: the binding wrappers land one commit at a time (issue 15, item 5).
-    ("dotnet", "pfhir_hl7_*", "HL7 v2 wrapper not written yet"),
 ];
 
 /// The builder functions every binding calls, also those that build from JSON.

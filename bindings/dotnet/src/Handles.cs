@@ -70,4 +70,14 @@ namespace PfhirSdk
     {
         protected override bool ReleaseHandle() { Native.pfhir_outcome_free(handle); return true; }
     }
+
+    internal sealed class Hl7OptionsHandle : PfhirHandle
+    {
+        protected override bool ReleaseHandle() { Native.pfhir_hl7_options_free(handle); return true; }
+    }
+
+    internal sealed class Hl7ResultHandle : PfhirHandle
+    {
+        protected override bool ReleaseHandle() { Native.pfhir_hl7_result_free(handle); return true; }
+    }
 }
