@@ -61,35 +61,10 @@ test_jar() {
   fi
 
   # Each native: its machine, stripped, the same bytes as its C package's.
-  local arch
-  for arch in x86_64-linux-gnu:linux-x86-64:X86-64 aarch64-linux-gnu:linux-aarch64:AArch64; do
-    local triple="${arch%%:*}" rest="${arch#*:}"
-    local dir="${rest%%:*}" machine="${rest#*:}" so="$e/${rest%%:*}/libpfhir.so"
-    local tgz="$DIST/pfhir-$VERSION-$triple.tar.gz"
-    if readelf -h "$so" | grep -q "Machine:.*$machine" && readelf -h "$so" | grep -q 'Type:.*DYN' &&
-      ! readelf -S -W "$so" | grep -qE ' \.symtab | \.debug_'; then
-      ok "$dir/libpfhir.so: $machine shared library, stripped"
-    else
-      bad "$dir/libpfhir.so is not a stripped $machine shared library"
-    fi
-    if [ -f "$tgz" ] && tar -xzOf "$tgz" "pfhir-$VERSION-$triple/lib/libpfhir.so.$VERSION" | cmp -s - "$so"; then
-      ok "$dir/libpfhir.so is the library of pfhir-$VERSION-$triple.tar.gz"
-    else
-      bad "$dir/libpfhir.so differs from the library of $tgz (or it is missing)"
-    fi
-  done
-  local dll="$e/win32-x86-64/pfhir.dll" zip="$DIST/pfhir-$VERSION-x86_64-windows.zip"
-  if x86_64-w64-mingw32-objdump -f "$dll" | grep -q 'file format pei-x86-64' &&
-    ! x86_64-w64-mingw32-objdump -h "$dll" | grep -q '\.debug_'; then
-    ok "win32-x86-64/pfhir.dll: x86-64 PE DLL, no debug information (not run: no Windows JVM here)"
-  else
-    bad "win32-x86-64/pfhir.dll is not an x86-64 PE DLL without debug information"
-  fi
-  if [ -f "$zip" ] && unzip -p "$zip" "pfhir-$VERSION-x86_64-windows/bin/pfhir.dll" | cmp -s - "$dll"; then
-    ok "win32-x86-64/pfhir.dll is the DLL of pfhir-$VERSION-x86_64-windows.zip"
-  else
-    bad "win32-x86-64/pfhir.dll differs from the DLL of $zip (or it is missing)"
-  fi
+  check_native_copy "$e/linux-x86-64/libpfhir.so" x86_64-linux-gnu linux-x86-64/libpfhir.so
+  check_native_copy "$e/linux-aarch64/libpfhir.so" aarch64-linux-gnu linux-aarch64/libpfhir.so
+  check_native_copy "$e/win32-x86-64/pfhir.dll" x86_64-windows win32-x86-64/pfhir.dll \
+    "not run: no Windows JVM here"
   if [ -f "$srcjar" ] && unzip -l "$srcjar" | grep -q ' dev/pfhir/Client.java$' &&
     unzip -l "$srcjar" | grep -q ' dev/pfhir/internal/PfhirLibrary.java$'; then
     ok "pfhir-$VERSION-sources.jar holds the sources"

@@ -69,35 +69,11 @@ PY
   else
     bad "nuspec / OPC parts"
   fi
-  local arch
-  for arch in x86_64-linux-gnu:linux-x64:X86-64 aarch64-linux-gnu:linux-arm64:AArch64; do
-    local triple="${arch%%:*}" rest="${arch#*:}"
-    local rid="${rest%%:*}" machine="${rest#*:}"
-    local so="$e/runtimes/$rid/native/libpfhir.so" tgz="$DIST/pfhir-$VERSION-$triple.tar.gz"
-    if readelf -h "$so" | grep -q "Machine:.*$machine" && readelf -h "$so" | grep -q 'Type:.*DYN' &&
-      ! readelf -S -W "$so" | grep -qE ' \.symtab | \.debug_'; then
-      ok "runtimes/$rid/native/libpfhir.so: $machine shared library, stripped"
-    else
-      bad "runtimes/$rid/native/libpfhir.so is not a stripped $machine shared library"
-    fi
-    if [ -f "$tgz" ] && tar -xzOf "$tgz" "pfhir-$VERSION-$triple/lib/libpfhir.so.$VERSION" | cmp -s - "$so"; then
-      ok "runtimes/$rid/native/libpfhir.so is the library of pfhir-$VERSION-$triple.tar.gz"
-    else
-      bad "runtimes/$rid/native/libpfhir.so differs from the library of $tgz (or it is missing)"
-    fi
-  done
-  local dll="$e/runtimes/win-x64/native/pfhir.dll" zip="$DIST/pfhir-$VERSION-x86_64-windows.zip"
-  if x86_64-w64-mingw32-objdump -f "$dll" | grep -q 'file format pei-x86-64' &&
-    ! x86_64-w64-mingw32-objdump -h "$dll" | grep -q '\.debug_'; then
-    ok "runtimes/win-x64/native/pfhir.dll: x86-64 PE DLL, no debug information (not run: no .NET on Windows here)"
-  else
-    bad "runtimes/win-x64/native/pfhir.dll is not an x86-64 PE DLL without debug information"
-  fi
-  if [ -f "$zip" ] && unzip -p "$zip" "pfhir-$VERSION-x86_64-windows/bin/pfhir.dll" | cmp -s - "$dll"; then
-    ok "runtimes/win-x64/native/pfhir.dll is the DLL of pfhir-$VERSION-x86_64-windows.zip"
-  else
-    bad "runtimes/win-x64/native/pfhir.dll differs from the DLL of $zip (or it is missing)"
-  fi
+  local n="$e/runtimes"
+  check_native_copy "$n/linux-x64/native/libpfhir.so" x86_64-linux-gnu runtimes/linux-x64/native/libpfhir.so
+  check_native_copy "$n/linux-arm64/native/libpfhir.so" aarch64-linux-gnu runtimes/linux-arm64/native/libpfhir.so
+  check_native_copy "$n/win-x64/native/pfhir.dll" x86_64-windows runtimes/win-x64/native/pfhir.dll \
+    "not run: no .NET on Windows here"
   if cmp -s "$e/lib/netstandard2.0/Pfhir.dll.config" "$ROOT/bindings/dotnet/src/Pfhir.dll.config" &&
     grep -q 'target="runtimes/linux-x64/native/libpfhir.so"' "$e/lib/netstandard2.0/Pfhir.dll.config"; then
     ok "lib/netstandard2.0/Pfhir.dll.config maps pfhir to runtimes/RID/native/"
