@@ -9,6 +9,8 @@ await init({ module_or_path: new URL("./pfhir_wasm_bg.wasm", import.meta.url) })
 export {
   PfhirError,
   buildBundle,
+  hl7Ack,
+  hl7ToBundle,
   rules,
   validate,
   validateBytes,

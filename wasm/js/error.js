@@ -32,6 +32,12 @@ export function wrapApi(raw) {
     buildBundle: function buildBundle(input, options) {
       try { return raw.buildBundle(input, options); } catch (e) { throw adopt(e); }
     },
+    hl7Ack: function hl7Ack(message, options) {
+      try { return raw.hl7Ack(message, options); } catch (e) { throw adopt(e); }
+    },
+    hl7ToBundle: function hl7ToBundle(message, options) {
+      try { return raw.hl7ToBundle(message, options); } catch (e) { throw adopt(e); }
+    },
     rules: function rules() {
       try { return raw.rules(); } catch (e) { throw adopt(e); }
     },

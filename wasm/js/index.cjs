@@ -7,6 +7,8 @@ const api = wrapApi(require("./glue/node.cjs"));
 
 exports.PfhirError = PfhirError;
 exports.buildBundle = api.buildBundle;
+exports.hl7Ack = api.hl7Ack;
+exports.hl7ToBundle = api.hl7ToBundle;
 exports.rules = api.rules;
 exports.validate = api.validate;
 exports.validateBytes = api.validateBytes;

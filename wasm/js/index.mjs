@@ -5,6 +5,8 @@ import api from "./index.cjs";
 export const {
   PfhirError,
   buildBundle,
+  hl7Ack,
+  hl7ToBundle,
   rules,
   validate,
   validateBytes,

@@ -32,6 +32,8 @@ export interface OperationOutcomeIssue {
   diagnostics?: string;
   /** The FHIRPath of the element (`Bundle.entry[1].resource.birthDate`). */
   expression?: string[];
+  /** HL7 v2 (`hl7ToBundle`): the field the issue is about (`PID-7`). */
+  location?: string[];
 }
 
 /** The STU3 OperationOutcome that pfhir returns: never empty (a valid document gets one
@@ -223,6 +225,71 @@ export interface PatientInput {
   };
   /** MessageHeader.timestamp, an instant (default: now, from `Date.now()`). */
   timestamp?: string;
+}
+
+/** Options of `hl7ToBundle` and `hl7Ack`: the CLI's `pfhir hl7` flags (docs/hl7v2.md,
+ * "Options"). Each is optional. */
+export interface Hl7Options {
+  /** CX.4.1 namespace -> identifier system (`{ HOSP: "urn:oid:2.16.724.4.2.1" }`), added to
+   * CIP and METEDA. */
+  namespaces?: Record<string, string>;
+  /** Identifier systems accepted as assigning authority besides CIP and Meteda. */
+  authorities?: string[];
+  /** The organization OID (default: MSH-4.2 when MSH-4.3 is `ISO`). */
+  orgId?: string;
+  /** The exact MessageHeader.source.endpoint (default `urn:oid:` + the OID). */
+  sourceEndpoint?: string;
+  /** The platform's Patient id, for updates (A08, A31): a v2 update. */
+  patientId?: string;
+  /** The site's fixed UTC offset for times without zone (`+01:00`, `-0500`, `Z`); without
+   * it such times are errors. */
+  tz?: string;
+  /** The character set of messages without MSH-18: `ASCII`, `8859/1`, `8859/15` or
+   * `UNICODE UTF-8` (the default). */
+  charset?: string;
+  /** The size limit in bytes (default 1 MiB). */
+  maxBytes?: number;
+  /** Fixed ids `bundle-S`, `header-S`, `patient-S`, `condition-S` (reproducible output). */
+  fixedIds?: string;
+  /** The ACK's MSH-10 (default: a random UUID). */
+  ackControlId?: string;
+  /** The ACK's MSH-7, an HL7 DTM (default: now, from `Date.now()`, in UTC). */
+  ackTime?: string;
+}
+
+/** One finding about an HL7 v2 message. */
+export interface Hl7Issue {
+  severity: Severity;
+  /** `PFHIR-H0304` (pfhir's HL7 findings) or `PFHIR-V....` (the Bundle validator's). */
+  id: string;
+  /** The HL7 field: `PID-7`, `PID-3(2).4`, `DG1[2]-5` (docs/hl7v2.md, "Locations"). */
+  location: string | null;
+  /** The FHIRPath of the Bundle element, when there is one. */
+  expression: string | null;
+  /** The table 0357 code the ACK's ERR-3 carries (0 for warnings and notes). */
+  hl7Code: number;
+  /** 1-based segment line; 0: no position. */
+  line: number;
+  /** 1-based column, in characters; 0: no position. */
+  column: number;
+  /** What is wrong; names fields, never values. */
+  message: string;
+}
+
+/** What `hl7ToBundle` returns. */
+export interface Hl7Result {
+  /** The partner Bundle JSON, or `null` when the message gave no valid Bundle. */
+  bundle: string | null;
+  /** What the message does; `null` when it is not a Patient services event pfhir maps. */
+  kind: "create" | "update" | null;
+  /** MSA-1: `AA` (a valid Bundle), `AE` (wrong content), `AR` (cannot be processed). */
+  ackCode: "AA" | "AE" | "AR";
+  /** The ACK: segments ended by `\r`, in the message's character set. */
+  ack: Uint8Array;
+  /** Every finding, with its HL7 location. */
+  issues: Hl7Issue[];
+  /** The same findings as an STU3 OperationOutcome (`location` holds the HL7 field). */
+  outcome: OperationOutcome;
 }
 
 /** The `code` of a thrown error (pfhir's shared ErrorCode names, as the C ABI reports them). */

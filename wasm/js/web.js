@@ -11,6 +11,8 @@ export { default, initSync } from "./glue/web.js";
 export { PfhirError };
 export const {
   buildBundle,
+  hl7Ack,
+  hl7ToBundle,
   rules,
   validate,
   validateBytes,

@@ -15,8 +15,8 @@ cd "$WASM_DIR"
 step "cargo test -p pfhir-wasm (options, errors and builder, on the host)"
 cargo test -p pfhir-wasm --locked
 
-step "Node tests: corpus, API, package and tsc"
-node --test tests/corpus.test.mjs tests/api.test.mjs tests/package.test.mjs
+step "Node tests: corpus, HL7 corpus, API, package and tsc"
+node --test tests/corpus.test.mjs tests/hl7.test.mjs tests/api.test.mjs tests/package.test.mjs
 
 step "browser test: the demo in headless Chromium"
 node --test tests/browser.test.mjs

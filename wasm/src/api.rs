@@ -3,7 +3,8 @@
 //! `cargo test -p pfhir-wasm` checks it; `lib.rs` only converts values at the boundary.
 
 use pfhir_core::build::{build_bundle_from_json_with, instant_from_millis};
-use pfhir_core::build::{BuildError, BuildOptions, FieldError};
+use pfhir_core::build::{BuildError, BuildOptions, FieldError, IdsInput};
+use pfhir_core::hl7v2::{ack, parse_offset, Charset, Converter, Hl7Options};
 use pfhir_core::json::Limits;
 use pfhir_core::profile::Rule;
 use pfhir_core::validate::{OptionsError, Validator, ValidatorOptions};
@@ -340,6 +341,156 @@ pub fn rules_json() -> String {
     serde_json::Value::Array(rules).to_string()
 }
 
+/// The names `hl7ToBundle` and `hl7Ack` accept in their options.
+pub const HL7_OPTIONS: &[&str] = &[
+    "namespaces",
+    "authorities",
+    "orgId",
+    "sourceEndpoint",
+    "patientId",
+    "tz",
+    "charset",
+    "maxBytes",
+    "fixedIds",
+    "ackControlId",
+    "ackTime",
+];
+
+/// A string option.
+fn text(opt: &Opt, what: &str) -> Result<String, ApiError> {
+    match opt {
+        Opt::Str(s) => Ok(s.clone()),
+        other => Err(ApiError::argument(format!(
+            "{what} must be a string, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// The HL7 DTM (`YYYYMMDDHHMMSS+0000`) of a time in milliseconds since the Unix epoch.
+pub fn dtm_of_millis(ms: f64) -> String {
+    // "YYYY-MM-DDTHH:MM:SS.mmmZ": keep the digits of the date and the time to the second.
+    let instant = instant_from_millis(ms as i64);
+    let digits: String = instant
+        .chars()
+        .take(19)
+        .filter(char::is_ascii_digit)
+        .collect();
+    format!("{digits}+0000")
+}
+
+/// `hl7ToBundle`'s options (docs/hl7v2.md, "Options"): `{namespaces: {NS: SYSTEM},
+/// authorities, orgId, sourceEndpoint, patientId, tz, charset, maxBytes, fixedIds,
+/// ackControlId, ackTime}`, each optional. `now_ms` (the host's clock) is the ACK's MSH-7
+/// when `ackTime` is not given, and the builder's clock: wasm32 has no clock of its own.
+pub fn hl7_options(opt: &Opt, now_ms: f64) -> Result<Hl7Options, ApiError> {
+    let mut o = Hl7Options::default();
+    for (name, value) in members(opt, "options", HL7_OPTIONS)? {
+        let what = format!("options.{name}");
+        match name {
+            "namespaces" => {
+                for (ns, system) in members_any(value, &what)? {
+                    let system = text(system, &format!("options.namespaces[\"{ns}\"]"))?;
+                    if ns.contains('=') {
+                        return Err(ApiError::argument("an HL7 namespace cannot contain '='"));
+                    }
+                    o.add_namespace(&format!("{ns}={system}"))
+                        .map_err(|e| ApiError::argument(format!("invalid options: {e}")))?;
+                }
+            }
+            "authorities" => {
+                for a in string_array(value, &what)? {
+                    ValidatorOptions::check_authority(a).map_err(|e| ApiError::options(&e))?;
+                    o.extra_authorities.push(a.to_string());
+                }
+            }
+            "orgId" => o.org_id = Some(text(value, &what)?),
+            "sourceEndpoint" => o.source_endpoint = Some(text(value, &what)?),
+            "patientId" => o.patient_id = Some(text(value, &what)?),
+            "tz" => {
+                o.utc_offset = Some(parse_offset(&text(value, &what)?).ok_or_else(|| {
+                    ApiError::argument(format!(
+                        "{what} must be a fixed UTC offset such as +01:00, -05:00 or Z"
+                    ))
+                })?)
+            }
+            "charset" => {
+                o.default_charset = Charset::from_msh18(&text(value, &what)?).ok_or_else(|| {
+                    ApiError::argument(format!(
+                        "{what} must be ASCII, 8859/1, 8859/15 or UNICODE UTF-8"
+                    ))
+                })?
+            }
+            "maxBytes" => {
+                let n = whole_number(value, &what, &OptionsError::Size)?;
+                if n == 0 {
+                    return Err(ApiError::argument(format!("{what} must be at least 1")));
+                }
+                o.limits.max_bytes = n;
+            }
+            "fixedIds" => {
+                let s = text(value, &what)?;
+                o.ids = IdsInput {
+                    bundle: Some(format!("bundle-{s}")),
+                    message_header: Some(format!("header-{s}")),
+                    patient: Some(format!("patient-{s}")),
+                    condition: Some(format!("condition-{s}")),
+                    conditions: Vec::new(),
+                };
+            }
+            "ackControlId" => o.ack_control_id = Some(text(value, &what)?),
+            "ackTime" => o.ack_time = Some(text(value, &what)?),
+            _ => {}
+        }
+    }
+    if now_ms.is_finite() {
+        // Saturating float-to-int conversion; a finite clock reading fits easily.
+        o.now = Some(instant_from_millis(now_ms as i64));
+        if o.ack_time.is_none() {
+            o.ack_time = Some(dtm_of_millis(now_ms));
+        }
+    }
+    Ok(o)
+}
+
+/// Converts one message: the result (everything but the ACK) as JSON text, and the ACK
+/// bytes. The JSON is `{bundle: string | null, kind, ackCode, issues: [{severity, id,
+/// location, expression, hl7Code, line, column, message}], outcome}`.
+pub fn hl7_convert(message: &[u8], options: Hl7Options) -> Result<(String, Vec<u8>), ApiError> {
+    let converter =
+        Converter::new(options).map_err(|e| ApiError::argument(format!("invalid options: {e}")))?;
+    let conv = converter.convert(message);
+    let issues: Vec<serde_json::Value> = conv
+        .issues
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "severity": i.severity.as_str(),
+                "id": i.message_id,
+                "location": i.location.map(|l| l.to_string()),
+                "expression": i.expression,
+                "hl7Code": i.hl7_code.code(),
+                "line": i.line,
+                "column": i.column,
+                "message": i.message,
+            })
+        })
+        .collect();
+    let bundle = conv
+        .bundle_json()
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let outcome: serde_json::Value = serde_json::from_str(&conv.outcome_json())
+        .map_err(|_| plain_error(ErrorCode::Internal, "internal error: the outcome".into()))?;
+    let result = serde_json::json!({
+        "bundle": bundle,
+        "kind": conv.kind.map(|k| k.as_str()),
+        "ackCode": conv.ack_code.as_str(),
+        "issues": issues,
+        "outcome": outcome,
+    });
+    Ok((result.to_string(), ack(&conv, converter.options())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -545,5 +696,63 @@ mod tests {
         assert_eq!(rules.len(), Rule::ALL.len());
         assert_eq!(rules[0]["id"], "partner-bundle");
         assert_eq!(rules[0]["severity"], "error");
+    }
+
+    #[test]
+    fn hl7_options_are_checked_and_the_ack_time_comes_from_the_host() {
+        let o = |members: Vec<(&str, Opt)>| {
+            Opt::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            )
+        };
+        let opts = hl7_options(
+            &o(vec![
+                ("tz", Opt::Str("+01:00".into())),
+                (
+                    "namespaces",
+                    o(vec![("HOSP", Opt::Str("urn:oid:2.16.724.4.2.1".into()))]),
+                ),
+                ("fixedIds", Opt::Str("7".into())),
+            ]),
+            0.0,
+        )
+        .expect("options");
+        assert_eq!(opts.utc_offset, Some(60));
+        assert_eq!(opts.ids.bundle.as_deref(), Some("bundle-7"));
+        assert_eq!(opts.ack_time.as_deref(), Some("19700101000000+0000"));
+        assert!(opts.namespaces.iter().any(|(n, _)| n == "HOSP"));
+        for bad in [
+            o(vec![("tz", Opt::Str("Europe/Madrid".into()))]),
+            o(vec![("charset", Opt::Str("EBCDIC".into()))]),
+            o(vec![("maxBytes", Opt::Number(0.0))]),
+            o(vec![("nope", Opt::Bool(true))]),
+            o(vec![("orgId", Opt::Number(1.0))]),
+            o(vec![(
+                "authorities",
+                Opt::Array(vec![Opt::Str("not a system".into())]),
+            )]),
+        ] {
+            let e = hl7_options(&bad, 0.0).expect_err("refused");
+            assert_eq!(e.code, ErrorCode::InvalidArgument);
+        }
+    }
+
+    #[test]
+    fn hl7_convert_gives_the_issues_and_the_ack() {
+        let msg = b"MSH|^~\\&|HIS|H^2.16.724.4.2^ISO|P|Q|20260101120000+0100||ADT^A04|M1|P|2.5.1\rPID|1||1^^^CIP||A^B||19801340|F\r";
+        let (json, ack) = hl7_convert(msg, Hl7Options::default()).expect("convert");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(v["ackCode"], "AE");
+        assert_eq!(v["kind"], "create");
+        assert!(v["bundle"].is_null());
+        assert!(v["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .any(|i| i["location"] == "PID-7" && i["id"] == "PFHIR-H0304"));
+        assert!(String::from_utf8_lossy(&ack).contains("\rMSA|AE|M1\r"));
     }
 }

@@ -234,3 +234,60 @@ pub fn rules() -> Result<JsValue, JsValue> {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+/// The bytes of an HL7 v2 message given as a string (sent as UTF-8) or a `Uint8Array` (its
+/// bytes as they are, in the character set MSH-18 names), cut past the size limit (the
+/// result is the same `too-long` rejection, and a huge input is never copied whole).
+fn message_bytes(message: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
+    if let Some(s) = message.dyn_ref::<JsString>() {
+        let text = if s.length() as usize > limit {
+            s.slice(0, over_limit(limit)).as_string()
+        } else {
+            s.as_string()
+        };
+        return text
+            .map(String::into_bytes)
+            .ok_or_else(|| to_js(ApiError::argument("the message must be a string")));
+    }
+    if message.dyn_ref::<Uint8Array>().is_some() {
+        return array_bytes(message, limit);
+    }
+    Err(to_js(ApiError::argument(format!(
+        "the HL7 message must be a string or a Uint8Array, not {}",
+        opt_of(message, 0).type_name()
+    ))))
+}
+
+/// Converts and returns the result object and the ACK bytes.
+fn hl7_run(message: &JsValue, options: &JsValue) -> Result<(JsValue, Uint8Array), JsValue> {
+    let options =
+        api::hl7_options(&opt_of(options, OPTIONS_DEPTH), js_sys::Date::now()).map_err(to_js)?;
+    let bytes = message_bytes(message, options.limits.max_bytes)?;
+    let (json, ack) = api::hl7_convert(&bytes, options).map_err(to_js)?;
+    Ok((parse_json(&json)?, Uint8Array::from(ack.as_slice())))
+}
+
+/// Converts an HL7 v2 ADT message (ER7, MLLP framing allowed; a string is sent as UTF-8, a
+/// `Uint8Array` as its bytes) to the partner Bundle. Returns `{bundle, kind, ackCode, ack,
+/// issues, outcome}`: every issue carries its HL7 `location` (`PID-7`). Content problems are
+/// issues; only API misuse (a bad option) throws.
+#[wasm_bindgen(js_name = hl7ToBundle, unchecked_return_type = "Hl7Result")]
+pub fn hl7_to_bundle(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] message: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Hl7Options")] options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let (result, ack) = hl7_run(message, options)?;
+    // Setting a data property on a fresh plain object cannot fail.
+    let _ = Reflect::set(&result, &"ack".into(), &ack);
+    Ok(result)
+}
+
+/// The original-mode ACK of an HL7 v2 message (segments ended by `\r`, in the message's
+/// character set), whatever it says.
+#[wasm_bindgen(js_name = hl7Ack)]
+pub fn hl7_ack(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] message: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Hl7Options")] options: &JsValue,
+) -> Result<Uint8Array, JsValue> {
+    Ok(hl7_run(message, options)?.1)
+}

@@ -79,6 +79,9 @@ pub struct Hl7Options {
     pub ack_control_id: Option<String>,
     /// The ACK's MSH-7 (a DTM); default now, in UTC.
     pub ack_time: Option<String>,
+    /// The current time as an instant, for hosts without a clock (wasm32: the builder falls
+    /// back to it when MSH-7 gives no usable timestamp); default the system clock.
+    pub now: Option<String>,
 }
 
 impl Default for Hl7Options {
@@ -101,6 +104,7 @@ impl Default for Hl7Options {
             ids: IdsInput::default(),
             ack_control_id: None,
             ack_time: None,
+            now: None,
         }
     }
 }
@@ -337,7 +341,7 @@ impl Converter {
         conv.issues.extend(issues);
         let options = BuildOptions {
             extra_authorities: self.options.extra_authorities.clone(),
-            now: None,
+            now: self.options.now.clone(),
             source_endpoint: self.options.source_endpoint.clone(),
             omit_bundle_id: false,
         };
