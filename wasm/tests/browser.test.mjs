@@ -1,7 +1,8 @@
 // End to end in a real browser: Debian's Chromium, headless, driven by playwright-core, on
 // the demo page served from 127.0.0.1. A known-bad Bundle shows its 3 errors and a warning, a good one none;
 // clicking an issue selects its position in the text area (also past astral characters);
-// the form builds a Bundle that validates. Screenshots go to wasm/tests/out/.
+// the form builds a Bundle that validates; the HL7 tab shows a message's issues at their HL7
+// fields, jumps to them, and shows the ACK and the Bundle. Screenshots go to wasm/tests/out/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
@@ -156,6 +157,50 @@ test("build from a form: a Bundle that validates; wrong fields are marked", asyn
   await page.click("#open-in-validator");
   await page.waitForFunction(() => document.getElementById("summary").dataset.errors === "0");
   assert.equal(await page.isVisible("#tab-validate"), true);
+});
+
+test("HL7 v2 in: a bad message shows its issues at their HL7 fields and the AE ACK; a good one the Bundle", async () => {
+  await page.click("#tab-hl7-button");
+  assert.equal(await page.isVisible("#tab-hl7"), true);
+  await page.selectOption("#hl7-sample", "bad");
+  await page.waitForFunction(() => document.getElementById("hl7-summary").dataset.ack === "AE");
+  const message = await page.inputValue("#hl7-msg");
+  const want = pfhir.hl7ToBundle(message, { tz: "+01:00" });
+  assert.equal(want.ackCode, "AE");
+  const items = page.locator("#hl7-issues li.issue");
+  assert.deepEqual(await items.locator(".loc").allTextContents(), want.issues.map((i) => i.location ?? "(message)"));
+  assert.ok((await items.locator(".loc").allTextContents()).includes("PID-7"), "the birth date is located at PID-7");
+  assert.match(await page.textContent("#hl7-summary"), /^ACK AE: create, 2 errors, no Bundle/);
+  assert.match(await page.textContent("#hl7-ack"), /\nMSA\|AE\|MSG00001\n/);
+  assert.match(await page.textContent("#hl7-ack"), /\nERR\|\|PID\^1\^7\^1\|102\^/);
+  assert.equal(await page.textContent("#hl7-bundle"), "");
+  // Clicking the PID-7 issue selects the bad date in the message.
+  await items.filter({ hasText: "PID-7" }).first().click();
+  const selected = await page.evaluate(() => {
+    const t = document.getElementById("hl7-msg");
+    return t.value.slice(t.selectionStart, t.selectionEnd);
+  });
+  assert.equal(selected, "19801340");
+  await page.screenshot({ path: path.join(OUT, "demo-hl7-issues.png"), fullPage: true });
+
+  await page.selectOption("#hl7-sample", "good");
+  await page.waitForFunction(() => document.getElementById("hl7-summary").dataset.ack === "AA");
+  assert.match(await page.textContent("#hl7-summary"), /^ACK AA: create, a valid Bundle/);
+  assert.equal(await items.count(), 0);
+  const bundle = JSON.parse(await page.textContent("#hl7-bundle"));
+  assert.equal(bundle.resourceType, "Bundle");
+  assert.equal(bundle.entry[1].resource.birthDate, "1980-01-31");
+  assert.equal(pfhir.validate(JSON.stringify(bundle)).issue[0].code, "informational");
+  assert.match(await page.textContent("#hl7-ack"), /\nMSA\|AA\|MSG00001\n/);
+
+  // A site offset that is not a fixed offset is refused (an option error, not an issue).
+  await page.fill("#hl7-tz", "Europe/Madrid");
+  await page.dispatchEvent("#hl7-tz", "change");
+  await page.waitForFunction(() => /^invalid_argument/.test(document.getElementById("hl7-summary").textContent));
+  await page.fill("#hl7-tz", "+01:00");
+  await page.dispatchEvent("#hl7-tz", "change");
+  await page.waitForFunction(() => document.getElementById("hl7-summary").dataset.ack === "AA");
+  await page.screenshot({ path: path.join(OUT, "demo-hl7-good.png"), fullPage: true });
 });
 
 test("no page error, console error or failed request", () => {

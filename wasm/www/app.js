@@ -222,6 +222,7 @@ $("sample").addEventListener("change", (e) => {
 const tabs = [
   [$("tab-validate-button"), $("tab-validate")],
   [$("tab-build-button"), $("tab-build")],
+  [$("tab-hl7-button"), $("tab-hl7")],
 ];
 for (const [button, panel] of tabs) {
   button.addEventListener("click", () => {
@@ -297,6 +298,131 @@ $("open-in-validator").addEventListener("click", () => {
   doc.value = built;
   tabs[0][0].click();
   validateNow();
+});
+
+// HL7 v2 in: a pasted ADT message becomes the partner Bundle, or issues at their HL7 field.
+const hl7Msg = $("hl7-msg");
+const hl7Summary = $("hl7-summary");
+const hl7Issues = $("hl7-issues");
+
+function hl7Options() {
+  const o = {};
+  const tz = $("hl7-tz").value.trim();
+  const org = $("hl7-org").value.trim();
+  if (tz) o.tz = tz;
+  if (org) o.orgId = org;
+  return o;
+}
+
+/** Selects the HL7 value at `line`:`column` (up to the next separator) in the text area. */
+function jumpToHl7(li, line, column) {
+  for (const other of hl7Issues.querySelectorAll(".active")) other.classList.remove("active");
+  li.classList.add("active");
+  const text = hl7Msg.value;
+  const start = indexOfPosition(text, line, column);
+  let end = start;
+  while (end < text.length && !/[|^~&\r\n]/.test(text[end])) end++;
+  hl7Msg.focus();
+  hl7Msg.setSelectionRange(start, Math.max(end, start + 1));
+}
+
+function convertHl7() {
+  if (hl7Msg.value.trim() === "") {
+    hl7Summary.textContent = "Nothing converted yet.";
+    hl7Summary.className = "";
+    hl7Issues.replaceChildren();
+    $("hl7-ack").textContent = "";
+    $("hl7-bundle").textContent = "";
+    return;
+  }
+  let r;
+  const started = performance.now();
+  try {
+    r = pfhir.hl7ToBundle(hl7Msg.value, hl7Options());
+  } catch (e) {
+    hl7Summary.textContent = `${e.code ?? "error"}: ${e.message}`;
+    hl7Summary.className = "bad";
+    return;
+  }
+  const ms = performance.now() - started;
+  const errors = r.issues.filter((i) => i.severity === "fatal" || i.severity === "error").length;
+  const kind = r.kind ? `${r.kind}, ` : "";
+  hl7Summary.textContent = r.bundle
+    ? `ACK ${r.ackCode}: ${kind}a valid Bundle (converted in ${ms.toFixed(1)} ms)`
+    : `ACK ${r.ackCode}: ${kind}${plural(errors, "error")}, no Bundle (converted in ${ms.toFixed(1)} ms)`;
+  hl7Summary.className = r.ackCode === "AA" ? "good" : "bad";
+  hl7Summary.dataset.ack = r.ackCode;
+  hl7Summary.dataset.kind = r.kind ?? "";
+  hl7Summary.dataset.errors = String(errors);
+  const items = r.issues.map((issue) => {
+    const li = document.createElement("li");
+    li.className = `issue ${issue.severity}`;
+    const head = document.createElement("div");
+    head.className = "head";
+    const sev = document.createElement("span");
+    sev.className = "sev";
+    sev.textContent = issue.severity;
+    const loc = document.createElement("span");
+    loc.className = "loc";
+    loc.textContent = issue.location ?? "(message)";
+    const where = document.createElement("span");
+    where.className = "pos";
+    where.textContent = issue.line ? `${issue.line}:${issue.column}` : "–";
+    const code = document.createElement("code");
+    code.textContent = issue.id;
+    head.append(sev, loc, where, code);
+    const msg = document.createElement("div");
+    msg.className = "msg";
+    msg.textContent = issue.message;
+    li.append(head, msg);
+    if (issue.expression) {
+      const expr = document.createElement("div");
+      expr.className = "expr";
+      expr.textContent = issue.expression;
+      li.append(expr);
+    }
+    if (issue.line) {
+      li.tabIndex = 0;
+      li.title = "Show it in the message";
+      li.addEventListener("click", () => jumpToHl7(li, issue.line, issue.column));
+      li.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          jumpToHl7(li, issue.line, issue.column);
+        }
+      });
+    }
+    return li;
+  });
+  hl7Issues.replaceChildren(...items);
+  // One ACK segment per line (they end with \r).
+  $("hl7-ack").textContent = new TextDecoder().decode(r.ack).replace(/\r/g, "\n");
+  $("hl7-bundle").textContent = r.bundle ? JSON.stringify(JSON.parse(r.bundle), null, 2) : "";
+}
+
+let hl7Timer;
+hl7Msg.addEventListener("input", () => {
+  clearTimeout(hl7Timer);
+  hl7Timer = setTimeout(convertHl7, 200);
+});
+$("hl7-tz").addEventListener("change", convertHl7);
+$("hl7-org").addEventListener("change", convertHl7);
+
+// Fictional patients.
+const HL7_GOOD = [
+  "MSH|^~\\&|HIS|HOSPITAL^2.16.724.4.2^ISO|PFHIR|PARTNER|20260315103000+0100||ADT^A04^ADT_A01|MSG00001|P|2.5.1",
+  "EVN|A04|20260315103000",
+  "PID|1||CIPDEMO000001^^^CIP^JHN||FICTICIO^ANA^MARIA||19800131|F|||CALLE MAYOR 1^^VALENCIA^VALENCIA^46001^ES^H||^PRN^PH^^34^96^5550000",
+  "DG1|1||E10^Type 1 diabetes mellitus^I10||20010501|F",
+].join("\n");
+const HL7_BAD = HL7_GOOD.replace("|19800131|F|", "|19801340|X|");
+
+$("hl7-sample").addEventListener("change", (e) => {
+  const which = e.target.value;
+  e.target.value = "";
+  if (!which) return;
+  hl7Msg.value = which === "bad" ? HL7_BAD : HL7_GOOD;
+  convertHl7();
 });
 
 status.textContent = `pfhir-wasm ${pfhir.version()} ready: ${pfhir.rules().length} partner rules, everything runs in this page.`;

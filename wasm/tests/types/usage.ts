@@ -3,6 +3,8 @@
 // must be an error, so the types are as strict as documented.
 import {
   buildBundle,
+  hl7Ack,
+  hl7ToBundle,
   rules,
   validate,
   validateBytes,
@@ -11,6 +13,9 @@ import {
   version,
   type BuildBundleOptions,
   type ErrorCode,
+  type Hl7Issue,
+  type Hl7Options,
+  type Hl7Result,
   type OperationOutcome,
   type OperationOutcomeIssue,
   type PartnerRule,
@@ -100,3 +105,16 @@ buildBundle({ authority: "cip", patientId: "1" });
 const notAString: string = validate("{}");
 
 console.log(made, severity, line, messageId, json, fromBytes, fromBytesJson, v, id, bundle, bundle2, notAString, capped);
+
+// HL7 v2 in.
+const hl7Options: Hl7Options = { tz: "+01:00", namespaces: { HOSP: "urn:oid:2.16.724.4.2.1" }, maxBytes: 1 << 20 };
+const converted: Hl7Result = hl7ToBundle("MSH|^~\\&|...", hl7Options);
+const firstIssue: Hl7Issue | undefined = converted.issues[0];
+const where: string | null | undefined = firstIssue?.location;
+const code: "AA" | "AE" | "AR" = converted.ackCode;
+const ackBytes: Uint8Array = hl7Ack(new Uint8Array([77, 83, 72]));
+console.log(where, code, ackBytes.length, converted.bundle?.length, converted.kind === "create");
+// @ts-expect-error tz is a string offset
+hl7ToBundle("", { tz: 60 });
+// @ts-expect-error the message is a string or bytes
+hl7ToBundle(42);
