@@ -1671,9 +1671,13 @@ void pfhir_hl7_options_free(struct pfhir_hl7_options *opts);
  * valid one results, the issues with their HL7 locations, and the ACK. Fails only for
  * unusable arguments (NULL, an accepted authority that is not an identifier system).
  *
+ * A `len` above the size limit gives the `too-long` rejection (ACK AR, `PFHIR-H0101`)
+ * after reading only the first limit + 1 bytes.
+ *
  * # Safety
  * `opts` must be NULL or a live options handle; `message` must point at `len` readable
- * bytes; `out` must be valid for writes.
+ * bytes (at least the first limit + 1 of them when `len` is larger); `out` must be valid
+ * for writes.
  */
 struct pfhir_error *pfhir_hl7_convert(const struct pfhir_hl7_options *opts,
                                       const uint8_t *message,

@@ -262,9 +262,13 @@ pub unsafe extern "C" fn pfhir_hl7_options_free(opts: *mut pfhir_hl7_options) {
 /// valid one results, the issues with their HL7 locations, and the ACK. Fails only for
 /// unusable arguments (NULL, an accepted authority that is not an identifier system).
 ///
+/// A `len` above the size limit gives the `too-long` rejection (ACK AR, `PFHIR-H0101`)
+/// after reading only the first limit + 1 bytes.
+///
 /// # Safety
 /// `opts` must be NULL or a live options handle; `message` must point at `len` readable
-/// bytes; `out` must be valid for writes.
+/// bytes (at least the first limit + 1 of them when `len` is larger); `out` must be valid
+/// for writes.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_hl7_convert(
     opts: *const pfhir_hl7_options,
@@ -279,8 +283,11 @@ pub unsafe extern "C" fn pfhir_hl7_convert(
             Some(o) => o.inner.clone(),
             None => Hl7Options::default(),
         };
-        // SAFETY: forwarded to the caller.
-        let bytes = unsafe { bytes_arg(message, len, "message") }?;
+        // Past the size limit the answer is the same `too-long` rejection whatever follows:
+        // read no more than one byte over it.
+        let read = len.min(options.limits.max_bytes.saturating_add(1));
+        // SAFETY: forwarded to the caller (`read` <= `len`).
+        let bytes = unsafe { bytes_arg(message, read, "message") }?;
         let converter = Converter::new(options).map_err(|e| invalid(e.to_string()))?;
         let result = convert(&converter, bytes);
         // SAFETY: checked non-NULL; the caller guarantees it is writable.

@@ -371,6 +371,24 @@ static void test_misuse(void) {
     free(huge);
   }
 
+  /* A length far past the limit reads only limit + 1 bytes (ASan and valgrind would see an
+   * over-read of this 101-byte buffer). */
+  {
+    pfhir_hl7_options *small = NULL;
+    uint8_t buf[101];
+    memset(buf, 'A', sizeof buf);
+    if (CHECK_OK(pfhir_hl7_options_new(&small))) {
+      CHECK_OK(pfhir_hl7_options_set_max_bytes(small, 100));
+      if (CHECK_OK(pfhir_hl7_convert(small, buf, (size_t)1 << 40, &r))) {
+        CHECK(t_str_eq(pfhir_hl7_result_ack_code(r), "AR"));
+        CHECK(t_str_eq(pfhir_hl7_result_issue_message_id(r, 0), "PFHIR-H0101"));
+        pfhir_hl7_result_free(r);
+        r = NULL;
+      }
+      pfhir_hl7_options_free(small);
+    }
+  }
+
   /* Not HL7, binary bytes and the empty message: AR, with an ACK all the same. */
   {
     const uint8_t binary[] = {0x00, 0xff, 0x0b, 0x1c, 0x0d, 0x80, 0x00};
