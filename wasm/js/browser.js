@@ -9,6 +9,7 @@ await init({ module_or_path: new URL("./pfhir_wasm_bg.wasm", import.meta.url) })
 export {
   PfhirError,
   buildBundle,
+  findings,
   hl7Ack,
   hl7ToBundle,
   rules,

@@ -32,6 +32,9 @@ export function wrapApi(raw) {
     buildBundle: function buildBundle(input, options) {
       try { return raw.buildBundle(input, options); } catch (e) { throw adopt(e); }
     },
+    findings: function findings(outcome) {
+      try { return raw.findings(outcome); } catch (e) { throw adopt(e); }
+    },
     hl7Ack: function hl7Ack(message, options) {
       try { return raw.hl7Ack(message, options); } catch (e) { throw adopt(e); }
     },

@@ -7,6 +7,7 @@ const api = wrapApi(require("./glue/node.cjs"));
 
 exports.PfhirError = PfhirError;
 exports.buildBundle = api.buildBundle;
+exports.findings = api.findings;
 exports.hl7Ack = api.hl7Ack;
 exports.hl7ToBundle = api.hl7ToBundle;
 exports.rules = api.rules;

@@ -5,6 +5,7 @@ import api from "./index.cjs";
 export const {
   PfhirError,
   buildBundle,
+  findings,
   hl7Ack,
   hl7ToBundle,
   rules,

@@ -11,6 +11,7 @@ export { default, initSync } from "./glue/web.js";
 export { PfhirError };
 export const {
   buildBundle,
+  findings,
   hl7Ack,
   hl7ToBundle,
   rules,

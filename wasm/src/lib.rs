@@ -229,6 +229,45 @@ pub fn rules() -> Result<JsValue, JsValue> {
     parse_json(&api::rules_json())
 }
 
+/// The findings of an OperationOutcome (from `validate`, `validateBytes` or `hl7ToBundle`):
+/// its issues without the informational "no issue was found" (`PFHIR-V0902`), which the
+/// OperationOutcome carries only because STU3 requires at least one issue. The same issues,
+/// in the same order, as `Outcome.issues` of every binding and `pfhir_outcome_issue_*` of
+/// the C ABI: empty for a valid document. Throws `PfhirError` (`invalid_argument`) for a
+/// value that is not an OperationOutcome.
+#[wasm_bindgen(unchecked_return_type = "OperationOutcomeIssue[]")]
+pub fn findings(
+    #[wasm_bindgen(unchecked_param_type = "OperationOutcome")] outcome: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let not_an_outcome = || {
+        to_js(ApiError {
+            code: ErrorCode::InvalidArgument,
+            message: "findings() takes an OperationOutcome: an object with an issue array".into(),
+            fields: Vec::new(),
+        })
+    };
+    let issues: Array = Reflect::get(outcome, &JsValue::from_str("issue"))
+        .ok()
+        .and_then(|v| v.dyn_into().ok())
+        .ok_or_else(not_an_outcome)?;
+    let all_ok = pfhir_core::validate::MessageId::AllOk.id();
+    let placeholder = issues.length() == 1 && {
+        let codes = Reflect::get(&issues.get(0), &JsValue::from_str("details"))
+            .and_then(|d| Reflect::get(&d, &JsValue::from_str("coding")))
+            .ok()
+            .and_then(|c| c.dyn_into::<Array>().ok());
+        codes.is_some_and(|codes| {
+            codes.iter().any(|c| {
+                Reflect::get(&c, &JsValue::from_str("code"))
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .is_some_and(|code| code == all_ok)
+            })
+        })
+    };
+    Ok(if placeholder { Array::new() } else { issues }.into())
+}
+
 /// pfhir's version (the Cargo workspace version, also the npm package's).
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -58,6 +58,8 @@ test("a good Bundle has no issue; the example response has 3 errors and 1 warnin
   assert.equal(ok.resourceType, "OperationOutcome");
   assert.deepEqual(messageIds(ok), ["PFHIR-V0902"]);
   assert.equal(ok.issue[0].severity, "information");
+  // The findings, as every binding's Outcome.issues: none for a valid document.
+  assert.deepEqual(pfhir.findings(ok), []);
   const o = pfhir.validate(bad);
   assert.equal(errors(o).length, 3);
   // partner-condition-subject is a warning by default: the guide's own example breaks it.
@@ -310,4 +312,13 @@ test("buildBundle: wrong fields throw code input with every field; bad JSON thro
   assert.deepEqual(throwsCode(() => pfhir.buildBundle(other), "input").fields.map((f) => f.field), ["authority"]);
   const json = pfhir.buildBundle(other, { authorities: ["urn:oid:1.2.3.4"] });
   assert.equal(errors(pfhir.validate(json, { authorities: ["urn:oid:1.2.3.4"] })).length, 0);
+});
+
+test("findings() drops only the 'no issue was found' placeholder, and refuses what is not an outcome", () => {
+  const o = pfhir.validate(bad);
+  assert.deepEqual(pfhir.findings(o), o.issue, "a document with findings keeps every issue");
+  assert.ok(pfhir.findings(o).length > 0);
+  for (const wrong of [{}, { issue: "x" }, null, 42]) {
+    assert.throws(() => pfhir.findings(wrong), (e) => e instanceof pfhir.PfhirError && e.code === "invalid_argument");
+  }
 });

@@ -15,8 +15,8 @@ const inputs = readdirSync(DIR)
 /** The issues of an OperationOutcome in the shape of `.expected.json`. */
 function issuesOf(outcome) {
   const MESSAGE = "urn:pfhir:message-id";
-  return outcome.issue
-    .filter((i) => !(i.code === "informational" && i.details.coding.some((c) => c.code === "PFHIR-V0902")))
+  return pfhir
+    .findings(outcome)
     .map((i) => {
       const ext = (suffix) => i.extension?.find((e) => e.url.endsWith(suffix))?.valueInteger ?? 0;
       const key = i.details.coding.find((c) => c.system === "urn:pfhir:rule" || c.system === "urn:pfhir:invariant");
