@@ -3,7 +3,7 @@
 
 use crate::error::{guard, guard_or, pfhir_error, ErrorBox};
 use crate::types::{
-    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_bytes, text_arg,
+    bytes_arg, free_handle, handle, handle_mut, new_default_handle, out_arg, pfhir_bytes, text_arg,
     write_out,
 };
 use pfhir_core::build::{
@@ -54,12 +54,8 @@ pub struct pfhir_builder {
 /// `out` must be valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_builder_new(out: *mut *mut pfhir_builder) -> *mut pfhir_error {
-    guard(|| {
-        out_arg(out, "out")?;
-        // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { write_out(out, into_handle(pfhir_builder::default())) };
-        Ok(())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { new_default_handle(out) }
 }
 
 /// Reads the texts `args` (each `(ptr, len, name)`, `name` naming it in errors), all of

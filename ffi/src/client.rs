@@ -2,8 +2,8 @@
 
 use crate::error::{guard, guard_or, pfhir_error};
 use crate::types::{
-    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_bytes, pfhir_str,
-    read_field, text_arg, write_out, CText,
+    bytes_arg, free_handle, handle, handle_mut, into_handle, new_default_handle, out_arg,
+    pfhir_bytes, pfhir_str, read_field, text_arg, write_out, CText,
 };
 use crate::validate::pfhir_validator_options;
 use pfhir_core::client::{
@@ -83,12 +83,8 @@ impl std::fmt::Debug for pfhir_read_result {
 pub unsafe extern "C" fn pfhir_client_config_new(
     out: *mut *mut pfhir_client_config,
 ) -> *mut pfhir_error {
-    guard(|| {
-        out_arg(out, "out")?;
-        // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { write_out(out, into_handle(pfhir_client_config::default())) };
-        Ok(())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { new_default_handle(out) }
 }
 
 /// Sets one text field of a configuration.

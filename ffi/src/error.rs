@@ -135,6 +135,11 @@ impl pfhir_error {
     }
 }
 
+/// An `invalid_argument` error: an option value or an argument out of range.
+pub(crate) fn invalid_argument(message: impl Into<String>) -> ErrorBox {
+    pfhir_error::new(ErrorCode::InvalidArgument, message)
+}
+
 fn panic_error() -> ErrorBox {
     pfhir_error::new(
         ErrorCode::Panic,

@@ -3,8 +3,8 @@
 
 use crate::error::{guard, guard_or, pfhir_error, ErrorBox};
 use crate::types::{
-    bytes_arg, free_handle, handle, handle_mut, into_handle, lend_opt, out_arg, pfhir_bytes,
-    pfhir_str, read_field, text_arg, write_out, CText,
+    bytes_arg, free_handle, handle, handle_mut, into_handle, lend_opt, new_default_handle, out_arg,
+    pfhir_bytes, pfhir_str, read_field, text_arg, write_out, CText,
 };
 use crate::validate::{
     pfhir_severity, PFHIR_SEVERITY_ERROR, PFHIR_SEVERITY_FATAL, PFHIR_SEVERITY_INFORMATION,
@@ -13,7 +13,6 @@ use crate::validate::{
 use pfhir_core::build::IdsInput;
 use pfhir_core::hl7v2::{ack, parse_offset, Charset, Converter, EventKind, Hl7Options};
 use pfhir_core::validate::Severity;
-use pfhir_core::ErrorCode;
 
 /// A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag
 /// of the same name (`pfhir hl7 to-bundle --org-id`).
@@ -80,9 +79,7 @@ pub struct pfhir_hl7_result {
     issues: Vec<Hl7IssueTexts>,
 }
 
-fn invalid(message: impl Into<String>) -> ErrorBox {
-    pfhir_error::new(ErrorCode::InvalidArgument, message)
-}
+use crate::error::invalid_argument as invalid;
 
 /// Creates HL7 options with the defaults: the CIP and METEDA namespaces, no site time zone,
 /// UTF-8 for messages without MSH-18, a 1 MiB size limit, fresh ids and ACK times. Free with
@@ -94,12 +91,8 @@ fn invalid(message: impl Into<String>) -> ErrorBox {
 pub unsafe extern "C" fn pfhir_hl7_options_new(
     out: *mut *mut pfhir_hl7_options,
 ) -> *mut pfhir_error {
-    guard(|| {
-        out_arg(out, "out")?;
-        // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { write_out(out, into_handle(pfhir_hl7_options::default())) };
-        Ok(())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { new_default_handle(out) }
 }
 
 /// Sets a text option (`PFHIR_HL7_OPTION_*`, UTF-8, not NUL-terminated); `(NULL, 0)` goes

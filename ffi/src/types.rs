@@ -161,6 +161,20 @@ pub unsafe fn write_out<T>(p: *mut T, v: T) {
     unsafe { p.write(v) }
 }
 
+/// The body of every `pfhir_*_new` that makes a handle with its defaults: checks `out`,
+/// writes a fresh `T::default()` there, all inside the panic guard.
+///
+/// # Safety
+/// `out` must be NULL (an error) or valid for writes.
+pub unsafe fn new_default_handle<T: Default>(out: *mut *mut T) -> *mut pfhir_error {
+    crate::error::guard(|| {
+        out_arg(out, "out")?;
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { write_out(out, into_handle(T::default())) };
+        Ok(())
+    })
+}
+
 /// Moves a value to C as an owned handle.
 pub fn into_handle<T>(v: T) -> *mut T {
     Box::into_raw(Box::new(v))

@@ -2,11 +2,10 @@
 
 use crate::error::{guard, guard_or, pfhir_error};
 use crate::types::{
-    bytes_arg, free_handle, handle, handle_mut, into_handle, out_arg, pfhir_bytes, pfhir_str,
-    text_arg, write_out, CText,
+    bytes_arg, free_handle, handle, handle_mut, into_handle, new_default_handle, out_arg,
+    pfhir_bytes, pfhir_str, text_arg, write_out, CText,
 };
 use pfhir_core::validate::{Outcome, Profile, Severity, Validator, ValidatorOptions};
-use pfhir_core::ErrorCode;
 
 /// A validation profile (`pfhir_validator_options_set_profile`).
 pub type pfhir_profile = u32;
@@ -84,9 +83,7 @@ impl pfhir_outcome {
     }
 }
 
-fn invalid(message: String) -> Box<pfhir_error> {
-    pfhir_error::new(ErrorCode::InvalidArgument, message)
-}
+use crate::error::invalid_argument as invalid;
 
 /// Creates validator options with the defaults: partner profile, default rule severities,
 /// the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.
@@ -98,12 +95,8 @@ fn invalid(message: String) -> Box<pfhir_error> {
 pub unsafe extern "C" fn pfhir_validator_options_new(
     out: *mut *mut pfhir_validator_options,
 ) -> *mut pfhir_error {
-    guard(|| {
-        out_arg(out, "out")?;
-        // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { write_out(out, into_handle(pfhir_validator_options::default())) };
-        Ok(())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { new_default_handle(out) }
 }
 
 /// Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation. A
