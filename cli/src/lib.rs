@@ -10,6 +10,7 @@ pub mod demo;
 pub mod hl7_cmd;
 pub mod lines;
 pub mod pipeline;
+pub mod relay_cmd;
 pub mod render;
 pub mod sandbox_cmd;
 pub mod validate_cmd;

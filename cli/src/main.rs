@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use pfhir_cli::connect::ConnectArgs;
 use pfhir_cli::hl7_cmd::Hl7Args;
+use pfhir_cli::relay_cmd::{self, RelayArgs};
 use pfhir_cli::sandbox_cmd::SandboxArgs;
 use pfhir_cli::{client_cmd, demo, hl7_cmd, sandbox_cmd, validate_cmd};
 use pfhir_cli::{CliError, ExitCode};
@@ -90,6 +91,9 @@ enum Command {
     /// HL7 v2 ADT messages in: make the partner Bundle, or the ACK (docs/hl7v2.md).
     #[command(subcommand)]
     Hl7(Hl7Command),
+    /// HL7 v2 over MLLP in, a durable outbox, delivery to the platform (docs/relay.md); or
+    /// an operator command on its store.
+    Relay(RelayArgs),
 }
 
 #[derive(Subcommand)]
@@ -229,6 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             hl7_cmd::to_bundle(&args, json, pretty)
         }
         Command::Hl7(Hl7Command::Ack { args }) => hl7_cmd::ack_cmd(&args),
+        Command::Relay(args) => relay_cmd::run(&args),
         Command::Sandbox(args) => sandbox_cmd::run(&args).map(|()| ExitCode::Ok),
         Command::Demo => {
             let report = demo::run();

@@ -1,0 +1,193 @@
+//! Delivery: a worker takes the next message that may go (per-patient arrival order is the
+//! store's claim), sends it with core's client, and records the outcome.
+//!
+//! - create: POST the stored Bundle with the message's one request id; the answer's ids go
+//!   into the id map in the same transaction as `delivered`.
+//! - update: v2 converts the HL7 message again with the logical id from the id map (a patient
+//!   the map does not know: `held`); v1 sends the stored Bundle to the business id.
+//! - a create that may have been processed is `uncertain` and is next resolved with the
+//!   client's safe resolution (v1 reads the patient; v2 asks a person unless the server is
+//!   known to de-duplicate): created -> delivered, created with unknown id -> held, not
+//!   created -> pending again.
+
+use crate::store::{Claimed, Kind, Outbox, Outcome, PlatformIds, State, StoreError};
+use pfhir_core::client::{ApiVersion, Client, ClientError, RequestOptions, UncertainCreate};
+use pfhir_core::hl7v2::{AckCode, Converter, Hl7Options};
+use std::time::Duration;
+
+/// How long to wait before sending again.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// After the first failure.
+    pub initial: Duration,
+    /// The most.
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(300),
+        }
+    }
+}
+
+impl Backoff {
+    /// The delay after `attempts` attempts (doubling, capped), in milliseconds.
+    pub fn after(&self, attempts: u32) -> u64 {
+        let base = u64::try_from(self.initial.as_millis()).unwrap_or(u64::MAX);
+        let max = u64::try_from(self.max.as_millis()).unwrap_or(u64::MAX);
+        base.saturating_mul(1u64 << attempts.min(20)).min(max)
+    }
+}
+
+/// Sends claimed messages and records their outcome. Shared by the worker threads.
+pub struct Deliverer {
+    client: Client,
+    options: Hl7Options,
+    backoff: Backoff,
+}
+
+impl std::fmt::Debug for Deliverer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deliverer")
+            .field("api_version", &self.client.config().api_version)
+            .field("backoff", &self.backoff)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deliverer {
+    /// A deliverer sending with `client`, converting updates again with `options`.
+    pub fn new(client: Client, options: Hl7Options, backoff: Backoff) -> Self {
+        Deliverer {
+            client,
+            options,
+            backoff,
+        }
+    }
+
+    /// Claims and delivers one message; `Ok(false)` when none may go now.
+    pub fn step(&self, outbox: &dyn Outbox) -> Result<bool, StoreError> {
+        let Some(m) = outbox.claim(crate::store::now_ms())? else {
+            return Ok(false);
+        };
+        let outcome = self.deliver(&m, outbox)?;
+        let state = match &outcome {
+            Outcome::Delivered(_) => State::Delivered,
+            Outcome::Rejected(_) => State::Rejected,
+            Outcome::Waiting { .. } => State::Waiting,
+            Outcome::Uncertain { .. } => State::Uncertain,
+            Outcome::Held(_) => State::Held,
+            Outcome::Pending => State::Pending,
+        };
+        outbox.record(m.id, &outcome, crate::store::now_ms())?;
+        log::info!(target: "pfhir::relay", "message {} ({}, request {}): {}", m.id, m.kind.as_str(), m.request_id, state.as_str());
+        Ok(true)
+    }
+
+    /// Sends one message and says what became of it.
+    fn deliver(&self, m: &Claimed, outbox: &dyn Outbox) -> Result<Outcome, StoreError> {
+        let opts = RequestOptions {
+            request_id: Some(m.request_id.clone()),
+        };
+        Ok(match m.kind {
+            Kind::Create if m.from == State::Uncertain => self.resolve(m),
+            Kind::Create => match self.client.create_with(&m.bundle, &opts) {
+                Ok(r) => Outcome::Delivered(Some(PlatformIds {
+                    logical_id: r.patient_id,
+                    bundle_id: r.bundle_id,
+                })),
+                Err(e) => self.failed(m, &e, true),
+            },
+            Kind::Update => {
+                let (target, bundle) = match self.client.config().api_version {
+                    ApiVersion::V1 => (m.patient.value.clone(), m.bundle.clone()),
+                    ApiVersion::V2 => {
+                        let Some(ids) = outbox.lookup(&m.patient)? else {
+                            return Ok(Outcome::Held(
+                                "an update of a patient the id map does not know: set its \
+                                 logical id (relay set-id) or drop it"
+                                    .into(),
+                            ));
+                        };
+                        match self.update_bundle(&m.hl7, &ids.logical_id) {
+                            Ok(b) => (ids.logical_id, b),
+                            Err(o) => return Ok(o),
+                        }
+                    }
+                };
+                match self.client.update_with(&target, &bundle, &opts) {
+                    Ok(_) => Outcome::Delivered(None),
+                    Err(e) => self.failed(m, &e, false),
+                }
+            }
+        })
+    }
+
+    /// The v2 update Bundle: the message converted again with the platform's logical id.
+    fn update_bundle(&self, hl7: &[u8], logical_id: &str) -> Result<Vec<u8>, Outcome> {
+        let mut options = self.options.clone();
+        options.patient_id = Some(logical_id.to_string());
+        let conv = Converter::new(options)
+            .map_err(|e| Outcome::Rejected(format!("the converter options are wrong: {e}")))?
+            .convert(hl7);
+        match (conv.ack_code, conv.bundle_json()) {
+            (AckCode::Accept, Some(b)) => Ok(b),
+            _ => Err(Outcome::Rejected(conv.outcome_json())),
+        }
+    }
+
+    /// Resolves an uncertain create with the client's safe resolution.
+    fn resolve(&self, m: &Claimed) -> Outcome {
+        match self
+            .client
+            .resolve_uncertain_create(&m.bundle, &m.request_id)
+        {
+            Ok(UncertainCreate::Created { patient_id }) => Outcome::Delivered(Some(PlatformIds {
+                logical_id: patient_id,
+                bundle_id: String::new(),
+            })),
+            Ok(UncertainCreate::CreatedIdUnknown) => Outcome::Held(
+                "created on the platform (or possibly created), logical id unknown: find it and \
+                 run relay set-id, or retry once the platform de-duplicates"
+                    .into(),
+            ),
+            Ok(UncertainCreate::NotCreated) => Outcome::Pending,
+            Err(e) => Outcome::Uncertain {
+                after_ms: self.backoff.after(m.attempts + 1),
+                detail: format!("still unknown: {}", e.code().name()),
+            },
+        }
+    }
+
+    /// The outcome of a failed request.
+    fn failed(&self, m: &Claimed, e: &ClientError, create: bool) -> Outcome {
+        let after_ms = match e {
+            ClientError::Http { failure, .. } => failure.retry_after.map_or_else(
+                || self.backoff.after(m.attempts + 1),
+                |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+            ),
+            _ => self.backoff.after(m.attempts + 1),
+        };
+        let detail = format!("{} (HTTP {:?})", e.code().name(), e.http_status());
+        if create
+            && (e.may_have_been_processed() || matches!(e, ClientError::InvalidResponse { .. }))
+        {
+            return Outcome::Uncertain { after_ms, detail };
+        }
+        match e {
+            ClientError::Validation { .. } | ClientError::UpdateTarget(_) => {
+                Outcome::Rejected(e.outcome_json().unwrap_or_else(|| e.to_string()))
+            }
+            ClientError::Http { failure, .. }
+                if !failure.kind.is_transient() && !e.retry_safe() =>
+            {
+                Outcome::Rejected(e.outcome_json().unwrap_or(detail))
+            }
+            // Not sent, idempotent, transient, or a configuration to fix: send again later.
+            _ => Outcome::Waiting { after_ms, detail },
+        }
+    }
+}

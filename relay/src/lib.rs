@@ -1,0 +1,20 @@
+//! pfhir-relay: the middleware in one crate. HL7 v2 messages come in over MLLP, are stored in
+//! a durable outbox before they are acknowledged, and are delivered to the Partners FHIR API
+//! in per-patient arrival order, with the id map (accepted identifier -> the platform's
+//! logical id) that v2 updates need. docs/relay.md describes the states and guarantees.
+//!
+//! One job per module: [`store`] (the [`store::Outbox`] trait and its SQLite store),
+//! [`mllp`] (framing), [`ack`] (what a message is answered with), [`deliver`] (sending and
+//! recording outcomes), [`server`] (the listener and the workers). Nothing here validates or
+//! builds on its own: conversion is core's `hl7v2`, sending is core's `Client`.
+
+pub mod ack;
+pub mod deliver;
+pub mod mllp;
+pub mod server;
+pub mod store;
+
+pub use ack::{Acker, Received};
+pub use deliver::{Backoff, Deliverer};
+pub use server::{Relay, RelayConfig, RelayError};
+pub use store::{Outbox, SqliteOutbox, State, StoreError};

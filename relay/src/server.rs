@@ -1,0 +1,297 @@
+//! The running relay: an MLLP listener (a thread per connection) in front of the outbox, and
+//! delivery workers behind it. [`Relay::start`] returns once it is listening;
+//! [`Relay::shutdown`] stops accepting, lets connections finish their current message, and
+//! lets workers finish their current delivery.
+
+use crate::ack::{Acker, Received};
+use crate::deliver::Deliverer;
+use crate::mllp::{write_frame, FrameReader};
+use crate::store::{Outbox, StoreError};
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How the relay listens and delivers.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// Where to listen (`127.0.0.1:0` picks a free port).
+    pub listen: String,
+    /// Delivery worker threads (different patients go in parallel).
+    pub workers: usize,
+    /// Largest MLLP frame accepted; a larger one closes the connection.
+    pub max_message_bytes: usize,
+    /// A connection silent for this long is closed.
+    pub idle_timeout: Duration,
+    /// Most connections served at once; more are closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        RelayConfig {
+            listen: "127.0.0.1:2575".into(),
+            workers: 4,
+            max_message_bytes: pfhir_core::hl7v2::Limits::DEFAULT_MAX_BYTES,
+            idle_timeout: Duration::from_secs(300),
+            max_connections: 64,
+        }
+    }
+}
+
+/// A failure to start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RelayError {
+    /// The listen address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// The store failed at start (recovery).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A thread could not be started.
+    #[error("cannot start a thread: {0}")]
+    Thread(io::Error),
+}
+
+/// Wakes idle workers when a message is stored.
+#[derive(Debug, Default)]
+struct Bell {
+    rung: Mutex<u64>,
+    cond: Condvar,
+}
+
+impl Bell {
+    fn ring(&self) {
+        if let Ok(mut n) = self.rung.lock() {
+            *n = n.wrapping_add(1);
+        }
+        self.cond.notify_all();
+    }
+
+    fn wait(&self, timeout: Duration) {
+        if let Ok(n) = self.rung.lock() {
+            let seen = *n;
+            let _ = self.cond.wait_timeout_while(n, timeout, |n| *n == seen);
+        }
+    }
+}
+
+/// Poll interval of blocking reads and of the accept loop (how fast a stop is noticed).
+const POLL: Duration = Duration::from_millis(100);
+
+/// A running relay.
+pub struct Relay {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+    bell: Arc<Bell>,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Relay {
+    /// Recovers the store (messages left sending), binds, and starts the listener and the
+    /// workers.
+    pub fn start(
+        config: RelayConfig,
+        outbox: Arc<dyn Outbox>,
+        acker: Acker,
+        deliverer: Deliverer,
+    ) -> Result<Relay, RelayError> {
+        let recovered = outbox.recover()?;
+        if recovered > 0 {
+            log::warn!(target: "pfhir::relay", "{recovered} message(s) were being sent when the relay stopped: updates are pending again, creates uncertain");
+        }
+        let listener = TcpListener::bind(&config.listen)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|source| RelayError::Bind {
+                addr: config.listen.clone(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| RelayError::Bind {
+            addr: config.listen.clone(),
+            source,
+        })?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let bell = Arc::new(Bell::default());
+        let acker = Arc::new(acker);
+        let deliverer = Arc::new(deliverer);
+        let mut threads = Vec::new();
+        for n in 0..config.workers.max(1) {
+            let (outbox, deliverer, stop, bell) = (
+                outbox.clone(),
+                deliverer.clone(),
+                stop.clone(),
+                bell.clone(),
+            );
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("relay-worker-{n}"))
+                    .spawn(move || worker(&*outbox, &deliverer, &stop, &bell))
+                    .map_err(RelayError::Thread)?,
+            );
+        }
+        let (o, s, b) = (outbox.clone(), stop.clone(), bell.clone());
+        threads.push(
+            std::thread::Builder::new()
+                .name("relay-listener".into())
+                .spawn(move || accept_loop(listener, &config, o, acker, s, b))
+                .map_err(RelayError::Thread)?,
+        );
+        log::info!(target: "pfhir::relay", "listening on mllp://{addr}");
+        Ok(Relay {
+            addr,
+            stop,
+            threads,
+            bell,
+        })
+    }
+
+    /// The address listened on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The flag that stops the relay (set it from a signal handler, then call
+    /// [`Relay::shutdown`]).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    /// Stops and waits for every thread.
+    pub fn shutdown(mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.bell.ring();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.bell.ring();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+fn worker(outbox: &dyn Outbox, deliverer: &Deliverer, stop: &AtomicBool, bell: &Bell) {
+    while !stop.load(Ordering::SeqCst) {
+        match deliverer.step(outbox) {
+            Ok(true) => {}
+            Ok(false) => bell.wait(Duration::from_millis(250)),
+            Err(e) => {
+                log::error!(target: "pfhir::relay", "delivery: {e}");
+                bell.wait(Duration::from_secs(1));
+            }
+        }
+    }
+}
+
+fn accept_loop(
+    listener: TcpListener,
+    config: &RelayConfig,
+    outbox: Arc<dyn Outbox>,
+    acker: Arc<Acker>,
+    stop: Arc<AtomicBool>,
+    bell: Arc<Bell>,
+) {
+    let open = Arc::new(AtomicUsize::new(0));
+    let mut conns: Vec<JoinHandle<()>> = Vec::new();
+    while !stop.load(Ordering::SeqCst) {
+        match listener.accept() {
+            Ok((stream, peer)) => {
+                conns.retain(|h| !h.is_finished());
+                if open.load(Ordering::SeqCst) >= config.max_connections {
+                    log::warn!(target: "pfhir::relay", "connection from {peer} refused: {} connections open", config.max_connections);
+                    continue;
+                }
+                open.fetch_add(1, Ordering::SeqCst);
+                let (o, a, s, b, n) = (
+                    outbox.clone(),
+                    acker.clone(),
+                    stop.clone(),
+                    bell.clone(),
+                    open.clone(),
+                );
+                let (max, idle) = (config.max_message_bytes, config.idle_timeout);
+                let spawned = std::thread::Builder::new()
+                    .name("relay-conn".into())
+                    .spawn(move || {
+                        if let Err(e) = serve(stream, max, idle, &*o, &a, &s, &b) {
+                            log::warn!(target: "pfhir::relay", "connection from {peer} closed: {e}");
+                        }
+                        n.fetch_sub(1, Ordering::SeqCst);
+                    });
+                match spawned {
+                    Ok(h) => conns.push(h),
+                    Err(e) => {
+                        open.fetch_sub(1, Ordering::SeqCst);
+                        log::error!(target: "pfhir::relay", "cannot serve a connection: {e}");
+                    }
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::sleep(POLL / 4),
+            Err(e) => {
+                log::error!(target: "pfhir::relay", "accept: {e}");
+                std::thread::sleep(POLL);
+            }
+        }
+    }
+    for h in conns {
+        let _ = h.join();
+    }
+}
+
+/// Serves one connection: frames in, ACKs out, until the peer closes, idles, or the relay
+/// stops.
+fn serve(
+    stream: TcpStream,
+    max: usize,
+    idle: Duration,
+    outbox: &dyn Outbox,
+    acker: &Acker,
+    stop: &AtomicBool,
+    bell: &Bell,
+) -> Result<(), crate::mllp::MllpError> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(POLL))?;
+    stream.set_nodelay(true)?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = FrameReader::new(stream, max, idle);
+    while let Some(frame) = reader.next_frame(stop)? {
+        let (ack, received) = acker.receive(&frame, outbox);
+        match received {
+            Received::Stored(id) => {
+                log::info!(target: "pfhir::relay", "message {id} stored: pending");
+                bell.ring();
+            }
+            Received::Duplicate(id) => {
+                log::info!(target: "pfhir::relay", "a re-send of message {id}: its ACK sent again");
+            }
+            Received::Refused(code) => {
+                log::info!(target: "pfhir::relay", "a message refused: {}", code.as_str());
+            }
+            Received::StoreFailed => {}
+        }
+        write_frame(&mut writer, &ack)?;
+    }
+    Ok(())
+}

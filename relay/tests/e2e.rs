@@ -1,0 +1,275 @@
+//! End to end: HL7 v2 over MLLP from a TCP client, the relay with its SQLite outbox, the
+//! sandbox over real mutual TLS on loopback.
+
+use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret, UncertainCreatePolicy};
+use pfhir_core::hl7v2::{Converter, Hl7Options};
+use pfhir_relay::mllp::{write_frame, FrameReader};
+use pfhir_relay::store::{Outbox, SqliteOutbox, State};
+use pfhir_relay::{Acker, Backoff, Deliverer, Relay, RelayConfig};
+use pfhir_sandbox::{Sandbox, SandboxConfig};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const A04: &str = "MSH|^~\\&|HIS|HOSPITAL^2.16.724.4.2^ISO|PFHIR|PARTNER|20240315103000+0100||ADT^A04^ADT_A01|CTRL|P|2.5.1\rEVN|A04|20240315103000\rPID|1||PATIENTID^^^CIP^JHN||FAMILY^MARIA^JOSE||19750616|F|||CALLE MAYOR 1^^MADRID^MADRID^28013^ES^H\rDG1|1||E11^Type 2 diabetes mellitus^I10||20100501|F\r";
+
+/// An ADT message of `event` (A04 or A08) with control id `ctrl`, patient `pid` and family
+/// name `family`.
+fn adt(event: &str, ctrl: &str, pid: &str, family: &str) -> Vec<u8> {
+    A04.replace("ADT^A04", &format!("ADT^{event}"))
+        .replace("EVN|A04", &format!("EVN|{event}"))
+        .replace("|CTRL|", &format!("|{ctrl}|"))
+        .replace("PATIENTID", pid)
+        .replace("FAMILY", family)
+        .into_bytes()
+}
+
+/// A fresh CIP-shaped business id (four letters, ten digits).
+fn unique_pid() -> String {
+    let u = pfhir_core::build::uuid_v4().expect("random");
+    let digits: String = u
+        .bytes()
+        .filter(u8::is_ascii_hexdigit)
+        .map(|b| char::from(b'0' + b % 10))
+        .take(10)
+        .collect();
+    format!("RELA{digits}")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let u = pfhir_core::build::uuid_v4().expect("random");
+    let dir = std::env::temp_dir().join(format!("pfhir-relay-e2e-{name}-{}", &u[..8]));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn client_config(sb: &Sandbox) -> ClientConfig {
+    let c = sb.config();
+    let mut config = ClientConfig::new(sb.base_url());
+    config.api_version = ApiVersion::V2;
+    config.org_id = c.org_id.clone();
+    config.client_id = c.client_id.clone();
+    config.client_secret = Secret::new(c.client_secret.clone());
+    config.cert_pem = c.certs.client_pem.clone();
+    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
+    config.ca_pem = Some(c.certs.ca_pem.clone());
+    config
+}
+
+struct Setup {
+    sandbox: Sandbox,
+    outbox: Arc<SqliteOutbox>,
+    relay: Relay,
+}
+
+fn start(name: &str, config: ClientConfig, sandbox: Sandbox) -> Setup {
+    let outbox = Arc::new(SqliteOutbox::open(&tempdir(name)).expect("store"));
+    let options = Hl7Options::default();
+    let relay = Relay::start(
+        RelayConfig {
+            listen: "127.0.0.1:0".into(),
+            workers: 2,
+            ..RelayConfig::default()
+        },
+        outbox.clone(),
+        Acker::new(Converter::new(options.clone()).expect("converter")),
+        Deliverer::new(
+            Client::new(config).expect("client"),
+            options,
+            Backoff {
+                initial: Duration::from_millis(50),
+                max: Duration::from_millis(500),
+            },
+        ),
+    )
+    .expect("relay starts");
+    Setup {
+        sandbox,
+        outbox,
+        relay,
+    }
+}
+
+/// An MLLP client connection.
+struct Sender {
+    stream: TcpStream,
+    reader: FrameReader<TcpStream>,
+}
+
+impl Sender {
+    fn connect(addr: SocketAddr) -> Sender {
+        let stream = TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("timeout");
+        let reader = FrameReader::new(
+            stream.try_clone().expect("clone"),
+            1 << 20,
+            Duration::from_secs(20),
+        );
+        Sender { stream, reader }
+    }
+
+    fn send(&mut self, msg: &[u8]) -> String {
+        write_frame(&mut self.stream, msg).expect("send");
+        let ack = self
+            .reader
+            .next_frame(&AtomicBool::new(false))
+            .expect("an ACK")
+            .expect("an ACK frame");
+        String::from_utf8(ack).expect("utf-8 ACK")
+    }
+}
+
+fn msa(ack: &str) -> &str {
+    ack.split('\r')
+        .find(|s| s.starts_with("MSA|"))
+        .and_then(|s| s.split('|').nth(1))
+        .expect("an MSA segment")
+}
+
+fn wait_for(outbox: &dyn Outbox, state: State, n: u64) {
+    let t0 = Instant::now();
+    loop {
+        let counts = outbox.counts().expect("counts");
+        if counts.get(state) == n {
+            return;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "waited 20 s for {n} {}: {counts:?}",
+            state.as_str()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn create_then_update_over_mllp_is_delivered_once_each() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    let s = start("create-update", config.clone(), sb);
+    let pid = unique_pid();
+    let mut tx = Sender::connect(s.relay.addr());
+    let a04 = adt("A04", "M1", &pid, "GARCIA");
+    let ack1 = tx.send(&a04);
+    assert_eq!(msa(&ack1), "AA", "{ack1}");
+    assert!(ack1.contains("|M1"), "MSA-2 echoes MSH-10");
+    let ack2 = tx.send(&adt("A08", "M2", &pid, "LOPEZ"));
+    assert_eq!(msa(&ack2), "AA", "{ack2}");
+    wait_for(&*s.outbox, State::Delivered, 2);
+    assert_eq!(s.sandbox.stats().patients, 1, "one patient created");
+
+    // The create's answer went into the id map; the update was sent to that logical id.
+    let m1 = s.outbox.show(1).expect("show");
+    let logical = m1.logical_id.expect("the create's logical id");
+    let read = Client::new(config)
+        .expect("client")
+        .read(&logical)
+        .expect("read");
+    assert_eq!(read.patient.name[0].family.as_deref(), Some("LOPEZ"));
+    assert_eq!(s.outbox.show(2).expect("show").state, State::Delivered);
+
+    // The HIS lost the first ACK and sends again: the same ACK, nothing processed again,
+    // also on another connection.
+    let mut tx2 = Sender::connect(s.relay.addr());
+    assert_eq!(tx2.send(&a04), ack1);
+    assert_eq!(tx.send(&a04), ack1);
+    std::thread::sleep(Duration::from_millis(300));
+    let counts = s.outbox.counts().expect("counts");
+    assert_eq!(counts.get(State::Delivered), 2);
+    assert_eq!(counts.get(State::Pending), 0);
+    assert_eq!(s.sandbox.stats().patients, 1);
+    s.relay.shutdown();
+}
+
+#[test]
+fn what_cannot_become_a_bundle_is_answered_at_once_and_not_stored() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let s = start("refused", client_config(&sb), sb);
+    let mut tx = Sender::connect(s.relay.addr());
+    let pid = unique_pid();
+    // Not an ADT message: AR.
+    let oru = adt("A04", "R1", &pid, "GARCIA");
+    let oru = String::from_utf8(oru)
+        .expect("text")
+        .replace("ADT^A04^ADT_A01", "ORU^R01^ORU_R01");
+    let ack = tx.send(oru.as_bytes());
+    assert_eq!(msa(&ack), "AR", "{ack}");
+    // A wrong birth date: AE, with an ERR at PID-7, and no patient value in the ACK.
+    let bad = String::from_utf8(adt("A04", "R2", &pid, "GARCIA"))
+        .expect("text")
+        .replace("19750616", "19751399");
+    let ack = tx.send(bad.as_bytes());
+    assert_eq!(msa(&ack), "AE", "{ack}");
+    assert!(ack.contains("ERR|"), "{ack}");
+    assert!(!ack.contains(&pid) && !ack.contains("19751399"), "{ack}");
+    // The connection still serves: a good message after the bad ones.
+    assert_eq!(msa(&tx.send(&adt("A04", "R3", &pid, "GARCIA"))), "AA");
+    wait_for(&*s.outbox, State::Delivered, 1);
+    let counts = s.outbox.counts().expect("counts");
+    assert_eq!(
+        counts.0.iter().map(|(_, n)| n).sum::<u64>(),
+        1,
+        "only the good message is stored: {counts:?}"
+    );
+    s.relay.shutdown();
+}
+
+#[test]
+fn a_v2_update_of_an_unknown_patient_is_held_until_its_id_is_set() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    // Create the patient outside the relay (the id map does not know it).
+    let pid = unique_pid();
+    let direct = Client::new(config.clone()).expect("client");
+    let conv = Converter::new(Hl7Options::default())
+        .expect("converter")
+        .convert(&adt("A04", "X0", &pid, "GARCIA"));
+    let created = direct
+        .create(&conv.bundle_json().expect("bundle"))
+        .expect("create");
+    let s = start("held", config, sb);
+    let mut tx = Sender::connect(s.relay.addr());
+    assert_eq!(msa(&tx.send(&adt("A08", "H1", &pid, "MARTIN"))), "AA");
+    wait_for(&*s.outbox, State::Held, 1);
+    // A later message of the same patient waits behind the held one.
+    assert_eq!(msa(&tx.send(&adt("A08", "H2", &pid, "RUIZ"))), "AA");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(s.outbox.show(2).expect("show").state, State::Pending);
+    // A person finds the logical id and records it: both updates go, in order.
+    s.outbox.set_id(1, &created.patient_id).expect("set-id");
+    wait_for(&*s.outbox, State::Delivered, 2);
+    let read = direct.read(&created.patient_id).expect("read");
+    assert_eq!(read.patient.name[0].family.as_deref(), Some("RUIZ"));
+    assert_eq!(s.sandbox.stats().patients, 1);
+    s.relay.shutdown();
+}
+
+#[test]
+fn an_uncertain_create_is_resolved_without_a_second_patient() {
+    use pfhir_sandbox::{Fault, FaultRule};
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let mut config = client_config(&sb);
+    config.uncertain_create = UncertainCreatePolicy::ResendDeduplicating;
+    config.retry.max_attempts = 1;
+    // The platform processes the create, then the connection drops before the answer.
+    sb.faults().push(FaultRule {
+        method: Some("POST".into()),
+        path_prefix: None,
+        times: 1,
+        fault: Fault::DropAfterBody,
+    });
+    let s = start("uncertain", config, sb);
+    let mut tx = Sender::connect(s.relay.addr());
+    let pid = unique_pid();
+    assert_eq!(msa(&tx.send(&adt("A04", "U1", &pid, "GARCIA"))), "AA");
+    wait_for(&*s.outbox, State::Delivered, 1);
+    let m = s.outbox.show(1).expect("show");
+    assert!(m.attempts >= 2, "sent, then resolved: {m:?}");
+    assert!(m.logical_id.is_some());
+    assert_eq!(s.sandbox.stats().patients, 1, "never created twice");
+    s.relay.shutdown();
+}
