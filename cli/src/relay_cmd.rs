@@ -213,6 +213,32 @@ fn hl7_options(run: &RunArgs) -> Result<Hl7Options, CliError> {
     Ok(o)
 }
 
+/// The relay's log on stderr: its own records from info up, pfhir's other records from warn
+/// up (none of them carries patient values or secrets).
+struct StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        let t = m.target();
+        (t.starts_with("pfhir::relay") && m.level() <= log::Level::Info)
+            || (t.starts_with("pfhir") && m.level() <= log::Level::Warn)
+    }
+
+    fn log(&self, r: &log::Record<'_>) {
+        if self.enabled(r.metadata()) {
+            eprintln!(
+                "pfhir relay: {} {}",
+                r.level().as_str().to_lowercase(),
+                r.args()
+            );
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+static STDERR_LOG: StderrLog = StderrLog;
+
 /// Runs the relay until SIGTERM or SIGINT.
 fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     let listen = run
@@ -223,6 +249,9 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
         .store
         .as_deref()
         .ok_or_else(|| CliError::Usage("pfhir relay needs --listen ADDR and --store DIR".into()))?;
+    if log::set_logger(&STDERR_LOG).is_ok() {
+        log::set_max_level(log::LevelFilter::Info);
+    }
     let options = hl7_options(run)?;
     let converter = Converter::new(options.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
     let mut client_config = run.connect.client_config()?;

@@ -65,12 +65,17 @@ struct Setup {
 }
 
 fn start(name: &str, config: ClientConfig, sandbox: Sandbox) -> Setup {
+    start_with(name, config, sandbox, 1 << 20)
+}
+
+fn start_with(name: &str, config: ClientConfig, sandbox: Sandbox, max_bytes: usize) -> Setup {
     let outbox = Arc::new(SqliteOutbox::open(&tempdir(name)).expect("store"));
     let options = Hl7Options::default();
     let relay = Relay::start(
         RelayConfig {
             listen: "127.0.0.1:0".into(),
             workers: 2,
+            max_message_bytes: max_bytes,
             ..RelayConfig::default()
         },
         outbox.clone(),
@@ -271,5 +276,37 @@ fn an_uncertain_create_is_resolved_without_a_second_patient() {
     assert!(m.attempts >= 2, "sent, then resolved: {m:?}");
     assert!(m.logical_id.is_some());
     assert_eq!(s.sandbox.stats().patients, 1, "never created twice");
+    s.relay.shutdown();
+}
+
+#[test]
+fn an_oversized_frame_closes_the_connection_and_stores_nothing() {
+    use std::io::{Read, Write};
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let s = start_with("oversized", client_config(&sb), sb, 600);
+    let pid = unique_pid();
+    // Under the limit: served.
+    let mut tx = Sender::connect(s.relay.addr());
+    assert_eq!(msa(&tx.send(&adt("A04", "O1", &pid, "GARCIA"))), "AA");
+    // Over it: the connection is closed without an ACK.
+    let mut big = adt("A04", "O2", &pid, "GARCIA");
+    big.extend(std::iter::repeat_n(b'X', 1000));
+    let mut raw = TcpStream::connect(s.relay.addr()).expect("connect");
+    raw.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut frame = vec![0x0b];
+    frame.extend_from_slice(&big);
+    frame.extend_from_slice(&[0x1c, 0x0d]);
+    let _ = raw.write_all(&frame);
+    let mut buf = [0u8; 64];
+    let n = raw.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "no ACK for an oversized frame, the connection closes");
+    wait_for(&*s.outbox, State::Delivered, 1);
+    let counts = s.outbox.counts().expect("counts");
+    assert_eq!(
+        counts.0.iter().map(|(_, n)| n).sum::<u64>(),
+        1,
+        "{counts:?}"
+    );
     s.relay.shutdown();
 }

@@ -1,0 +1,132 @@
+//! A first load measurement: N messages (creates of distinct patients) over C MLLP
+//! connections to an in-process relay in front of the in-process sandbox (both on this
+//! machine, sharing its cores). Prints ACK throughput (ack after a FULL commit, one commit
+//! per message), p50/p99 ACK latency, end-to-end delivered messages/s and the process's peak
+//! RSS (relay + sandbox + senders).
+//!
+//! `cargo run --release -p pfhir-relay --example load -- [MESSAGES] [CONNECTIONS]`
+
+use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret};
+use pfhir_core::hl7v2::{Converter, Hl7Options};
+use pfhir_relay::mllp::{write_frame, FrameReader};
+use pfhir_relay::store::{Outbox, SqliteOutbox, State};
+use pfhir_relay::{Acker, Backoff, Deliverer, Relay, RelayConfig};
+use pfhir_sandbox::{Sandbox, SandboxConfig};
+use std::net::TcpStream;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const MSG: &str = "MSH|^~\\&|HIS|HOSPITAL^2.16.724.4.2^ISO|PFHIR|PARTNER|20240315103000+0100||ADT^A04^ADT_A01|CTRL|P|2.5.1\rEVN|A04|20240315103000\rPID|1||PATIENTID^^^CIP^JHN||GARCIA^MARIA^JOSE||19750616|F|||CALLE MAYOR 1^^MADRID^MADRID^28013^ES^H\rDG1|1||E11^Type 2 diabetes mellitus^I10||20100501|F\r";
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let total: usize = args.get(1).map_or(Ok(2000), |s| s.parse())?;
+    let conns: usize = args.get(2).map_or(Ok(4), |s| s.parse())?;
+    let per = total / conns.max(1);
+    let sb = Sandbox::start(SandboxConfig::default())?;
+    let c = sb.config();
+    let mut config = ClientConfig::new(sb.base_url());
+    config.api_version = ApiVersion::V2;
+    config.org_id = c.org_id.clone();
+    config.client_id = c.client_id.clone();
+    config.client_secret = Secret::new(c.client_secret.clone());
+    config.cert_pem = c.certs.client_pem.clone();
+    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
+    config.ca_pem = Some(c.certs.ca_pem.clone());
+    let dir = std::env::temp_dir().join(format!("pfhir-relay-load-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let outbox = Arc::new(SqliteOutbox::open(&dir)?);
+    let options = Hl7Options::default();
+    let relay = Relay::start(
+        RelayConfig {
+            listen: "127.0.0.1:0".into(),
+            workers: 4,
+            ..RelayConfig::default()
+        },
+        outbox.clone(),
+        Acker::new(Converter::new(options.clone())?),
+        Deliverer::new(Client::new(config)?, options, Backoff::default()),
+    )?;
+    let addr = relay.addr();
+    let t0 = Instant::now();
+    let senders: Vec<_> = (0..conns)
+        .map(|c| {
+            std::thread::spawn(move || -> Result<Vec<Duration>, String> {
+                let mut s = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+                s.set_nodelay(true).map_err(|e| e.to_string())?;
+                let mut r = FrameReader::new(
+                    s.try_clone().map_err(|e| e.to_string())?,
+                    1 << 20,
+                    Duration::from_secs(60),
+                );
+                let stop = AtomicBool::new(false);
+                let mut lat = Vec::with_capacity(per);
+                for i in 0..per {
+                    let msg = MSG
+                        .replace("CTRL", &format!("L{c}-{i}"))
+                        .replace("PATIENTID", &format!("LOAD{c:02}{i:08}"));
+                    let t = Instant::now();
+                    write_frame(&mut s, msg.as_bytes()).map_err(|e| e.to_string())?;
+                    let ack = r
+                        .next_frame(&stop)
+                        .map_err(|e| e.to_string())?
+                        .ok_or("no ACK")?;
+                    lat.push(t.elapsed());
+                    if !ack.windows(7).any(|w| w == b"MSA|AA|") {
+                        return Err("not AA".into());
+                    }
+                }
+                Ok(lat)
+            })
+        })
+        .collect();
+    let mut lat = Vec::new();
+    for s in senders {
+        lat.extend(s.join().map_err(|_| "a sender panicked")??);
+    }
+    let acked = t0.elapsed();
+    let sent = lat.len() as u64;
+    while outbox.counts()?.get(State::Delivered) < sent {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let delivered = t0.elapsed();
+    lat.sort();
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p) as usize];
+    println!("messages            {sent} over {conns} connections");
+    println!(
+        "ACKed (stored)      {:.0} msg/s ({:.2} s)",
+        sent as f64 / acked.as_secs_f64(),
+        acked.as_secs_f64()
+    );
+    println!(
+        "ACK latency         p50 {:?}  p99 {:?}",
+        pct(0.5),
+        pct(0.99)
+    );
+    println!(
+        "delivered           {:.0} msg/s end to end ({:.2} s), sandbox patients {}",
+        sent as f64 / delivered.as_secs_f64(),
+        delivered.as_secs_f64(),
+        sb.stats().patients
+    );
+    println!(
+        "peak RSS            {} MiB (relay + sandbox + senders)",
+        peak_rss_kib() / 1024
+    );
+    relay.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
