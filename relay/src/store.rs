@@ -356,7 +356,7 @@ CREATE TABLE IF NOT EXISTS messages (
     updated_ms INTEGER NOT NULL,
     UNIQUE (sending_application, sending_facility, control_id)
 );
-CREATE INDEX IF NOT EXISTS messages_state ON messages (state, next_attempt_ms);
+CREATE INDEX IF NOT EXISTS messages_state_id ON messages (state, id);
 CREATE INDEX IF NOT EXISTS messages_patient ON messages (authority, business_id, id);
 CREATE TABLE IF NOT EXISTS id_map (
     authority TEXT NOT NULL,
@@ -486,12 +486,19 @@ impl Outbox for SqliteOutbox {
     fn claim(&self, now_ms: i64) -> Result<Option<Claimed>, StoreError> {
         let mut c = self.conn()?;
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The scan starts at the oldest unfinished message (three O(log n) index lookups),
+        // so a claim costs the unfinished messages, not the delivered history or the whole
+        // backlog (sorting every pending message per claim made a backlog quadratic).
         let row = tx
             .query_row(
                 "SELECT m.id, m.kind, m.authority, m.business_id, m.hl7, m.bundle, m.state,
                         m.request_id, m.attempts
                  FROM messages m
-                 WHERE m.state IN ('pending', 'waiting', 'uncertain')
+                 WHERE m.id >= (SELECT MIN(lo) FROM (
+                     SELECT MIN(id) AS lo FROM messages WHERE state = 'pending'
+                     UNION ALL SELECT MIN(id) FROM messages WHERE state = 'waiting'
+                     UNION ALL SELECT MIN(id) FROM messages WHERE state = 'uncertain'))
+                   AND m.state IN ('pending', 'waiting', 'uncertain')
                    AND m.next_attempt_ms <= ?1
                    AND NOT EXISTS (
                      SELECT 1 FROM messages p
