@@ -62,6 +62,9 @@ pub struct RunArgs {
     /// five minutes).
     #[arg(long, default_value_t = 1000)]
     pub backoff_ms: u64,
+    /// Kill-point tests only: abort after the platform's first answer, before recording it.
+    #[arg(long, hide = true)]
+    pub test_abort_after_answer: bool,
     /// Connection settings, as for `pfhir create`.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -276,7 +279,7 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
         config,
         outbox,
         Acker::new(converter),
-        Deliverer::new(client, options, backoff),
+        Deliverer::new(client, options, backoff).abort_after_answer(run.test_abort_after_answer),
     )
     .map_err(|e| CliError::Io(e.to_string()))?;
     let stop = relay.stop_flag();

@@ -293,3 +293,71 @@ fn sigkill_mid_send_against_a_deduplicating_server_delivers_once() {
     signal(&relay.child, "-TERM");
     let _ = relay.child.wait();
 }
+
+/// Runs a relay that aborts right after the platform answered its first request (before the
+/// answer is recorded), sends one create, and waits for the process to die.
+fn abort_after_answer(config: &str, store: &Path, pid: &str, extra: &[&str]) {
+    let mut args = vec!["--test-abort-after-answer"];
+    args.extend_from_slice(extra);
+    let mut relay = start_relay(config, store, &args);
+    assert_eq!(send(&relay.addr, &a04("A1", pid)), "AA");
+    let t0 = Instant::now();
+    while relay.child.try_wait().expect("wait").is_none() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the relay aborts after the answer"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn killed_after_the_answer_before_recording_it_v2_holds_without_a_second_create() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    sb.set_dedup(false);
+    let dir = tempdir("after-answer-v2");
+    let config = config_for(&sb, &dir);
+    let store = dir.join("store");
+    abort_after_answer(&config, &store, &unique_pid(), &[]);
+    assert_eq!(sb.stats().patients, 1, "the platform created it");
+    assert_eq!(
+        status(&store)["sending"],
+        1,
+        "the answer was never recorded"
+    );
+    let requests = sb.stats().requests;
+    let mut relay = start_relay(&config, &store, &[]);
+    wait_status(&store, "held", 1);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(sb.stats().requests, requests, "nothing sent again");
+    assert_eq!(sb.stats().patients, 1, "never created twice");
+    signal(&relay.child, "-TERM");
+    let _ = relay.child.wait();
+}
+
+#[test]
+fn killed_after_the_answer_before_recording_it_v1_resolves_by_reading_and_delivers_once() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    sb.set_dedup(false);
+    let dir = tempdir("after-answer-v1");
+    let config = config_for(&sb, &dir);
+    let store = dir.join("store");
+    let pid = unique_pid();
+    abort_after_answer(&config, &store, &pid, &["--api-version", "v1"]);
+    assert_eq!(sb.stats().patients, 1);
+    // Restart: v1 reads Patient/{business id}, finds it: delivered, with its id mapped.
+    let mut relay = start_relay(&config, &store, &["--api-version", "v1"]);
+    wait_status(&store, "delivered", 1);
+    assert_eq!(sb.stats().patients, 1, "never created twice");
+    // The patient's update goes through (v1: to the business id).
+    let a08 = String::from_utf8(a04("A2", &pid))
+        .expect("text")
+        .replace("ADT^A04", "ADT^A08")
+        .replace("EVN|A04", "EVN|A08")
+        .replace("GARCIA", "LOPEZ");
+    assert_eq!(send(&relay.addr, a08.as_bytes()), "AA");
+    wait_status(&store, "delivered", 2);
+    assert_eq!(sb.stats().patients, 1);
+    signal(&relay.child, "-TERM");
+    let _ = relay.child.wait();
+}

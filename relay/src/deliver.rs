@@ -47,6 +47,7 @@ pub struct Deliverer {
     client: Client,
     options: Hl7Options,
     backoff: Backoff,
+    abort_after_answer: bool,
 }
 
 impl std::fmt::Debug for Deliverer {
@@ -65,7 +66,15 @@ impl Deliverer {
             client,
             options,
             backoff,
+            abort_after_answer: false,
         }
+    }
+
+    /// For kill-point tests only: abort the process after the platform answered a request
+    /// and before the answer is recorded (the worst instant for exactly-once).
+    pub fn abort_after_answer(mut self, on: bool) -> Self {
+        self.abort_after_answer = on;
+        self
     }
 
     /// Claims and delivers one message; `Ok(false)` when none may go now.
@@ -74,6 +83,10 @@ impl Deliverer {
             return Ok(false);
         };
         let outcome = self.deliver(&m, outbox)?;
+        if self.abort_after_answer {
+            log::warn!(target: "pfhir::relay", "message {}: aborting after the answer, before recording it (kill-point test)", m.id);
+            std::process::abort();
+        }
         let state = match &outcome {
             Outcome::Delivered(_) => State::Delivered,
             Outcome::Rejected(_) => State::Rejected,
