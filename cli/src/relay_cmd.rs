@@ -122,6 +122,18 @@ fn open(store: &str) -> Result<SqliteOutbox, CliError> {
     SqliteOutbox::open(Path::new(store)).map_err(|e| CliError::Io(format!("{store}: {e}")))
 }
 
+/// An existing store, for the operator commands (which must not create an empty one at a
+/// mistyped path).
+fn open_existing(store: &str) -> Result<SqliteOutbox, CliError> {
+    if !Path::new(store).join(pfhir_relay::store::DB_FILE).is_file() {
+        return Err(CliError::Usage(format!(
+            "{store}: no relay store here (no {})",
+            pfhir_relay::store::DB_FILE
+        )));
+    }
+    open(store)
+}
+
 fn store_err(e: pfhir_relay::StoreError) -> CliError {
     match e {
         pfhir_relay::StoreError::NotFound(_) | pfhir_relay::StoreError::WrongState { .. } => {
@@ -137,7 +149,7 @@ pub fn run(args: &RelayArgs) -> Result<ExitCode, CliError> {
     match &args.command {
         None => serve(&args.run),
         Some(RelayCommand::Status { store, json }) => {
-            let counts = open(store)?.counts().map_err(store_err)?;
+            let counts = open_existing(store)?.counts().map_err(store_err)?;
             if *json {
                 let obj: serde_json::Map<String, serde_json::Value> = counts
                     .0
@@ -153,17 +165,17 @@ pub fn run(args: &RelayArgs) -> Result<ExitCode, CliError> {
             Ok(ExitCode::Ok)
         }
         Some(RelayCommand::Show { id, store }) => {
-            let m = open(store)?.show(*id).map_err(store_err)?;
+            let m = open_existing(store)?.show(*id).map_err(store_err)?;
             writeln!(out, "{}", show_json(&m))?;
             Ok(ExitCode::Ok)
         }
         Some(RelayCommand::Retry { id, store }) => {
-            open(store)?.retry(*id).map_err(store_err)?;
+            open_existing(store)?.retry(*id).map_err(store_err)?;
             writeln!(out, "message {id}: retry")?;
             Ok(ExitCode::Ok)
         }
         Some(RelayCommand::Drop { id, store }) => {
-            open(store)?.drop_message(*id).map_err(store_err)?;
+            open_existing(store)?.drop_message(*id).map_err(store_err)?;
             writeln!(out, "message {id}: dropped")?;
             Ok(ExitCode::Ok)
         }
@@ -172,8 +184,10 @@ pub fn run(args: &RelayArgs) -> Result<ExitCode, CliError> {
             logical_id,
             store,
         }) => {
-            open(store)?.set_id(*id, logical_id).map_err(store_err)?;
-            let state = open(store)?.show(*id).map_err(store_err)?.state;
+            open_existing(store)?
+                .set_id(*id, logical_id)
+                .map_err(store_err)?;
+            let state = open_existing(store)?.show(*id).map_err(store_err)?.state;
             writeln!(out, "message {id}: logical id recorded, {}", state.as_str())?;
             Ok(ExitCode::Ok)
         }
@@ -304,5 +318,5 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
 
 /// The counts of a store, for tests and the demo.
 pub fn counts(store: &str) -> Result<Vec<(State, u64)>, CliError> {
-    Ok(open(store)?.counts().map_err(store_err)?.0)
+    Ok(open_existing(store)?.counts().map_err(store_err)?.0)
 }

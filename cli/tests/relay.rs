@@ -361,3 +361,45 @@ fn killed_after_the_answer_before_recording_it_v1_resolves_by_reading_and_delive
     signal(&relay.child, "-TERM");
     let _ = relay.child.wait();
 }
+
+#[test]
+fn operator_commands_refuse_a_missing_store_and_wrong_states() {
+    let dir = tempdir("operator");
+    let missing = dir.join("nothing-here");
+    let out = Command::new(PFHIR)
+        .args(["relay", "status", "--store"])
+        .arg(&missing)
+        .output()
+        .expect("status runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        !missing.exists(),
+        "no empty store is created at a wrong path"
+    );
+    // A store with one delivered message: retry and drop refuse it, an unknown id is named.
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = config_for(&sb, &dir);
+    let store = dir.join("store");
+    let mut relay = start_relay(&config, &store, &[]);
+    assert_eq!(send(&relay.addr, &a04("O1", &unique_pid())), "AA");
+    wait_status(&store, "delivered", 1);
+    signal(&relay.child, "-TERM");
+    let _ = relay.child.wait();
+    for (args, needle) in [
+        (vec!["retry", "1"], "delivered"),
+        (vec!["drop", "1"], "delivered"),
+        (vec!["set-id", "1", "abc"], "delivered"),
+        (vec!["show", "42"], "no message 42"),
+    ] {
+        let out = Command::new(PFHIR)
+            .arg("relay")
+            .args(&args)
+            .arg("--store")
+            .arg(&store)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
