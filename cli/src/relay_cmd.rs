@@ -275,6 +275,7 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     if run.server_dedup {
         client_config.uncertain_create = UncertainCreatePolicy::ResendDeduplicating;
     }
+    let v2 = client_config.api_version == pfhir_core::client::ApiVersion::V2;
     let client = pfhir_core::client::Client::new(client_config)
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let outbox: Arc<dyn Outbox> = Arc::new(open(store)?);
@@ -292,7 +293,7 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     let relay = Relay::start(
         config,
         outbox,
-        Acker::new(converter),
+        Acker::new(converter).v2_updates(v2),
         Deliverer::new(client, options, backoff).abort_after_answer(run.test_abort_after_answer),
     )
     .map_err(|e| CliError::Io(e.to_string()))?;

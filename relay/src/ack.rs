@@ -22,12 +22,35 @@ pub enum Received {
 #[derive(Debug)]
 pub struct Acker {
     converter: Converter,
+    /// For the v2 API: the converter of updates, with a placeholder Patient.id (the logical
+    /// id is not known at accept time; delivery converts again with the mapped one).
+    update_converter: Option<Converter>,
 }
+
+/// The Patient.id an update is checked with at accept time on v2 (replaced at delivery).
+pub const V2_UPDATE_PLACEHOLDER: &str = "relay-logical-id-pending";
 
 impl Acker {
     /// An acker converting with `converter` (its options are the site's).
     pub fn new(converter: Converter) -> Self {
-        Acker { converter }
+        Acker {
+            converter,
+            update_converter: None,
+        }
+    }
+
+    /// On the v2 API an update is sent to the logical id the id map gives at delivery: its
+    /// accept-time check then uses a placeholder id instead of the business id (no v1 note
+    /// PFHIR-H0403 in the ACK, and a business id need not be a FHIR id).
+    pub fn v2_updates(mut self, on: bool) -> Self {
+        self.update_converter = on
+            .then(|| {
+                let mut o = self.converter.options().clone();
+                o.patient_id = Some(V2_UPDATE_PLACEHOLDER.to_string());
+                Converter::new(o).ok()
+            })
+            .flatten();
+        self
     }
 
     /// The converter.
@@ -38,6 +61,9 @@ impl Acker {
     /// Handles one message: returns the ACK bytes to send and what was done.
     pub fn receive(&self, hl7: &[u8], outbox: &dyn Outbox) -> (Vec<u8>, Received) {
         let mut conv = self.converter.convert(hl7);
+        if let (Some(EventKind::Update), Some(c)) = (conv.kind, &self.update_converter) {
+            conv = c.convert(hl7);
+        }
         if conv.ack_code != AckCode::Accept {
             let code = conv.ack_code;
             return (

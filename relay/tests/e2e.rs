@@ -79,7 +79,7 @@ fn start_with(name: &str, config: ClientConfig, sandbox: Sandbox, max_bytes: usi
             ..RelayConfig::default()
         },
         outbox.clone(),
-        Acker::new(Converter::new(options.clone()).expect("converter")),
+        Acker::new(Converter::new(options.clone()).expect("converter")).v2_updates(true),
         Deliverer::new(
             Client::new(config).expect("client"),
             options,
@@ -164,6 +164,10 @@ fn create_then_update_over_mllp_is_delivered_once_each() {
     assert!(ack1.contains("|M1"), "MSA-2 echoes MSH-10");
     let ack2 = tx.send(&adt("A08", "M2", &pid, "LOPEZ"));
     assert_eq!(msa(&ack2), "AA", "{ack2}");
+    assert!(
+        !ack2.contains("ERR|"),
+        "a v2 update's ACK has no v1 note (PFHIR-H0403): {ack2}"
+    );
     wait_for(&*s.outbox, State::Delivered, 2);
     assert_eq!(s.sandbox.stats().patients, 1, "one patient created");
 
