@@ -65,8 +65,8 @@ test_jar() {
   check_native_copy "$e/linux-aarch64/libpfhir.so" aarch64-linux-gnu linux-aarch64/libpfhir.so
   check_native_copy "$e/win32-x86-64/pfhir.dll" x86_64-windows win32-x86-64/pfhir.dll \
     "not run: no Windows JVM here"
-  if [ -f "$srcjar" ] && unzip -l "$srcjar" | grep -q ' dev/pfhir/Client.java$' &&
-    unzip -l "$srcjar" | grep -q ' dev/pfhir/internal/PfhirLibrary.java$'; then
+  if [ -f "$srcjar" ] && output_has ' dev/pfhir/Client\.java$' unzip -l "$srcjar" &&
+    output_has ' dev/pfhir/internal/PfhirLibrary\.java$' unzip -l "$srcjar"; then
     ok "pfhir-$VERSION-sources.jar holds the sources"
   else
     bad "pfhir-$VERSION-sources.jar is missing or lacks the sources"

@@ -275,7 +275,7 @@ JSON
       bad "vite build"; printf '%s\n' "$out" >&2
     fi
     mkdir -p "$vt/dist"
-    if find "$vt/dist" -name '*.wasm' | grep -q .; then
+    if [ -n "$(find "$vt/dist" -name '*.wasm')" ]; then
       ok "vite emitted the .wasm as an asset ($(cd "$vt/dist" && find . -name '*.wasm'))"
     else
       bad "vite emitted no .wasm"
