@@ -7,10 +7,11 @@ use crate::ack::{Acker, Received};
 use crate::deliver::Deliverer;
 use crate::mllp::{write_frame, FrameReader};
 use crate::store::{Outbox, StoreError};
+use crate::workers::{Bell, Workers};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -61,29 +62,6 @@ pub enum RelayError {
     Thread(io::Error),
 }
 
-/// Wakes idle workers when a message is stored.
-#[derive(Debug, Default)]
-struct Bell {
-    rung: Mutex<u64>,
-    cond: Condvar,
-}
-
-impl Bell {
-    fn ring(&self) {
-        if let Ok(mut n) = self.rung.lock() {
-            *n = n.wrapping_add(1);
-        }
-        self.cond.notify_all();
-    }
-
-    fn wait(&self, timeout: Duration) {
-        if let Ok(n) = self.rung.lock() {
-            let seen = *n;
-            let _ = self.cond.wait_timeout_while(n, timeout, |n| *n == seen);
-        }
-    }
-}
-
 /// Poll interval of blocking reads and of the accept loop (how fast a stop is noticed).
 const POLL: Duration = Duration::from_millis(100);
 
@@ -91,8 +69,8 @@ const POLL: Duration = Duration::from_millis(100);
 pub struct Relay {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
-    bell: Arc<Bell>,
+    listener: Option<JoinHandle<()>>,
+    workers: Option<Workers>,
 }
 
 impl std::fmt::Debug for Relay {
@@ -127,37 +105,24 @@ impl Relay {
             source,
         })?;
         let stop = Arc::new(AtomicBool::new(false));
-        let bell = Arc::new(Bell::default());
-        let acker = Arc::new(acker);
-        let deliverer = Arc::new(deliverer);
-        let mut threads = Vec::new();
-        for n in 0..config.workers.max(1) {
-            let (outbox, deliverer, stop, bell) = (
-                outbox.clone(),
-                deliverer.clone(),
-                stop.clone(),
-                bell.clone(),
-            );
-            threads.push(
-                std::thread::Builder::new()
-                    .name(format!("relay-worker-{n}"))
-                    .spawn(move || worker(&*outbox, &deliverer, &stop, &bell))
-                    .map_err(RelayError::Thread)?,
-            );
-        }
-        let (o, s, b) = (outbox.clone(), stop.clone(), bell.clone());
-        threads.push(
-            std::thread::Builder::new()
-                .name("relay-listener".into())
-                .spawn(move || accept_loop(listener, &config, o, acker, s, b))
-                .map_err(RelayError::Thread)?,
-        );
+        let workers = Workers::start(
+            config.workers,
+            outbox.clone(),
+            Arc::new(deliverer),
+            stop.clone(),
+        )
+        .map_err(RelayError::Thread)?;
+        let (acker, s, b) = (Arc::new(acker), stop.clone(), workers.bell());
+        let listener = std::thread::Builder::new()
+            .name("relay-listener".into())
+            .spawn(move || accept_loop(listener, &config, outbox, acker, s, b))
+            .map_err(RelayError::Thread)?;
         log::info!(target: "pfhir::relay", "listening on mllp://{addr}");
         Ok(Relay {
             addr,
             stop,
-            threads,
-            bell,
+            listener: Some(listener),
+            workers: Some(workers),
         })
     }
 
@@ -174,34 +139,23 @@ impl Relay {
 
     /// Stops and waits for every thread.
     pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.bell.ring();
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        if let Some(listener) = self.listener.take() {
+            let _ = listener.join();
+        }
+        if let Some(workers) = self.workers.take() {
+            workers.shutdown();
         }
     }
 }
 
 impl Drop for Relay {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        self.bell.ring();
-        for t in self.threads.drain(..) {
-            let _ = t.join();
-        }
-    }
-}
-
-fn worker(outbox: &dyn Outbox, deliverer: &Deliverer, stop: &AtomicBool, bell: &Bell) {
-    while !stop.load(Ordering::SeqCst) {
-        match deliverer.step(outbox) {
-            Ok(true) => {}
-            Ok(false) => bell.wait(Duration::from_millis(250)),
-            Err(e) => {
-                log::error!(target: "pfhir::relay", "delivery: {e}");
-                bell.wait(Duration::from_secs(1));
-            }
-        }
+        self.stop_and_join();
     }
 }
 

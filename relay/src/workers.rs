@@ -1,0 +1,124 @@
+//! The delivery workers: threads that take the next deliverable message from the outbox and
+//! deliver it, waking when a message is stored. The MLLP relay and the embedded outbox run
+//! the same pool.
+
+use crate::deliver::Deliverer;
+use crate::store::Outbox;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Wakes idle workers when a message is stored.
+#[derive(Debug, Default)]
+pub struct Bell {
+    rung: Mutex<u64>,
+    cond: Condvar,
+}
+
+impl Bell {
+    /// Wakes every waiting worker.
+    pub fn ring(&self) {
+        if let Ok(mut n) = self.rung.lock() {
+            *n = n.wrapping_add(1);
+        }
+        self.cond.notify_all();
+    }
+
+    /// Waits until the bell rings or `timeout` passes.
+    pub fn wait(&self, timeout: Duration) {
+        if let Ok(n) = self.rung.lock() {
+            let seen = *n;
+            let _ = self.cond.wait_timeout_while(n, timeout, |n| *n == seen);
+        }
+    }
+}
+
+/// A running pool of delivery workers. Dropping it stops them and waits for each to finish
+/// its current delivery.
+pub struct Workers {
+    stop: Arc<AtomicBool>,
+    bell: Arc<Bell>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Workers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workers")
+            .field("threads", &self.threads.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Workers {
+    /// Starts `count` workers (at least one) delivering from `outbox`; they stop when `stop`
+    /// is set (and the bell rung) or the pool is dropped.
+    pub fn start(
+        count: usize,
+        outbox: Arc<dyn Outbox>,
+        deliverer: Arc<Deliverer>,
+        stop: Arc<AtomicBool>,
+    ) -> io::Result<Workers> {
+        let bell = Arc::new(Bell::default());
+        let mut pool = Workers {
+            stop,
+            bell,
+            threads: Vec::new(),
+        };
+        for n in 0..count.max(1) {
+            let (outbox, deliverer, stop, bell) = (
+                outbox.clone(),
+                deliverer.clone(),
+                pool.stop.clone(),
+                pool.bell.clone(),
+            );
+            // On an error, dropping `pool` stops the workers already started.
+            pool.threads.push(
+                std::thread::Builder::new()
+                    .name(format!("relay-worker-{n}"))
+                    .spawn(move || work(&*outbox, &deliverer, &stop, &bell))?,
+            );
+        }
+        Ok(pool)
+    }
+
+    /// The bell to ring when a message is stored.
+    pub fn bell(&self) -> Arc<Bell> {
+        self.bell.clone()
+    }
+
+    /// Stops the workers and waits for each to finish its current delivery.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.bell.ring();
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}
+
+/// One worker's loop: deliver while there is work, otherwise wait for the bell (or a
+/// while, for messages whose retry time comes).
+fn work(outbox: &dyn Outbox, deliverer: &Deliverer, stop: &AtomicBool, bell: &Bell) {
+    while !stop.load(Ordering::SeqCst) {
+        match deliverer.step(outbox) {
+            Ok(true) => {}
+            Ok(false) => bell.wait(Duration::from_millis(250)),
+            Err(e) => {
+                log::error!(target: "pfhir::relay", "delivery: {e}");
+                bell.wait(Duration::from_secs(1));
+            }
+        }
+    }
+}
