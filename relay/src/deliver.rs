@@ -4,7 +4,9 @@
 //! - create: POST the stored Bundle with the message's one request id; the answer's ids go
 //!   into the id map in the same transaction as `delivered`.
 //! - update: v2 converts the HL7 message again with the logical id from the id map (a patient
-//!   the map does not know: `held`); v1 sends the stored Bundle to the business id.
+//!   the map does not know: `held`); v1 sends the stored Bundle to the business id. A ready
+//!   Bundle (submitted to the embedded outbox, no HL7 message) is sent as stored, on v2 to
+//!   its Patient.id.
 //! - a create that may have been processed is `uncertain` and is next resolved with the
 //!   client's safe resolution (v1 reads the patient; v2 asks a person unless the server is
 //!   known to de-duplicate): created -> delivered, created with unknown id -> held, not
@@ -117,6 +119,15 @@ impl Deliverer {
             Kind::Update => {
                 let (target, bundle) = match self.client.config().api_version {
                     ApiVersion::V1 => (m.patient.value.clone(), m.bundle.clone()),
+                    // A ready Bundle goes as stored, to the logical id it carries.
+                    ApiVersion::V2 if m.is_ready_bundle() => match patient_id(&m.bundle) {
+                        Some(id) => (id, m.bundle.clone()),
+                        None => {
+                            return Ok(Outcome::Rejected(
+                                "a v2 update Bundle needs Patient.id (the logical id)".into(),
+                            ))
+                        }
+                    },
                     ApiVersion::V2 => {
                         let Some(ids) = outbox.lookup(&m.patient)? else {
                             return Ok(Outcome::Held(
@@ -203,4 +214,14 @@ impl Deliverer {
             _ => Outcome::Waiting { after_ms, detail },
         }
     }
+}
+
+/// The Patient.id of a stored Bundle (a ready Bundle's v2 update target).
+fn patient_id(bundle: &[u8]) -> Option<String> {
+    use pfhir_core::model::{from_slice, Bundle, ReadMode, Resource};
+    let b: Bundle = from_slice(bundle, ReadMode::Tolerant).ok()?;
+    b.entry.into_iter().find_map(|e| match e.resource {
+        Some(Resource::Patient(p)) => p.id.filter(|id| !id.is_empty()),
+        _ => None,
+    })
 }

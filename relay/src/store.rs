@@ -137,13 +137,23 @@ pub struct NewMessage {
     pub kind: Kind,
     /// The patient.
     pub patient: PatientKey,
-    /// The HL7 message as received.
+    /// The HL7 message as received; empty for a ready Bundle (submitted as a Bundle through
+    /// the embedded outbox, see [`NewMessage::is_ready_bundle`]).
     pub hl7: Vec<u8>,
     /// The Bundle to send (a create's is sent as stored, so that a re-send is the same
-    /// request; an update is converted again with the logical id on v2).
+    /// request; an HL7 update is converted again with the logical id on v2; a ready Bundle
+    /// is always sent as stored).
     pub bundle: Vec<u8>,
     /// The ACK sent now and to every re-send.
     pub ack: Vec<u8>,
+}
+
+impl NewMessage {
+    /// Whether this is a ready Bundle (no HL7 message): delivery sends it as stored, an
+    /// update to the Bundle's Patient.id on v2.
+    pub fn is_ready_bundle(&self) -> bool {
+        self.hl7.is_empty()
+    }
 }
 
 /// What storing a message did.
@@ -183,7 +193,7 @@ pub struct Claimed {
     pub kind: Kind,
     /// The patient.
     pub patient: PatientKey,
-    /// The HL7 message.
+    /// The HL7 message (empty for a ready Bundle).
     pub hl7: Vec<u8>,
     /// The stored Bundle.
     pub bundle: Vec<u8>,
@@ -194,6 +204,13 @@ pub struct Claimed {
     pub request_id: String,
     /// Attempts made before this one.
     pub attempts: u32,
+}
+
+impl Claimed {
+    /// Whether this is a ready Bundle (no HL7 message), sent as stored.
+    pub fn is_ready_bundle(&self) -> bool {
+        self.hl7.is_empty()
+    }
 }
 
 /// The platform's ids of a patient.
