@@ -19,7 +19,7 @@ use crate::workers::Workers;
 use pfhir_core::client::{ApiVersion, Client};
 use pfhir_core::hl7v2::{Converter, Hl7Options, Hl7OptionsError};
 use pfhir_core::model::{from_slice, Bundle, ReadMode, Resource};
-use pfhir_core::validate::Validator;
+use pfhir_core::validate::{Outcome, Validator};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -62,12 +62,16 @@ pub enum OutboxError {
     /// A delivery thread could not be started.
     #[error("cannot start a delivery thread: {0}")]
     Thread(std::io::Error),
-    /// The Bundle is not valid: nothing was stored. The OperationOutcome JSON is attached.
-    #[error("the Bundle is not valid; nothing was stored")]
+    /// The Bundle is not valid: nothing was stored. The validator's findings are attached
+    /// (their messages carry no patient values unless the validator options ask for them).
+    #[error("the Bundle is not valid ({} error(s)); nothing was stored", outcome.error_count())]
     Invalid {
-        /// The validator's OperationOutcome (messages carry no patient values).
-        outcome_json: String,
+        /// The validator's outcome (`to_json()` is the OperationOutcome).
+        outcome: Outcome,
     },
+    /// A v2 update Bundle without Patient.id (its target): nothing was stored.
+    #[error("a v2 update needs Patient.id equal to the logical id the create returned; nothing was stored")]
+    UpdateTarget,
     /// The Bundle cannot be delivered as given: nothing was stored.
     #[error("the Bundle cannot be submitted: {0}")]
     Unusable(&'static str),
@@ -161,9 +165,7 @@ impl EmbeddedOutbox {
     pub fn submit_bundle(&self, bundle: &[u8], kind: Kind) -> Result<Submitted, OutboxError> {
         let outcome = self.validator.validate(bundle);
         if outcome.has_errors() {
-            return Err(OutboxError::Invalid {
-                outcome_json: outcome.to_json(),
-            });
+            return Err(OutboxError::Invalid { outcome });
         }
         let parsed: Bundle = from_slice(bundle, ReadMode::Tolerant)
             .map_err(|_| OutboxError::Unusable("the Bundle cannot be read"))?;
@@ -194,9 +196,7 @@ impl EmbeddedOutbox {
             && self.api_version == ApiVersion::V2
             && patient.id.as_deref().is_none_or(str::is_empty)
         {
-            return Err(OutboxError::Unusable(
-                "a v2 update needs Patient.id equal to the logical id the create returned",
-            ));
+            return Err(OutboxError::UpdateTarget);
         }
         let control_id = match parsed.id.filter(|id| !id.is_empty()) {
             Some(id) => id,

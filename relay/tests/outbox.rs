@@ -240,7 +240,8 @@ fn what_cannot_be_delivered_is_refused_at_submit_and_not_stored() {
         .expect("text")
         .replace("1975-06-16", "1975-13-99");
     match o.submit_bundle(bad.as_bytes(), Kind::Create) {
-        Err(OutboxError::Invalid { outcome_json }) => {
+        Err(OutboxError::Invalid { outcome }) => {
+            let outcome_json = outcome.to_json();
             assert!(outcome_json.contains("birthDate"), "{outcome_json}");
             assert!(!outcome_json.contains("1975-13-99"), "{outcome_json}");
         }
@@ -255,7 +256,7 @@ fn what_cannot_be_delivered_is_refused_at_submit_and_not_stored() {
         &without_patient_id(&bundle(&pid, "GARCIA", None)),
         Kind::Update,
     ) {
-        Err(e @ OutboxError::Unusable(_)) => {
+        Err(e @ OutboxError::UpdateTarget) => {
             assert!(e.to_string().contains("Patient.id"), "{e}");
             assert!(!e.to_string().contains(&pid));
         }
