@@ -4,7 +4,7 @@
 //! per message), p50/p99 ACK latency, end-to-end delivered messages/s and the process's peak
 //! RSS (relay + sandbox + senders).
 //!
-//! `cargo run --release -p pfhir-relay --example load -- [MESSAGES] [CONNECTIONS]`
+//! `cargo run --release -p pfhir-relay --example load -- [MESSAGES] [CONNECTIONS] [WORKERS]`
 
 use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret};
 use pfhir_core::hl7v2::{Converter, Hl7Options};
@@ -35,6 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let total: usize = args.get(1).map_or(Ok(2000), |s| s.parse())?;
     let conns: usize = args.get(2).map_or(Ok(4), |s| s.parse())?;
+    let workers: usize = args.get(3).map_or(Ok(4), |s| s.parse())?;
     let per = total / conns.max(1);
     let sb = Sandbox::start(SandboxConfig::default())?;
     let c = sb.config();
@@ -53,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let relay = Relay::start(
         RelayConfig {
             listen: "127.0.0.1:0".into(),
-            workers: 4,
+            workers,
             ..RelayConfig::default()
         },
         outbox.clone(),

@@ -84,6 +84,18 @@ impl Deliverer {
         let Some(m) = outbox.claim(crate::store::now_ms())? else {
             return Ok(false);
         };
+        self.deliver_claimed(outbox, m, false)?;
+        Ok(true)
+    }
+
+    /// Delivers a claimed message and records its outcome; with `next`, claims the next
+    /// message in the same commit and returns it (the worker delivers it next).
+    pub fn deliver_claimed(
+        &self,
+        outbox: &dyn Outbox,
+        m: Claimed,
+        next: bool,
+    ) -> Result<Option<Claimed>, StoreError> {
         let outcome = self.deliver(&m, outbox)?;
         if self.abort_after_answer {
             log::warn!(target: "pfhir::relay", "message {}: aborting after the answer, before recording it (kill-point test)", m.id);
@@ -97,9 +109,9 @@ impl Deliverer {
             Outcome::Held(_) => State::Held,
             Outcome::Pending => State::Pending,
         };
-        outbox.record(m.id, &outcome, crate::store::now_ms())?;
+        let claimed = outbox.record_and_claim(m.id, &outcome, crate::store::now_ms(), next)?;
         log::info!(target: "pfhir::relay", "message {} ({}, request {}): {}", m.id, m.kind.as_str(), m.request_id, state.as_str());
-        Ok(true)
+        Ok(claimed)
     }
 
     /// Sends one message and says what became of it.

@@ -12,6 +12,7 @@
 
 pub mod ack;
 pub mod deliver;
+pub mod group;
 pub mod mllp;
 pub mod outbox;
 pub mod server;

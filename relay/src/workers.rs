@@ -3,7 +3,7 @@
 //! the same pool.
 
 use crate::deliver::Deliverer;
-use crate::store::Outbox;
+use crate::store::{now_ms, Claimed, Outbox};
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -109,12 +109,29 @@ impl Drop for Workers {
 }
 
 /// One worker's loop: deliver while there is work, otherwise wait for the bell (or a
-/// while, for messages whose retry time comes).
+/// while, for messages whose retry time comes). A delivery's outcome and the next claim are
+/// one commit; once `stop` is set no new message is claimed (none is left `sending`).
 fn work(outbox: &dyn Outbox, deliverer: &Deliverer, stop: &AtomicBool, bell: &Bell) {
-    while !stop.load(Ordering::SeqCst) {
-        match deliverer.step(outbox) {
-            Ok(true) => {}
-            Ok(false) => bell.wait(Duration::from_millis(250)),
+    let mut next: Option<Claimed> = None;
+    loop {
+        let m = match next.take() {
+            Some(m) => m,
+            None if stop.load(Ordering::SeqCst) => return,
+            None => match outbox.claim(now_ms()) {
+                Ok(Some(m)) => m,
+                Ok(None) => {
+                    bell.wait(Duration::from_millis(250));
+                    continue;
+                }
+                Err(e) => {
+                    log::error!(target: "pfhir::relay", "delivery: {e}");
+                    bell.wait(Duration::from_secs(1));
+                    continue;
+                }
+            },
+        };
+        match deliverer.deliver_claimed(outbox, m, !stop.load(Ordering::SeqCst)) {
+            Ok(n) => next = n,
             Err(e) => {
                 log::error!(target: "pfhir::relay", "delivery: {e}");
                 bell.wait(Duration::from_secs(1));
