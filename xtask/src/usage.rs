@@ -70,18 +70,6 @@ pub const SKIP: &[(&str, &str, &str)] = &[
     // field-by-field setters (C, C++ and .NET expose them) would be a second way to do it.
     ("python", "pfhir_builder_*", "builds from PatientInput JSON"),
     ("java", "pfhir_builder_*", "builds from PatientInput JSON"),
-    // The embedded outbox (issue 16, item 7) is wrapped in Python, C++ and Java so far.
-    ("dotnet", "pfhir_outbox_*", "outbox not yet wrapped in .NET"),
-    (
-        "dotnet",
-        "pfhir_submission_*",
-        "outbox not yet wrapped in .NET",
-    ),
-    (
-        "dotnet",
-        "pfhir_message_status_*",
-        "outbox not yet wrapped in .NET",
-    ),
 ];
 
 /// The builder functions every binding calls, also those that build from JSON.
