@@ -62,6 +62,18 @@ pub struct RunArgs {
     /// five minutes).
     #[arg(long, default_value_t = 1000)]
     pub backoff_ms: u64,
+    /// Wait for the platform's answer before the ACK (at most --ack-timeout): delivered ->
+    /// AA, refused -> AE with ERR segments from the OperationOutcome; no answer in time ->
+    /// AA with a warning (stored, still delivered).
+    #[arg(long)]
+    pub ack_after_answer: bool,
+    /// With --ack-after-answer: seconds to wait for the platform's answer.
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    pub ack_timeout: u64,
+    /// On the v2 API, send an update of a patient the id map does not know as a create
+    /// (instead of holding it for a person).
+    #[arg(long)]
+    pub update_unknown_as_create: bool,
     /// Kill-point tests only: abort after the platform's first answer, before recording it.
     #[arg(long, hide = true)]
     pub test_abort_after_answer: bool,
@@ -288,13 +300,18 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
         workers: run.workers.max(1),
         max_message_bytes: run.max_bytes,
         idle_timeout: Duration::from_secs(run.idle_timeout.max(1)),
+        ack_after_answer: run
+            .ack_after_answer
+            .then(|| Duration::from_secs(run.ack_timeout)),
         ..RelayConfig::default()
     };
     let relay = Relay::start(
         config,
         outbox,
         Acker::new(converter).v2_updates(v2),
-        Deliverer::new(client, options, backoff).abort_after_answer(run.test_abort_after_answer),
+        Deliverer::new(client, options, backoff)
+            .abort_after_answer(run.test_abort_after_answer)
+            .update_unknown_as_create(run.update_unknown_as_create),
     )
     .map_err(|e| CliError::Io(e.to_string()))?;
     let stop = relay.stop_flag();

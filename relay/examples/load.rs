@@ -1,7 +1,7 @@
 //! A first load measurement: N messages (creates of distinct patients) over C MLLP
 //! connections to an in-process relay in front of the in-process sandbox (both on this
-//! machine, sharing its cores). Prints ACK throughput (ack after a FULL commit, one commit
-//! per message), p50/p99 ACK latency, end-to-end delivered messages/s and the process's peak
+//! machine, sharing its cores). Prints ACK throughput (each ACK after the FULL commit holding
+//! its message; commits are shared across connections), p50/p99 ACK latency, end-to-end delivered messages/s and the process's peak
 //! RSS (relay + sandbox + senders).
 //!
 //! `cargo run --release -p pfhir-relay --example load -- [MESSAGES] [CONNECTIONS] [WORKERS]`

@@ -13,8 +13,10 @@
 //!   created -> pending again.
 
 use crate::store::{Claimed, Kind, Outbox, Outcome, PlatformIds, State, StoreError};
+use crate::workers::Bell;
 use pfhir_core::client::{ApiVersion, Client, ClientError, RequestOptions, UncertainCreate};
 use pfhir_core::hl7v2::{AckCode, Converter, Hl7Options};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long to wait before sending again.
@@ -50,6 +52,8 @@ pub struct Deliverer {
     options: Hl7Options,
     backoff: Backoff,
     abort_after_answer: bool,
+    recorded: Arc<Bell>,
+    update_unknown_as_create: bool,
 }
 
 impl std::fmt::Debug for Deliverer {
@@ -69,6 +73,8 @@ impl Deliverer {
             options,
             backoff,
             abort_after_answer: false,
+            recorded: Arc::new(Bell::default()),
+            update_unknown_as_create: false,
         }
     }
 
@@ -77,6 +83,19 @@ impl Deliverer {
     pub fn abort_after_answer(mut self, on: bool) -> Self {
         self.abort_after_answer = on;
         self
+    }
+
+    /// On v2, an update of a patient the id map does not know is sent as a create (converted
+    /// again with a new Patient.id; the message becomes a create in the store before the
+    /// request leaves) instead of being held.
+    pub fn update_unknown_as_create(mut self, on: bool) -> Self {
+        self.update_unknown_as_create = on;
+        self
+    }
+
+    /// The bell rung after every recorded outcome (ACK after answer waits on it).
+    pub fn recorded(&self) -> Arc<Bell> {
+        self.recorded.clone()
     }
 
     /// Claims and delivers one message; `Ok(false)` when none may go now.
@@ -110,6 +129,7 @@ impl Deliverer {
             Outcome::Pending => State::Pending,
         };
         let claimed = outbox.record_and_claim(m.id, &outcome, crate::store::now_ms(), next)?;
+        self.recorded.ring();
         log::info!(target: "pfhir::relay", "message {} ({}, request {}): {}", m.id, m.kind.as_str(), m.request_id, state.as_str());
         Ok(claimed)
     }
@@ -142,6 +162,9 @@ impl Deliverer {
                     },
                     ApiVersion::V2 => {
                         let Some(ids) = outbox.lookup(&m.patient)? else {
+                            if self.update_unknown_as_create {
+                                return self.update_as_create(m, outbox, &opts);
+                            }
                             return Ok(Outcome::Held(
                                 "an update of a patient the id map does not know: set its \
                                  logical id (relay set-id) or drop it"
@@ -159,6 +182,39 @@ impl Deliverer {
                     Err(e) => self.failed(m, &e, false),
                 }
             }
+        })
+    }
+
+    /// An update of a patient the id map does not know, sent as a create: the message
+    /// converted again with a new Patient.id, made a create in the store (committed before
+    /// the request leaves), then sent with the message's request id as any create.
+    fn update_as_create(
+        &self,
+        m: &Claimed,
+        outbox: &dyn Outbox,
+        opts: &RequestOptions,
+    ) -> Result<Outcome, StoreError> {
+        let new_id = match pfhir_core::build::uuid_v4() {
+            Ok(id) => id,
+            Err(_) => {
+                return Ok(Outcome::Waiting {
+                    after_ms: self.backoff.after(m.attempts + 1),
+                    detail: "no random id for the create".into(),
+                })
+            }
+        };
+        let bundle = match self.update_bundle(&m.hl7, &new_id) {
+            Ok(b) => b,
+            Err(o) => return Ok(o),
+        };
+        outbox.make_create(m.id, &bundle)?;
+        log::info!(target: "pfhir::relay", "message {}: an update of a patient the id map does not know, sent as a create", m.id);
+        Ok(match self.client.create_with(&bundle, opts) {
+            Ok(r) => Outcome::Delivered(Some(PlatformIds {
+                logical_id: r.patient_id,
+                bundle_id: r.bundle_id,
+            })),
+            Err(e) => self.failed(m, &e, true),
         })
     }
 

@@ -11,6 +11,7 @@
 //! builds on its own: conversion is core's `hl7v2`, sending is core's `Client`.
 
 pub mod ack;
+pub mod answer;
 pub mod deliver;
 pub mod group;
 pub mod mllp;

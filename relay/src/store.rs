@@ -355,6 +355,10 @@ pub trait Outbox: Send + Sync {
             None
         }))
     }
+    /// A message being sent (an update of a patient the id map does not know) becomes a
+    /// create with this Bundle, committed before the create request leaves: after a crash it
+    /// is an uncertain create, resolved as any other.
+    fn make_create(&self, id: i64, bundle: &[u8]) -> Result<(), StoreError>;
     /// The platform's ids of a patient, from the id map.
     fn lookup(&self, patient: &PatientKey) -> Result<Option<PlatformIds>, StoreError>;
     /// After a restart: messages left sending go back to pending (updates) or become
@@ -517,6 +521,28 @@ impl Outbox for SqliteOutbox {
                 log::error!(target: "pfhir::relay", "claiming the next message: {e}");
                 None
             }))
+        })
+    }
+
+    fn make_create(&self, id: i64, bundle: &[u8]) -> Result<(), StoreError> {
+        let bundle = bundle.to_vec();
+        self.db.write(move |c| {
+            let n = exec(
+                c,
+                "UPDATE messages SET kind = 'create', bundle = ?2,
+                 detail = 'an update of a patient the id map did not know, sent as a create'
+                 WHERE id = ?1 AND state = 'sending' AND kind = 'update'",
+                params![id, bundle],
+            )?;
+            if n == 1 {
+                Ok(())
+            } else {
+                Err(StoreError::WrongState {
+                    id,
+                    state: state_of(id, c)?.as_str(),
+                    what: "only an update being sent can become a create",
+                })
+            }
         })
     }
 

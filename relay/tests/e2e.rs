@@ -69,15 +69,27 @@ fn start(name: &str, config: ClientConfig, sandbox: Sandbox) -> Setup {
 }
 
 fn start_with(name: &str, config: ClientConfig, sandbox: Sandbox, max_bytes: usize) -> Setup {
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        max_message_bytes: max_bytes,
+        ..RelayConfig::default()
+    };
+    start_full(name, config, sandbox, relay, false)
+}
+
+/// A relay with `relay`'s settings; `as_create`: updates of unknown patients become creates.
+fn start_full(
+    name: &str,
+    config: ClientConfig,
+    sandbox: Sandbox,
+    relay: RelayConfig,
+    as_create: bool,
+) -> Setup {
     let outbox = Arc::new(SqliteOutbox::open(&tempdir(name)).expect("store"));
     let options = Hl7Options::default();
     let relay = Relay::start(
-        RelayConfig {
-            listen: "127.0.0.1:0".into(),
-            workers: 2,
-            max_message_bytes: max_bytes,
-            ..RelayConfig::default()
-        },
+        relay,
         outbox.clone(),
         Acker::new(Converter::new(options.clone()).expect("converter")).v2_updates(true),
         Deliverer::new(
@@ -87,7 +99,8 @@ fn start_with(name: &str, config: ClientConfig, sandbox: Sandbox, max_bytes: usi
                 initial: Duration::from_millis(50),
                 max: Duration::from_millis(500),
             },
-        ),
+        )
+        .update_unknown_as_create(as_create),
     )
     .expect("relay starts");
     Setup {
@@ -312,5 +325,127 @@ fn an_oversized_frame_closes_the_connection_and_stores_nothing() {
         1,
         "{counts:?}"
     );
+    s.relay.shutdown();
+}
+
+/// A relay that ACKs after the platform's answer, waiting at most `timeout`.
+fn start_answering(name: &str, sb: Sandbox, timeout: Duration) -> Setup {
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        ack_after_answer: Some(timeout),
+        ..RelayConfig::default()
+    };
+    start_full(name, config, sb, relay, false)
+}
+
+/// The ERR segments of an ACK.
+fn errs(ack: &str) -> Vec<&str> {
+    ack.split('\r').filter(|s| s.starts_with("ERR|")).collect()
+}
+
+#[test]
+fn ack_after_answer_maps_the_platforms_refusal_into_ae_with_err_segments() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    // The patient exists already (made outside the relay): the platform refuses a second
+    // create with the same identifier.
+    let pid = unique_pid();
+    let direct = Client::new(client_config(&sb)).expect("client");
+    let conv = Converter::new(Hl7Options::default())
+        .expect("converter")
+        .convert(&adt("A04", "X0", &pid, "GARCIA"));
+    direct
+        .create(&conv.bundle_json().expect("bundle"))
+        .expect("create");
+    let s = start_answering("answer-refused", sb, Duration::from_secs(20));
+    let mut tx = Sender::connect(s.relay.addr());
+    let ack = tx.send(&adt("A04", "N1", &pid, "GARCIA"));
+    assert_eq!(msa(&ack), "AE", "the platform's refusal: {ack}");
+    assert_eq!(s.outbox.show(1).expect("show").state, State::Rejected);
+    let refused = errs(&ack);
+    assert!(!refused.is_empty(), "ERR segments: {ack}");
+    assert!(
+        refused
+            .iter()
+            .all(|e| e.contains("|E|") && e.contains("the platform refused the Bundle")),
+        "{refused:?}"
+    );
+    // No patient value in the ACK (the OperationOutcome's free text is not copied).
+    for value in [pid.as_str(), "GARCIA", "MARIA", "19750616", "CALLE MAYOR"] {
+        assert!(!ack.contains(value), "{value} in {ack}");
+    }
+    // A new patient: AA once delivered (the outcome is already recorded when the ACK comes).
+    let ack = tx.send(&adt("A04", "N2", &unique_pid(), "GARCIA"));
+    assert_eq!(msa(&ack), "AA", "{ack}");
+    assert!(errs(&ack).is_empty(), "{ack}");
+    assert_eq!(s.outbox.show(2).expect("show").state, State::Delivered);
+    assert_eq!(s.sandbox.stats().patients, 2);
+    s.relay.shutdown();
+}
+
+#[test]
+fn ack_after_answer_without_an_answer_in_time_is_aa_with_a_warning_and_still_delivers() {
+    use pfhir_sandbox::{Fault, FaultRule};
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    // The platform answers the create after 1.5 s; the ACK waits at most 300 ms.
+    sb.faults().push(FaultRule {
+        method: Some("POST".into()),
+        path_prefix: None,
+        times: 1,
+        fault: Fault::Latency(Duration::from_millis(1500)),
+    });
+    let s = start_answering("answer-timeout", sb, Duration::from_millis(300));
+    let mut tx = Sender::connect(s.relay.addr());
+    let t0 = Instant::now();
+    let ack = tx.send(&adt("A04", "T1", &unique_pid(), "GARCIA"));
+    let waited = t0.elapsed();
+    assert_eq!(msa(&ack), "AA", "{ack}");
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_millis(1400),
+        "the ACK waited the timeout, not the answer: {waited:?}"
+    );
+    let warned = errs(&ack);
+    assert_eq!(warned.len(), 1, "{ack}");
+    assert!(
+        warned[0].contains("|W|") && warned[0].contains("do not send it again"),
+        "{warned:?}"
+    );
+    wait_for(&*s.outbox, State::Delivered, 1);
+    assert_eq!(s.sandbox.stats().patients, 1);
+    s.relay.shutdown();
+}
+
+#[test]
+fn an_update_of_an_unknown_patient_is_sent_as_a_create_when_the_option_says_so() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        ..RelayConfig::default()
+    };
+    let s = start_full("as-create", config.clone(), sb, relay, true);
+    let pid = unique_pid();
+    let mut tx = Sender::connect(s.relay.addr());
+    // The relay never saw this patient's create: the A08 creates it, the next A08 updates it.
+    assert_eq!(msa(&tx.send(&adt("A08", "U1", &pid, "MARTIN"))), "AA");
+    assert_eq!(msa(&tx.send(&adt("A08", "U2", &pid, "RUIZ"))), "AA");
+    wait_for(&*s.outbox, State::Delivered, 2);
+    assert_eq!(s.sandbox.stats().patients, 1, "one patient created");
+    let m1 = s.outbox.show(1).expect("show");
+    assert_eq!(m1.kind, pfhir_relay::store::Kind::Create, "{m1:?}");
+    let logical = m1
+        .logical_id
+        .expect("the create's logical id in the id map");
+    assert_eq!(
+        s.outbox.show(2).expect("show").kind,
+        pfhir_relay::store::Kind::Update
+    );
+    let read = Client::new(config)
+        .expect("client")
+        .read(&logical)
+        .expect("read");
+    assert_eq!(read.patient.name[0].family.as_deref(), Some("RUIZ"));
     s.relay.shutdown();
 }
