@@ -70,6 +70,11 @@ pub struct RunArgs {
     /// With --ack-after-answer: seconds to wait for the platform's answer.
     #[arg(long, value_name = "S", default_value_t = 10)]
     pub ack_timeout: u64,
+    /// Serve Prometheus metrics (GET /metrics) and a health check (GET /healthz) over HTTP
+    /// on this address (port 0 picks a free one; the line `metrics on http://HOST:PORT`
+    /// says which).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<String>,
     /// On the v2 API, send an update of a patient the id map does not know as a create
     /// (instead of holding it for a person).
     #[arg(long)]
@@ -300,6 +305,7 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
         workers: run.workers.max(1),
         max_message_bytes: run.max_bytes,
         idle_timeout: Duration::from_secs(run.idle_timeout.max(1)),
+        metrics: run.metrics.clone(),
         ack_after_answer: run
             .ack_after_answer
             .then(|| Duration::from_secs(run.ack_timeout)),
@@ -322,6 +328,9 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on mllp://{}", relay.addr())?;
+        if let Some(m) = relay.metrics_addr() {
+            writeln!(out, "metrics on http://{m}")?;
+        }
         out.flush()?;
     }
     while !stop.load(Ordering::SeqCst) {

@@ -12,6 +12,7 @@
 //!   known to de-duplicate): created -> delivered, created with unknown id -> held, not
 //!   created -> pending again.
 
+use crate::metrics::Metrics;
 use crate::store::{Claimed, Kind, Outbox, Outcome, PlatformIds, State, StoreError};
 use crate::workers::Bell;
 use pfhir_core::client::{ApiVersion, Client, ClientError, RequestOptions, UncertainCreate};
@@ -54,6 +55,7 @@ pub struct Deliverer {
     abort_after_answer: bool,
     recorded: Arc<Bell>,
     update_unknown_as_create: bool,
+    metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for Deliverer {
@@ -75,6 +77,7 @@ impl Deliverer {
             abort_after_answer: false,
             recorded: Arc::new(Bell::default()),
             update_unknown_as_create: false,
+            metrics: Arc::new(Metrics::default()),
         }
     }
 
@@ -91,6 +94,11 @@ impl Deliverer {
     pub fn update_unknown_as_create(mut self, on: bool) -> Self {
         self.update_unknown_as_create = on;
         self
+    }
+
+    /// The counters this deliverer updates (the relay's `/metrics` renders them).
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
     }
 
     /// The bell rung after every recorded outcome (ACK after answer waits on it).
@@ -115,7 +123,9 @@ impl Deliverer {
         m: Claimed,
         next: bool,
     ) -> Result<Option<Claimed>, StoreError> {
+        let started = std::time::Instant::now();
         let outcome = self.deliver(&m, outbox)?;
+        let took = started.elapsed();
         if self.abort_after_answer {
             log::warn!(target: "pfhir::relay", "message {}: aborting after the answer, before recording it (kill-point test)", m.id);
             std::process::abort();
@@ -130,6 +140,7 @@ impl Deliverer {
         };
         let claimed = outbox.record_and_claim(m.id, &outcome, crate::store::now_ms(), next)?;
         self.recorded.ring();
+        self.metrics.delivered(state, took);
         log::info!(target: "pfhir::relay", "message {} ({}, request {}): {}", m.id, m.kind.as_str(), m.request_id, state.as_str());
         Ok(claimed)
     }

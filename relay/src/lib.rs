@@ -14,6 +14,7 @@ pub mod ack;
 pub mod answer;
 pub mod deliver;
 pub mod group;
+pub mod metrics;
 pub mod mllp;
 pub mod outbox;
 pub mod server;

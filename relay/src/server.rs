@@ -6,6 +6,7 @@
 use crate::ack::{Acker, Received};
 use crate::answer::{answer_ack, wait_for_answer};
 use crate::deliver::Deliverer;
+use crate::metrics::{Health, Metrics, MetricsServer};
 use crate::mllp::{write_frame, FrameReader};
 use crate::store::{Outbox, StoreError};
 use crate::workers::{Bell, Workers};
@@ -32,6 +33,8 @@ pub struct RelayConfig {
     /// ACK after the platform's answer: wait at most this long for a stored message's
     /// delivery outcome and answer with it (crate::answer); `None`: ACK once stored.
     pub ack_after_answer: Option<Duration>,
+    /// Where to serve `/metrics` and `/healthz` (crate::metrics); `None`: not served.
+    pub metrics: Option<String>,
 }
 
 impl Default for RelayConfig {
@@ -43,6 +46,7 @@ impl Default for RelayConfig {
             idle_timeout: Duration::from_secs(300),
             max_connections: 64,
             ack_after_answer: None,
+            metrics: None,
         }
     }
 }
@@ -76,6 +80,7 @@ pub struct Relay {
     stop: Arc<AtomicBool>,
     listener: Option<JoinHandle<()>>,
     workers: Option<Workers>,
+    metrics_server: Option<MetricsServer>,
 }
 
 impl std::fmt::Debug for Relay {
@@ -111,6 +116,7 @@ impl Relay {
         })?;
         let stop = Arc::new(AtomicBool::new(false));
         let recorded = deliverer.recorded();
+        let metrics = deliverer.metrics();
         let workers = Workers::start(
             config.workers,
             outbox.clone(),
@@ -118,7 +124,27 @@ impl Relay {
             stop.clone(),
         )
         .map_err(RelayError::Thread)?;
+        let metrics_server = match &config.metrics {
+            None => None,
+            Some(at) => Some(
+                MetricsServer::start(
+                    at,
+                    metrics.clone(),
+                    Health {
+                        outbox: outbox.clone(),
+                        workers: workers.count(),
+                        alive: workers.alive(),
+                    },
+                    stop.clone(),
+                )
+                .map_err(|source| RelayError::Bind {
+                    addr: at.clone(),
+                    source,
+                })?,
+            ),
+        };
         let shared = Arc::new(Shared {
+            metrics,
             outbox,
             acker,
             stop: stop.clone(),
@@ -135,12 +161,18 @@ impl Relay {
             stop,
             listener: Some(listener),
             workers: Some(workers),
+            metrics_server,
         })
     }
 
     /// The address listened on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address `/metrics` and `/healthz` are served on, when they are.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_server.as_ref().map(MetricsServer::addr)
     }
 
     /// The flag that stops the relay (set it from a signal handler, then call
@@ -162,6 +194,9 @@ impl Relay {
         if let Some(workers) = self.workers.take() {
             workers.shutdown();
         }
+        if let Some(m) = self.metrics_server.take() {
+            m.join();
+        }
     }
 }
 
@@ -173,6 +208,7 @@ impl Drop for Relay {
 
 /// What every connection shares.
 struct Shared {
+    metrics: Arc<Metrics>,
     outbox: Arc<dyn Outbox>,
     acker: Acker,
     stop: Arc<AtomicBool>,
@@ -236,7 +272,13 @@ fn serve(
     let mut writer = stream.try_clone()?;
     let mut reader = FrameReader::new(stream, config.max_message_bytes, config.idle_timeout);
     while let Some(frame) = reader.next_frame(&sh.stop)? {
+        sh.metrics.received();
         let (mut ack, received, conv) = sh.acker.receive_conv(&frame, &*sh.outbox);
+        match received {
+            Received::Stored(_) | Received::Duplicate(_) => sh.metrics.acked(),
+            Received::Refused(code) => sh.metrics.refused(code.as_str()),
+            Received::StoreFailed => sh.metrics.refused("store"),
+        }
         match received {
             Received::Stored(id) => {
                 log::info!(target: "pfhir::relay", "message {id} stored: pending");

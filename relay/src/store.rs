@@ -359,6 +359,9 @@ pub trait Outbox: Send + Sync {
     /// create with this Bundle, committed before the create request leaves: after a crash it
     /// is an uncertain create, resolved as any other.
     fn make_create(&self, id: i64, bundle: &[u8]) -> Result<(), StoreError>;
+    /// A health check: a committed write of the store's health row (the store takes
+    /// writes).
+    fn health_write(&self) -> Result<(), StoreError>;
     /// The platform's ids of a patient, from the id map.
     fn lookup(&self, patient: &PatientKey) -> Result<Option<PlatformIds>, StoreError>;
     /// After a restart: messages left sending go back to pending (updates) or become
@@ -403,6 +406,10 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_state_id ON messages (state, id);
 CREATE INDEX IF NOT EXISTS messages_patient ON messages (authority, business_id, id);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    checked_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS id_map (
     authority TEXT NOT NULL,
     business_id TEXT NOT NULL,
@@ -521,6 +528,19 @@ impl Outbox for SqliteOutbox {
                 log::error!(target: "pfhir::relay", "claiming the next message: {e}");
                 None
             }))
+        })
+    }
+
+    fn health_write(&self) -> Result<(), StoreError> {
+        let now = now_ms();
+        self.db.write(move |c| {
+            exec(
+                c,
+                "INSERT INTO health (id, checked_ms) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET checked_ms = excluded.checked_ms",
+                [now],
+            )?;
+            Ok(())
         })
     }
 

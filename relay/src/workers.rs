@@ -5,7 +5,7 @@
 use crate::deliver::Deliverer;
 use crate::store::{now_ms, Claimed, Outbox};
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -39,6 +39,7 @@ impl Bell {
 /// its current delivery.
 pub struct Workers {
     stop: Arc<AtomicBool>,
+    alive: Arc<AtomicUsize>,
     bell: Arc<Bell>,
     threads: Vec<JoinHandle<()>>,
 }
@@ -63,6 +64,7 @@ impl Workers {
         let bell = Arc::new(Bell::default());
         let mut pool = Workers {
             stop,
+            alive: Arc::new(AtomicUsize::new(0)),
             bell,
             threads: Vec::new(),
         };
@@ -73,14 +75,28 @@ impl Workers {
                 pool.stop.clone(),
                 pool.bell.clone(),
             );
+            let alive = Alive::new(pool.alive.clone());
             // On an error, dropping `pool` stops the workers already started.
             pool.threads.push(
                 std::thread::Builder::new()
                     .name(format!("relay-worker-{n}"))
-                    .spawn(move || work(&*outbox, &deliverer, &stop, &bell))?,
+                    .spawn(move || {
+                        let _alive = alive;
+                        work(&*outbox, &deliverer, &stop, &bell);
+                    })?,
             );
         }
         Ok(pool)
+    }
+
+    /// How many workers run now (a worker that ended, or panicked, no longer counts).
+    pub fn alive(&self) -> Arc<AtomicUsize> {
+        self.alive.clone()
+    }
+
+    /// How many workers were started.
+    pub fn count(&self) -> usize {
+        self.threads.len()
     }
 
     /// The bell to ring when a message is stored.
@@ -105,6 +121,22 @@ impl Workers {
 impl Drop for Workers {
     fn drop(&mut self) {
         self.stop_and_join();
+    }
+}
+
+/// Counts a worker as running from its start until its thread ends (also by a panic).
+struct Alive(Arc<AtomicUsize>);
+
+impl Alive {
+    fn new(n: Arc<AtomicUsize>) -> Alive {
+        n.fetch_add(1, Ordering::SeqCst);
+        Alive(n)
+    }
+}
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

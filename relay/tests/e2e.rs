@@ -449,3 +449,107 @@ fn an_update_of_an_unknown_patient_is_sent_as_a_create_when_the_option_says_so()
     assert_eq!(read.patient.name[0].family.as_deref(), Some("RUIZ"));
     s.relay.shutdown();
 }
+
+/// One GET over HTTP/1.1: (status code, body).
+fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = TcpStream::connect(addr).expect("connect to the metrics endpoint");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: relay\r\nAccept: */*\r\n\r\n"
+    )
+    .expect("request");
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status code");
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("Content-Length");
+    assert_eq!(body.len(), length, "the body is Content-Length bytes");
+    (status, body.to_string())
+}
+
+/// The value of one sample (`name{labels}` exactly as exposed) in a text exposition.
+fn sample(exposition: &str, name: &str) -> f64 {
+    exposition
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let (n, v) = l.rsplit_once(' ')?;
+            (n == name).then(|| v.parse().expect("a number"))
+        })
+        .unwrap_or_else(|| panic!("no sample {name} in:\n{exposition}"))
+}
+
+#[test]
+fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        metrics: Some("127.0.0.1:0".into()),
+        ..RelayConfig::default()
+    };
+    let s = start_full("metrics", config, sb, relay, false);
+    let at = s.relay.metrics_addr().expect("a metrics address");
+    let (status, body) = http_get(at, "/healthz");
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+    let (status, before) = http_get(at, "/metrics");
+    assert_eq!(status, 200);
+    assert_eq!(sample(&before, "pfhir_relay_received_total"), 0.0);
+    assert_eq!(sample(&before, "pfhir_relay_up"), 1.0);
+    assert_eq!(
+        sample(&before, "pfhir_relay_messages{state=\"delivered\"}"),
+        0.0
+    );
+
+    let mut tx = Sender::connect(s.relay.addr());
+    let pid = unique_pid();
+    let a04 = adt("A04", "P1", &pid, "GARCIA");
+    assert_eq!(msa(&tx.send(&a04)), "AA");
+    assert_eq!(msa(&tx.send(&a04)), "AA", "a re-send");
+    let bad = String::from_utf8(adt("A04", "P2", &pid, "GARCIA"))
+        .expect("text")
+        .replace("19750616", "19751399");
+    assert_eq!(msa(&tx.send(bad.as_bytes())), "AE");
+    wait_for(&*s.outbox, State::Delivered, 1);
+
+    let (_, after) = http_get(at, "/metrics");
+    assert_eq!(sample(&after, "pfhir_relay_received_total"), 3.0);
+    assert_eq!(sample(&after, "pfhir_relay_acked_total"), 2.0);
+    assert_eq!(
+        sample(&after, "pfhir_relay_refused_total{code=\"AE\"}"),
+        1.0
+    );
+    assert_eq!(
+        sample(&after, "pfhir_relay_messages{state=\"delivered\"}"),
+        1.0
+    );
+    assert_eq!(
+        sample(&after, "pfhir_relay_messages{state=\"pending\"}"),
+        0.0
+    );
+    assert_eq!(
+        sample(
+            &after,
+            "pfhir_relay_deliveries_total{outcome=\"delivered\"}"
+        ),
+        1.0
+    );
+    assert_eq!(sample(&after, "pfhir_relay_delivery_seconds_count"), 1.0);
+    assert!(sample(&after, "pfhir_relay_delivery_seconds_sum") > 0.0);
+    assert!(after.contains("pfhir_relay_delivery_seconds_bucket{le=\"0.001\"}"));
+    assert!(!after.contains(&pid), "no patient value in the metrics");
+    assert_eq!(http_get(at, "/nope").0, 404);
+    s.relay.shutdown();
+}
