@@ -403,3 +403,31 @@ fn operator_commands_refuse_a_missing_store_and_wrong_states() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn demo_relay_sends_adt_messages_through_a_relay_and_prints_acks_and_states() {
+    let out = Command::new(PFHIR)
+        .args(["demo", "--relay"])
+        .output()
+        .expect("pfhir demo --relay runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{out:?}");
+    for expected in [
+        "A04 create           ACK AA",
+        "A08 update           ACK AA",
+        "A04 re-sent          ACK AA",
+        "A04 bad birth date   ACK AE",
+        "ERR||PID^1^7^1|102^Data type error",
+        "message 1  create  delivered",
+        "message 2  update  delivered",
+        "delivered 2",
+        "platform: 1 patient(s)",
+        "the update is there: yes",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing in:\n{text}");
+    }
+    // The ACKs and states carry no patient values (the demo's names and birth date).
+    for value in ["PEREZ", "MANOLO", "19750616"] {
+        assert!(!text.contains(value), "{value} in:\n{text}");
+    }
+}
