@@ -70,6 +70,10 @@ pub struct RunArgs {
     /// With --ack-after-answer: seconds to wait for the platform's answer.
     #[arg(long, value_name = "S", default_value_t = 10)]
     pub ack_timeout: u64,
+    /// At most N requests per second to the platform (all workers together; default: no
+    /// limit).
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
     /// Serve Prometheus metrics (GET /metrics) and a health check (GET /healthz) over HTTP
     /// on this address (port 0 picks a free one; the line `metrics on http://HOST:PORT`
     /// says which).
@@ -317,7 +321,8 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
         Acker::new(converter).v2_updates(v2),
         Deliverer::new(client, options, backoff)
             .abort_after_answer(run.test_abort_after_answer)
-            .update_unknown_as_create(run.update_unknown_as_create),
+            .update_unknown_as_create(run.update_unknown_as_create)
+            .rate_limit(run.rate),
     )
     .map_err(|e| CliError::Io(e.to_string()))?;
     let stop = relay.stop_flag();

@@ -13,6 +13,7 @@
 //!   created -> pending again.
 
 use crate::metrics::Metrics;
+use crate::rate::Rate;
 use crate::store::{Claimed, Kind, Outbox, Outcome, PlatformIds, State, StoreError};
 use crate::workers::Bell;
 use pfhir_core::client::{ApiVersion, Client, ClientError, RequestOptions, UncertainCreate};
@@ -56,6 +57,7 @@ pub struct Deliverer {
     recorded: Arc<Bell>,
     update_unknown_as_create: bool,
     metrics: Arc<Metrics>,
+    rate: Option<Rate>,
 }
 
 impl std::fmt::Debug for Deliverer {
@@ -78,6 +80,7 @@ impl Deliverer {
             recorded: Arc::new(Bell::default()),
             update_unknown_as_create: false,
             metrics: Arc::new(Metrics::default()),
+            rate: None,
         }
     }
 
@@ -94,6 +97,17 @@ impl Deliverer {
     pub fn update_unknown_as_create(mut self, on: bool) -> Self {
         self.update_unknown_as_create = on;
         self
+    }
+
+    /// At most `per_second` requests per second across the workers (`None`: no limit).
+    pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
+        self.rate = per_second.map(Rate::per_second);
+        self
+    }
+
+    /// The rate limit, if any (workers wait for a slot before claiming).
+    pub fn rate(&self) -> Option<&Rate> {
+        self.rate.as_ref()
     }
 
     /// The counters this deliverer updates (the relay's `/metrics` renders them).

@@ -17,6 +17,7 @@ pub mod group;
 pub mod metrics;
 pub mod mllp;
 pub mod outbox;
+pub mod rate;
 pub mod server;
 pub mod store;
 pub mod workers;

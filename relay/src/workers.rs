@@ -149,6 +149,8 @@ fn work(outbox: &dyn Outbox, deliverer: &Deliverer, stop: &AtomicBool, bell: &Be
         let m = match next.take() {
             Some(m) => m,
             None if stop.load(Ordering::SeqCst) => return,
+            // Rate limited: a slot first, then the claim (nothing waits in `sending`).
+            None if deliverer.rate().is_some_and(|r| !r.wait(stop)) => return,
             None => match outbox.claim(now_ms()) {
                 Ok(Some(m)) => m,
                 Ok(None) => {
@@ -162,7 +164,9 @@ fn work(outbox: &dyn Outbox, deliverer: &Deliverer, stop: &AtomicBool, bell: &Be
                 }
             },
         };
-        match deliverer.deliver_claimed(outbox, m, !stop.load(Ordering::SeqCst)) {
+        // With a rate limit the next claim waits for its slot: no chained claim.
+        let chain = !stop.load(Ordering::SeqCst) && deliverer.rate().is_none();
+        match deliverer.deliver_claimed(outbox, m, chain) {
             Ok(n) => next = n,
             Err(e) => {
                 log::error!(target: "pfhir::relay", "delivery: {e}");

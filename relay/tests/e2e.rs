@@ -86,21 +86,33 @@ fn start_full(
     relay: RelayConfig,
     as_create: bool,
 ) -> Setup {
+    start_tuned(name, config, sandbox, relay, |d| {
+        d.update_unknown_as_create(as_create)
+    })
+}
+
+/// A relay with `relay`'s settings and a deliverer set up by `tune`.
+fn start_tuned(
+    name: &str,
+    config: ClientConfig,
+    sandbox: Sandbox,
+    relay: RelayConfig,
+    tune: impl FnOnce(Deliverer) -> Deliverer,
+) -> Setup {
     let outbox = Arc::new(SqliteOutbox::open(&tempdir(name)).expect("store"));
     let options = Hl7Options::default();
     let relay = Relay::start(
         relay,
         outbox.clone(),
         Acker::new(Converter::new(options.clone()).expect("converter")).v2_updates(true),
-        Deliverer::new(
+        tune(Deliverer::new(
             Client::new(config).expect("client"),
             options,
             Backoff {
                 initial: Duration::from_millis(50),
                 max: Duration::from_millis(500),
             },
-        )
-        .update_unknown_as_create(as_create),
+        )),
     )
     .expect("relay starts");
     Setup {
@@ -551,5 +563,30 @@ fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
     assert!(after.contains("pfhir_relay_delivery_seconds_bucket{le=\"0.001\"}"));
     assert!(!after.contains(&pid), "no patient value in the metrics");
     assert_eq!(http_get(at, "/nope").0, 404);
+    s.relay.shutdown();
+}
+
+#[test]
+fn the_rate_limit_spaces_deliveries_across_workers() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 4,
+        ..RelayConfig::default()
+    };
+    let s = start_tuned("rate", config, sb, relay, |d| d.rate_limit(Some(10)));
+    let mut tx = Sender::connect(s.relay.addr());
+    let t0 = Instant::now();
+    for i in 0..8 {
+        let ack = tx.send(&adt("A04", &format!("RL{i}"), &unique_pid(), "GARCIA"));
+        assert_eq!(msa(&ack), "AA", "{ack}");
+    }
+    wait_for(&*s.outbox, State::Delivered, 8);
+    // 10 per second, evenly: eight deliveries take at least seven intervals of 100 ms
+    // (unlimited, four workers deliver them in a few tens of ms).
+    let took = t0.elapsed();
+    assert!(took >= Duration::from_millis(690), "{took:?}");
+    assert_eq!(s.sandbox.stats().patients, 8);
     s.relay.shutdown();
 }
