@@ -98,7 +98,7 @@ enum Command {
     Hl7(Hl7Command),
     /// HL7 v2 over MLLP in, a durable outbox, delivery to the platform (docs/relay.md); or
     /// an operator command on its store.
-    Relay(RelayArgs),
+    Relay(Box<RelayArgs>),
 }
 
 #[derive(Subcommand)]

@@ -70,6 +70,15 @@ pub struct RunArgs {
     /// With --ack-after-answer: seconds to wait for the platform's answer.
     #[arg(long, value_name = "S", default_value_t = 10)]
     pub ack_timeout: u64,
+    /// TLS on the MLLP listener: the server certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<String>,
+    /// TLS on the MLLP listener: the server's private key (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<String>,
+    /// TLS on the MLLP listener: require client certificates issued by this CA (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_client_ca: Option<String>,
     /// At most N requests per second to the platform (all workers together; default: no
     /// limit).
     #[arg(long, value_name = "N")]
@@ -277,6 +286,18 @@ impl log::Log for StderrLog {
 
 static STDERR_LOG: StderrLog = StderrLog;
 
+/// The MLLP listener's TLS settings from --tls-cert/--tls-key/--tls-client-ca.
+fn mllp_tls(run: &RunArgs) -> Result<Option<pfhir_relay::tls::MllpTls>, CliError> {
+    let (Some(cert), Some(key)) = (&run.tls_cert, &run.tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &str| std::fs::read(path).map_err(|e| CliError::Io(format!("{path}: {e}")));
+    let ca = run.tls_client_ca.as_deref().map(read).transpose()?;
+    pfhir_relay::tls::MllpTls::from_pem(&read(cert)?, &read(key)?, ca.as_deref())
+        .map(Some)
+        .map_err(|e| CliError::Usage(e.to_string()))
+}
+
 /// Runs the relay until SIGTERM or SIGINT.
 fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     let listen = run
@@ -305,6 +326,7 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
         ..Backoff::default()
     };
     let config = RelayConfig {
+        tls: mllp_tls(run)?,
         listen: listen.to_string(),
         workers: run.workers.max(1),
         max_message_bytes: run.max_bytes,

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod rate;
 pub mod server;
 pub mod store;
+pub mod tls;
 pub mod workers;
 
 pub use ack::{Acker, Received};

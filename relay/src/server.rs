@@ -9,6 +9,7 @@ use crate::deliver::Deliverer;
 use crate::metrics::{Health, Metrics, MetricsServer};
 use crate::mllp::{write_frame, FrameReader};
 use crate::store::{Outbox, StoreError};
+use crate::tls::MllpTls;
 use crate::workers::{Bell, Workers};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -35,6 +36,8 @@ pub struct RelayConfig {
     pub ack_after_answer: Option<Duration>,
     /// Where to serve `/metrics` and `/healthz` (crate::metrics); `None`: not served.
     pub metrics: Option<String>,
+    /// TLS on the MLLP listener (crate::tls); `None`: plain TCP.
+    pub tls: Option<MllpTls>,
 }
 
 impl Default for RelayConfig {
@@ -47,6 +50,7 @@ impl Default for RelayConfig {
             max_connections: 64,
             ack_after_answer: None,
             metrics: None,
+            tls: None,
         }
     }
 }
@@ -268,9 +272,32 @@ fn serve(
 ) -> Result<(), crate::mllp::MllpError> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(POLL))?;
+    stream.set_write_timeout(Some(config.idle_timeout))?;
     stream.set_nodelay(true)?;
-    let mut writer = stream.try_clone()?;
-    let mut reader = FrameReader::new(stream, config.max_message_bytes, config.idle_timeout);
+    match &config.tls {
+        None => frames(
+            FrameReader::new(stream, config.max_message_bytes, config.idle_timeout),
+            config,
+            sh,
+        ),
+        Some(tls) => {
+            let session = tls.session().map_err(|e| io::Error::other(e.to_string()))?;
+            let stream = rustls::StreamOwned::new(session, stream);
+            frames(
+                FrameReader::new(stream, config.max_message_bytes, config.idle_timeout),
+                config,
+                sh,
+            )
+        }
+    }
+}
+
+/// Frames in, ACKs out on one (plain or TLS) stream.
+fn frames<S: io::Read + io::Write>(
+    mut reader: FrameReader<S>,
+    config: &RelayConfig,
+    sh: &Shared,
+) -> Result<(), crate::mllp::MllpError> {
     while let Some(frame) = reader.next_frame(&sh.stop)? {
         sh.metrics.received();
         let (mut ack, received, conv) = sh.acker.receive_conv(&frame, &*sh.outbox);
@@ -304,7 +331,7 @@ fn serve(
             }
             Received::StoreFailed => {}
         }
-        write_frame(&mut writer, &ack)?;
+        write_frame(reader.get_mut(), &ack)?;
     }
     Ok(())
 }

@@ -590,3 +590,112 @@ fn the_rate_limit_spaces_deliveries_across_workers() {
     assert_eq!(s.sandbox.stats().patients, 8);
     s.relay.shutdown();
 }
+
+/// A TLS MLLP client: trusts `ca_pem`; presents `client` (certificate, key PEM) if given.
+fn tls_send(
+    addr: SocketAddr,
+    ca_pem: &str,
+    client: Option<(&str, &str)>,
+    msg: &[u8],
+) -> std::io::Result<String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(c.expect("CA PEM")).expect("CA");
+    }
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots);
+    let config = match client {
+        None => builder.with_no_client_auth(),
+        Some((cert, key)) => builder
+            .with_client_auth_cert(
+                CertificateDer::pem_slice_iter(cert.as_bytes())
+                    .map(|c| c.expect("cert"))
+                    .collect(),
+                PrivateKeyDer::from_pem_slice(key.as_bytes()).expect("key"),
+            )
+            .expect("client auth"),
+    };
+    let name = ServerName::try_from("localhost").expect("name");
+    let session = rustls::ClientConnection::new(Arc::new(config), name).expect("session");
+    let tcp = TcpStream::connect(addr)?;
+    tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut tls = rustls::StreamOwned::new(session, tcp);
+    write_frame(&mut tls, msg)?;
+    let mut reader = FrameReader::new(tls, 1 << 20, Duration::from_secs(10));
+    let ack = reader
+        .next_frame(&AtomicBool::new(false))
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .ok_or_else(|| std::io::Error::other("closed without an ACK"))?;
+    Ok(String::from_utf8(ack).expect("utf-8 ACK"))
+}
+
+#[test]
+fn mllp_over_tls_with_client_certificates() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let certs = sb.config().certs.clone();
+    let config = client_config(&sb);
+    // The relay serves MLLP with the sandbox PKI's server certificate and requires a client
+    // certificate of the same CA.
+    let tls = pfhir_relay::tls::MllpTls::from_pem(
+        certs.server_pem.as_bytes(),
+        certs.server_key_pem.as_bytes(),
+        Some(certs.ca_pem.as_bytes()),
+    )
+    .expect("TLS settings");
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        tls: Some(tls),
+        ..RelayConfig::default()
+    };
+    let s = start_full("tls", config, sb, relay, false);
+    let addr = s.relay.addr();
+    let client = Some((certs.client_pem.as_str(), certs.client_key_pem.as_str()));
+    let ack = tls_send(
+        addr,
+        &certs.ca_pem,
+        client,
+        &adt("A04", "S1", &unique_pid(), "GARCIA"),
+    )
+    .expect("an ACK over TLS");
+    assert_eq!(msa(&ack), "AA", "{ack}");
+    wait_for(&*s.outbox, State::Delivered, 1);
+    // Without a client certificate: no ACK, nothing stored.
+    assert!(
+        tls_send(
+            addr,
+            &certs.ca_pem,
+            None,
+            &adt("A04", "S2", &unique_pid(), "GARCIA")
+        )
+        .is_err(),
+        "a client without a certificate is refused"
+    );
+    // Plain MLLP on the TLS port: no ACK.
+    let mut plain = TcpStream::connect(addr).expect("connect");
+    plain
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write_frame(&mut plain, &adt("A04", "S3", &unique_pid(), "GARCIA")).expect("send");
+    let mut reader = FrameReader::new(plain, 1 << 20, Duration::from_secs(10));
+    assert!(
+        !matches!(reader.next_frame(&AtomicBool::new(false)), Ok(Some(_))),
+        "no ACK to plain MLLP"
+    );
+    let counts = s.outbox.counts().expect("counts");
+    assert_eq!(
+        counts.0.iter().map(|(_, n)| n).sum::<u64>(),
+        1,
+        "{counts:?}"
+    );
+    // Key material that does not fit is refused at start, naming no key bytes.
+    let err = pfhir_relay::tls::MllpTls::from_pem(certs.server_pem.as_bytes(), b"nope", None)
+        .expect_err("no key");
+    assert!(err.to_string().contains("no readable private key"), "{err}");
+    s.relay.shutdown();
+}
