@@ -4,7 +4,11 @@
 //! its message; commits are shared across connections), p50/p99 ACK latency, end-to-end delivered messages/s and the process's peak
 //! RSS (relay + sandbox + senders).
 //!
-//! `cargo run --release -p pfhir-relay --example load -- [MESSAGES] [CONNECTIONS] [WORKERS]`
+//! `cargo run --release -p pfhir-relay --example load -- [MESSAGES] [CONNECTIONS] [WORKERS] [down]`
+//!
+//! With `down` the platform is unreachable (a closed port): every message stays in the
+//! backlog, so the peak RSS shows what the relay's memory does as the backlog grows (the
+//! sandbox holds no patients then).
 
 use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret};
 use pfhir_core::hl7v2::{Converter, Hl7Options};
@@ -36,10 +40,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let total: usize = args.get(1).map_or(Ok(2000), |s| s.parse())?;
     let conns: usize = args.get(2).map_or(Ok(4), |s| s.parse())?;
     let workers: usize = args.get(3).map_or(Ok(4), |s| s.parse())?;
+    let down = args.get(4).is_some_and(|a| a == "down");
     let per = total / conns.max(1);
     let sb = Sandbox::start(SandboxConfig::default())?;
     let c = sb.config();
-    let mut config = ClientConfig::new(sb.base_url());
+    let base_url = if down {
+        // A port nobody listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        format!("https://127.0.0.1:{port}/")
+    } else {
+        sb.base_url()
+    };
+    let mut config = ClientConfig::new(base_url);
     config.api_version = ApiVersion::V2;
     config.org_id = c.org_id.clone();
     config.client_id = c.client_id.clone();
@@ -100,7 +114,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let acked = t0.elapsed();
     let sent = lat.len() as u64;
-    while outbox.counts()?.get(State::Delivered) < sent {
+    while !down && outbox.counts()?.get(State::Delivered) < sent {
         std::thread::sleep(Duration::from_millis(20));
     }
     let delivered = t0.elapsed();
@@ -117,12 +131,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pct(0.5),
         pct(0.99)
     );
-    println!(
-        "delivered           {:.0} msg/s end to end ({:.2} s), sandbox patients {}",
-        sent as f64 / delivered.as_secs_f64(),
-        delivered.as_secs_f64(),
-        sb.stats().patients
-    );
+    if down {
+        println!(
+            "delivered           none (platform down), backlog {}",
+            outbox.counts()?.get(State::Waiting) + outbox.counts()?.get(State::Pending)
+        );
+    } else {
+        println!(
+            "delivered           {:.0} msg/s end to end ({:.2} s), sandbox patients {}",
+            sent as f64 / delivered.as_secs_f64(),
+            delivered.as_secs_f64(),
+            sb.stats().patients
+        );
+    }
     println!(
         "peak RSS            {} MiB (relay + sandbox + senders)",
         peak_rss_kib() / 1024
