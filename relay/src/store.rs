@@ -1072,6 +1072,39 @@ mod tests {
     }
 
     #[test]
+    fn an_update_made_a_create_is_an_uncertain_create_after_a_crash() {
+        let dir = tempdir("as-create");
+        {
+            let o = SqliteOutbox::open(&dir).expect("open");
+            o.accept(&msg("C1", Kind::Update, "P1")).expect("1");
+            let c = o.claim(now_ms()).expect("claim").expect("claimed");
+            // Only an update being sent can become a create.
+            assert!(matches!(
+                o.make_create(99, b"{}"),
+                Err(StoreError::NotFound(99) | StoreError::WrongState { .. })
+            ));
+            o.make_create(c.id, b"{\"create\":1}")
+                .expect("made a create");
+            assert!(matches!(
+                o.make_create(c.id, b"{}"),
+                Err(StoreError::WrongState { .. })
+            ));
+            // The process dies before the answer is recorded.
+        }
+        let o = SqliteOutbox::open(&dir).expect("reopen");
+        o.recover().expect("recover");
+        let m = o.show(1).expect("show");
+        assert_eq!((m.kind, m.state), (Kind::Create, State::Uncertain));
+        let c = o.claim(now_ms()).expect("claim").expect("resolution");
+        assert_eq!(c.bundle, b"{\"create\":1}".to_vec());
+        assert_eq!(
+            Some(c.request_id),
+            m.request_id,
+            "the create keeps its request id"
+        );
+    }
+
+    #[test]
     fn a_state_change_and_its_id_map_entry_commit_together() {
         let dir = tempdir("atomic");
         {

@@ -699,3 +699,37 @@ fn mllp_over_tls_with_client_certificates() {
     assert!(err.to_string().contains("no readable private key"), "{err}");
     s.relay.shutdown();
 }
+
+#[test]
+fn healthz_is_503_with_the_reason_when_a_worker_is_gone() {
+    use pfhir_relay::metrics::{Health, Metrics, MetricsServer};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let outbox: Arc<dyn Outbox> = Arc::new(SqliteOutbox::open(&tempdir("health")).expect("store"));
+    let alive = Arc::new(AtomicUsize::new(2));
+    let stop = Arc::new(AtomicBool::new(false));
+    let server = MetricsServer::start(
+        "127.0.0.1:0",
+        Arc::new(Metrics::default()),
+        Health {
+            outbox,
+            workers: 2,
+            alive: alive.clone(),
+        },
+        stop.clone(),
+    )
+    .expect("metrics server");
+    assert_eq!(http_get(server.addr(), "/healthz").0, 200);
+    alive.store(1, Ordering::SeqCst);
+    let (status, body) = http_get(server.addr(), "/healthz");
+    assert_eq!(status, 503);
+    assert_eq!(body, "unhealthy: 1 of 2 delivery workers run\n");
+    let (_, metrics) = http_get(server.addr(), "/metrics");
+    assert_eq!(sample(&metrics, "pfhir_relay_up"), 0.0);
+    assert_eq!(
+        http_get(server.addr(), "/healthz").0,
+        503,
+        "still unhealthy"
+    );
+    stop.store(true, Ordering::SeqCst);
+    server.join();
+}
