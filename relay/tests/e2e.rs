@@ -383,6 +383,13 @@ fn ack_after_answer_maps_the_platforms_refusal_into_ae_with_err_segments() {
             .all(|e| e.contains("|E|") && e.contains("the platform refused the Bundle")),
         "{refused:?}"
     );
+    // The sandbox's 409 OperationOutcome has one issue of code `invalid`.
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].ends_with("|the platform refused the Bundle: invalid"),
+        "{refused:?}"
+    );
+    assert!(refused[0].contains("|207^"), "ERR-3 is 207: {refused:?}");
     // No patient value in the ACK (the OperationOutcome's free text is not copied).
     for value in [pid.as_str(), "GARCIA", "MARIA", "19750616", "CALLE MAYOR"] {
         assert!(!ack.contains(value), "{value} in {ack}");
