@@ -92,9 +92,19 @@ pub struct RunArgs {
     /// (instead of holding it for a person).
     #[arg(long)]
     pub update_unknown_as_create: bool,
-    /// Kill-point tests only: abort after the platform's first answer, before recording it.
-    #[arg(long, hide = true)]
-    pub test_abort_after_answer: bool,
+    /// Kill-point tests only: abort after the platform's Nth answer (default the first),
+    /// before recording it.
+    #[arg(long, hide = true, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    pub test_abort_after_answer: Option<u64>,
+    /// Kill-point tests only: abort after the Nth claim, before its request leaves.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_before_send: Option<u64>,
+    /// Kill-point tests only: abort after the Nth new message's commit, before its ACK.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_before_ack: Option<u64>,
+    /// Kill-point tests only: abort right after the Nth new message's ACK was written.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_after_ack: Option<u64>,
     /// Connection settings, as for `pfhir create`.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -103,7 +113,8 @@ pub struct RunArgs {
 /// The operator commands.
 #[derive(Subcommand, Debug)]
 pub enum RelayCommand {
-    /// Counts of messages per state.
+    /// Counts of messages per state, and the age in seconds of the oldest message that is
+    /// pending, waiting, uncertain or held.
     Status {
         /// The outbox folder.
         #[arg(long, value_name = "DIR")]
@@ -179,17 +190,33 @@ pub fn run(args: &RelayArgs) -> Result<ExitCode, CliError> {
     match &args.command {
         None => serve(&args.run),
         Some(RelayCommand::Status { store, json }) => {
-            let counts = open_existing(store)?.counts().map_err(store_err)?;
+            let outbox = open_existing(store)?;
+            let counts = outbox.counts().map_err(store_err)?;
+            let now = pfhir_relay::store::now_ms();
+            let ages: Vec<(State, Option<u64>)> = outbox
+                .oldest_received()
+                .map_err(store_err)?
+                .into_iter()
+                .map(|(s, ms)| (s, ms.map(|ms| age_seconds(now, ms))))
+                .collect();
             if *json {
-                let obj: serde_json::Map<String, serde_json::Value> = counts
+                let mut obj: serde_json::Map<String, serde_json::Value> = counts
                     .0
                     .iter()
                     .map(|(s, n)| (s.as_str().to_string(), (*n).into()))
                     .collect();
+                let oldest: serde_json::Map<String, serde_json::Value> = ages
+                    .iter()
+                    .map(|(s, age)| (s.as_str().to_string(), (*age).into()))
+                    .collect();
+                obj.insert("oldest_age_s".into(), serde_json::Value::Object(oldest));
                 writeln!(out, "{}", serde_json::Value::Object(obj))?;
             } else {
                 for (s, n) in &counts.0 {
-                    writeln!(out, "{:<10} {n}", s.as_str())?;
+                    match ages.iter().find(|(a, _)| a == s).and_then(|(_, age)| *age) {
+                        Some(age) => writeln!(out, "{:<10} {n:<8} oldest {age} s", s.as_str())?,
+                        None => writeln!(out, "{:<10} {n}", s.as_str())?,
+                    }
                 }
             }
             Ok(ExitCode::Ok)
@@ -222,6 +249,11 @@ pub fn run(args: &RelayArgs) -> Result<ExitCode, CliError> {
             Ok(ExitCode::Ok)
         }
     }
+}
+
+/// Whole seconds from `received_ms` to `now_ms` (0 for a clock that went back).
+fn age_seconds(now_ms: i64, received_ms: i64) -> u64 {
+    u64::try_from(now_ms.saturating_sub(received_ms) / 1000).unwrap_or(0)
 }
 
 /// A message as JSON (ids, states and the sender's key; no patient values).
@@ -298,6 +330,21 @@ fn mllp_tls(run: &RunArgs) -> Result<Option<pfhir_relay::tls::MllpTls>, CliError
         .map_err(|e| CliError::Usage(e.to_string()))
 }
 
+/// Arms the hidden `--test-abort-*` kill points (SIGKILL tests only).
+fn arm_kill_points(run: &RunArgs) {
+    use pfhir_relay::killpoint::{arm, Point};
+    for (point, n) in [
+        (Point::AfterAnswer, run.test_abort_after_answer),
+        (Point::BeforeSend, run.test_abort_before_send),
+        (Point::BeforeAck, run.test_abort_before_ack),
+        (Point::AfterAck, run.test_abort_after_ack),
+    ] {
+        if let Some(n) = n.filter(|n| *n > 0) {
+            arm(point, n);
+        }
+    }
+}
+
 /// Runs the relay until SIGTERM or SIGINT.
 fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     let listen = run
@@ -337,12 +384,12 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
             .then(|| Duration::from_secs(run.ack_timeout)),
         ..RelayConfig::default()
     };
+    arm_kill_points(run);
     let relay = Relay::start(
         config,
         outbox,
         Acker::new(converter).v2_updates(v2),
         Deliverer::new(client, options, backoff)
-            .abort_after_answer(run.test_abort_after_answer)
             .update_unknown_as_create(run.update_unknown_as_create)
             .rate_limit(run.rate),
     )

@@ -137,9 +137,11 @@ impl Deliverer {
         m: Claimed,
         next: bool,
     ) -> Result<Option<Claimed>, StoreError> {
+        crate::killpoint::pass(crate::killpoint::Point::BeforeSend);
         let started = std::time::Instant::now();
         let outcome = self.deliver(&m, outbox)?;
         let took = started.elapsed();
+        crate::killpoint::pass(crate::killpoint::Point::AfterAnswer);
         if self.abort_after_answer {
             log::warn!(target: "pfhir::relay", "message {}: aborting after the answer, before recording it (kill-point test)", m.id);
             std::process::abort();

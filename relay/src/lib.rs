@@ -6,7 +6,7 @@
 //! One job per module: [`store`] (the [`store::Outbox`] trait and its SQLite store),
 //! [`mllp`] (framing), [`ack`] (what a message is answered with), [`deliver`] (sending and
 //! recording outcomes), [`workers`] (the delivery
-//! thread pool), [`server`] (the MLLP listener in front of them), [`outbox`] (the same
+//! thread pool), [`killpoint`] (abort points for the SIGKILL tests), [`server`] (the MLLP listener in front of them), [`outbox`] (the same
 //! store and workers embedded in a host program, without a listener). Nothing here validates or
 //! builds on its own: conversion is core's `hl7v2`, sending is core's `Client`.
 
@@ -14,6 +14,7 @@ pub mod ack;
 pub mod answer;
 pub mod deliver;
 pub mod group;
+pub mod killpoint;
 pub mod metrics;
 pub mod mllp;
 pub mod outbox;

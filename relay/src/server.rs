@@ -331,7 +331,14 @@ fn frames<S: io::Read + io::Write>(
             }
             Received::StoreFailed => {}
         }
+        let new = matches!(received, Received::Stored(_));
+        if new {
+            crate::killpoint::pass(crate::killpoint::Point::BeforeAck);
+        }
         write_frame(reader.get_mut(), &ack)?;
+        if new {
+            crate::killpoint::pass(crate::killpoint::Point::AfterAck);
+        }
     }
     Ok(())
 }

@@ -457,6 +457,32 @@ impl SqliteOutbox {
         self.db.conn()
     }
 
+    /// The states a message waits in for the relay or a person (pending, waiting,
+    /// uncertain, held), each with the receive time (Unix milliseconds) of its oldest
+    /// message, `None` when none is in that state. `relay status` prints their ages.
+    pub fn oldest_received(&self) -> Result<Vec<(State, Option<i64>)>, StoreError> {
+        let c = self.conn()?;
+        [
+            State::Pending,
+            State::Waiting,
+            State::Uncertain,
+            State::Held,
+        ]
+        .into_iter()
+        .map(|s| {
+            // The oldest by arrival is the lowest id: one lookup in (state, id).
+            let ms = query_row(
+                &c,
+                "SELECT received_ms FROM messages WHERE state = ?1 ORDER BY id LIMIT 1",
+                [s.as_str()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?;
+            Ok((s, ms))
+        })
+        .collect()
+    }
+
     /// The journal mode and synchronous setting in force (for tests and `status`).
     pub fn durability(&self) -> Result<(String, i64), StoreError> {
         let c = self.conn()?;
@@ -971,6 +997,40 @@ mod tests {
             logical_id: l.into(),
             bundle_id: format!("b-{l}"),
         }
+    }
+
+    #[test]
+    fn oldest_received_per_waiting_state() {
+        let o = SqliteOutbox::open(&tempdir("oldest")).expect("open");
+        let none = o.oldest_received().expect("oldest");
+        assert_eq!(
+            none,
+            vec![
+                (State::Pending, None),
+                (State::Waiting, None),
+                (State::Uncertain, None),
+                (State::Held, None)
+            ]
+        );
+        let before = now_ms();
+        o.accept(&msg("C1", Kind::Create, "P1")).expect("1");
+        o.accept(&msg("C2", Kind::Create, "P2")).expect("2");
+        let c = o.claim(now_ms()).expect("claim").expect("first");
+        o.record(c.id, &Outcome::Held("id unknown".into()), now_ms())
+            .expect("held");
+        let got = o.oldest_received().expect("oldest");
+        let first = o.show(1).expect("show").received_ms;
+        let second = o.show(2).expect("show").received_ms;
+        assert!(first >= before && second >= first);
+        assert_eq!(
+            got,
+            vec![
+                (State::Pending, Some(second)),
+                (State::Waiting, None),
+                (State::Uncertain, None),
+                (State::Held, Some(first))
+            ]
+        );
     }
 
     #[test]

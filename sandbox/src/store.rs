@@ -148,6 +148,11 @@ impl Store {
         self.patients.len()
     }
 
+    /// Every stored patient.
+    pub fn all(&self) -> impl Iterator<Item = &StoredPatient> {
+        self.patients.values()
+    }
+
     /// The patient with this logical id.
     pub fn get(&self, id: &str) -> Option<&StoredPatient> {
         self.patients.get(id)
