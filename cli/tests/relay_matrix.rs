@@ -1,16 +1,19 @@
 //! The relay's SIGKILL matrix (issue 16, item 4): many patients, each a create and several
 //! updates, sent over MLLP from three connections to a `pfhir relay` process in front of the
-//! sandbox with its de-duplication switched off. The relay is killed again and again, at the
+//! sandbox with its de-duplication switched off (and on, with `--server-dedup`, in a third run). The relay is killed again and again, at the
 //! kill points (hidden `--test-abort-*` flags: after the commit before the ACK, after the ACK,
-//! after the claim before the request, after the answer before recording it) and at seeded
-//! random moments (SIGKILL), and restarted on the same store; the senders re-send what was
+//! after the claim before the request, after the answer before recording it), at seeded
+//! random moments (SIGKILL) and after runs with the platform down (a backlog per patient),
+//! and restarted on the same store; the senders re-send what was
 //! not acknowledged, as an HIS does (same MSH-10). At the end every patient exists exactly
 //! once on the platform with its last update, every message is stored once and delivered,
 //! and the held ones are exactly those docs/relay.md says need a person (resolved here with
 //! `pfhir relay set-id` or `retry`, as that person would).
 //!
-//! `PFHIR_MATRIX_SEED=N` replays a run; a failure prints the seed and the patient that
-//! differs (the values are synthetic test data).
+//! `PFHIR_MATRIX_SEED=N` replays a run's schedule; a failure prints the seed and the patient
+//! that differs (the values are synthetic test data).
+//!
+//! Also here: `relay status` reports the age of the oldest waiting message.
 
 use pfhir_sandbox::{Sandbox, SandboxConfig};
 use std::collections::HashMap;
@@ -24,11 +27,11 @@ use std::time::{Duration, Instant};
 const PFHIR: &str = env!("CARGO_BIN_EXE_pfhir");
 
 /// Patients, updates per patient (after the create), sender connections.
-const PATIENTS: usize = 12;
-const UPDATES: usize = 4;
+const PATIENTS: usize = 24;
+const UPDATES: usize = 5;
 const CONNECTIONS: usize = 3;
 /// New messages the senders may send during one killed relay run.
-const RUN_BUDGET: u64 = 6;
+const RUN_BUDGET: u64 = 5;
 
 /// A small seeded generator (xorshift64*), so that a run can be replayed.
 struct Rng(u64);
@@ -293,16 +296,22 @@ enum Kill {
     AfterAnswer(u64),
     /// SIGKILL after this many milliseconds.
     After(u64),
+    /// The platform unreachable (a closed port) for the whole run, SIGKILL after this many
+    /// milliseconds: a backlog of several messages per patient builds up, delivered by the
+    /// next runs with every worker at once (per-patient order is then what keeps each
+    /// patient's last update last).
+    Down(u64),
 }
 
 impl Kill {
-    fn args(self) -> Vec<String> {
+    fn args(self, dead: &str) -> Vec<String> {
         let (flag, n) = match self {
             Kill::BeforeAck(n) => ("--test-abort-before-ack", n),
             Kill::AfterAck(n) => ("--test-abort-after-ack", n),
             Kill::BeforeSend(n) => ("--test-abort-before-send", n),
             Kill::AfterAnswer(n) => ("--test-abort-after-answer", n),
             Kill::After(_) => return Vec::new(),
+            Kill::Down(_) => return vec!["--base-url".into(), dead.into()],
         };
         vec![flag.to_string(), n.to_string()]
     }
@@ -313,13 +322,20 @@ impl Kill {
             Kill::AfterAck(_) => 1,
             Kill::BeforeSend(_) => 2,
             Kill::AfterAnswer(_) => 3,
-            Kill::After(_) => 4,
+            Kill::After(_) | Kill::Down(_) => 4,
         }
     }
 }
 
-/// Starts `pfhir relay` on `store` (its log into `log`) and returns it with its address.
-fn start_relay(config: &str, store: &Path, log: &Path, extra: &[String]) -> (Child, String) {
+/// Starts `pfhir relay` on `store` (its log into `log`) and returns it with its address;
+/// `None` when it died before listening (a kill point armed on a delivery can fire on the
+/// backlog right after the start).
+fn start_relay(
+    config: &str,
+    store: &Path,
+    log: &Path,
+    extra: &[String],
+) -> (Child, Option<String>) {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -337,6 +353,9 @@ fn start_relay(config: &str, store: &Path, log: &Path, extra: &[String]) -> (Chi
     let mut line = String::new();
     let mut out = BufReader::new(child.stdout.take().expect("stdout"));
     out.read_line(&mut line).expect("first line");
+    if line.is_empty() {
+        return (child, None);
+    }
     let addr = line
         .trim()
         .strip_prefix("listening on mllp://")
@@ -346,7 +365,15 @@ fn start_relay(config: &str, store: &Path, log: &Path, extra: &[String]) -> (Chi
         let mut rest = String::new();
         let _ = out.read_to_string(&mut rest);
     });
-    (child, addr)
+    (child, Some(addr))
+}
+
+/// The URL of a platform that cannot be reached (a port just closed).
+fn dead_platform() -> String {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    format!("https://127.0.0.1:{port}/partners/fhir/stu3/api/")
 }
 
 fn relay_json(args: &[&str], store: &Path) -> serde_json::Value {
@@ -423,17 +450,19 @@ fn on_platform(sb: &Sandbox, pid: &str) -> Vec<(String, String)> {
 }
 
 /// The kill schedule: first after the first answer (a create's: on v2 it must be held),
-/// then every kill point three times with a seeded N, and seeded random SIGKILLs, in a
+/// then every kill point four times with a seeded N, and seeded random SIGKILLs, in a
 /// seeded order.
 fn schedule(rng: &mut Rng) -> Vec<Kill> {
     let mut kills = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         kills.push(Kill::BeforeAck(1 + rng.below(4)));
         kills.push(Kill::AfterAck(1 + rng.below(4)));
         kills.push(Kill::BeforeSend(1 + rng.below(4)));
         kills.push(Kill::AfterAnswer(1 + rng.below(4)));
         kills.push(Kill::After(50 + rng.below(400)));
     }
+    kills.push(Kill::Down(400 + rng.below(300)));
+    kills.push(Kill::Down(400 + rng.below(300)));
     for i in (1..kills.len()).rev() {
         let j = usize::try_from(rng.below(i as u64 + 1)).expect("small");
         kills.swap(i, j);
@@ -473,16 +502,18 @@ fn matrix(api: &str, server_dedup: bool) {
         .map(|p| format!("MX{}{p:02}", tag.to_uppercase()))
         .collect();
     let kills = schedule(&mut rng);
+    let dead = dead_platform();
     eprintln!(
         "relay matrix: {}",
         ctx(format!("kills {kills:?}, log {}", log.display()))
     );
 
-    let (mut relay, first) = start_relay(&config, &store, &log, &with(&kills[0].args()));
-    let addr = Arc::new(Mutex::new(first));
+    let (mut relay, first) = start_relay(&config, &store, &log, &with(&kills[0].args(&dead)));
+    // Nothing listens at port 1: the senders retry until a relay does.
+    let addr = Arc::new(Mutex::new(first.unwrap_or_else(|| "127.0.0.1:1".into())));
     let gate = Arc::new(Gate::default());
     gate.set(Some(RUN_BUDGET));
-    let deadline = t0 + Duration::from_secs(40);
+    let deadline = t0 + Duration::from_secs(50);
     let senders: Vec<_> = (0..CONNECTIONS)
         .map(|c| {
             let (msgs, addr, gate) = (plan(&pids, c), addr.clone(), gate.clone());
@@ -496,15 +527,21 @@ fn matrix(api: &str, server_dedup: bool) {
     let mut fired = [0u32; 5];
     for (n, kill) in kills.iter().enumerate() {
         if n > 0 {
-            let (child, a) = start_relay(&config, &store, &log, &with(&kill.args()));
+            let (child, a) = start_relay(&config, &store, &log, &with(&kill.args(&dead)));
             relay = child;
-            *addr.lock().expect("addr") = a;
-            gate.set(Some(RUN_BUDGET));
+            if let Some(a) = a {
+                *addr.lock().expect("addr") = a;
+            }
+            let budget = match kill {
+                Kill::Down(_) => 3 * RUN_BUDGET,
+                _ => RUN_BUDGET,
+            };
+            gate.set(Some(budget));
         }
         let started = Instant::now();
         let limit = match kill {
-            Kill::After(ms) => Duration::from_millis(*ms),
-            _ => Duration::from_millis(1500),
+            Kill::After(ms) | Kill::Down(ms) => Duration::from_millis(*ms),
+            _ => Duration::from_millis(1000),
         };
         let aborted = loop {
             if let Some(st) = relay.try_wait().expect("wait") {
@@ -521,7 +558,7 @@ fn matrix(api: &str, server_dedup: bool) {
             let _ = relay.kill(); // SIGKILL
             let _ = relay.wait();
         }
-        if aborted || matches!(kill, Kill::After(_)) {
+        if aborted || matches!(kill, Kill::After(_) | Kill::Down(_)) {
             fired[kill.kind()] += 1;
         }
     }
@@ -529,7 +566,8 @@ fn matrix(api: &str, server_dedup: bool) {
     // The last run: no kill. The senders finish; the relay delivers what it can.
     let (child, a) = start_relay(&config, &store, &log, &always);
     relay = child;
-    *addr.lock().expect("addr") = a;
+    *addr.lock().expect("addr") =
+        a.unwrap_or_else(|| panic!("{}", ctx("the last relay died".into())));
     gate.set(None);
     let (mut acked, mut resends, mut lost_acks) = (0, 0, 0);
     for s in senders {
@@ -601,6 +639,7 @@ fn matrix(api: &str, server_dedup: bool) {
     // on v1 none (an uncertain create is resolved by reading the patient), nor with a
     // de-duplicating server (it is re-sent with its request id).
     let may_hold = api == "v2" && !server_dedup;
+    let mut retried = 0;
     let mut by_id: Vec<(i64, String, serde_json::Value)> = all
         .into_iter()
         .map(|(c, m)| (m["id"].as_i64().expect("id"), c, m))
@@ -626,7 +665,10 @@ fn matrix(api: &str, server_dedup: bool) {
             // not there -> retry (the create never arrived).
             let p = patient_of(control);
             match on_platform(&sb, &pids[p]).as_slice() {
-                [] => operator(&["retry", &id.to_string()], &store),
+                [] => {
+                    operator(&["retry", &id.to_string()], &store);
+                    retried += 1;
+                }
                 [(logical, _)] => operator(&["set-id", &id.to_string(), logical], &store),
                 more => panic!(
                     "{}",
@@ -687,7 +729,7 @@ fn matrix(api: &str, server_dedup: bool) {
     eprintln!(
         "relay matrix: {}",
         ctx(format!(
-            "{held} held resolved, all delivered in {:?}",
+            "{held} held resolved ({retried} by retry, the rest by set-id), all delivered in {:?}",
             t0.elapsed()
         ))
     );
@@ -719,14 +761,9 @@ fn status_reports_the_age_of_the_oldest_waiting_message() {
     let store = dir.join("store");
     let log = dir.join("relay.log");
     // The platform cannot be reached (a closed port): the message waits.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let dead = format!(
-        "https://127.0.0.1:{}/partners/fhir/stu3/api/",
-        closed.local_addr().expect("addr").port()
-    );
-    drop(closed);
-    let extra = ["--base-url".to_string(), dead];
+    let extra = ["--base-url".to_string(), dead_platform()];
     let (mut relay, addr) = start_relay(&config, &store, &log, &extra);
+    let addr = addr.expect("the relay listens");
     let mut s = TcpStream::connect(&addr).expect("connect");
     let ack = exchange(&mut s, &message(0, 0, "AGE0000001").bytes).expect("ACK");
     assert!(ack.contains("MSA|AA|P0V0"), "{ack}");
