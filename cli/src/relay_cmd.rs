@@ -105,6 +105,10 @@ pub struct RunArgs {
     /// Kill-point tests only: abort right after the Nth new message's ACK was written.
     #[arg(long, hide = true, value_name = "N")]
     pub test_abort_after_ack: Option<u64>,
+    /// Kill-point tests only: abort inside the Nth group commit, its writes made, before
+    /// COMMIT.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_in_commit: Option<u64>,
     /// Connection settings, as for `pfhir create`.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -338,6 +342,7 @@ fn arm_kill_points(run: &RunArgs) {
         (Point::BeforeSend, run.test_abort_before_send),
         (Point::BeforeAck, run.test_abort_before_ack),
         (Point::AfterAck, run.test_abort_after_ack),
+        (Point::InCommit, run.test_abort_in_commit),
     ] {
         if let Some(n) = n.filter(|n| *n > 0) {
             arm(point, n);

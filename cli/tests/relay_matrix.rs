@@ -294,6 +294,9 @@ enum Kill {
     BeforeSend(u64),
     /// `--test-abort-after-answer N`: the Nth answer is not recorded.
     AfterAnswer(u64),
+    /// `--test-abort-in-commit N`: the Nth group commit (accepts, claims, outcomes) dies
+    /// before its COMMIT.
+    InCommit(u64),
     /// SIGKILL after this many milliseconds.
     After(u64),
     /// The platform unreachable (a closed port) for the whole run, SIGKILL after this many
@@ -310,6 +313,7 @@ impl Kill {
             Kill::AfterAck(n) => ("--test-abort-after-ack", n),
             Kill::BeforeSend(n) => ("--test-abort-before-send", n),
             Kill::AfterAnswer(n) => ("--test-abort-after-answer", n),
+            Kill::InCommit(n) => ("--test-abort-in-commit", n),
             Kill::After(_) => return Vec::new(),
             Kill::Down(_) => return vec!["--base-url".into(), dead.into()],
         };
@@ -322,7 +326,8 @@ impl Kill {
             Kill::AfterAck(_) => 1,
             Kill::BeforeSend(_) => 2,
             Kill::AfterAnswer(_) => 3,
-            Kill::After(_) | Kill::Down(_) => 4,
+            Kill::InCommit(_) => 4,
+            Kill::After(_) | Kill::Down(_) => 5,
         }
     }
 }
@@ -459,6 +464,7 @@ fn schedule(rng: &mut Rng) -> Vec<Kill> {
         kills.push(Kill::AfterAck(1 + rng.below(4)));
         kills.push(Kill::BeforeSend(1 + rng.below(4)));
         kills.push(Kill::AfterAnswer(1 + rng.below(4)));
+        kills.push(Kill::InCommit(1 + rng.below(8)));
         kills.push(Kill::After(50 + rng.below(400)));
     }
     kills.push(Kill::Down(400 + rng.below(300)));
@@ -524,7 +530,7 @@ fn matrix(api: &str, server_dedup: bool) {
         .collect();
 
     // The kill runs.
-    let mut fired = [0u32; 5];
+    let mut fired = [0u32; 6];
     for (n, kill) in kills.iter().enumerate() {
         if n > 0 {
             let (child, a) = start_relay(&config, &store, &log, &with(&kill.args(&dead)));
@@ -590,13 +596,19 @@ fn matrix(api: &str, server_dedup: bool) {
     eprintln!(
         "relay matrix: {}",
         ctx(format!(
-            "kills fired per point (before ack, after ack, before send, after answer, random) {fired:?}, {resends} re-sends after a kill, {lost_acks} after a lost ACK, {:?}",
+            "kills fired per point (before ack, after ack, before send, after answer, in commit, random/down) {fired:?}, {resends} re-sends after a kill, {lost_acks} after a lost ACK, {:?}",
             t0.elapsed()
         ))
     );
-    for (k, name) in ["before ack", "after ack", "before send", "after answer"]
-        .iter()
-        .enumerate()
+    for (k, name) in [
+        "before ack",
+        "after ack",
+        "before send",
+        "after answer",
+        "in commit",
+    ]
+    .iter()
+    .enumerate()
     {
         assert!(fired[k] > 0, "{}", ctx(format!("no kill {name} fired")));
     }

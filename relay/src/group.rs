@@ -117,6 +117,7 @@ impl GroupCommit {
             for j in jobs.iter_mut() {
                 j.run(&conn)?;
             }
+            crate::killpoint::pass(crate::killpoint::Point::InCommit);
             exec(&conn, "COMMIT")
         };
         let failed = run(&mut jobs).err().map(|e| {

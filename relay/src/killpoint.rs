@@ -16,6 +16,8 @@ pub enum Point {
     BeforeSend,
     /// The platform answered, the answer not yet recorded.
     AfterAnswer,
+    /// A group commit's writes (accepts, claims, outcomes) ran, its COMMIT not yet.
+    InCommit,
 }
 
 impl Point {
@@ -25,6 +27,7 @@ impl Point {
             Point::AfterAck => 1,
             Point::BeforeSend => 2,
             Point::AfterAnswer => 3,
+            Point::InCommit => 4,
         }
     }
 
@@ -34,19 +37,22 @@ impl Point {
             Point::AfterAck => "after the ACK",
             Point::BeforeSend => "after the claim, before the request",
             Point::AfterAnswer => "after the answer, before recording it",
+            Point::InCommit => "inside a group commit, before COMMIT",
         }
     }
 }
 
 /// At which pass each point aborts (0: never).
-static AT: [AtomicU64; 4] = [
+static AT: [AtomicU64; 5] = [
+    AtomicU64::new(0),
     AtomicU64::new(0),
     AtomicU64::new(0),
     AtomicU64::new(0),
     AtomicU64::new(0),
 ];
 /// Passes so far.
-static SEEN: [AtomicU64; 4] = [
+static SEEN: [AtomicU64; 5] = [
+    AtomicU64::new(0),
     AtomicU64::new(0),
     AtomicU64::new(0),
     AtomicU64::new(0),
