@@ -129,7 +129,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
             {
                 Ok(instant) => {
                     self.out.input.timestamp = Some(instant);
-                    self.trace("timestamp", &msh7, format!("{HEADER}.timestamp"));
+                    self.trace("timestamp", &msh7, cat!(HEADER, ".timestamp"));
                 }
                 Err(e) => self.time_error(&msh7, e),
             },
@@ -141,7 +141,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
                 field: "organizationOid".into(),
                 location: None,
                 offset: 0,
-                expression: format!("{HEADER}.source.endpoint"),
+                expression: cat!(HEADER, ".source.endpoint"),
             });
             return;
         }
@@ -150,18 +150,10 @@ impl<'m, 'a> Mapper<'m, 'a> {
         match (universal, kind) {
             (Some(oid), Some(k)) if k.eq_ignore_ascii_case("ISO") => {
                 self.out.input.organization_oid = oid;
-                self.trace(
-                    "organizationOid",
-                    &msh4,
-                    format!("{HEADER}.source.endpoint"),
-                );
+                self.trace("organizationOid", &msh4, cat!(HEADER, ".source.endpoint"));
             }
             _ => {
-                self.trace(
-                    "organizationOid",
-                    &msh4,
-                    format!("{HEADER}.source.endpoint"),
-                );
+                self.trace("organizationOid", &msh4, cat!(HEADER, ".source.endpoint"));
                 self.issue(
                 H::NoOrganization,
                 &msh4,
@@ -195,7 +187,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
             .out
             .traces
             .iter()
-            .find(|t| t.field == format!("identifiers[{n}].value"))
+            .find(|t| t.field == cat!("identifiers[", n, "].value"))
             .cloned()
         else {
             return;
