@@ -367,7 +367,7 @@ impl Converter {
         };
         let place = |issue: &mut Hl7Issue, t: &Trace| {
             issue.location = t.location;
-            issue.expression = Some(t.expression.clone());
+            issue.expression = Some(t.expression.to_string());
             if t.location.is_some() {
                 (issue.line, issue.column) = msg.line_col(t.offset);
             }

@@ -16,13 +16,17 @@ impl Mapper<'_, '_> {
         self.name(pid);
         // The whole fields too, so that the validator's "no name / birthDate / gender"
         // warnings point at them.
-        for (n, element) in [(5, "name"), (7, "birthDate"), (8, "gender")] {
+        for (n, element, path) in [
+            (5, "name", patient!(".name")),
+            (7, "birthDate", patient!(".birthDate")),
+            (8, "gender", patient!(".gender")),
+        ] {
             let v = self.msg.field(pid, n);
-            self.trace(element, &v, cat!(PATIENT, ".", element));
+            self.trace(element, &v, path);
         }
         let pid7 = self.msg.field(pid, 7);
         if let Some(t) = self.text(pid7.component(1)) {
-            self.trace("birthDate", &pid7, cat!(PATIENT, ".birthDate"));
+            self.trace("birthDate", &pid7, patient!(".birthDate"));
             match parse_dtm(&t) {
                 Some(d) => self.out.input.birth_date = Some(d.date()),
                 None => self.time_error(&pid7, TimeError::Format),
@@ -30,7 +34,7 @@ impl Mapper<'_, '_> {
         }
         let pid8 = self.msg.field(pid, 8);
         if let Some(t) = self.text(pid8.component(1)) {
-            self.trace("gender", &pid8, cat!(PATIENT, ".gender"));
+            self.trace("gender", &pid8, patient!(".gender"));
             match tables::gender(&t) {
                 Some(g) => self.out.input.gender = Some(g.to_string()),
                 None => self.issue(
@@ -44,11 +48,7 @@ impl Mapper<'_, '_> {
         self.telecoms(pid);
         let pid15 = self.msg.field(pid, 15);
         if let Some(t) = self.text(pid15.component(1)) {
-            self.trace(
-                "communication[0]",
-                &pid15,
-                cat!(PATIENT, ".communication[0]"),
-            );
+            self.trace("communication[0]", &pid15, patient!(".communication[0]"));
             match tables::language(&t) {
                 Some(tag) => self.out.input.communication.push(CommunicationInput {
                     language: tag,
@@ -63,7 +63,7 @@ impl Mapper<'_, '_> {
         }
         let pid16 = self.msg.field(pid, 16);
         if let Some(t) = self.text(pid16.component(1)) {
-            self.trace("maritalStatus", &pid16, cat!(PATIENT, ".maritalStatus"));
+            self.trace("maritalStatus", &pid16, patient!(".maritalStatus"));
             match tables::marital_status(&t) {
                 Some(code) => self.out.input.marital_status = Some(code.to_string()),
                 None => self.issue(H::NotInTable, &pid16, "PID-16 is not in table 0002"),
@@ -172,7 +172,7 @@ impl Mapper<'_, '_> {
         }
         // The builder reports `authority` / `identifiers` when none is accepted: both are PID-3.
         for field in ["identifiers", "authority", "patientId"] {
-            self.trace(field, &pid3, cat!(PATIENT, ".identifier"));
+            self.trace(field, &pid3, patient!(".identifier"));
         }
         if !accepted
             && !self.out.issues.iter().any(|i| {
@@ -208,12 +208,12 @@ impl Mapper<'_, '_> {
         };
         let fn1 = xpn.component(1).subcomponent(1);
         let fn3 = xpn.component(1).subcomponent(3);
-        let family = cat!(PATIENT, ".name[0].family");
+        let family = patient!(".name[0].family");
         match (self.text(fn1), self.text(fn3)) {
             (Some(first), Some(second)) => {
                 self.out.input.fathers_family = Some(first);
                 self.out.input.mothers_family = Some(second);
-                self.trace("fathersFamily", &fn1, family.clone());
+                self.trace("fathersFamily", &fn1, family);
                 self.trace("mothersFamily", &fn3, family);
             }
             (Some(f), None) | (None, Some(f)) => {
@@ -388,7 +388,7 @@ impl Mapper<'_, '_> {
             {
                 Ok(dt) => {
                     self.out.input.deceased = Some(DeceasedInput::DateTime(dt));
-                    self.trace("deceased", &pid29, cat!(PATIENT, ".deceasedDateTime"));
+                    self.trace("deceased", &pid29, patient!(".deceasedDateTime"));
                 }
                 Err(e) => self.time_error(&pid29, e),
             }
@@ -405,7 +405,7 @@ impl Mapper<'_, '_> {
                 }
             };
             self.out.input.deceased = Some(DeceasedInput::Flag(flag));
-            self.trace("deceased", &pid30, cat!(PATIENT, ".deceasedBoolean"));
+            self.trace("deceased", &pid30, patient!(".deceasedBoolean"));
         }
     }
 }
