@@ -29,6 +29,7 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> std::result::Result<Docume
         tape: Vec::with_capacity(bytes.len() / 8 + 4),
         duplicates: Vec::new(),
         scratch: Vec::new(),
+        spans: Vec::new(),
         max_depth: limits.max_depth.min(Limits::MAX_DEPTH_CAP),
     };
     let had_bom = src.starts_with('\u{feff}');
@@ -85,6 +86,8 @@ struct Parser<'a> {
     duplicates: Vec<Duplicate>,
     /// Reused by the duplicate check: (member name, offset).
     scratch: Vec<(Cow<'a, str>, usize)>,
+    /// Reused by the duplicate check: where an object's member names are (without quotes).
+    spans: Vec<(usize, usize)>,
     max_depth: usize,
 }
 
@@ -110,9 +113,16 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Skips whitespace. Pretty-printed documents indent with runs of spaces (a third of the
+    /// partner Bundle's bytes): those are skipped eight at a time; the rest byte by byte.
+    #[inline]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
-            self.pos += 1;
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b' ') => self.pos += space_run(&self.bytes[self.pos..]),
+                Some(b'\n' | b'\r' | b'\t') => self.pos += 1,
+                _ => return,
+            }
         }
     }
 
@@ -259,11 +269,25 @@ impl<'a> Parser<'a> {
     }
 
     /// Scans a string starting at its quote; returns whether it contains escapes.
+    #[inline]
     fn string(&mut self) -> Result<bool> {
-        self.pos += 1;
+        // Nearly every string is a run of plain bytes and its closing quote.
+        let start = self.pos + 1;
+        let end = start + plain_run(self.bytes.get(start..).unwrap_or_default());
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(false);
+        }
+        self.pos = end;
+        self.string_rest()
+    }
+
+    /// The rest of a string that has an escape or a control character (or no end), from
+    /// the first of those.
+    #[cold]
+    fn string_rest(&mut self) -> Result<bool> {
         let mut escaped = false;
         loop {
-            self.pos += plain_run(&self.bytes[self.pos.min(self.bytes.len())..]);
             let Some(&b) = self.bytes.get(self.pos) else {
                 return self.err(JsonErrorKind::UnexpectedEnd, self.bytes.len());
             };
@@ -279,6 +303,7 @@ impl<'a> Parser<'a> {
                 0..=0x1f => return self.syntax("control character in a string (escape it)"),
                 _ => self.pos += 1,
             }
+            self.pos += plain_run(self.bytes.get(self.pos..).unwrap_or_default());
         }
     }
 
@@ -381,7 +406,40 @@ impl<'a> Parser<'a> {
     }
 
     /// Records member names that repeat within the object at tape index `obj`.
+    ///
+    /// Objects of up to 32 members whose names have no escapes (nearly all) compare the raw
+    /// names in place, length first; the others compare unescaped names.
     fn find_duplicates(&mut self, obj: u32) {
+        let end = self.tape[obj as usize].next;
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
+        let mut escaped = false;
+        let mut pos = obj + 1;
+        while pos < end {
+            let key = &self.tape[pos as usize];
+            escaped |= key.escaped;
+            spans.push((key.start as usize + 1, key.end as usize - 1));
+            pos = self.tape[pos as usize + 1].next;
+        }
+        if !escaped && spans.len() <= 32 {
+            let name = |(start, end): (usize, usize)| &self.bytes[start..end];
+            for i in 1..spans.len() {
+                let this = name(spans[i]);
+                if spans[..i].iter().any(|&s| super::bytes_eq(name(s), this)) {
+                    self.duplicates.push(Duplicate {
+                        offset: spans[i].0 - 1,
+                        name: String::from_utf8_lossy(this).into_owned(),
+                    });
+                }
+            }
+        } else {
+            self.find_duplicates_unescaped(obj);
+        }
+        self.spans = spans;
+    }
+
+    /// [`Parser::find_duplicates`] for names with escapes or objects with many members.
+    fn find_duplicates_unescaped(&mut self, obj: u32) {
         let end = self.tape[obj as usize].next;
         let mut keys = std::mem::take(&mut self.scratch);
         keys.clear();
@@ -421,6 +479,23 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// How many bytes at the start of `bytes` are spaces (eight at a time: the lowest byte of a
+/// word that is not a space ends the run).
+fn space_run(bytes: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let other = u64::from_le_bytes(word) ^ SPACES;
+        if other != 0 {
+            return n + (other.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + bytes[n..].iter().take_while(|&&b| b == b' ').count()
+}
+
 /// How many bytes at the start of `bytes` need no attention inside a string: no quote, no
 /// backslash, no control character. Eight bytes at a time (SWAR: each test sets the high bit
 /// of the bytes that match; the lowest such bit is exact), then byte by byte for the tail.
@@ -455,7 +530,22 @@ fn plain_run(bytes: &[u8]) -> usize {
 
 #[cfg(test)]
 mod plain_run_tests {
-    use super::plain_run;
+    use super::{plain_run, space_run};
+
+    #[test]
+    fn space_run_stops_at_the_first_other_byte_wherever_it_is() {
+        for len in 0..20 {
+            let mut s = vec![b' '; len];
+            assert_eq!(space_run(&s), len, "only spaces, {len}");
+            for stop in [b'\n', b'\t', b'"', 0x00, 0xa0] {
+                let mut t = s.clone();
+                t.push(stop);
+                t.extend_from_slice(b"        ");
+                assert_eq!(space_run(&t), len, "stop {stop:#x} after {len} spaces");
+            }
+            s.clear();
+        }
+    }
 
     #[test]
     fn stops_at_the_first_quote_backslash_or_control_byte_wherever_it_is() {
