@@ -195,8 +195,12 @@ pub struct Conversion {
 impl Conversion {
     /// The findings as an STU3 OperationOutcome, compact JSON.
     pub fn outcome_json(&self) -> String {
-        String::from_utf8(crate::model::to_vec(&operation_outcome(&self.issues)))
-            .unwrap_or_default()
+        if self.issues.is_empty() {
+            // The same "all OK" outcome for every message without findings: made once.
+            static ALL_OK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            return ALL_OK.get_or_init(|| outcome_text(&[])).clone();
+        }
+        outcome_text(&self.issues)
     }
 
     /// The Bundle as compact JSON: the bytes the validator checked when the Bundle was
@@ -208,6 +212,11 @@ impl Conversion {
             None => crate::model::to_vec(bundle),
         })
     }
+}
+
+/// The STU3 OperationOutcome of `issues`, compact JSON.
+fn outcome_text(issues: &[Hl7Issue]) -> String {
+    String::from_utf8(crate::model::to_vec(&operation_outcome(issues))).unwrap_or_default()
 }
 
 /// Converts HL7 v2 messages with one set of options; immutable, `Send + Sync`.

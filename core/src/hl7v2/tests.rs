@@ -426,3 +426,27 @@ fn converter_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Converter>();
 }
+
+#[test]
+fn outcome_without_findings_is_the_all_ok_note_every_time() {
+    let mut c = convert(msg(&[MSH, PID]).as_bytes());
+    let with_findings = c.outcome_json();
+    assert_eq!(with_findings, outcome_text(&c.issues));
+    c.issues.clear();
+    let fresh = String::from_utf8(crate::model::to_vec(&operation_outcome(&[]))).expect("utf-8");
+    assert!(fresh.contains("No issue was found."), "{fresh}");
+    assert_eq!(c.outcome_json(), fresh);
+    assert_eq!(c.outcome_json(), fresh);
+}
+
+#[test]
+fn bundle_json_is_the_validated_bytes_and_goes_with_the_bundle() {
+    let mut c = convert(msg(&[MSH, PID]).as_bytes());
+    let bundle = c.bundle.clone().expect("a Bundle");
+    let json = c.bundle_json().expect("its JSON");
+    assert_eq!(json, crate::model::to_vec(&bundle));
+    c.json = None;
+    assert_eq!(c.bundle_json(), Some(json));
+    c.bundle = None;
+    assert_eq!(c.bundle_json(), None);
+}
