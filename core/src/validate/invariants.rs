@@ -10,6 +10,7 @@ use super::primitives::temporal_key;
 use super::xhtml;
 use crate::json::{Kind, Value};
 use crate::spec;
+use std::borrow::Cow;
 
 /// The UCUM code system (`%ucum`).
 const UCUM: &str = "http://unitsofmeasure.org";
@@ -50,7 +51,7 @@ fn has(obj: Value<'_, '_>, name: &str) -> bool {
     obj.get(name).is_some_and(|v| v.kind() != Kind::Null)
 }
 
-fn string<'a>(obj: Value<'_, 'a>, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+fn string<'a>(obj: Value<'_, 'a>, name: &str) -> Option<Cow<'a, str>> {
     obj.get(name).and_then(|v| v.as_str())
 }
 
@@ -379,9 +380,7 @@ fn implies(
 
 /// bdl-1, -2, -3, -4, -7, -9: rules on the Bundle as a whole.
 fn bundle(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
-    let bundle_type = string(obj, "type")
-        .map(|s| s.into_owned())
-        .unwrap_or_default();
+    let bundle_type = string(obj, "type").unwrap_or_default();
     let entries = obj.get("entry");
     let entry_member = |name: &str| -> Vec<(usize, usize)> {
         entries
@@ -401,25 +400,25 @@ fn bundle(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
     match key {
         "bdl-1" => {
             if let Some(total) = obj.get("total") {
-                if !matches!(bundle_type.as_str(), "searchset" | "history") {
+                if !matches!(bundle_type.as_ref(), "searchset" | "history") {
                     fail(ctx, key, total.offset(), Some("total"));
                 }
             }
         }
         "bdl-2" if bundle_type != "searchset" => report_entries(ctx, "search"),
-        "bdl-3" if !matches!(bundle_type.as_str(), "batch" | "transaction" | "history") => {
+        "bdl-3" if !matches!(bundle_type.as_ref(), "batch" | "transaction" | "history") => {
             report_entries(ctx, "request")
         }
         "bdl-4"
             if !matches!(
-                bundle_type.as_str(),
+                bundle_type.as_ref(),
                 "batch-response" | "transaction-response"
             ) =>
         {
             report_entries(ctx, "response")
         }
         "bdl-7" => {
-            let mut seen: Vec<(String, String)> = Vec::new();
+            let mut seen: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
             for (i, e) in entries.into_iter().flat_map(|e| e.items().enumerate()) {
                 let Some(url) = string(e, "fullUrl") else {
                     continue;
@@ -428,9 +427,8 @@ fn bundle(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
                     .get("resource")
                     .and_then(|r| r.get("meta"))
                     .and_then(|m| string(m, "versionId"))
-                    .map(|v| v.into_owned())
                     .unwrap_or_default();
-                let pair = (url.into_owned(), version);
+                let pair = (url, version);
                 if seen.contains(&pair) {
                     let offset = e.get("fullUrl").map_or(e.offset(), |u| u.offset());
                     let len = ctx.push("entry");
