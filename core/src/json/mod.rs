@@ -190,7 +190,7 @@ impl<'a> Document<'a> {
 impl Document<'_> {
     /// True when the string or member-name token `t` has the text `s`. Unescaped text, the
     /// usual case, is compared in place, length first (most names differ in length).
-    #[inline]
+    #[inline(always)]
     fn token_eq(&self, t: &Token, s: &[u8]) -> bool {
         let (start, end) = (t.start as usize + 1, t.end as usize - 1);
         if !t.escaped {
@@ -201,6 +201,12 @@ impl Document<'_> {
                     .get(start..end)
                     .is_some_and(|raw| bytes_eq(raw, s));
         }
+        self.escaped_eq(start, end, s)
+    }
+
+    /// [`Document::token_eq`] for text with escapes (rare: kept out of the inlined path).
+    #[cold]
+    fn escaped_eq(&self, start: usize, end: usize, s: &[u8]) -> bool {
         self.src
             .get(start..end)
             .is_some_and(|raw| unescape(raw).as_bytes() == s)
@@ -405,6 +411,7 @@ impl<'d, 'a> Value<'d, 'a> {
     /// Invariants and partner rules ask objects for members by name hundreds of times per
     /// Bundle: this walks the tape directly, comparing each name's length before its bytes
     /// (see [`bytes_eq`]), with no iterator and no call per member.
+    #[inline(never)]
     pub fn get(&self, key: &str) -> Option<Value<'d, 'a>> {
         let t = self.token();
         if t.kind != TokenKind::Object {

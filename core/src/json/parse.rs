@@ -29,7 +29,6 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> std::result::Result<Docume
         tape: Vec::with_capacity(bytes.len() / 8 + 4),
         duplicates: Vec::new(),
         scratch: Vec::new(),
-        spans: Vec::new(),
         max_depth: limits.max_depth.min(Limits::MAX_DEPTH_CAP),
     };
     let had_bom = src.starts_with('\u{feff}');
@@ -86,8 +85,6 @@ struct Parser<'a> {
     duplicates: Vec<Duplicate>,
     /// Reused by the duplicate check: (member name, offset).
     scratch: Vec<(Cow<'a, str>, usize)>,
-    /// Reused by the duplicate check: where an object's member names are (without quotes).
-    spans: Vec<(usize, usize)>,
     max_depth: usize,
 }
 
@@ -143,7 +140,8 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&mut self) -> Result<()> {
-        let mut stack: Vec<Frame> = Vec::new();
+        // Documents rarely nest deeper than 16: one allocation.
+        let mut stack: Vec<Frame> = Vec::with_capacity(16);
         self.skip_ws();
         if self.pos >= self.bytes.len() {
             return self.err(JsonErrorKind::Empty, 0);
@@ -410,32 +408,32 @@ impl<'a> Parser<'a> {
     /// Objects of up to 32 members whose names have no escapes (nearly all) compare the raw
     /// names in place, length first; the others compare unescaped names.
     fn find_duplicates(&mut self, obj: u32) {
+        const SMALL: usize = 32;
         let end = self.tape[obj as usize].next;
-        let mut spans = std::mem::take(&mut self.spans);
-        spans.clear();
-        let mut escaped = false;
+        // Where the names are (without quotes), on the stack: no allocation per object.
+        let mut spans = [(0usize, 0usize); SMALL];
+        let mut n = 0;
         let mut pos = obj + 1;
         while pos < end {
             let key = &self.tape[pos as usize];
-            escaped |= key.escaped;
-            spans.push((key.start as usize + 1, key.end as usize - 1));
+            if key.escaped || n == SMALL {
+                return self.find_duplicates_unescaped(obj);
+            }
+            spans[n] = (key.start as usize + 1, key.end as usize - 1);
+            n += 1;
             pos = self.tape[pos as usize + 1].next;
         }
-        if !escaped && spans.len() <= 32 {
-            let name = |(start, end): (usize, usize)| &self.bytes[start..end];
-            for i in 1..spans.len() {
-                let this = name(spans[i]);
-                if spans[..i].iter().any(|&s| super::bytes_eq(name(s), this)) {
-                    self.duplicates.push(Duplicate {
-                        offset: spans[i].0 - 1,
-                        name: String::from_utf8_lossy(this).into_owned(),
-                    });
-                }
+        let spans = &spans[..n];
+        let name = |(start, end): (usize, usize)| &self.bytes[start..end];
+        for i in 1..spans.len() {
+            let this = name(spans[i]);
+            if spans[..i].iter().any(|&s| super::bytes_eq(name(s), this)) {
+                self.duplicates.push(Duplicate {
+                    offset: spans[i].0 - 1,
+                    name: String::from_utf8_lossy(this).into_owned(),
+                });
             }
-        } else {
-            self.find_duplicates_unescaped(obj);
         }
-        self.spans = spans;
     }
 
     /// [`Parser::find_duplicates`] for names with escapes or objects with many members.

@@ -182,3 +182,21 @@ fn get_finds_escaped_names_and_the_first_of_repeated_ones() {
     let arr = doc("[1]");
     assert!(arr.root().get("a").is_none());
 }
+
+#[test]
+fn small_and_large_objects_find_the_same_duplicates() {
+    // Every later occurrence is reported, whichever way the object is checked: in place (up
+    // to 32 plain names), or unescaped (an escape, or more than 32 members).
+    let small = doc(r#"{"x": 1, "y": 2, "x": 3, "x": 4}"#);
+    let escaped = doc(r#"{"x": 1, "y": 2, "\u0078": 3, "x": 4}"#);
+    let filler: String = (0..40).map(|i| format!("\"f{i}\": 0, ")).collect();
+    let large_text = format!(r#"{{"x": 1, {filler}"x": 3, "x": 4}}"#);
+    let large = doc(&large_text);
+    for (d, what) in [(&small, "small"), (&escaped, "escaped"), (&large, "large")] {
+        let names: Vec<_> = d.duplicates.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["x", "x"], "{what}");
+        assert!(d.duplicates.windows(2).all(|w| w[0].offset < w[1].offset));
+    }
+    assert_eq!(small.duplicates[0].offset, 17);
+    assert_eq!(escaped.duplicates[0].offset, 17);
+}
