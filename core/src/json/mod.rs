@@ -316,6 +316,7 @@ impl<'d, 'a> Value<'d, 'a> {
     }
 
     /// The text of a string (unescaped), of a number (exact), `true`/`false`/`null`.
+    #[inline]
     pub fn text(&self) -> Cow<'a, str> {
         let t = self.token();
         match t.kind {
@@ -367,6 +368,7 @@ impl<'d, 'a> Value<'d, 'a> {
 
     /// True for `null`, `""`, `[]` and `{}`: values that carry nothing (FHIR counts them as
     /// absent).
+    #[inline]
     pub fn is_blank(&self) -> bool {
         match self.kind() {
             Kind::Null => true,

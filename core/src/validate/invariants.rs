@@ -496,7 +496,8 @@ fn ref_1(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>) {
     }
 }
 
-/// dom-3: every contained resource is referenced from elsewhere in its container.
+/// dom-3: every contained resource is referenced from elsewhere in its container; `ctx` is at
+/// the container's path.
 pub fn dom_3(ctx: &mut Ctx<'_, '_, '_>, container: &Container<'_, '_>) {
     let Some(list) = container.obj.get("contained") else {
         return;
@@ -506,7 +507,7 @@ pub fn dom_3(ctx: &mut Ctx<'_, '_, '_>, container: &Container<'_, '_>) {
             continue;
         };
         if !container.local_refs.iter().any(|l| *l == *id) {
-            let path = format!("{}.contained[{i}]", container.path);
+            let path = format!("{}.contained[{i}]", ctx.path);
             let saved = std::mem::replace(&mut ctx.path, path);
             fail(ctx, "dom-3", r.offset(), None);
             ctx.path = saved;
