@@ -36,7 +36,8 @@ impl MemberSlot {
 /// them as well as a hash of every byte; names that collide cost one more comparison.
 ///
 /// Measured on the partner Bundle (cachegrind, instructions per Bundle): FNV-1a over every
-/// byte cost about 2 100 of the 5 900 of member lookup; this costs about 10 per name.
+/// byte cost about 2 100; this costs about 750 (under 8 per name). With the comparison of the
+/// name found by `json::bytes_eq` instead of `memcmp`, member lookup went from 5 900 to 3 600.
 #[inline]
 pub fn member_hash(bytes: &[u8]) -> u32 {
     let n = bytes.len();
