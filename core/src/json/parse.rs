@@ -411,7 +411,7 @@ impl<'a> Parser<'a> {
         const SMALL: usize = 32;
         let end = self.tape[obj as usize].next;
         // Where the names are (without quotes), on the stack: no allocation per object.
-        let mut spans = [(0usize, 0usize); SMALL];
+        let mut spans = [(0u32, 0u32); SMALL];
         let mut n = 0;
         let mut pos = obj + 1;
         while pos < end {
@@ -419,17 +419,17 @@ impl<'a> Parser<'a> {
             if key.escaped || n == SMALL {
                 return self.find_duplicates_unescaped(obj);
             }
-            spans[n] = (key.start as usize + 1, key.end as usize - 1);
+            spans[n] = (key.start + 1, key.end - 1);
             n += 1;
             pos = self.tape[pos as usize + 1].next;
         }
         let spans = &spans[..n];
-        let name = |(start, end): (usize, usize)| &self.bytes[start..end];
+        let name = |(start, end): (u32, u32)| &self.bytes[start as usize..end as usize];
         for i in 1..spans.len() {
             let this = name(spans[i]);
             if spans[..i].iter().any(|&s| super::bytes_eq(name(s), this)) {
                 self.duplicates.push(Duplicate {
-                    offset: spans[i].0 - 1,
+                    offset: spans[i].0 as usize - 1,
                     name: String::from_utf8_lossy(this).into_owned(),
                 });
             }
