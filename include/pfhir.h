@@ -195,6 +195,17 @@ typedef struct pfhir_hl7_options pfhir_hl7_options;
 typedef struct pfhir_hl7_result pfhir_hl7_result;
 
 /**
+ * The status of one stored message. Immutable.
+ */
+typedef struct pfhir_message_status pfhir_message_status;
+
+/**
+ * An open outbox: thread-safe (submit and read status from any thread). Close it with
+ * `pfhir_outbox_close`.
+ */
+typedef struct pfhir_outbox pfhir_outbox;
+
+/**
  * The result of a validation: every issue in document order. Immutable and thread-safe.
  */
 typedef struct pfhir_outcome pfhir_outcome;
@@ -203,6 +214,11 @@ typedef struct pfhir_outcome pfhir_outcome;
  * The result of a read. Immutable.
  */
 typedef struct pfhir_read_result pfhir_read_result;
+
+/**
+ * What one submission did: the message id, what was done and the ACK. Immutable.
+ */
+typedef struct pfhir_submission pfhir_submission;
 
 /**
  * The result of an update. Immutable.
@@ -287,6 +303,21 @@ typedef uint32_t pfhir_hl7_kind;
  * The severity of an issue (`pfhir_outcome_issue_severity`).
  */
 typedef uint32_t pfhir_severity;
+
+/**
+ * Create or update (`pfhir_outbox_submit_bundle`).
+ */
+typedef uint32_t pfhir_outbox_kind;
+
+/**
+ * What a submission did (`pfhir_submission_received`).
+ */
+typedef uint32_t pfhir_received;
+
+/**
+ * The state of a stored message (`pfhir_message_status_state`; docs/relay.md, "States").
+ */
+typedef uint32_t pfhir_outbox_state;
 
 /**
  * A validation profile (`pfhir_validator_options_set_profile`).
@@ -432,6 +463,77 @@ typedef uint32_t pfhir_profile;
  * A08, A31: update.
  */
 #define PFHIR_HL7_KIND_UPDATE 2
+
+/**
+ * A create: the Bundle is POSTed as given.
+ */
+#define PFHIR_OUTBOX_KIND_CREATE 1
+
+/**
+ * An update: PUT to the Bundle's Patient.id (v2) or business id (v1).
+ */
+#define PFHIR_OUTBOX_KIND_UPDATE 2
+
+/**
+ * Stored (durably, before the call returned); the id is the new message's.
+ */
+#define PFHIR_RECEIVED_STORED 1
+
+/**
+ * A re-send of a stored message (same MSH-3, MSH-4, MSH-10; or the same Bundle.id):
+ * nothing stored, the id and the ACK are the first one's.
+ */
+#define PFHIR_RECEIVED_DUPLICATE 2
+
+/**
+ * An HL7 message that cannot become a valid Bundle: not stored, the ACK says AE or AR.
+ */
+#define PFHIR_RECEIVED_REFUSED 3
+
+/**
+ * The store failed: not stored, the ACK says AR (send it again).
+ */
+#define PFHIR_RECEIVED_STORE_FAILED 4
+
+/**
+ * Stored; waiting for a worker.
+ */
+#define PFHIR_OUTBOX_STATE_PENDING 1
+
+/**
+ * Being sent.
+ */
+#define PFHIR_OUTBOX_STATE_SENDING 2
+
+/**
+ * The platform accepted it (final).
+ */
+#define PFHIR_OUTBOX_STATE_DELIVERED 3
+
+/**
+ * The platform refused it; the detail is its OperationOutcome (final).
+ */
+#define PFHIR_OUTBOX_STATE_REJECTED 4
+
+/**
+ * To be sent again after a backoff.
+ */
+#define PFHIR_OUTBOX_STATE_WAITING 5
+
+/**
+ * A create whose outcome is unknown; resolved before anything else of its patient goes.
+ */
+#define PFHIR_OUTBOX_STATE_UNCERTAIN 6
+
+/**
+ * Needs a person (`pfhir relay set-id`, `retry` or `drop` on the folder).
+ */
+#define PFHIR_OUTBOX_STATE_HELD 7
+
+/**
+ * Dropped by an operator; never sent (final).
+ */
+#define PFHIR_OUTBOX_STATE_DROPPED 8
 
 /**
  * STU3 only.
@@ -1816,6 +1918,155 @@ uint32_t pfhir_hl7_result_issue_column(const struct pfhir_hl7_result *r, size_t 
  * `r` must be NULL or a result not freed before.
  */
 void pfhir_hl7_result_free(struct pfhir_hl7_result *r);
+
+/**
+ * Opens (creating when needed) the outbox in folder `dir` (UTF-8 path), recovers messages
+ * left sending by an earlier process, and starts `workers` delivery threads (0: 2) that
+ * send with a client made from `cfg`. HL7 messages are converted with `hl7` (NULL: the
+ * defaults). `cfg` and `hl7` are copied and may be freed at once. Close with
+ * `pfhir_outbox_close`; one folder is opened by one outbox at a time.
+ *
+ * # Safety
+ * `dir` must point at `dir_len` bytes; `cfg` must be a live configuration; `hl7` must be
+ * NULL or live options; `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_outbox_open(const uint8_t *dir,
+                                      size_t dir_len,
+                                      const struct pfhir_client_config *cfg,
+                                      const struct pfhir_hl7_options *hl7,
+                                      uint32_t workers,
+                                      struct pfhir_outbox **out);
+
+/**
+ * Submits a ready message Bundle (JSON) as a create or an update (`PFHIR_OUTBOX_KIND_*`).
+ * It is validated as the client would before sending (an invalid Bundle is a `validation`
+ * error with its outcome, nothing stored), and stored durably before this returns; a
+ * Bundle whose Bundle.id is already stored is `PFHIR_RECEIVED_DUPLICATE`. Free `out` with
+ * `pfhir_submission_free`.
+ *
+ * # Safety
+ * `o` must be a live outbox; `bundle_json` must point at `len` bytes; `out` must be valid
+ * for writes.
+ */
+struct pfhir_error *pfhir_outbox_submit_bundle(const struct pfhir_outbox *o,
+                                               const uint8_t *bundle_json,
+                                               size_t len,
+                                               pfhir_outbox_kind kind,
+                                               struct pfhir_submission **out);
+
+/**
+ * Submits one HL7 v2 message exactly as the MLLP relay takes it: converted, stored durably
+ * before an `AA`, refused at once (`AE`/`AR`, nothing stored) when it cannot become a valid
+ * Bundle. What was done is data, not an error: read it from `out` (free with
+ * `pfhir_submission_free`), with the ACK to give the sender.
+ *
+ * # Safety
+ * `o` must be a live outbox; `message` must point at `len` bytes; `out` must be valid for
+ * writes.
+ */
+struct pfhir_error *pfhir_outbox_submit_hl7(const struct pfhir_outbox *o,
+                                            const uint8_t *message,
+                                            size_t len,
+                                            struct pfhir_submission **out);
+
+/**
+ * The status of message `id`: its state, attempts, the platform's logical id once known
+ * and why it is in its state. An unknown id is a `not_found` error. Free `out` with
+ * `pfhir_message_status_free`.
+ *
+ * # Safety
+ * `o` must be a live outbox; `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_outbox_status(const struct pfhir_outbox *o,
+                                        uint64_t id,
+                                        struct pfhir_message_status **out);
+
+/**
+ * Closes the outbox: stops delivery, waits for each worker to finish its current delivery
+ * (at most one request timeout), and frees it. Messages not yet delivered stay in the
+ * folder and are delivered after the next `pfhir_outbox_open`. NULL is a no-op.
+ *
+ * # Safety
+ * `o` must be NULL or an outbox not closed before, not in use by another thread.
+ */
+void pfhir_outbox_close(struct pfhir_outbox *o);
+
+/**
+ * The message's id in the outbox (give it to `pfhir_outbox_status`); 0 when nothing was
+ * stored (refused, store failed) and for NULL.
+ *
+ * # Safety
+ * `s` must be NULL or a live submission.
+ */
+uint64_t pfhir_submission_id(const struct pfhir_submission *s);
+
+/**
+ * What was done (`PFHIR_RECEIVED_*`; 0 for NULL).
+ *
+ * # Safety
+ * `s` must be NULL or a live submission.
+ */
+pfhir_received pfhir_submission_received(const struct pfhir_submission *s);
+
+/**
+ * Copies the HL7 ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`,
+ * in the message's character set; empty for a Bundle submission.
+ *
+ * # Safety
+ * `s` must be a live submission; `out` must be valid for writes.
+ */
+struct pfhir_error *pfhir_submission_ack(const struct pfhir_submission *s, struct pfhir_bytes *out);
+
+/**
+ * Frees a submission. NULL is a no-op.
+ *
+ * # Safety
+ * `s` must be NULL or a submission not freed before.
+ */
+void pfhir_submission_free(struct pfhir_submission *s);
+
+/**
+ * The message's state (`PFHIR_OUTBOX_STATE_*`; 0 for NULL).
+ *
+ * # Safety
+ * `s` must be NULL or a live status.
+ */
+pfhir_outbox_state pfhir_message_status_state(const struct pfhir_message_status *s);
+
+/**
+ * Delivery attempts made (0 for NULL).
+ *
+ * # Safety
+ * `s` must be NULL or a live status.
+ */
+uint32_t pfhir_message_status_attempts(const struct pfhir_message_status *s);
+
+/**
+ * The platform's Patient id (v2: the logical id; v1: the business id) once the patient's
+ * create is delivered; `{NULL, 0}` before. Borrowed from `s`.
+ *
+ * # Safety
+ * `s` must be NULL or a live status.
+ */
+struct pfhir_str pfhir_message_status_logical_id(const struct pfhir_message_status *s);
+
+/**
+ * Why the message is in its state (rejected: the platform's OperationOutcome JSON; waiting,
+ * uncertain, held: a reason without patient values); `{NULL, 0}` when there is none.
+ * Borrowed from `s`.
+ *
+ * # Safety
+ * `s` must be NULL or a live status.
+ */
+struct pfhir_str pfhir_message_status_detail(const struct pfhir_message_status *s);
+
+/**
+ * Frees a status. NULL is a no-op.
+ *
+ * # Safety
+ * `s` must be NULL or a status not freed before.
+ */
+void pfhir_message_status_free(struct pfhir_message_status *s);
 
 /**
  * Creates validator options with the defaults: partner profile, default rule severities,

@@ -49,6 +49,47 @@ build_native() {
     (cd "$ROOT" && cargo build --locked -p pfhir-ffi -p pfhir-cli)
 }
 
+# The functions include/pfhir.h declares, one per line, sorted: what libpfhir exports.
+header_functions() {
+    grep -E '^[a-z].*[ *]pfhir_[a-z0-9_]+\(' "$ROOT/include/pfhir.h" | grep -oE 'pfhir_[a-z0-9_]+\(' |
+        tr -d '(' | sort -u
+}
+
+# private_static_lib IN OUT: a copy of the static library IN (cargo's libpfhir.a) whose only
+# global symbols are the functions of pfhir.h. A Rust staticlib leaves every symbol of what it
+# bundles global, SQLite's sqlite3_* among them: a program linking libpfhir.a and its own
+# SQLite would get pfhir's copy (or a duplicate symbol). The archive is linked into one
+# relocatable object (ld -r), every other symbol made local (objcopy --keep-global-symbols),
+# and the embedded LLVM bitcode dropped (the members' sections, concatenated, are no longer a
+# valid module, and the LTO plugin of binutils would choke on them). The binutils of IN's
+# machine are used (aarch64-linux-gnu-* for arm64). Idempotent: OUT may be IN's output.
+private_static_lib() {
+    local in="$1" out="$2" tools="" machine tmp
+    machine="$(readelf -h "$in" | awk -F: '/Machine:/ && m == "" {gsub(/^ +/, "", $2); m = $2} END {print m}')"
+    case "$machine" in
+        *X86-64*) [ "$(uname -m)" = x86_64 ] || tools=x86_64-linux-gnu- ;;
+        *AArch64*) [ "$(uname -m)" = aarch64 ] || tools=aarch64-linux-gnu- ;;
+        *) echo "error: $in: no binutils known for machine '$machine'" >&2; return 1 ;;
+    esac
+    tmp="$(mktemp -d)"
+    header_functions >"$tmp/keep.txt"
+    "${tools}ld" -r --whole-archive "$in" -o "$tmp/libpfhir.o" &&
+        "${tools}objcopy" --keep-global-symbols="$tmp/keep.txt" --remove-section=.llvmbc \
+            --remove-section=.llvmcmd "$tmp/libpfhir.o" &&
+        rm -f "$tmp/libpfhir.a" && "${tools}ar" rcs "$tmp/libpfhir.a" "$tmp/libpfhir.o" &&
+        mv -f "$tmp/libpfhir.a" "$out"
+    local status=$?
+    rm -rf "$tmp"
+    return $status
+}
+
+# The global symbols a static library defines, one per line, sorted (readelf: nm would load
+# binutils' LTO plugin, which fails on some Rust members).
+static_globals() {
+    readelf -s -W "$1" | awk '($5 == "GLOBAL" || $5 == "WEAK") && $7 != "UND" && $8 != "" {print $8}' |
+        sort -u
+}
+
 # What a program linking the static libpfhir.a needs besides it on Linux (glibc): pkg-config's
 # Libs.private, the CMake package and the C tests all use this one list.
 STATIC_LIBS="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"

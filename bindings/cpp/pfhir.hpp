@@ -1068,6 +1068,104 @@ inline std::string hl7_ack(std::string_view message, const Hl7Options& options) 
   return hl7_to_bundle(message, &options).ack();
 }
 
+// ---------------------------------------------------------------------------------------
+// The embedded outbox (docs/relay.md, "Embedding the outbox"): Bundles and HL7 messages stored
+// durably before the call returns, delivered by background threads, and what is not delivered
+// at close delivered after the next open.
+
+/// What one submission did.
+struct Submission {
+  std::uint64_t id = 0;                  ///< the message's id (for Outbox::status); 0: not stored
+  Received received = Received::Stored;  ///< Stored, Duplicate, Refused or StoreFailed
+  std::string ack;                       ///< the HL7 ACK for the sender; empty for a Bundle
+  /// True when the message is in the outbox (stored now or a re-send of a stored one).
+  bool stored() const noexcept {
+    return received == Received::Stored || received == Received::Duplicate;
+  }
+};
+
+/// The status of one stored message.
+struct MessageStatus {
+  OutboxState state = OutboxState::Pending;
+  std::uint32_t attempts = 0;             ///< delivery attempts made
+  std::optional<std::string> logical_id;  ///< the platform's Patient id once created
+  std::optional<std::string> detail;      ///< why (a rejection's OperationOutcome JSON)
+  /// Delivered, rejected or dropped: nothing more will happen to it.
+  bool final() const noexcept {
+    return state == OutboxState::Delivered || state == OutboxState::Rejected ||
+           state == OutboxState::Dropped;
+  }
+};
+
+/// A durable outbox in a folder, delivering with a client made from a ClientConfig. RAII:
+/// the destructor closes it (each worker finishes its current delivery). Thread-safe.
+class Outbox {
+ public:
+  /// Opens (creating when needed) the outbox in `dir`, recovers what an earlier process left
+  /// being sent, and starts `workers` delivery threads (0: 2). `hl7` (nullptr: the defaults)
+  /// converts HL7 messages. The configuration and options are copied. Throws Error.
+  Outbox(std::string_view dir, const ClientConfig& config, const Hl7Options* hl7 = nullptr,
+         std::uint32_t workers = 0) {
+    if (hl7 != nullptr && hl7->get() == nullptr) {
+      throw Error(Code::NullArgument, "pfhir::Outbox: the Hl7Options were moved from");
+    }
+    pfhir_outbox* o = nullptr;
+    detail::check(pfhir_outbox_open(detail::bytes(dir), dir.size(), config.get(),
+                                    hl7 != nullptr ? hl7->get() : nullptr, workers, &o));
+    h_.reset(o);
+  }
+  Outbox(Outbox&&) noexcept = default;
+  Outbox& operator=(Outbox&&) noexcept = default;
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  /// Stores a ready message Bundle (validated first: Code::Validation, nothing stored) as a
+  /// create or an update (v2: to its Patient.id). The same Bundle.id again is a Duplicate.
+  Submission submit_bundle(std::string_view bundle_json, OutboxKind kind = OutboxKind::Create) const {
+    pfhir_submission* s = nullptr;
+    detail::check(pfhir_outbox_submit_bundle(h_.get(), detail::bytes(bundle_json),
+                                             bundle_json.size(),
+                                             static_cast<pfhir_outbox_kind>(kind), &s));
+    return submission(s);
+  }
+  /// Takes one HL7 v2 message as the MLLP relay does (AA once stored; AE/AR, not stored, when
+  /// it cannot become a valid Bundle). Content problems are data, not exceptions.
+  Submission submit_hl7(std::string_view message) const {
+    pfhir_submission* s = nullptr;
+    detail::check(pfhir_outbox_submit_hl7(h_.get(), detail::bytes(message), message.size(), &s));
+    return submission(s);
+  }
+  /// The status of message `id`; throws Error (Code::NotFound) for an unknown id.
+  MessageStatus status(std::uint64_t id) const {
+    pfhir_message_status* s = nullptr;
+    detail::check(pfhir_outbox_status(h_.get(), id, &s));
+    detail::Owned<pfhir_message_status, pfhir_message_status_free> owned(s);
+    MessageStatus x;
+    x.state = static_cast<OutboxState>(pfhir_message_status_state(s));
+    x.attempts = pfhir_message_status_attempts(s);
+    x.logical_id = detail::opt_str(pfhir_message_status_logical_id(s));
+    x.detail = detail::opt_str(pfhir_message_status_detail(s));
+    return x;
+  }
+  /// Stops delivery after each worker's current delivery and frees the outbox; idempotent.
+  void close() noexcept { h_.reset(); }
+
+  const pfhir_outbox* get() const noexcept { return h_.get(); }
+
+ private:
+  static Submission submission(pfhir_submission* s) {
+    detail::Owned<pfhir_submission, pfhir_submission_free> owned(s);
+    Submission x;
+    x.id = pfhir_submission_id(s);
+    x.received = static_cast<Received>(pfhir_submission_received(s));
+    pfhir_bytes b{nullptr, 0};
+    detail::check(pfhir_submission_ack(s, &b));
+    x.ack = detail::take(b);
+    return x;
+  }
+  detail::Owned<pfhir_outbox, pfhir_outbox_close> h_;
+};
+
 }  // namespace pfhir
 
 #endif  // PFHIR_HPP

@@ -160,6 +160,46 @@ enum class Severity : std::uint32_t {
   Information = PFHIR_SEVERITY_INFORMATION,
 };
 
+/// Create or update (`pfhir_outbox_submit_bundle`). (pfhir_outbox_kind)
+enum class OutboxKind : std::uint32_t {
+  /// A create: the Bundle is POSTed as given.
+  Create = PFHIR_OUTBOX_KIND_CREATE,
+  /// An update: PUT to the Bundle's Patient.id (v2) or business id (v1).
+  Update = PFHIR_OUTBOX_KIND_UPDATE,
+};
+
+/// What a submission did (`pfhir_submission_received`). (pfhir_received)
+enum class Received : std::uint32_t {
+  /// Stored (durably, before the call returned); the id is the new message's.
+  Stored = PFHIR_RECEIVED_STORED,
+  /// A re-send of a stored message (same MSH-3, MSH-4, MSH-10; or the same Bundle.id): nothing stored, the id and the ACK are the first one's.
+  Duplicate = PFHIR_RECEIVED_DUPLICATE,
+  /// An HL7 message that cannot become a valid Bundle: not stored, the ACK says AE or AR.
+  Refused = PFHIR_RECEIVED_REFUSED,
+  /// The store failed: not stored, the ACK says AR (send it again).
+  StoreFailed = PFHIR_RECEIVED_STORE_FAILED,
+};
+
+/// The state of a stored message (`pfhir_message_status_state`; docs/relay.md, "States"). (pfhir_outbox_state)
+enum class OutboxState : std::uint32_t {
+  /// Stored; waiting for a worker.
+  Pending = PFHIR_OUTBOX_STATE_PENDING,
+  /// Being sent.
+  Sending = PFHIR_OUTBOX_STATE_SENDING,
+  /// The platform accepted it (final).
+  Delivered = PFHIR_OUTBOX_STATE_DELIVERED,
+  /// The platform refused it; the detail is its OperationOutcome (final).
+  Rejected = PFHIR_OUTBOX_STATE_REJECTED,
+  /// To be sent again after a backoff.
+  Waiting = PFHIR_OUTBOX_STATE_WAITING,
+  /// A create whose outcome is unknown; resolved before anything else of its patient goes.
+  Uncertain = PFHIR_OUTBOX_STATE_UNCERTAIN,
+  /// Needs a person (`pfhir relay set-id`, `retry` or `drop` on the folder).
+  Held = PFHIR_OUTBOX_STATE_HELD,
+  /// Dropped by an operator; never sent (final).
+  Dropped = PFHIR_OUTBOX_STATE_DROPPED,
+};
+
 /// A validation profile (`pfhir_validator_options_set_profile`). (pfhir_profile)
 enum class Profile : std::uint32_t {
   /// STU3 only.

@@ -87,13 +87,18 @@ enum Command {
     /// Run the local sandbox of the Partners API (mutual TLS) until killed.
     Sandbox(SandboxArgs),
     /// The main job, offline: sandbox, build, validate, create, update, read; prints a report.
-    Demo,
+    Demo {
+        /// Instead: a few HL7 v2 ADT messages over MLLP through a relay to the sandbox; prints
+        /// the ACKs and the messages' states.
+        #[arg(long)]
+        relay: bool,
+    },
     /// HL7 v2 ADT messages in: make the partner Bundle, or the ACK (docs/hl7v2.md).
     #[command(subcommand)]
     Hl7(Hl7Command),
     /// HL7 v2 over MLLP in, a durable outbox, delivery to the platform (docs/relay.md); or
     /// an operator command on its store.
-    Relay(RelayArgs),
+    Relay(Box<RelayArgs>),
 }
 
 #[derive(Subcommand)]
@@ -235,8 +240,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Hl7(Hl7Command::Ack { args }) => hl7_cmd::ack_cmd(&args),
         Command::Relay(args) => relay_cmd::run(&args),
         Command::Sandbox(args) => sandbox_cmd::run(&args).map(|()| ExitCode::Ok),
-        Command::Demo => {
-            let report = demo::run();
+        Command::Demo { relay } => {
+            let report = if relay {
+                demo::run_relay()
+            } else {
+                demo::run()
+            };
             match report {
                 Ok(text) => {
                     print!("{text}");

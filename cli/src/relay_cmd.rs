@@ -62,9 +62,53 @@ pub struct RunArgs {
     /// five minutes).
     #[arg(long, default_value_t = 1000)]
     pub backoff_ms: u64,
-    /// Kill-point tests only: abort after the platform's first answer, before recording it.
-    #[arg(long, hide = true)]
-    pub test_abort_after_answer: bool,
+    /// Wait for the platform's answer before the ACK (at most --ack-timeout): delivered ->
+    /// AA, refused -> AE with ERR segments from the OperationOutcome; no answer in time ->
+    /// AA with a warning (stored, still delivered).
+    #[arg(long)]
+    pub ack_after_answer: bool,
+    /// With --ack-after-answer: seconds to wait for the platform's answer.
+    #[arg(long, value_name = "S", default_value_t = 10)]
+    pub ack_timeout: u64,
+    /// TLS on the MLLP listener: the server certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<String>,
+    /// TLS on the MLLP listener: the server's private key (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<String>,
+    /// TLS on the MLLP listener: require client certificates issued by this CA (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_client_ca: Option<String>,
+    /// At most N requests per second to the platform (all workers together; default: no
+    /// limit).
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
+    /// Serve Prometheus metrics (GET /metrics) and a health check (GET /healthz) over HTTP
+    /// on this address (port 0 picks a free one; the line `metrics on http://HOST:PORT`
+    /// says which).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<String>,
+    /// On the v2 API, send an update of a patient the id map does not know as a create
+    /// (instead of holding it for a person).
+    #[arg(long)]
+    pub update_unknown_as_create: bool,
+    /// Kill-point tests only: abort after the platform's Nth answer (default the first),
+    /// before recording it.
+    #[arg(long, hide = true, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    pub test_abort_after_answer: Option<u64>,
+    /// Kill-point tests only: abort after the Nth claim, before its request leaves.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_before_send: Option<u64>,
+    /// Kill-point tests only: abort after the Nth new message's commit, before its ACK.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_before_ack: Option<u64>,
+    /// Kill-point tests only: abort right after the Nth new message's ACK was written.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_after_ack: Option<u64>,
+    /// Kill-point tests only: abort inside the Nth group commit, its writes made, before
+    /// COMMIT.
+    #[arg(long, hide = true, value_name = "N")]
+    pub test_abort_in_commit: Option<u64>,
     /// Connection settings, as for `pfhir create`.
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -73,7 +117,8 @@ pub struct RunArgs {
 /// The operator commands.
 #[derive(Subcommand, Debug)]
 pub enum RelayCommand {
-    /// Counts of messages per state.
+    /// Counts of messages per state, and the age in seconds of the oldest message that is
+    /// pending, waiting, uncertain or held.
     Status {
         /// The outbox folder.
         #[arg(long, value_name = "DIR")]
@@ -149,17 +194,33 @@ pub fn run(args: &RelayArgs) -> Result<ExitCode, CliError> {
     match &args.command {
         None => serve(&args.run),
         Some(RelayCommand::Status { store, json }) => {
-            let counts = open_existing(store)?.counts().map_err(store_err)?;
+            let outbox = open_existing(store)?;
+            let counts = outbox.counts().map_err(store_err)?;
+            let now = pfhir_relay::store::now_ms();
+            let ages: Vec<(State, Option<u64>)> = outbox
+                .oldest_received()
+                .map_err(store_err)?
+                .into_iter()
+                .map(|(s, ms)| (s, ms.map(|ms| age_seconds(now, ms))))
+                .collect();
             if *json {
-                let obj: serde_json::Map<String, serde_json::Value> = counts
+                let mut obj: serde_json::Map<String, serde_json::Value> = counts
                     .0
                     .iter()
                     .map(|(s, n)| (s.as_str().to_string(), (*n).into()))
                     .collect();
+                let oldest: serde_json::Map<String, serde_json::Value> = ages
+                    .iter()
+                    .map(|(s, age)| (s.as_str().to_string(), (*age).into()))
+                    .collect();
+                obj.insert("oldest_age_s".into(), serde_json::Value::Object(oldest));
                 writeln!(out, "{}", serde_json::Value::Object(obj))?;
             } else {
                 for (s, n) in &counts.0 {
-                    writeln!(out, "{:<10} {n}", s.as_str())?;
+                    match ages.iter().find(|(a, _)| a == s).and_then(|(_, age)| *age) {
+                        Some(age) => writeln!(out, "{:<10} {n:<8} oldest {age} s", s.as_str())?,
+                        None => writeln!(out, "{:<10} {n}", s.as_str())?,
+                    }
                 }
             }
             Ok(ExitCode::Ok)
@@ -192,6 +253,11 @@ pub fn run(args: &RelayArgs) -> Result<ExitCode, CliError> {
             Ok(ExitCode::Ok)
         }
     }
+}
+
+/// Whole seconds from `received_ms` to `now_ms` (0 for a clock that went back).
+fn age_seconds(now_ms: i64, received_ms: i64) -> u64 {
+    u64::try_from(now_ms.saturating_sub(received_ms) / 1000).unwrap_or(0)
 }
 
 /// A message as JSON (ids, states and the sender's key; no patient values).
@@ -256,6 +322,34 @@ impl log::Log for StderrLog {
 
 static STDERR_LOG: StderrLog = StderrLog;
 
+/// The MLLP listener's TLS settings from --tls-cert/--tls-key/--tls-client-ca.
+fn mllp_tls(run: &RunArgs) -> Result<Option<pfhir_relay::tls::MllpTls>, CliError> {
+    let (Some(cert), Some(key)) = (&run.tls_cert, &run.tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &str| std::fs::read(path).map_err(|e| CliError::Io(format!("{path}: {e}")));
+    let ca = run.tls_client_ca.as_deref().map(read).transpose()?;
+    pfhir_relay::tls::MllpTls::from_pem(&read(cert)?, &read(key)?, ca.as_deref())
+        .map(Some)
+        .map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// Arms the hidden `--test-abort-*` kill points (SIGKILL tests only).
+fn arm_kill_points(run: &RunArgs) {
+    use pfhir_relay::killpoint::{arm, Point};
+    for (point, n) in [
+        (Point::AfterAnswer, run.test_abort_after_answer),
+        (Point::BeforeSend, run.test_abort_before_send),
+        (Point::BeforeAck, run.test_abort_before_ack),
+        (Point::AfterAck, run.test_abort_after_ack),
+        (Point::InCommit, run.test_abort_in_commit),
+    ] {
+        if let Some(n) = n.filter(|n| *n > 0) {
+            arm(point, n);
+        }
+    }
+}
+
 /// Runs the relay until SIGTERM or SIGINT.
 fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     let listen = run
@@ -284,17 +378,25 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
         ..Backoff::default()
     };
     let config = RelayConfig {
+        tls: mllp_tls(run)?,
         listen: listen.to_string(),
         workers: run.workers.max(1),
         max_message_bytes: run.max_bytes,
         idle_timeout: Duration::from_secs(run.idle_timeout.max(1)),
+        metrics: run.metrics.clone(),
+        ack_after_answer: run
+            .ack_after_answer
+            .then(|| Duration::from_secs(run.ack_timeout)),
         ..RelayConfig::default()
     };
+    arm_kill_points(run);
     let relay = Relay::start(
         config,
         outbox,
         Acker::new(converter).v2_updates(v2),
-        Deliverer::new(client, options, backoff).abort_after_answer(run.test_abort_after_answer),
+        Deliverer::new(client, options, backoff)
+            .update_unknown_as_create(run.update_unknown_as_create)
+            .rate_limit(run.rate),
     )
     .map_err(|e| CliError::Io(e.to_string()))?;
     let stop = relay.stop_flag();
@@ -305,6 +407,9 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on mllp://{}", relay.addr())?;
+        if let Some(m) = relay.metrics_addr() {
+            writeln!(out, "metrics on http://{m}")?;
+        }
         out.flush()?;
     }
     while !stop.load(Ordering::SeqCst) {

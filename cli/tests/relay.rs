@@ -60,6 +60,8 @@ fn config_for(sb: &Sandbox, dir: &Path) -> String {
 struct RelayProc {
     child: Child,
     addr: String,
+    /// The metrics address, when --metrics was given.
+    metrics: Option<String>,
 }
 
 fn start_relay(config: &str, store: &Path, extra: &[&str]) -> RelayProc {
@@ -80,12 +82,24 @@ fn start_relay(config: &str, store: &Path, extra: &[&str]) -> RelayProc {
         .strip_prefix("listening on mllp://")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
+    let metrics = extra.contains(&"--metrics").then(|| {
+        let mut line = String::new();
+        out.read_line(&mut line).expect("second line");
+        line.trim()
+            .strip_prefix("metrics on http://")
+            .unwrap_or_else(|| panic!("unexpected second line {line:?}"))
+            .to_string()
+    });
     // Keep reading stdout so the process never blocks on a full pipe.
     std::thread::spawn(move || {
         let mut rest = String::new();
         let _ = out.read_to_string(&mut rest);
     });
-    RelayProc { child, addr }
+    RelayProc {
+        child,
+        addr,
+        metrics,
+    }
 }
 
 /// Sends one message over MLLP and returns MSA-1.
@@ -402,4 +416,101 @@ fn operator_commands_refuse_a_missing_store_and_wrong_states() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn demo_relay_sends_adt_messages_through_a_relay_and_prints_acks_and_states() {
+    let out = Command::new(PFHIR)
+        .args(["demo", "--relay"])
+        .output()
+        .expect("pfhir demo --relay runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{out:?}");
+    for expected in [
+        "A04 create           ACK AA",
+        "A08 update           ACK AA",
+        "A04 re-sent          ACK AA",
+        "A04 bad birth date   ACK AE",
+        "ERR||PID^1^7^1|102^Data type error",
+        "message 1  create  delivered",
+        "message 2  update  delivered",
+        "delivered 2",
+        "platform: 1 patient(s)",
+        "the update is there: yes",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing in:\n{text}");
+    }
+    // The ACKs and states carry no patient values (the demo's names and birth date).
+    for value in ["PEREZ", "MANOLO", "19750616"] {
+        assert!(!text.contains(value), "{value} in:\n{text}");
+    }
+}
+
+/// GET over HTTP/1.1: (status, body).
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: relay\r\n\r\n").expect("request");
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("HTTP response");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("status");
+    (status, body.to_string())
+}
+
+#[test]
+fn relay_options_metrics_health_answer_ack_rate_and_tls_refusals() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let dir = tempdir("options");
+    let config = config_for(&sb, &dir);
+    let store = dir.join("store");
+    let mut relay = start_relay(
+        &config,
+        &store,
+        &[
+            "--metrics",
+            "127.0.0.1:0",
+            "--ack-after-answer",
+            "--ack-timeout",
+            "20",
+            "--rate",
+            "50",
+            "--update-unknown-as-create",
+        ],
+    );
+    let metrics = relay.metrics.clone().expect("metrics address printed");
+    assert_eq!(http_get(&metrics, "/healthz"), (200, "ok\n".to_string()));
+    // ACK after answer: the ACK comes once delivered.
+    assert_eq!(send(&relay.addr, &a04("O1", &unique_pid())), "AA");
+    assert_eq!(status(&store)["delivered"], 1, "delivered before the ACK");
+    let (code, body) = http_get(&metrics, "/metrics");
+    assert_eq!(code, 200);
+    assert!(body.contains("pfhir_relay_acked_total 1\n"), "{body}");
+    assert!(
+        body.contains("pfhir_relay_deliveries_total{outcome=\"delivered\"} 1\n"),
+        "{body}"
+    );
+    signal(&relay.child, "-TERM");
+    assert_eq!(relay.child.wait().expect("exit").code(), Some(0));
+
+    // TLS settings that cannot work are refused at start (exit 2), naming no key bytes.
+    std::fs::write(dir.join("bad-key.pem"), "not a key").expect("write");
+    let out = Command::new(PFHIR)
+        .args(["relay", "--listen", "127.0.0.1:0", "--store"])
+        .arg(&store)
+        .args(["--config", &config, "--tls-cert"])
+        .arg(dir.join("certs/ca.pem"))
+        .arg("--tls-key")
+        .arg(dir.join("bad-key.pem"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no readable private key"), "{err}");
+    assert!(!err.contains("not a key"), "{err}");
 }

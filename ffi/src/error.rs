@@ -130,6 +130,30 @@ impl pfhir_error {
         err
     }
 
+    /// The error of the embedded outbox: `validation` with the outcome for an invalid
+    /// Bundle (read it with `pfhir_error_outcome`), `input` or `update_target_mismatch` for
+    /// a Bundle that cannot be delivered as given, `not_found` for an unknown message id,
+    /// `config` for wrong options, `internal` for a store or thread failure. Its message
+    /// never holds patient values (the outbox's errors name ids and states only).
+    pub fn from_outbox(e: &pfhir_relay::OutboxError) -> ErrorBox {
+        use pfhir_relay::store::StoreError;
+        use pfhir_relay::OutboxError;
+        let code = match e {
+            OutboxError::Invalid { .. } => ErrorCode::Validation,
+            OutboxError::UpdateTarget => ErrorCode::UpdateTargetMismatch,
+            OutboxError::Unusable(_) => ErrorCode::Input,
+            OutboxError::Store(StoreError::NotFound(_)) => ErrorCode::NotFound,
+            OutboxError::Options(_) | OutboxError::Validation(_) => ErrorCode::Config,
+            _ => ErrorCode::Internal,
+        };
+        let mut err = pfhir_error::new(code, e.to_string());
+        if let OutboxError::Invalid { outcome } = e {
+            err.outcome_json = Some(CText::new(&outcome.to_json()));
+            err.validation = Some(outcome.clone());
+        }
+        err
+    }
+
     fn into_raw(self: ErrorBox) -> *mut pfhir_error {
         Box::into_raw(self)
     }

@@ -51,7 +51,7 @@ pub const PFHIR_HL7_KIND_UPDATE: pfhir_hl7_kind = 2;
 /// it from one thread, then it may be shared read-only.
 #[derive(Debug, Default)]
 pub struct pfhir_hl7_options {
-    inner: Hl7Options,
+    pub(crate) inner: Hl7Options,
 }
 
 /// One issue with its texts kept NUL-terminated for C.

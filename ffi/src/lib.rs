@@ -17,6 +17,7 @@ mod client;
 mod code;
 mod error;
 mod hl7;
+mod outbox;
 mod types;
 mod validate;
 
@@ -25,6 +26,7 @@ pub use client::*;
 pub use code::pfhir_code;
 pub use error::*;
 pub use hl7::*;
+pub use outbox::*;
 pub use types::{pfhir_bytes, pfhir_str};
 pub use validate::*;
 

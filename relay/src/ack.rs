@@ -60,6 +60,13 @@ impl Acker {
 
     /// Handles one message: returns the ACK bytes to send and what was done.
     pub fn receive(&self, hl7: &[u8], outbox: &dyn Outbox) -> (Vec<u8>, Received) {
+        let (ack, received, _) = self.receive_conv(hl7, outbox);
+        (ack, received)
+    }
+
+    /// [`Acker::receive`], also returning the message's conversion (the ACK after the
+    /// platform's answer is built from it).
+    pub fn receive_conv(&self, hl7: &[u8], outbox: &dyn Outbox) -> (Vec<u8>, Received, Conversion) {
         let mut conv = self.converter.convert(hl7);
         if let (Some(EventKind::Update), Some(c)) = (conv.kind, &self.update_converter) {
             conv = c.convert(hl7);
@@ -69,6 +76,7 @@ impl Acker {
             return (
                 ack(&conv, self.converter.options()),
                 Received::Refused(code),
+                conv,
             );
         }
         let (Some(kind), Some(bundle), Some(patient)) = (
@@ -88,6 +96,7 @@ impl Acker {
             return (
                 ack(&conv, self.converter.options()),
                 Received::Refused(AckCode::Error),
+                conv,
             );
         };
         let h = &conv.header;
@@ -107,8 +116,8 @@ impl Acker {
             ack: ack(&conv, self.converter.options()),
         };
         match outbox.accept(&msg) {
-            Ok(Accepted::New { id, ack }) => (ack, Received::Stored(id)),
-            Ok(Accepted::Duplicate { id, ack }) => (ack, Received::Duplicate(id)),
+            Ok(Accepted::New { id, ack }) => (ack, Received::Stored(id), conv),
+            Ok(Accepted::Duplicate { id, ack }) => (ack, Received::Duplicate(id), conv),
             Err(e) => {
                 log::error!(target: "pfhir::relay", "storing a message failed: {e}");
                 conv.issues.push(Hl7Issue::new(
@@ -118,7 +127,8 @@ impl Acker {
                 ));
                 conv.ack_code = AckCode::Reject;
                 conv.bundle = None;
-                (ack(&conv, self.converter.options()), Received::StoreFailed)
+                let a = ack(&conv, self.converter.options());
+                (a, Received::StoreFailed, conv)
             }
         }
     }

@@ -4,15 +4,21 @@
 //! - create: POST the stored Bundle with the message's one request id; the answer's ids go
 //!   into the id map in the same transaction as `delivered`.
 //! - update: v2 converts the HL7 message again with the logical id from the id map (a patient
-//!   the map does not know: `held`); v1 sends the stored Bundle to the business id.
+//!   the map does not know: `held`); v1 sends the stored Bundle to the business id. A ready
+//!   Bundle (submitted to the embedded outbox, no HL7 message) is sent as stored, on v2 to
+//!   its Patient.id.
 //! - a create that may have been processed is `uncertain` and is next resolved with the
 //!   client's safe resolution (v1 reads the patient; v2 asks a person unless the server is
 //!   known to de-duplicate): created -> delivered, created with unknown id -> held, not
 //!   created -> pending again.
 
+use crate::metrics::Metrics;
+use crate::rate::Rate;
 use crate::store::{Claimed, Kind, Outbox, Outcome, PlatformIds, State, StoreError};
+use crate::workers::Bell;
 use pfhir_core::client::{ApiVersion, Client, ClientError, RequestOptions, UncertainCreate};
 use pfhir_core::hl7v2::{AckCode, Converter, Hl7Options};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long to wait before sending again.
@@ -48,6 +54,10 @@ pub struct Deliverer {
     options: Hl7Options,
     backoff: Backoff,
     abort_after_answer: bool,
+    recorded: Arc<Bell>,
+    update_unknown_as_create: bool,
+    metrics: Arc<Metrics>,
+    rate: Option<Rate>,
 }
 
 impl std::fmt::Debug for Deliverer {
@@ -67,6 +77,10 @@ impl Deliverer {
             options,
             backoff,
             abort_after_answer: false,
+            recorded: Arc::new(Bell::default()),
+            update_unknown_as_create: false,
+            metrics: Arc::new(Metrics::default()),
+            rate: None,
         }
     }
 
@@ -77,12 +91,57 @@ impl Deliverer {
         self
     }
 
+    /// On v2, an update of a patient the id map does not know is sent as a create (converted
+    /// again with a new Patient.id; the message becomes a create in the store before the
+    /// request leaves) instead of being held.
+    pub fn update_unknown_as_create(mut self, on: bool) -> Self {
+        self.update_unknown_as_create = on;
+        self
+    }
+
+    /// At most `per_second` requests per second across the workers (`None`: no limit).
+    pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
+        self.rate = per_second.map(Rate::per_second);
+        self
+    }
+
+    /// The rate limit, if any (workers wait for a slot before claiming).
+    pub fn rate(&self) -> Option<&Rate> {
+        self.rate.as_ref()
+    }
+
+    /// The counters this deliverer updates (the relay's `/metrics` renders them).
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
+    /// The bell rung after every recorded outcome (ACK after answer waits on it).
+    pub fn recorded(&self) -> Arc<Bell> {
+        self.recorded.clone()
+    }
+
     /// Claims and delivers one message; `Ok(false)` when none may go now.
     pub fn step(&self, outbox: &dyn Outbox) -> Result<bool, StoreError> {
         let Some(m) = outbox.claim(crate::store::now_ms())? else {
             return Ok(false);
         };
+        self.deliver_claimed(outbox, m, false)?;
+        Ok(true)
+    }
+
+    /// Delivers a claimed message and records its outcome; with `next`, claims the next
+    /// message in the same commit and returns it (the worker delivers it next).
+    pub fn deliver_claimed(
+        &self,
+        outbox: &dyn Outbox,
+        m: Claimed,
+        next: bool,
+    ) -> Result<Option<Claimed>, StoreError> {
+        crate::killpoint::pass(crate::killpoint::Point::BeforeSend);
+        let started = std::time::Instant::now();
         let outcome = self.deliver(&m, outbox)?;
+        let took = started.elapsed();
+        crate::killpoint::pass(crate::killpoint::Point::AfterAnswer);
         if self.abort_after_answer {
             log::warn!(target: "pfhir::relay", "message {}: aborting after the answer, before recording it (kill-point test)", m.id);
             std::process::abort();
@@ -95,9 +154,11 @@ impl Deliverer {
             Outcome::Held(_) => State::Held,
             Outcome::Pending => State::Pending,
         };
-        outbox.record(m.id, &outcome, crate::store::now_ms())?;
+        let claimed = outbox.record_and_claim(m.id, &outcome, crate::store::now_ms(), next)?;
+        self.recorded.ring();
+        self.metrics.delivered(state, took);
         log::info!(target: "pfhir::relay", "message {} ({}, request {}): {}", m.id, m.kind.as_str(), m.request_id, state.as_str());
-        Ok(true)
+        Ok(claimed)
     }
 
     /// Sends one message and says what became of it.
@@ -117,8 +178,20 @@ impl Deliverer {
             Kind::Update => {
                 let (target, bundle) = match self.client.config().api_version {
                     ApiVersion::V1 => (m.patient.value.clone(), m.bundle.clone()),
+                    // A ready Bundle goes as stored, to the logical id it carries.
+                    ApiVersion::V2 if m.is_ready_bundle() => match patient_id(&m.bundle) {
+                        Some(id) => (id, m.bundle.clone()),
+                        None => {
+                            return Ok(Outcome::Rejected(
+                                "a v2 update Bundle needs Patient.id (the logical id)".into(),
+                            ))
+                        }
+                    },
                     ApiVersion::V2 => {
                         let Some(ids) = outbox.lookup(&m.patient)? else {
+                            if self.update_unknown_as_create {
+                                return self.update_as_create(m, outbox, &opts);
+                            }
                             return Ok(Outcome::Held(
                                 "an update of a patient the id map does not know: set its \
                                  logical id (relay set-id) or drop it"
@@ -136,6 +209,39 @@ impl Deliverer {
                     Err(e) => self.failed(m, &e, false),
                 }
             }
+        })
+    }
+
+    /// An update of a patient the id map does not know, sent as a create: the message
+    /// converted again with a new Patient.id, made a create in the store (committed before
+    /// the request leaves), then sent with the message's request id as any create.
+    fn update_as_create(
+        &self,
+        m: &Claimed,
+        outbox: &dyn Outbox,
+        opts: &RequestOptions,
+    ) -> Result<Outcome, StoreError> {
+        let new_id = match pfhir_core::build::uuid_v4() {
+            Ok(id) => id,
+            Err(_) => {
+                return Ok(Outcome::Waiting {
+                    after_ms: self.backoff.after(m.attempts + 1),
+                    detail: "no random id for the create".into(),
+                })
+            }
+        };
+        let bundle = match self.update_bundle(&m.hl7, &new_id) {
+            Ok(b) => b,
+            Err(o) => return Ok(o),
+        };
+        outbox.make_create(m.id, &bundle)?;
+        log::info!(target: "pfhir::relay", "message {}: an update of a patient the id map does not know, sent as a create", m.id);
+        Ok(match self.client.create_with(&bundle, opts) {
+            Ok(r) => Outcome::Delivered(Some(PlatformIds {
+                logical_id: r.patient_id,
+                bundle_id: r.bundle_id,
+            })),
+            Err(e) => self.failed(m, &e, true),
         })
     }
 
@@ -203,4 +309,14 @@ impl Deliverer {
             _ => Outcome::Waiting { after_ms, detail },
         }
     }
+}
+
+/// The Patient.id of a stored Bundle (a ready Bundle's v2 update target).
+fn patient_id(bundle: &[u8]) -> Option<String> {
+    use pfhir_core::model::{from_slice, Bundle, ReadMode, Resource};
+    let b: Bundle = from_slice(bundle, ReadMode::Tolerant).ok()?;
+    b.entry.into_iter().find_map(|e| match e.resource {
+        Some(Resource::Patient(p)) => p.id.filter(|id| !id.is_empty()),
+        _ => None,
+    })
 }

@@ -6,18 +6,27 @@
 //! One job per module: [`store`] (the [`store::Outbox`] trait and its SQLite store),
 //! [`mllp`] (framing), [`ack`] (what a message is answered with), [`deliver`] (sending and
 //! recording outcomes), [`workers`] (the delivery
-//! thread pool), [`server`] (the MLLP listener in front of them). Nothing here validates or
+//! thread pool), [`killpoint`] (abort points for the SIGKILL tests), [`server`] (the MLLP listener in front of them), [`outbox`] (the same
+//! store and workers embedded in a host program, without a listener). Nothing here validates or
 //! builds on its own: conversion is core's `hl7v2`, sending is core's `Client`.
 
 pub mod ack;
+pub mod answer;
 pub mod deliver;
+pub mod group;
+pub mod killpoint;
+pub mod metrics;
 pub mod mllp;
+pub mod outbox;
+pub mod rate;
 pub mod server;
 pub mod store;
+pub mod tls;
 pub mod workers;
 
 pub use ack::{Acker, Received};
 pub use deliver::{Backoff, Deliverer};
+pub use outbox::{EmbeddedOutbox, OutboxError, OutboxOptions, Submitted};
 pub use server::{Relay, RelayConfig, RelayError};
 pub use store::{Outbox, SqliteOutbox, State, StoreError};
 pub use workers::Workers;

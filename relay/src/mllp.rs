@@ -60,6 +60,11 @@ impl<R: Read> FrameReader<R> {
         }
     }
 
+    /// The stream (to write answers on the same stream, e.g. a TLS session).
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     /// The next frame's content; `Ok(None)` when the stream ended (or `stop` was set) between
     /// frames.
     pub fn next_frame(&mut self, stop: &AtomicBool) -> Result<Option<Vec<u8>>, MllpError> {

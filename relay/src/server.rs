@@ -4,9 +4,12 @@
 //! lets workers finish their current delivery.
 
 use crate::ack::{Acker, Received};
+use crate::answer::{answer_ack, wait_for_answer};
 use crate::deliver::Deliverer;
+use crate::metrics::{Health, Metrics, MetricsServer};
 use crate::mllp::{write_frame, FrameReader};
 use crate::store::{Outbox, StoreError};
+use crate::tls::MllpTls;
 use crate::workers::{Bell, Workers};
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -28,6 +31,13 @@ pub struct RelayConfig {
     pub idle_timeout: Duration,
     /// Most connections served at once; more are closed at once.
     pub max_connections: usize,
+    /// ACK after the platform's answer: wait at most this long for a stored message's
+    /// delivery outcome and answer with it (crate::answer); `None`: ACK once stored.
+    pub ack_after_answer: Option<Duration>,
+    /// Where to serve `/metrics` and `/healthz` (crate::metrics); `None`: not served.
+    pub metrics: Option<String>,
+    /// TLS on the MLLP listener (crate::tls); `None`: plain TCP.
+    pub tls: Option<MllpTls>,
 }
 
 impl Default for RelayConfig {
@@ -38,6 +48,9 @@ impl Default for RelayConfig {
             max_message_bytes: pfhir_core::hl7v2::Limits::DEFAULT_MAX_BYTES,
             idle_timeout: Duration::from_secs(300),
             max_connections: 64,
+            ack_after_answer: None,
+            metrics: None,
+            tls: None,
         }
     }
 }
@@ -71,6 +84,7 @@ pub struct Relay {
     stop: Arc<AtomicBool>,
     listener: Option<JoinHandle<()>>,
     workers: Option<Workers>,
+    metrics_server: Option<MetricsServer>,
 }
 
 impl std::fmt::Debug for Relay {
@@ -105,6 +119,8 @@ impl Relay {
             source,
         })?;
         let stop = Arc::new(AtomicBool::new(false));
+        let recorded = deliverer.recorded();
+        let metrics = deliverer.metrics();
         let workers = Workers::start(
             config.workers,
             outbox.clone(),
@@ -112,10 +128,36 @@ impl Relay {
             stop.clone(),
         )
         .map_err(RelayError::Thread)?;
-        let (acker, s, b) = (Arc::new(acker), stop.clone(), workers.bell());
+        let metrics_server = match &config.metrics {
+            None => None,
+            Some(at) => Some(
+                MetricsServer::start(
+                    at,
+                    metrics.clone(),
+                    Health {
+                        outbox: outbox.clone(),
+                        workers: workers.count(),
+                        alive: workers.alive(),
+                    },
+                    stop.clone(),
+                )
+                .map_err(|source| RelayError::Bind {
+                    addr: at.clone(),
+                    source,
+                })?,
+            ),
+        };
+        let shared = Arc::new(Shared {
+            metrics,
+            outbox,
+            acker,
+            stop: stop.clone(),
+            bell: workers.bell(),
+            recorded,
+        });
         let listener = std::thread::Builder::new()
             .name("relay-listener".into())
-            .spawn(move || accept_loop(listener, &config, outbox, acker, s, b))
+            .spawn(move || accept_loop(listener, &config, shared))
             .map_err(RelayError::Thread)?;
         log::info!(target: "pfhir::relay", "listening on mllp://{addr}");
         Ok(Relay {
@@ -123,12 +165,18 @@ impl Relay {
             stop,
             listener: Some(listener),
             workers: Some(workers),
+            metrics_server,
         })
     }
 
     /// The address listened on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address `/metrics` and `/healthz` are served on, when they are.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_server.as_ref().map(MetricsServer::addr)
     }
 
     /// The flag that stops the relay (set it from a signal handler, then call
@@ -150,6 +198,9 @@ impl Relay {
         if let Some(workers) = self.workers.take() {
             workers.shutdown();
         }
+        if let Some(m) = self.metrics_server.take() {
+            m.join();
+        }
     }
 }
 
@@ -159,17 +210,22 @@ impl Drop for Relay {
     }
 }
 
-fn accept_loop(
-    listener: TcpListener,
-    config: &RelayConfig,
+/// What every connection shares.
+struct Shared {
+    metrics: Arc<Metrics>,
     outbox: Arc<dyn Outbox>,
-    acker: Arc<Acker>,
+    acker: Acker,
     stop: Arc<AtomicBool>,
+    /// Rung when a message is stored (wakes the workers).
     bell: Arc<Bell>,
-) {
+    /// Rung when a worker recorded an outcome (ACK after answer).
+    recorded: Arc<Bell>,
+}
+
+fn accept_loop(listener: TcpListener, config: &RelayConfig, shared: Arc<Shared>) {
     let open = Arc::new(AtomicUsize::new(0));
     let mut conns: Vec<JoinHandle<()>> = Vec::new();
-    while !stop.load(Ordering::SeqCst) {
+    while !shared.stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((stream, peer)) => {
                 conns.retain(|h| !h.is_finished());
@@ -178,18 +234,11 @@ fn accept_loop(
                     continue;
                 }
                 open.fetch_add(1, Ordering::SeqCst);
-                let (o, a, s, b, n) = (
-                    outbox.clone(),
-                    acker.clone(),
-                    stop.clone(),
-                    bell.clone(),
-                    open.clone(),
-                );
-                let (max, idle) = (config.max_message_bytes, config.idle_timeout);
+                let (sh, n, cfg) = (shared.clone(), open.clone(), config.clone());
                 let spawned = std::thread::Builder::new()
                     .name("relay-conn".into())
                     .spawn(move || {
-                        if let Err(e) = serve(stream, max, idle, &*o, &a, &s, &b) {
+                        if let Err(e) = serve(stream, &cfg, &sh) {
                             log::warn!(target: "pfhir::relay", "connection from {peer} closed: {e}");
                         }
                         n.fetch_sub(1, Ordering::SeqCst);
@@ -218,24 +267,61 @@ fn accept_loop(
 /// stops.
 fn serve(
     stream: TcpStream,
-    max: usize,
-    idle: Duration,
-    outbox: &dyn Outbox,
-    acker: &Acker,
-    stop: &AtomicBool,
-    bell: &Bell,
+    config: &RelayConfig,
+    sh: &Shared,
 ) -> Result<(), crate::mllp::MllpError> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(POLL))?;
+    stream.set_write_timeout(Some(config.idle_timeout))?;
     stream.set_nodelay(true)?;
-    let mut writer = stream.try_clone()?;
-    let mut reader = FrameReader::new(stream, max, idle);
-    while let Some(frame) = reader.next_frame(stop)? {
-        let (ack, received) = acker.receive(&frame, outbox);
+    match &config.tls {
+        None => frames(
+            FrameReader::new(stream, config.max_message_bytes, config.idle_timeout),
+            config,
+            sh,
+        ),
+        Some(tls) => {
+            let session = tls.session().map_err(|e| io::Error::other(e.to_string()))?;
+            let stream = rustls::StreamOwned::new(session, stream);
+            frames(
+                FrameReader::new(stream, config.max_message_bytes, config.idle_timeout),
+                config,
+                sh,
+            )
+        }
+    }
+}
+
+/// Frames in, ACKs out on one (plain or TLS) stream.
+fn frames<S: io::Read + io::Write>(
+    mut reader: FrameReader<S>,
+    config: &RelayConfig,
+    sh: &Shared,
+) -> Result<(), crate::mllp::MllpError> {
+    while let Some(frame) = reader.next_frame(&sh.stop)? {
+        sh.metrics.received();
+        let (mut ack, received, conv) = sh.acker.receive_conv(&frame, &*sh.outbox);
+        match received {
+            Received::Stored(_) | Received::Duplicate(_) => sh.metrics.acked(),
+            Received::Refused(code) => sh.metrics.refused(code.as_str()),
+            Received::StoreFailed => sh.metrics.refused("store"),
+        }
         match received {
             Received::Stored(id) => {
                 log::info!(target: "pfhir::relay", "message {id} stored: pending");
-                bell.ring();
+                sh.bell.ring();
+                if let Some(timeout) = config.ack_after_answer {
+                    match wait_for_answer(&*sh.outbox, id, timeout, &sh.recorded) {
+                        Ok(m) => {
+                            log::info!(target: "pfhir::relay", "message {id}: ACK after answer, {}", m.state.as_str());
+                            ack = answer_ack(conv, &m, sh.acker.converter().options());
+                        }
+                        // Stored and committed: the accept-time AA stands.
+                        Err(e) => {
+                            log::error!(target: "pfhir::relay", "message {id}: reading its outcome failed: {e}");
+                        }
+                    }
+                }
             }
             Received::Duplicate(id) => {
                 log::info!(target: "pfhir::relay", "a re-send of message {id}: its ACK sent again");
@@ -245,7 +331,14 @@ fn serve(
             }
             Received::StoreFailed => {}
         }
-        write_frame(&mut writer, &ack)?;
+        let new = matches!(received, Received::Stored(_));
+        if new {
+            crate::killpoint::pass(crate::killpoint::Point::BeforeAck);
+        }
+        write_frame(reader.get_mut(), &ack)?;
+        if new {
+            crate::killpoint::pass(crate::killpoint::Point::AfterAck);
+        }
     }
     Ok(())
 }

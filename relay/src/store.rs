@@ -5,9 +5,10 @@
 //! Values stored here (the HL7 message, the Bundle, identifiers) are patient data: nothing in
 //! this module puts them in an error or a log line; errors name message ids and states only.
 
+use crate::group::GroupCommit;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::MutexGuard;
 
 /// The state of a stored message (docs/relay.md, "States").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,13 +138,23 @@ pub struct NewMessage {
     pub kind: Kind,
     /// The patient.
     pub patient: PatientKey,
-    /// The HL7 message as received.
+    /// The HL7 message as received; empty for a ready Bundle (submitted as a Bundle through
+    /// the embedded outbox, see [`NewMessage::is_ready_bundle`]).
     pub hl7: Vec<u8>,
     /// The Bundle to send (a create's is sent as stored, so that a re-send is the same
-    /// request; an update is converted again with the logical id on v2).
+    /// request; an HL7 update is converted again with the logical id on v2; a ready Bundle
+    /// is always sent as stored).
     pub bundle: Vec<u8>,
     /// The ACK sent now and to every re-send.
     pub ack: Vec<u8>,
+}
+
+impl NewMessage {
+    /// Whether this is a ready Bundle (no HL7 message): delivery sends it as stored, an
+    /// update to the Bundle's Patient.id on v2.
+    pub fn is_ready_bundle(&self) -> bool {
+        self.hl7.is_empty()
+    }
 }
 
 /// What storing a message did.
@@ -183,7 +194,7 @@ pub struct Claimed {
     pub kind: Kind,
     /// The patient.
     pub patient: PatientKey,
-    /// The HL7 message.
+    /// The HL7 message (empty for a ready Bundle).
     pub hl7: Vec<u8>,
     /// The stored Bundle.
     pub bundle: Vec<u8>,
@@ -194,6 +205,13 @@ pub struct Claimed {
     pub request_id: String,
     /// Attempts made before this one.
     pub attempts: u32,
+}
+
+impl Claimed {
+    /// Whether this is a ready Bundle (no HL7 message), sent as stored.
+    pub fn is_ready_bundle(&self) -> bool {
+        self.hl7.is_empty()
+    }
 }
 
 /// The platform's ids of a patient.
@@ -297,6 +315,10 @@ pub enum StoreError {
     /// A stored value is not what the schema allows (a damaged store).
     #[error("outbox store: unexpected stored value in {0}")]
     Corrupt(&'static str),
+    /// The shared transaction holding this write could not be committed (a message is
+    /// not stored, a state change did not happen).
+    #[error("outbox store: commit failed: {0}")]
+    Commit(String),
     /// A lock was poisoned by a panicking thread.
     #[error("outbox store: a thread panicked while holding the store")]
     Poisoned,
@@ -314,6 +336,32 @@ pub trait Outbox: Send + Sync {
     /// Records what became of a claimed message (and, for a delivered create, the id map)
     /// in one transaction.
     fn record(&self, id: i64, outcome: &Outcome, now_ms: i64) -> Result<(), StoreError>;
+    /// [`Outbox::record`], then, when `next` is true, [`Outbox::claim`]: a worker's outcome
+    /// and its next message in one commit (the SQLite store does both in one transaction).
+    /// A failing claim leaves the outcome recorded and returns `Ok(None)`.
+    fn record_and_claim(
+        &self,
+        id: i64,
+        outcome: &Outcome,
+        now_ms: i64,
+        next: bool,
+    ) -> Result<Option<Claimed>, StoreError> {
+        self.record(id, outcome, now_ms)?;
+        if !next {
+            return Ok(None);
+        }
+        Ok(self.claim(now_ms).unwrap_or_else(|e| {
+            log::error!(target: "pfhir::relay", "claiming the next message: {e}");
+            None
+        }))
+    }
+    /// A message being sent (an update of a patient the id map does not know) becomes a
+    /// create with this Bundle, committed before the create request leaves: after a crash it
+    /// is an uncertain create, resolved as any other.
+    fn make_create(&self, id: i64, bundle: &[u8]) -> Result<(), StoreError>;
+    /// A health check: a committed write of the store's health row (the store takes
+    /// writes).
+    fn health_write(&self) -> Result<(), StoreError>;
     /// The platform's ids of a patient, from the id map.
     fn lookup(&self, patient: &PatientKey) -> Result<Option<PlatformIds>, StoreError>;
     /// After a restart: messages left sending go back to pending (updates) or become
@@ -358,6 +406,10 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_state_id ON messages (state, id);
 CREATE INDEX IF NOT EXISTS messages_patient ON messages (authority, business_id, id);
+CREATE TABLE IF NOT EXISTS health (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    checked_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS id_map (
     authority TEXT NOT NULL,
     business_id TEXT NOT NULL,
@@ -370,9 +422,10 @@ CREATE TABLE IF NOT EXISTS id_map (
 ";
 
 /// The SQLite outbox: one file `outbox.sqlite` in the store folder, WAL,
-/// `synchronous=FULL`. One connection behind a mutex (SQLite serialises writers anyway).
+/// `synchronous=FULL`. One connection behind a mutex (SQLite serialises writers anyway);
+/// accepts, claims and outcomes from all threads share commits ([`GroupCommit`]).
 pub struct SqliteOutbox {
-    conn: Mutex<Connection>,
+    db: GroupCommit,
 }
 
 impl std::fmt::Debug for SqliteOutbox {
@@ -394,13 +447,40 @@ impl SqliteOutbox {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(SqliteOutbox {
-            conn: Mutex::new(conn),
+            db: GroupCommit::new(conn),
         })
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
-        self.conn.lock().map_err(|_| StoreError::Poisoned)
+        self.db.conn()
+    }
+
+    /// The states a message waits in for the relay or a person (pending, waiting,
+    /// uncertain, held), each with the receive time (Unix milliseconds) of its oldest
+    /// message, `None` when none is in that state. `relay status` prints their ages.
+    pub fn oldest_received(&self) -> Result<Vec<(State, Option<i64>)>, StoreError> {
+        let c = self.conn()?;
+        [
+            State::Pending,
+            State::Waiting,
+            State::Uncertain,
+            State::Held,
+        ]
+        .into_iter()
+        .map(|s| {
+            // The oldest by arrival is the lowest id: one lookup in (state, id).
+            let ms = query_row(
+                &c,
+                "SELECT received_ms FROM messages WHERE state = ?1 ORDER BY id LIMIT 1",
+                [s.as_str()],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?;
+            Ok((s, ms))
+        })
+        .collect()
     }
 
     /// The journal mode and synchronous setting in force (for tests and `status`).
@@ -413,11 +493,10 @@ impl SqliteOutbox {
 }
 
 fn state_of(id: i64, c: &Connection) -> Result<State, StoreError> {
-    let s: Option<String> = c
-        .query_row("SELECT state FROM messages WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
+    let s: Option<String> = query_row(c, "SELECT state FROM messages WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()?;
     let s = s.ok_or(StoreError::NotFound(id))?;
     State::parse(&s).ok_or(StoreError::Corrupt("messages.state"))
 }
@@ -443,165 +522,74 @@ pub fn now_ms() -> i64 {
 
 impl Outbox for SqliteOutbox {
     fn accept(&self, msg: &NewMessage) -> Result<Accepted, StoreError> {
-        let mut c = self.conn()?;
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let d = &msg.dedup;
-        let existing: Option<(i64, Vec<u8>)> = tx
-            .query_row(
-                "SELECT id, ack FROM messages WHERE sending_application = ?1
-                 AND sending_facility = ?2 AND control_id = ?3",
-                params![d.sending_application, d.sending_facility, d.control_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((id, ack)) = existing {
-            return Ok(Accepted::Duplicate { id, ack });
-        }
-        let now = now_ms();
-        tx.execute(
-            "INSERT INTO messages (received_ms, sending_application, sending_facility,
-             control_id, kind, authority, business_id, hl7, bundle, ack, state, updated_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?1)",
-            params![
-                now,
-                d.sending_application,
-                d.sending_facility,
-                d.control_id,
-                msg.kind.as_str(),
-                msg.patient.authority,
-                msg.patient.value,
-                msg.hl7,
-                msg.bundle,
-                msg.ack
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok(Accepted::New {
-            id,
-            ack: msg.ack.clone(),
-        })
+        let msg = msg.clone();
+        self.db.write(move |c| accept_in(c, &msg))
     }
 
     fn claim(&self, now_ms: i64) -> Result<Option<Claimed>, StoreError> {
-        let mut c = self.conn()?;
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // The scan starts at the oldest unfinished message (three O(log n) index lookups),
-        // so a claim costs the unfinished messages, not the delivered history or the whole
-        // backlog (sorting every pending message per claim made a backlog quadratic).
-        let row = tx
-            .query_row(
-                "SELECT m.id, m.kind, m.authority, m.business_id, m.hl7, m.bundle, m.state,
-                        m.request_id, m.attempts
-                 FROM messages m
-                 WHERE m.id >= (SELECT MIN(lo) FROM (
-                     SELECT MIN(id) AS lo FROM messages WHERE state = 'pending'
-                     UNION ALL SELECT MIN(id) FROM messages WHERE state = 'waiting'
-                     UNION ALL SELECT MIN(id) FROM messages WHERE state = 'uncertain'))
-                   AND m.state IN ('pending', 'waiting', 'uncertain')
-                   AND m.next_attempt_ms <= ?1
-                   AND NOT EXISTS (
-                     SELECT 1 FROM messages p
-                     WHERE p.authority = m.authority AND p.business_id = m.business_id
-                       AND p.id < m.id
-                       AND p.state NOT IN ('delivered', 'rejected', 'dropped'))
-                 ORDER BY m.id LIMIT 1",
-                [now_ms],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Vec<u8>>(4)?,
-                        r.get::<_, Vec<u8>>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, Option<String>>(7)?,
-                        r.get::<_, u32>(8)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((id, kind, authority, value, hl7, bundle, state, request_id, attempts)) = row
-        else {
-            return Ok(None);
-        };
-        let kind = Kind::parse(&kind).ok_or(StoreError::Corrupt("messages.kind"))?;
-        let from = State::parse(&state).ok_or(StoreError::Corrupt("messages.state"))?;
-        // A create keeps one request id across its attempts: a server that de-duplicates by
-        // it answers a re-send with the first answer. An update (PUT) takes a fresh one.
-        let request_id = match (kind, request_id) {
-            (Kind::Create, Some(r)) => r,
-            _ => new_request_id(),
-        };
-        tx.execute(
-            "UPDATE messages SET state = 'sending', attempts = attempts + 1, request_id = ?2,
-             updated_ms = ?3 WHERE id = ?1",
-            params![id, request_id, now_ms],
-        )?;
-        tx.commit()?;
-        Ok(Some(Claimed {
-            id,
-            kind,
-            patient: PatientKey { authority, value },
-            hl7,
-            bundle,
-            from,
-            request_id,
-            attempts,
-        }))
+        self.db.write(move |c| claim_in(c, now_ms))
     }
 
     fn record(&self, id: i64, outcome: &Outcome, now_ms: i64) -> Result<(), StoreError> {
-        let mut c = self.conn()?;
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let state = state_of(id, &tx)?;
-        if state != State::Sending {
-            return Err(StoreError::WrongState {
-                id,
-                state: state.as_str(),
-                what: "only a message being sent can get an outcome",
-            });
-        }
-        let set = |state: State, next: i64, detail: Option<&str>| {
-            tx.execute(
-                "UPDATE messages SET state = ?2, next_attempt_ms = ?3, detail = ?4,
-                 updated_ms = ?5 WHERE id = ?1",
-                params![id, state.as_str(), next, detail, now_ms],
-            )
-        };
-        let later = |ms: u64| now_ms.saturating_add(i64::try_from(ms).unwrap_or(i64::MAX));
-        match outcome {
-            Outcome::Delivered(ids) => {
-                set(State::Delivered, 0, None)?;
-                if let Some(ids) = ids {
-                    tx.execute(
-                        "UPDATE messages SET logical_id = ?2, bundle_id = ?3 WHERE id = ?1",
-                        params![id, ids.logical_id, ids.bundle_id],
-                    )?;
-                    map_patient(&tx, id, ids, now_ms)?;
-                }
+        let outcome = outcome.clone();
+        self.db.write(move |c| record_in(c, id, &outcome, now_ms))
+    }
+
+    fn record_and_claim(
+        &self,
+        id: i64,
+        outcome: &Outcome,
+        now_ms: i64,
+        next: bool,
+    ) -> Result<Option<Claimed>, StoreError> {
+        let outcome = outcome.clone();
+        self.db.write(move |c| {
+            record_in(c, id, &outcome, now_ms)?;
+            if !next {
+                return Ok(None);
             }
-            Outcome::Rejected(d) => {
-                set(State::Rejected, 0, Some(d))?;
+            // The claim's one write is one statement: when it fails nothing of it stays, and
+            // the outcome above is still committed.
+            Ok(claim_in(c, now_ms).unwrap_or_else(|e| {
+                log::error!(target: "pfhir::relay", "claiming the next message: {e}");
+                None
+            }))
+        })
+    }
+
+    fn health_write(&self) -> Result<(), StoreError> {
+        let now = now_ms();
+        self.db.write(move |c| {
+            exec(
+                c,
+                "INSERT INTO health (id, checked_ms) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET checked_ms = excluded.checked_ms",
+                [now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn make_create(&self, id: i64, bundle: &[u8]) -> Result<(), StoreError> {
+        let bundle = bundle.to_vec();
+        self.db.write(move |c| {
+            let n = exec(
+                c,
+                "UPDATE messages SET kind = 'create', bundle = ?2,
+                 detail = 'an update of a patient the id map did not know, sent as a create'
+                 WHERE id = ?1 AND state = 'sending' AND kind = 'update'",
+                params![id, bundle],
+            )?;
+            if n == 1 {
+                Ok(())
+            } else {
+                Err(StoreError::WrongState {
+                    id,
+                    state: state_of(id, c)?.as_str(),
+                    what: "only an update being sent can become a create",
+                })
             }
-            Outcome::Waiting { after_ms, detail } => {
-                set(State::Waiting, later(*after_ms), Some(detail))?;
-            }
-            Outcome::Uncertain { after_ms, detail } => {
-                set(State::Uncertain, later(*after_ms), Some(detail))?;
-            }
-            Outcome::Held(d) => {
-                set(State::Held, 0, Some(d))?;
-            }
-            Outcome::Pending => {
-                // Not processed: a new create, with a new request id.
-                set(State::Pending, 0, None)?;
-                tx.execute("UPDATE messages SET request_id = NULL WHERE id = ?1", [id])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
+        })
     }
 
     fn lookup(&self, patient: &PatientKey) -> Result<Option<PlatformIds>, StoreError> {
@@ -780,9 +768,188 @@ impl Outbox for SqliteOutbox {
     }
 }
 
+/// Runs a statement from the connection's statement cache (the hot paths run the same few
+/// statements thousands of times: parsing them each time was a tenth of the relay's CPU).
+fn exec<P: rusqlite::Params>(c: &Connection, sql: &str, p: P) -> rusqlite::Result<usize> {
+    c.prepare_cached(sql)?.execute(p)
+}
+
+/// One row, from a cached statement.
+fn query_row<T, P, F>(c: &Connection, sql: &str, p: P, f: F) -> rusqlite::Result<T>
+where
+    P: rusqlite::Params,
+    F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+{
+    c.prepare_cached(sql)?.query_row(p, f)
+}
+
+/// Stores a new message, or finds the re-send's first one (inside a group commit).
+fn accept_in(tx: &Connection, msg: &NewMessage) -> Result<Accepted, StoreError> {
+    let d = &msg.dedup;
+    let existing: Option<(i64, Vec<u8>)> = query_row(
+        tx,
+        "SELECT id, ack FROM messages WHERE sending_application = ?1
+             AND sending_facility = ?2 AND control_id = ?3",
+        params![d.sending_application, d.sending_facility, d.control_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?;
+    if let Some((id, ack)) = existing {
+        return Ok(Accepted::Duplicate { id, ack });
+    }
+    let now = now_ms();
+    exec(
+        tx,
+        "INSERT INTO messages (received_ms, sending_application, sending_facility,
+         control_id, kind, authority, business_id, hl7, bundle, ack, state, updated_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?1)",
+        params![
+            now,
+            d.sending_application,
+            d.sending_facility,
+            d.control_id,
+            msg.kind.as_str(),
+            msg.patient.authority,
+            msg.patient.value,
+            msg.hl7,
+            msg.bundle,
+            msg.ack
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    Ok(Accepted::New {
+        id,
+        ack: msg.ack.clone(),
+    })
+}
+
+/// Takes the oldest message that may go now and marks it sending (inside a group commit).
+fn claim_in(tx: &Connection, now_ms: i64) -> Result<Option<Claimed>, StoreError> {
+    // The scan starts at the oldest unfinished message (three O(log n) index lookups),
+    // so a claim costs the unfinished messages, not the delivered history or the whole
+    // backlog (sorting every pending message per claim made a backlog quadratic).
+    let row = query_row(
+        tx,
+        "SELECT m.id, m.kind, m.authority, m.business_id, m.hl7, m.bundle, m.state,
+                    m.request_id, m.attempts
+             FROM messages m
+             WHERE m.id >= (SELECT MIN(lo) FROM (
+                 SELECT MIN(id) AS lo FROM messages WHERE state = 'pending'
+                 UNION ALL SELECT MIN(id) FROM messages WHERE state = 'waiting'
+                 UNION ALL SELECT MIN(id) FROM messages WHERE state = 'uncertain'))
+               AND m.state IN ('pending', 'waiting', 'uncertain')
+               AND m.next_attempt_ms <= ?1
+               AND NOT EXISTS (
+                 SELECT 1 FROM messages p
+                 WHERE p.authority = m.authority AND p.business_id = m.business_id
+                   AND p.id < m.id
+                   AND p.state NOT IN ('delivered', 'rejected', 'dropped'))
+             ORDER BY m.id LIMIT 1",
+        [now_ms],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+                r.get::<_, Vec<u8>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, u32>(8)?,
+            ))
+        },
+    )
+    .optional()?;
+    let Some((id, kind, authority, value, hl7, bundle, state, request_id, attempts)) = row else {
+        return Ok(None);
+    };
+    let kind = Kind::parse(&kind).ok_or(StoreError::Corrupt("messages.kind"))?;
+    let from = State::parse(&state).ok_or(StoreError::Corrupt("messages.state"))?;
+    // A create keeps one request id across its attempts: a server that de-duplicates by
+    // it answers a re-send with the first answer. An update (PUT) takes a fresh one.
+    let request_id = match (kind, request_id) {
+        (Kind::Create, Some(r)) => r,
+        _ => new_request_id(),
+    };
+    exec(
+        tx,
+        "UPDATE messages SET state = 'sending', attempts = attempts + 1, request_id = ?2,
+         updated_ms = ?3 WHERE id = ?1",
+        params![id, request_id, now_ms],
+    )?;
+    Ok(Some(Claimed {
+        id,
+        kind,
+        patient: PatientKey { authority, value },
+        hl7,
+        bundle,
+        from,
+        request_id,
+        attempts,
+    }))
+}
+
+/// Records a claimed message's outcome (inside a group commit).
+fn record_in(tx: &Connection, id: i64, outcome: &Outcome, now_ms: i64) -> Result<(), StoreError> {
+    let state = state_of(id, tx)?;
+    if state != State::Sending {
+        return Err(StoreError::WrongState {
+            id,
+            state: state.as_str(),
+            what: "only a message being sent can get an outcome",
+        });
+    }
+    let set = |state: State, next: i64, detail: Option<&str>| {
+        exec(
+            tx,
+            "UPDATE messages SET state = ?2, next_attempt_ms = ?3, detail = ?4,
+             updated_ms = ?5 WHERE id = ?1",
+            params![id, state.as_str(), next, detail, now_ms],
+        )
+    };
+    let later = |ms: u64| now_ms.saturating_add(i64::try_from(ms).unwrap_or(i64::MAX));
+    match outcome {
+        Outcome::Delivered(ids) => {
+            set(State::Delivered, 0, None)?;
+            if let Some(ids) = ids {
+                exec(
+                    tx,
+                    "UPDATE messages SET logical_id = ?2, bundle_id = ?3 WHERE id = ?1",
+                    params![id, ids.logical_id, ids.bundle_id],
+                )?;
+                map_patient(tx, id, ids, now_ms)?;
+            }
+        }
+        Outcome::Rejected(d) => {
+            set(State::Rejected, 0, Some(d))?;
+        }
+        Outcome::Waiting { after_ms, detail } => {
+            set(State::Waiting, later(*after_ms), Some(detail))?;
+        }
+        Outcome::Uncertain { after_ms, detail } => {
+            set(State::Uncertain, later(*after_ms), Some(detail))?;
+        }
+        Outcome::Held(d) => {
+            set(State::Held, 0, Some(d))?;
+        }
+        Outcome::Pending => {
+            // Not processed: a new create, with a new request id.
+            set(State::Pending, 0, None)?;
+            exec(
+                tx,
+                "UPDATE messages SET request_id = NULL WHERE id = ?1",
+                [id],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The id map entry of message `id`'s patient (insert or replace).
 fn map_patient(tx: &Connection, id: i64, ids: &PlatformIds, now_ms: i64) -> Result<(), StoreError> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO id_map (authority, business_id, logical_id, bundle_id, message_id, updated_ms)
          SELECT authority, business_id, ?2, ?3, id, ?4 FROM messages WHERE id = ?1
          ON CONFLICT (authority, business_id) DO UPDATE SET logical_id = excluded.logical_id,
@@ -830,6 +997,40 @@ mod tests {
             logical_id: l.into(),
             bundle_id: format!("b-{l}"),
         }
+    }
+
+    #[test]
+    fn oldest_received_per_waiting_state() {
+        let o = SqliteOutbox::open(&tempdir("oldest")).expect("open");
+        let none = o.oldest_received().expect("oldest");
+        assert_eq!(
+            none,
+            vec![
+                (State::Pending, None),
+                (State::Waiting, None),
+                (State::Uncertain, None),
+                (State::Held, None)
+            ]
+        );
+        let before = now_ms();
+        o.accept(&msg("C1", Kind::Create, "P1")).expect("1");
+        o.accept(&msg("C2", Kind::Create, "P2")).expect("2");
+        let c = o.claim(now_ms()).expect("claim").expect("first");
+        o.record(c.id, &Outcome::Held("id unknown".into()), now_ms())
+            .expect("held");
+        let got = o.oldest_received().expect("oldest");
+        let first = o.show(1).expect("show").received_ms;
+        let second = o.show(2).expect("show").received_ms;
+        assert!(first >= before && second >= first);
+        assert_eq!(
+            got,
+            vec![
+                (State::Pending, Some(second)),
+                (State::Waiting, None),
+                (State::Uncertain, None),
+                (State::Held, Some(first))
+            ]
+        );
     }
 
     #[test]
@@ -928,6 +1129,39 @@ mod tests {
         let c = o.claim(now_ms()).expect("claim").expect("uncertain");
         assert_eq!(c.from, State::Uncertain);
         assert_eq!(Some(c.request_id), first_request);
+    }
+
+    #[test]
+    fn an_update_made_a_create_is_an_uncertain_create_after_a_crash() {
+        let dir = tempdir("as-create");
+        {
+            let o = SqliteOutbox::open(&dir).expect("open");
+            o.accept(&msg("C1", Kind::Update, "P1")).expect("1");
+            let c = o.claim(now_ms()).expect("claim").expect("claimed");
+            // Only an update being sent can become a create.
+            assert!(matches!(
+                o.make_create(99, b"{}"),
+                Err(StoreError::NotFound(99) | StoreError::WrongState { .. })
+            ));
+            o.make_create(c.id, b"{\"create\":1}")
+                .expect("made a create");
+            assert!(matches!(
+                o.make_create(c.id, b"{}"),
+                Err(StoreError::WrongState { .. })
+            ));
+            // The process dies before the answer is recorded.
+        }
+        let o = SqliteOutbox::open(&dir).expect("reopen");
+        o.recover().expect("recover");
+        let m = o.show(1).expect("show");
+        assert_eq!((m.kind, m.state), (Kind::Create, State::Uncertain));
+        let c = o.claim(now_ms()).expect("claim").expect("resolution");
+        assert_eq!(c.bundle, b"{\"create\":1}".to_vec());
+        assert_eq!(
+            Some(c.request_id),
+            m.request_id,
+            "the create keeps its request id"
+        );
     }
 
     #[test]

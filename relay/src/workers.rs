@@ -3,9 +3,9 @@
 //! the same pool.
 
 use crate::deliver::Deliverer;
-use crate::store::Outbox;
+use crate::store::{now_ms, Claimed, Outbox};
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -39,6 +39,7 @@ impl Bell {
 /// its current delivery.
 pub struct Workers {
     stop: Arc<AtomicBool>,
+    alive: Arc<AtomicUsize>,
     bell: Arc<Bell>,
     threads: Vec<JoinHandle<()>>,
 }
@@ -63,6 +64,7 @@ impl Workers {
         let bell = Arc::new(Bell::default());
         let mut pool = Workers {
             stop,
+            alive: Arc::new(AtomicUsize::new(0)),
             bell,
             threads: Vec::new(),
         };
@@ -73,14 +75,28 @@ impl Workers {
                 pool.stop.clone(),
                 pool.bell.clone(),
             );
+            let alive = Alive::new(pool.alive.clone());
             // On an error, dropping `pool` stops the workers already started.
             pool.threads.push(
                 std::thread::Builder::new()
                     .name(format!("relay-worker-{n}"))
-                    .spawn(move || work(&*outbox, &deliverer, &stop, &bell))?,
+                    .spawn(move || {
+                        let _alive = alive;
+                        work(&*outbox, &deliverer, &stop, &bell);
+                    })?,
             );
         }
         Ok(pool)
+    }
+
+    /// How many workers run now (a worker that ended, or panicked, no longer counts).
+    pub fn alive(&self) -> Arc<AtomicUsize> {
+        self.alive.clone()
+    }
+
+    /// How many workers were started.
+    pub fn count(&self) -> usize {
+        self.threads.len()
     }
 
     /// The bell to ring when a message is stored.
@@ -108,13 +124,50 @@ impl Drop for Workers {
     }
 }
 
+/// Counts a worker as running from its start until its thread ends (also by a panic).
+struct Alive(Arc<AtomicUsize>);
+
+impl Alive {
+    fn new(n: Arc<AtomicUsize>) -> Alive {
+        n.fetch_add(1, Ordering::SeqCst);
+        Alive(n)
+    }
+}
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// One worker's loop: deliver while there is work, otherwise wait for the bell (or a
-/// while, for messages whose retry time comes).
+/// while, for messages whose retry time comes). A delivery's outcome and the next claim are
+/// one commit; once `stop` is set no new message is claimed (none is left `sending`).
 fn work(outbox: &dyn Outbox, deliverer: &Deliverer, stop: &AtomicBool, bell: &Bell) {
-    while !stop.load(Ordering::SeqCst) {
-        match deliverer.step(outbox) {
-            Ok(true) => {}
-            Ok(false) => bell.wait(Duration::from_millis(250)),
+    let mut next: Option<Claimed> = None;
+    loop {
+        let m = match next.take() {
+            Some(m) => m,
+            None if stop.load(Ordering::SeqCst) => return,
+            // Rate limited: a slot first, then the claim (nothing waits in `sending`).
+            None if deliverer.rate().is_some_and(|r| !r.wait(stop)) => return,
+            None => match outbox.claim(now_ms()) {
+                Ok(Some(m)) => m,
+                Ok(None) => {
+                    bell.wait(Duration::from_millis(250));
+                    continue;
+                }
+                Err(e) => {
+                    log::error!(target: "pfhir::relay", "delivery: {e}");
+                    bell.wait(Duration::from_secs(1));
+                    continue;
+                }
+            },
+        };
+        // With a rate limit the next claim waits for its slot: no chained claim.
+        let chain = !stop.load(Ordering::SeqCst) && deliverer.rate().is_none();
+        match deliverer.deliver_claimed(outbox, m, chain) {
+            Ok(n) => next = n,
             Err(e) => {
                 log::error!(target: "pfhir::relay", "delivery: {e}");
                 bell.wait(Duration::from_secs(1));

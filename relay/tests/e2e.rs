@@ -69,25 +69,50 @@ fn start(name: &str, config: ClientConfig, sandbox: Sandbox) -> Setup {
 }
 
 fn start_with(name: &str, config: ClientConfig, sandbox: Sandbox, max_bytes: usize) -> Setup {
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        max_message_bytes: max_bytes,
+        ..RelayConfig::default()
+    };
+    start_full(name, config, sandbox, relay, false)
+}
+
+/// A relay with `relay`'s settings; `as_create`: updates of unknown patients become creates.
+fn start_full(
+    name: &str,
+    config: ClientConfig,
+    sandbox: Sandbox,
+    relay: RelayConfig,
+    as_create: bool,
+) -> Setup {
+    start_tuned(name, config, sandbox, relay, |d| {
+        d.update_unknown_as_create(as_create)
+    })
+}
+
+/// A relay with `relay`'s settings and a deliverer set up by `tune`.
+fn start_tuned(
+    name: &str,
+    config: ClientConfig,
+    sandbox: Sandbox,
+    relay: RelayConfig,
+    tune: impl FnOnce(Deliverer) -> Deliverer,
+) -> Setup {
     let outbox = Arc::new(SqliteOutbox::open(&tempdir(name)).expect("store"));
     let options = Hl7Options::default();
     let relay = Relay::start(
-        RelayConfig {
-            listen: "127.0.0.1:0".into(),
-            workers: 2,
-            max_message_bytes: max_bytes,
-            ..RelayConfig::default()
-        },
+        relay,
         outbox.clone(),
         Acker::new(Converter::new(options.clone()).expect("converter")).v2_updates(true),
-        Deliverer::new(
+        tune(Deliverer::new(
             Client::new(config).expect("client"),
             options,
             Backoff {
                 initial: Duration::from_millis(50),
                 max: Duration::from_millis(500),
             },
-        ),
+        )),
     )
     .expect("relay starts");
     Setup {
@@ -313,4 +338,405 @@ fn an_oversized_frame_closes_the_connection_and_stores_nothing() {
         "{counts:?}"
     );
     s.relay.shutdown();
+}
+
+/// A relay that ACKs after the platform's answer, waiting at most `timeout`.
+fn start_answering(name: &str, sb: Sandbox, timeout: Duration) -> Setup {
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        ack_after_answer: Some(timeout),
+        ..RelayConfig::default()
+    };
+    start_full(name, config, sb, relay, false)
+}
+
+/// The ERR segments of an ACK.
+fn errs(ack: &str) -> Vec<&str> {
+    ack.split('\r').filter(|s| s.starts_with("ERR|")).collect()
+}
+
+#[test]
+fn ack_after_answer_maps_the_platforms_refusal_into_ae_with_err_segments() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    // The patient exists already (made outside the relay): the platform refuses a second
+    // create with the same identifier.
+    let pid = unique_pid();
+    let direct = Client::new(client_config(&sb)).expect("client");
+    let conv = Converter::new(Hl7Options::default())
+        .expect("converter")
+        .convert(&adt("A04", "X0", &pid, "GARCIA"));
+    direct
+        .create(&conv.bundle_json().expect("bundle"))
+        .expect("create");
+    let s = start_answering("answer-refused", sb, Duration::from_secs(20));
+    let mut tx = Sender::connect(s.relay.addr());
+    let ack = tx.send(&adt("A04", "N1", &pid, "GARCIA"));
+    assert_eq!(msa(&ack), "AE", "the platform's refusal: {ack}");
+    assert_eq!(s.outbox.show(1).expect("show").state, State::Rejected);
+    let refused = errs(&ack);
+    assert!(!refused.is_empty(), "ERR segments: {ack}");
+    assert!(
+        refused
+            .iter()
+            .all(|e| e.contains("|E|") && e.contains("the platform refused the Bundle")),
+        "{refused:?}"
+    );
+    // The sandbox's 409 OperationOutcome has one issue of code `invalid`.
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].ends_with("|the platform refused the Bundle: invalid"),
+        "{refused:?}"
+    );
+    assert!(refused[0].contains("|207^"), "ERR-3 is 207: {refused:?}");
+    // No patient value in the ACK (the OperationOutcome's free text is not copied).
+    for value in [pid.as_str(), "GARCIA", "MARIA", "19750616", "CALLE MAYOR"] {
+        assert!(!ack.contains(value), "{value} in {ack}");
+    }
+    // A new patient: AA once delivered (the outcome is already recorded when the ACK comes).
+    let ack = tx.send(&adt("A04", "N2", &unique_pid(), "GARCIA"));
+    assert_eq!(msa(&ack), "AA", "{ack}");
+    assert!(errs(&ack).is_empty(), "{ack}");
+    assert_eq!(s.outbox.show(2).expect("show").state, State::Delivered);
+    assert_eq!(s.sandbox.stats().patients, 2);
+    s.relay.shutdown();
+}
+
+#[test]
+fn ack_after_answer_without_an_answer_in_time_is_aa_with_a_warning_and_still_delivers() {
+    use pfhir_sandbox::{Fault, FaultRule};
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    // The platform answers the create after 3 s; the ACK waits at most 300 ms.
+    sb.faults().push(FaultRule {
+        method: Some("POST".into()),
+        path_prefix: None,
+        times: 1,
+        fault: Fault::Latency(Duration::from_secs(3)),
+    });
+    let s = start_answering("answer-timeout", sb, Duration::from_millis(300));
+    let mut tx = Sender::connect(s.relay.addr());
+    let t0 = Instant::now();
+    let ack = tx.send(&adt("A04", "T1", &unique_pid(), "GARCIA"));
+    let waited = t0.elapsed();
+    assert_eq!(msa(&ack), "AA", "{ack}");
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_millis(2500),
+        "the ACK waited the timeout, not the answer: {waited:?}"
+    );
+    let warned = errs(&ack);
+    assert_eq!(warned.len(), 1, "{ack}");
+    assert!(
+        warned[0].contains("|W|") && warned[0].contains("do not send it again"),
+        "{warned:?}"
+    );
+    wait_for(&*s.outbox, State::Delivered, 1);
+    assert_eq!(s.sandbox.stats().patients, 1);
+    s.relay.shutdown();
+}
+
+#[test]
+fn an_update_of_an_unknown_patient_is_sent_as_a_create_when_the_option_says_so() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        ..RelayConfig::default()
+    };
+    let s = start_full("as-create", config.clone(), sb, relay, true);
+    let pid = unique_pid();
+    let mut tx = Sender::connect(s.relay.addr());
+    // The relay never saw this patient's create: the A08 creates it, the next A08 updates it.
+    assert_eq!(msa(&tx.send(&adt("A08", "U1", &pid, "MARTIN"))), "AA");
+    assert_eq!(msa(&tx.send(&adt("A08", "U2", &pid, "RUIZ"))), "AA");
+    wait_for(&*s.outbox, State::Delivered, 2);
+    assert_eq!(s.sandbox.stats().patients, 1, "one patient created");
+    let m1 = s.outbox.show(1).expect("show");
+    assert_eq!(m1.kind, pfhir_relay::store::Kind::Create, "{m1:?}");
+    let logical = m1
+        .logical_id
+        .expect("the create's logical id in the id map");
+    assert_eq!(
+        s.outbox.show(2).expect("show").kind,
+        pfhir_relay::store::Kind::Update
+    );
+    let read = Client::new(config)
+        .expect("client")
+        .read(&logical)
+        .expect("read");
+    assert_eq!(read.patient.name[0].family.as_deref(), Some("RUIZ"));
+    s.relay.shutdown();
+}
+
+/// One GET over HTTP/1.1: (status code, body).
+fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = TcpStream::connect(addr).expect("connect to the metrics endpoint");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: relay\r\nAccept: */*\r\n\r\n"
+    )
+    .expect("request");
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status code");
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("Content-Length");
+    assert_eq!(body.len(), length, "the body is Content-Length bytes");
+    (status, body.to_string())
+}
+
+/// The value of one sample (`name{labels}` exactly as exposed) in a text exposition.
+fn sample(exposition: &str, name: &str) -> f64 {
+    exposition
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let (n, v) = l.rsplit_once(' ')?;
+            (n == name).then(|| v.parse().expect("a number"))
+        })
+        .unwrap_or_else(|| panic!("no sample {name} in:\n{exposition}"))
+}
+
+#[test]
+fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        metrics: Some("127.0.0.1:0".into()),
+        ..RelayConfig::default()
+    };
+    let s = start_full("metrics", config, sb, relay, false);
+    let at = s.relay.metrics_addr().expect("a metrics address");
+    let (status, body) = http_get(at, "/healthz");
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+    let (status, before) = http_get(at, "/metrics");
+    assert_eq!(status, 200);
+    assert_eq!(sample(&before, "pfhir_relay_received_total"), 0.0);
+    assert_eq!(sample(&before, "pfhir_relay_up"), 1.0);
+    assert_eq!(
+        sample(&before, "pfhir_relay_messages{state=\"delivered\"}"),
+        0.0
+    );
+
+    let mut tx = Sender::connect(s.relay.addr());
+    let pid = unique_pid();
+    let a04 = adt("A04", "P1", &pid, "GARCIA");
+    assert_eq!(msa(&tx.send(&a04)), "AA");
+    assert_eq!(msa(&tx.send(&a04)), "AA", "a re-send");
+    let bad = String::from_utf8(adt("A04", "P2", &pid, "GARCIA"))
+        .expect("text")
+        .replace("19750616", "19751399");
+    assert_eq!(msa(&tx.send(bad.as_bytes())), "AE");
+    wait_for(&*s.outbox, State::Delivered, 1);
+
+    let (_, after) = http_get(at, "/metrics");
+    assert_eq!(sample(&after, "pfhir_relay_received_total"), 3.0);
+    assert_eq!(sample(&after, "pfhir_relay_acked_total"), 2.0);
+    assert_eq!(
+        sample(&after, "pfhir_relay_refused_total{code=\"AE\"}"),
+        1.0
+    );
+    assert_eq!(
+        sample(&after, "pfhir_relay_messages{state=\"delivered\"}"),
+        1.0
+    );
+    assert_eq!(
+        sample(&after, "pfhir_relay_messages{state=\"pending\"}"),
+        0.0
+    );
+    assert_eq!(
+        sample(
+            &after,
+            "pfhir_relay_deliveries_total{outcome=\"delivered\"}"
+        ),
+        1.0
+    );
+    assert_eq!(sample(&after, "pfhir_relay_delivery_seconds_count"), 1.0);
+    assert!(sample(&after, "pfhir_relay_delivery_seconds_sum") > 0.0);
+    assert!(after.contains("pfhir_relay_delivery_seconds_bucket{le=\"0.001\"}"));
+    assert!(!after.contains(&pid), "no patient value in the metrics");
+    assert_eq!(http_get(at, "/nope").0, 404);
+    s.relay.shutdown();
+}
+
+#[test]
+fn the_rate_limit_spaces_deliveries_across_workers() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = client_config(&sb);
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 4,
+        ..RelayConfig::default()
+    };
+    let s = start_tuned("rate", config, sb, relay, |d| d.rate_limit(Some(10)));
+    let mut tx = Sender::connect(s.relay.addr());
+    let t0 = Instant::now();
+    for i in 0..8 {
+        let ack = tx.send(&adt("A04", &format!("RL{i}"), &unique_pid(), "GARCIA"));
+        assert_eq!(msa(&ack), "AA", "{ack}");
+    }
+    wait_for(&*s.outbox, State::Delivered, 8);
+    // 10 per second, evenly: eight deliveries take at least seven intervals of 100 ms
+    // (unlimited, four workers deliver them in a few tens of ms).
+    let took = t0.elapsed();
+    assert!(took >= Duration::from_millis(690), "{took:?}");
+    assert_eq!(s.sandbox.stats().patients, 8);
+    s.relay.shutdown();
+}
+
+/// A TLS MLLP client: trusts `ca_pem`; presents `client` (certificate, key PEM) if given.
+fn tls_send(
+    addr: SocketAddr,
+    ca_pem: &str,
+    client: Option<(&str, &str)>,
+    msg: &[u8],
+) -> std::io::Result<String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(c.expect("CA PEM")).expect("CA");
+    }
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots);
+    let config = match client {
+        None => builder.with_no_client_auth(),
+        Some((cert, key)) => builder
+            .with_client_auth_cert(
+                CertificateDer::pem_slice_iter(cert.as_bytes())
+                    .map(|c| c.expect("cert"))
+                    .collect(),
+                PrivateKeyDer::from_pem_slice(key.as_bytes()).expect("key"),
+            )
+            .expect("client auth"),
+    };
+    let name = ServerName::try_from("localhost").expect("name");
+    let session = rustls::ClientConnection::new(Arc::new(config), name).expect("session");
+    let tcp = TcpStream::connect(addr)?;
+    tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut tls = rustls::StreamOwned::new(session, tcp);
+    write_frame(&mut tls, msg)?;
+    let mut reader = FrameReader::new(tls, 1 << 20, Duration::from_secs(10));
+    let ack = reader
+        .next_frame(&AtomicBool::new(false))
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .ok_or_else(|| std::io::Error::other("closed without an ACK"))?;
+    Ok(String::from_utf8(ack).expect("utf-8 ACK"))
+}
+
+#[test]
+fn mllp_over_tls_with_client_certificates() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let certs = sb.config().certs.clone();
+    let config = client_config(&sb);
+    // The relay serves MLLP with the sandbox PKI's server certificate and requires a client
+    // certificate of the same CA.
+    let tls = pfhir_relay::tls::MllpTls::from_pem(
+        certs.server_pem.as_bytes(),
+        certs.server_key_pem.as_bytes(),
+        Some(certs.ca_pem.as_bytes()),
+    )
+    .expect("TLS settings");
+    let relay = RelayConfig {
+        listen: "127.0.0.1:0".into(),
+        workers: 2,
+        tls: Some(tls),
+        ..RelayConfig::default()
+    };
+    let s = start_full("tls", config, sb, relay, false);
+    let addr = s.relay.addr();
+    let client = Some((certs.client_pem.as_str(), certs.client_key_pem.as_str()));
+    let ack = tls_send(
+        addr,
+        &certs.ca_pem,
+        client,
+        &adt("A04", "S1", &unique_pid(), "GARCIA"),
+    )
+    .expect("an ACK over TLS");
+    assert_eq!(msa(&ack), "AA", "{ack}");
+    wait_for(&*s.outbox, State::Delivered, 1);
+    // Without a client certificate: no ACK, nothing stored.
+    assert!(
+        tls_send(
+            addr,
+            &certs.ca_pem,
+            None,
+            &adt("A04", "S2", &unique_pid(), "GARCIA")
+        )
+        .is_err(),
+        "a client without a certificate is refused"
+    );
+    // Plain MLLP on the TLS port: no ACK.
+    let mut plain = TcpStream::connect(addr).expect("connect");
+    plain
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write_frame(&mut plain, &adt("A04", "S3", &unique_pid(), "GARCIA")).expect("send");
+    let mut reader = FrameReader::new(plain, 1 << 20, Duration::from_secs(10));
+    assert!(
+        !matches!(reader.next_frame(&AtomicBool::new(false)), Ok(Some(_))),
+        "no ACK to plain MLLP"
+    );
+    let counts = s.outbox.counts().expect("counts");
+    assert_eq!(
+        counts.0.iter().map(|(_, n)| n).sum::<u64>(),
+        1,
+        "{counts:?}"
+    );
+    // Key material that does not fit is refused at start, naming no key bytes.
+    let err = pfhir_relay::tls::MllpTls::from_pem(certs.server_pem.as_bytes(), b"nope", None)
+        .expect_err("no key");
+    assert!(err.to_string().contains("no readable private key"), "{err}");
+    s.relay.shutdown();
+}
+
+#[test]
+fn healthz_is_503_with_the_reason_when_a_worker_is_gone() {
+    use pfhir_relay::metrics::{Health, Metrics, MetricsServer};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let outbox: Arc<dyn Outbox> = Arc::new(SqliteOutbox::open(&tempdir("health")).expect("store"));
+    let alive = Arc::new(AtomicUsize::new(2));
+    let stop = Arc::new(AtomicBool::new(false));
+    let server = MetricsServer::start(
+        "127.0.0.1:0",
+        Arc::new(Metrics::default()),
+        Health {
+            outbox,
+            workers: 2,
+            alive: alive.clone(),
+        },
+        stop.clone(),
+    )
+    .expect("metrics server");
+    assert_eq!(http_get(server.addr(), "/healthz").0, 200);
+    alive.store(1, Ordering::SeqCst);
+    let (status, body) = http_get(server.addr(), "/healthz");
+    assert_eq!(status, 503);
+    assert_eq!(body, "unhealthy: 1 of 2 delivery workers run\n");
+    let (_, metrics) = http_get(server.addr(), "/metrics");
+    assert_eq!(sample(&metrics, "pfhir_relay_up"), 0.0);
+    assert_eq!(
+        http_get(server.addr(), "/healthz").0,
+        503,
+        "still unhealthy"
+    );
+    stop.store(true, Ordering::SeqCst);
+    server.join();
 }

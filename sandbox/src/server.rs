@@ -189,6 +189,16 @@ impl Sandbox {
         }
     }
 
+    /// A copy of every stored patient (its `id` is its logical id), for tests that check
+    /// what the platform ended up with.
+    pub fn patients(&self) -> Vec<pfhir_core::model::Patient> {
+        self.state
+            .store()
+            .all()
+            .map(|p| p.patient.clone())
+            .collect()
+    }
+
     /// The fault rules, to push faults for the next requests.
     pub fn faults(&self) -> &Faults {
         &self.state.faults

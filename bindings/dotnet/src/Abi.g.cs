@@ -171,6 +171,49 @@ namespace PfhirSdk
         Information = 4,
     }
 
+    /// <summary>Create or update (`pfhir_outbox_submit_bundle`). (<c>pfhir_outbox_kind</c>)</summary>
+    public enum OutboxKind : uint
+    {
+        /// <summary>A create: the Bundle is POSTed as given. (<c>PFHIR_OUTBOX_KIND_CREATE</c>)</summary>
+        Create = 1,
+        /// <summary>An update: PUT to the Bundle's Patient.id (v2) or business id (v1). (<c>PFHIR_OUTBOX_KIND_UPDATE</c>)</summary>
+        Update = 2,
+    }
+
+    /// <summary>What a submission did (`pfhir_submission_received`). (<c>pfhir_received</c>)</summary>
+    public enum Received : uint
+    {
+        /// <summary>Stored (durably, before the call returned); the id is the new message's. (<c>PFHIR_RECEIVED_STORED</c>)</summary>
+        Stored = 1,
+        /// <summary>A re-send of a stored message (same MSH-3, MSH-4, MSH-10; or the same Bundle.id): nothing stored, the id and the ACK are the first one's. (<c>PFHIR_RECEIVED_DUPLICATE</c>)</summary>
+        Duplicate = 2,
+        /// <summary>An HL7 message that cannot become a valid Bundle: not stored, the ACK says AE or AR. (<c>PFHIR_RECEIVED_REFUSED</c>)</summary>
+        Refused = 3,
+        /// <summary>The store failed: not stored, the ACK says AR (send it again). (<c>PFHIR_RECEIVED_STORE_FAILED</c>)</summary>
+        StoreFailed = 4,
+    }
+
+    /// <summary>The state of a stored message (`pfhir_message_status_state`; docs/relay.md, "States"). (<c>pfhir_outbox_state</c>)</summary>
+    public enum OutboxState : uint
+    {
+        /// <summary>Stored; waiting for a worker. (<c>PFHIR_OUTBOX_STATE_PENDING</c>)</summary>
+        Pending = 1,
+        /// <summary>Being sent. (<c>PFHIR_OUTBOX_STATE_SENDING</c>)</summary>
+        Sending = 2,
+        /// <summary>The platform accepted it (final). (<c>PFHIR_OUTBOX_STATE_DELIVERED</c>)</summary>
+        Delivered = 3,
+        /// <summary>The platform refused it; the detail is its OperationOutcome (final). (<c>PFHIR_OUTBOX_STATE_REJECTED</c>)</summary>
+        Rejected = 4,
+        /// <summary>To be sent again after a backoff. (<c>PFHIR_OUTBOX_STATE_WAITING</c>)</summary>
+        Waiting = 5,
+        /// <summary>A create whose outcome is unknown; resolved before anything else of its patient goes. (<c>PFHIR_OUTBOX_STATE_UNCERTAIN</c>)</summary>
+        Uncertain = 6,
+        /// <summary>Needs a person (`pfhir relay set-id`, `retry` or `drop` on the folder). (<c>PFHIR_OUTBOX_STATE_HELD</c>)</summary>
+        Held = 7,
+        /// <summary>Dropped by an operator; never sent (final). (<c>PFHIR_OUTBOX_STATE_DROPPED</c>)</summary>
+        Dropped = 8,
+    }
+
     /// <summary>A validation profile (`pfhir_validator_options_set_profile`). (<c>pfhir_profile</c>)</summary>
     public enum Profile : uint
     {

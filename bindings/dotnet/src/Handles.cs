@@ -80,4 +80,21 @@ namespace PfhirSdk
     {
         protected override bool ReleaseHandle() { Native.pfhir_hl7_result_free(handle); return true; }
     }
+
+    /// <summary>An open outbox: released with pfhir_outbox_close, which lets each delivery
+    /// worker finish its current delivery.</summary>
+    internal sealed class OutboxHandle : PfhirHandle
+    {
+        protected override bool ReleaseHandle() { Native.pfhir_outbox_close_raw(handle); return true; }
+    }
+
+    internal sealed class SubmissionHandle : PfhirHandle
+    {
+        protected override bool ReleaseHandle() { Native.pfhir_submission_free(handle); return true; }
+    }
+
+    internal sealed class MessageStatusHandle : PfhirHandle
+    {
+        protected override bool ReleaseHandle() { Native.pfhir_message_status_free(handle); return true; }
+    }
 }

@@ -43,6 +43,9 @@ namespace PfhirSdk
 
         [DllImport(Lib, EntryPoint = "pfhir_validator_new")] internal static extern ErrorHandle pfhir_validator_new_defaults(IntPtr nullOpts, out ValidatorHandle output);
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validate(ValidatorHandle v, IntPtr json, UIntPtr len, out OutcomeHandle output);
+        // pfhir_outbox_close on the raw pointer, for OutboxHandle.ReleaseHandle (the generated
+        // declaration takes the SafeHandle, which is already closed there).
+        [DllImport(Lib, EntryPoint = "pfhir_outbox_close")] internal static extern void pfhir_outbox_close_raw(IntPtr o);
 
 
         /// <summary>Strict UTF-8: throws on lone surrogates instead of writing U+FFFD.</summary>

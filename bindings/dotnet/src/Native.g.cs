@@ -264,6 +264,34 @@ namespace PfhirSdk
         [DllImport(Lib)] internal static extern uint pfhir_hl7_result_issue_column(Hl7ResultHandle r, UIntPtr i);
         /// <summary>Frees a result.</summary>
         [DllImport(Lib)] internal static extern void pfhir_hl7_result_free(IntPtr r);
+        /// <summary>Opens (creating when needed) the outbox in folder `dir` (UTF-8 path), recovers messages left sending by an earlier process, and starts `workers` delivery threads (0: 2) that send with a client made from `cfg`.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_outbox_open(byte[] dir, UIntPtr dirLen, ClientConfigHandle cfg, Hl7OptionsHandle hl7, uint workers, out OutboxHandle output);
+        /// <summary>Submits a ready message Bundle (JSON) as a create or an update (`PFHIR_OUTBOX_KIND_*`).</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_outbox_submit_bundle(OutboxHandle o, byte[] bundleJson, UIntPtr len, uint kind, out SubmissionHandle output);
+        /// <summary>Submits one HL7 v2 message exactly as the MLLP relay takes it: converted, stored durably before an `AA`, refused at once (`AE`/`AR`, nothing stored) when it cannot become a valid Bundle.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_outbox_submit_hl7(OutboxHandle o, byte[] message, UIntPtr len, out SubmissionHandle output);
+        /// <summary>The status of message `id`: its state, attempts, the platform's logical id once known and why it is in its state.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_outbox_status(OutboxHandle o, ulong id, out MessageStatusHandle output);
+        /// <summary>Closes the outbox: stops delivery, waits for each worker to finish its current delivery (at most one request timeout), and frees it.</summary>
+        [DllImport(Lib)] internal static extern void pfhir_outbox_close(OutboxHandle o);
+        /// <summary>The message's id in the outbox (give it to `pfhir_outbox_status`); 0 when nothing was stored (refused, store failed) and for NULL.</summary>
+        [DllImport(Lib)] internal static extern ulong pfhir_submission_id(SubmissionHandle s);
+        /// <summary>What was done (`PFHIR_RECEIVED_*`; 0 for NULL).</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_submission_received(SubmissionHandle s);
+        /// <summary>Copies the HL7 ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in the message's character set; empty for a Bundle submission.</summary>
+        [DllImport(Lib)] internal static extern ErrorHandle pfhir_submission_ack(SubmissionHandle s, out PfhirBytes output);
+        /// <summary>Frees a submission.</summary>
+        [DllImport(Lib)] internal static extern void pfhir_submission_free(IntPtr s);
+        /// <summary>The message's state (`PFHIR_OUTBOX_STATE_*`; 0 for NULL).</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_message_status_state(MessageStatusHandle s);
+        /// <summary>Delivery attempts made (0 for NULL).</summary>
+        [DllImport(Lib)] internal static extern uint pfhir_message_status_attempts(MessageStatusHandle s);
+        /// <summary>The platform's Patient id (v2: the logical id; v1: the business id) once the patient's create is delivered; `{NULL, 0}` before.</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_message_status_logical_id(MessageStatusHandle s);
+        /// <summary>Why the message is in its state (rejected: the platform's OperationOutcome JSON; waiting, uncertain, held: a reason without patient values); `{NULL, 0}` when there is none.</summary>
+        [DllImport(Lib)] internal static extern PfhirStr pfhir_message_status_detail(MessageStatusHandle s);
+        /// <summary>Frees a status.</summary>
+        [DllImport(Lib)] internal static extern void pfhir_message_status_free(IntPtr s);
         /// <summary>Creates validator options with the defaults: partner profile, default rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.</summary>
         [DllImport(Lib)] internal static extern ErrorHandle pfhir_validator_options_new(out ValidatorOptionsHandle output);
         /// <summary>Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation.</summary>

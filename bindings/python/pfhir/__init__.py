@@ -9,6 +9,8 @@ this package (``libpfhir.so``; ``pfhir.dll`` on Windows).
 * :func:`hl7_to_bundle` turns an HL7 v2 ADT message into one (issues at HL7 fields), and
   :func:`hl7_ack` answers it;
 * :class:`Client` creates, updates and reads patients over mutual TLS;
+* :class:`Outbox` stores Bundles and HL7 messages durably and delivers them in the
+  background (the relay's outbox, embedded);
 * every failure is a :class:`PfhirError` subclass chosen by its :class:`ErrorCode`.
 """
 
@@ -71,6 +73,7 @@ from .errors import (
     error_class,
 )
 from .hl7 import Hl7Issue, Hl7Options, Hl7Result, hl7_ack, hl7_to_bundle
+from .outbox import MessageStatus, Outbox, Submission
 from .validation import (
     Document,
     Issue,
@@ -125,6 +128,10 @@ __all__ = [
     "UpdateResult",
     "ReadResult",
     "BundleLike",
+    # the embedded outbox
+    "Outbox",
+    "Submission",
+    "MessageStatus",
     # errors
     "ErrorCode",
     "ERROR_CLASSES",

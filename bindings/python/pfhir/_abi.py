@@ -193,6 +193,49 @@ class Severity(enum.IntEnum):
     INFORMATION = 4
 
 
+class OutboxKind(enum.IntEnum):
+    """``pfhir_outbox_kind``: Create or update (`pfhir_outbox_submit_bundle`)."""
+
+    #: A create: the Bundle is POSTed as given.
+    CREATE = 1
+    #: An update: PUT to the Bundle's Patient.id (v2) or business id (v1).
+    UPDATE = 2
+
+
+class Received(enum.IntEnum):
+    """``pfhir_received``: What a submission did (`pfhir_submission_received`)."""
+
+    #: Stored (durably, before the call returned); the id is the new message's.
+    STORED = 1
+    #: A re-send of a stored message (same MSH-3, MSH-4, MSH-10; or the same Bundle.id): nothing stored, the id and the ACK are the first one's.
+    DUPLICATE = 2
+    #: An HL7 message that cannot become a valid Bundle: not stored, the ACK says AE or AR.
+    REFUSED = 3
+    #: The store failed: not stored, the ACK says AR (send it again).
+    STORE_FAILED = 4
+
+
+class OutboxState(enum.IntEnum):
+    """``pfhir_outbox_state``: The state of a stored message (`pfhir_message_status_state`; docs/relay.md, "States")."""
+
+    #: Stored; waiting for a worker.
+    PENDING = 1
+    #: Being sent.
+    SENDING = 2
+    #: The platform accepted it (final).
+    DELIVERED = 3
+    #: The platform refused it; the detail is its OperationOutcome (final).
+    REJECTED = 4
+    #: To be sent again after a backoff.
+    WAITING = 5
+    #: A create whose outcome is unknown; resolved before anything else of its patient goes.
+    UNCERTAIN = 6
+    #: Needs a person (`pfhir relay set-id`, `retry` or `drop` on the folder).
+    HELD = 7
+    #: Dropped by an operator; never sent (final).
+    DROPPED = 8
+
+
 class Profile(enum.IntEnum):
     """``pfhir_profile``: A validation profile (`pfhir_validator_options_set_profile`)."""
 
@@ -463,6 +506,34 @@ SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "pfhir_hl7_result_issue_column": (c_uint32, [HANDLE, c_size_t]),
     # Frees a result.
     "pfhir_hl7_result_free": (None, [HANDLE]),
+    # Opens (creating when needed) the outbox in folder `dir` (UTF-8 path), recovers messages left sending by an earlier process, and starts `workers` delivery threads (0: 2) that send with a client made from `cfg`.
+    "pfhir_outbox_open": (ERR, [BUF, c_size_t, HANDLE, HANDLE, c_uint32, OUT]),
+    # Submits a ready message Bundle (JSON) as a create or an update (`PFHIR_OUTBOX_KIND_*`).
+    "pfhir_outbox_submit_bundle": (ERR, [HANDLE, BUF, c_size_t, c_uint32, OUT]),
+    # Submits one HL7 v2 message exactly as the MLLP relay takes it: converted, stored durably before an `AA`, refused at once (`AE`/`AR`, nothing stored) when it cannot become a valid Bundle.
+    "pfhir_outbox_submit_hl7": (ERR, [HANDLE, BUF, c_size_t, OUT]),
+    # The status of message `id`: its state, attempts, the platform's logical id once known and why it is in its state.
+    "pfhir_outbox_status": (ERR, [HANDLE, c_uint64, OUT]),
+    # Closes the outbox: stops delivery, waits for each worker to finish its current delivery (at most one request timeout), and frees it.
+    "pfhir_outbox_close": (None, [HANDLE]),
+    # The message's id in the outbox (give it to `pfhir_outbox_status`); 0 when nothing was stored (refused, store failed) and for NULL.
+    "pfhir_submission_id": (c_uint64, [HANDLE]),
+    # What was done (`PFHIR_RECEIVED_*`; 0 for NULL).
+    "pfhir_submission_received": (c_uint32, [HANDLE]),
+    # Copies the HL7 ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in the message's character set; empty for a Bundle submission.
+    "pfhir_submission_ack": (ERR, [HANDLE, POINTER(PfhirBytes)]),
+    # Frees a submission.
+    "pfhir_submission_free": (None, [HANDLE]),
+    # The message's state (`PFHIR_OUTBOX_STATE_*`; 0 for NULL).
+    "pfhir_message_status_state": (c_uint32, [HANDLE]),
+    # Delivery attempts made (0 for NULL).
+    "pfhir_message_status_attempts": (c_uint32, [HANDLE]),
+    # The platform's Patient id (v2: the logical id; v1: the business id) once the patient's create is delivered; `{NULL, 0}` before.
+    "pfhir_message_status_logical_id": (PfhirStr, [HANDLE]),
+    # Why the message is in its state (rejected: the platform's OperationOutcome JSON; waiting, uncertain, held: a reason without patient values); `{NULL, 0}` when there is none.
+    "pfhir_message_status_detail": (PfhirStr, [HANDLE]),
+    # Frees a status.
+    "pfhir_message_status_free": (None, [HANDLE]),
     # Creates validator options with the defaults: partner profile, default rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64.
     "pfhir_validator_options_new": (ERR, [OUT]),
     # Chooses base (`PFHIR_PROFILE_BASE`) or partner (`PFHIR_PROFILE_PARTNER`) validation.

@@ -118,6 +118,54 @@ public final class Abi {
     /** A note. */
     public static final int SEVERITY_INFORMATION = 4;
 
+    // pfhir_outbox_kind: Create or update (`pfhir_outbox_submit_bundle`).
+
+    /** A create: the Bundle is POSTed as given. */
+    public static final int OUTBOX_KIND_CREATE = 1;
+
+    /** An update: PUT to the Bundle's Patient.id (v2) or business id (v1). */
+    public static final int OUTBOX_KIND_UPDATE = 2;
+
+    // pfhir_received: What a submission did (`pfhir_submission_received`).
+
+    /** Stored (durably, before the call returned); the id is the new message's. */
+    public static final int RECEIVED_STORED = 1;
+
+    /** A re-send of a stored message (same MSH-3, MSH-4, MSH-10; or the same Bundle.id): nothing stored, the id and the ACK are the first one's. */
+    public static final int RECEIVED_DUPLICATE = 2;
+
+    /** An HL7 message that cannot become a valid Bundle: not stored, the ACK says AE or AR. */
+    public static final int RECEIVED_REFUSED = 3;
+
+    /** The store failed: not stored, the ACK says AR (send it again). */
+    public static final int RECEIVED_STORE_FAILED = 4;
+
+    // pfhir_outbox_state: The state of a stored message (`pfhir_message_status_state`; docs/relay.md, "States").
+
+    /** Stored; waiting for a worker. */
+    public static final int OUTBOX_STATE_PENDING = 1;
+
+    /** Being sent. */
+    public static final int OUTBOX_STATE_SENDING = 2;
+
+    /** The platform accepted it (final). */
+    public static final int OUTBOX_STATE_DELIVERED = 3;
+
+    /** The platform refused it; the detail is its OperationOutcome (final). */
+    public static final int OUTBOX_STATE_REJECTED = 4;
+
+    /** To be sent again after a backoff. */
+    public static final int OUTBOX_STATE_WAITING = 5;
+
+    /** A create whose outcome is unknown; resolved before anything else of its patient goes. */
+    public static final int OUTBOX_STATE_UNCERTAIN = 6;
+
+    /** Needs a person (`pfhir relay set-id`, `retry` or `drop` on the folder). */
+    public static final int OUTBOX_STATE_HELD = 7;
+
+    /** Dropped by an operator; never sent (final). */
+    public static final int OUTBOX_STATE_DROPPED = 8;
+
     // pfhir_profile: A validation profile (`pfhir_validator_options_set_profile`).
 
     /** STU3 only. */

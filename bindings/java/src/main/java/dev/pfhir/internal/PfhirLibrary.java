@@ -398,6 +398,48 @@ public interface PfhirLibrary extends Library {
     /** Frees a result. */
     void pfhir_hl7_result_free(Pointer r);
 
+    /** Opens (creating when needed) the outbox in folder `dir` (UTF-8 path), recovers messages left sending by an earlier process, and starts `workers` delivery threads (0: 2) that send with a client made from `cfg`. */
+    Pointer pfhir_outbox_open(byte[] dir, SizeT dirLen, Pointer cfg, Pointer hl7, int workers, PointerByReference out);
+
+    /** Submits a ready message Bundle (JSON) as a create or an update (`PFHIR_OUTBOX_KIND_*`). */
+    Pointer pfhir_outbox_submit_bundle(Pointer o, byte[] bundleJson, SizeT len, int kind, PointerByReference out);
+
+    /** Submits one HL7 v2 message exactly as the MLLP relay takes it: converted, stored durably before an `AA`, refused at once (`AE`/`AR`, nothing stored) when it cannot become a valid Bundle. */
+    Pointer pfhir_outbox_submit_hl7(Pointer o, byte[] message, SizeT len, PointerByReference out);
+
+    /** The status of message `id`: its state, attempts, the platform's logical id once known and why it is in its state. */
+    Pointer pfhir_outbox_status(Pointer o, long id, PointerByReference out);
+
+    /** Closes the outbox: stops delivery, waits for each worker to finish its current delivery (at most one request timeout), and frees it. */
+    void pfhir_outbox_close(Pointer o);
+
+    /** The message's id in the outbox (give it to `pfhir_outbox_status`); 0 when nothing was stored (refused, store failed) and for NULL. */
+    long pfhir_submission_id(Pointer s);
+
+    /** What was done (`PFHIR_RECEIVED_*`; 0 for NULL). */
+    int pfhir_submission_received(Pointer s);
+
+    /** Copies the HL7 ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in the message's character set; empty for a Bundle submission. */
+    Pointer pfhir_submission_ack(Pointer s, PfhirBytes out);
+
+    /** Frees a submission. */
+    void pfhir_submission_free(Pointer s);
+
+    /** The message's state (`PFHIR_OUTBOX_STATE_*`; 0 for NULL). */
+    int pfhir_message_status_state(Pointer s);
+
+    /** Delivery attempts made (0 for NULL). */
+    int pfhir_message_status_attempts(Pointer s);
+
+    /** The platform's Patient id (v2: the logical id; v1: the business id) once the patient's create is delivered; `{NULL, 0}` before. */
+    PfhirStr pfhir_message_status_logical_id(Pointer s);
+
+    /** Why the message is in its state (rejected: the platform's OperationOutcome JSON; waiting, uncertain, held: a reason without patient values); `{NULL, 0}` when there is none. */
+    PfhirStr pfhir_message_status_detail(Pointer s);
+
+    /** Frees a status. */
+    void pfhir_message_status_free(Pointer s);
+
     /** Creates validator options with the defaults: partner profile, default rule severities, the Meteda and CIP authorities, a 1 MiB size limit and a depth limit of 64. */
     Pointer pfhir_validator_options_new(PointerByReference out);
 
