@@ -299,7 +299,7 @@ fn is_base64(s: &str) -> bool {
         }
         n += 1;
     }
-    n > 0 && n % 4 == 0 && pad <= 2
+    n > 0 && n.is_multiple_of(4) && pad <= 2
 }
 
 /// A BCP 13 MIME type: `type/subtype` of RFC 6838 token characters, optional parameters.
