@@ -372,6 +372,9 @@ fn serve(run: &RunArgs) -> Result<ExitCode, CliError> {
     let v2 = client_config.api_version == pfhir_core::client::ApiVersion::V2;
     let client = pfhir_core::client::Client::new(client_config)
         .map_err(|e| CliError::Usage(e.to_string()))?;
+    // One delivering process per store (relay/src/lock.rs); held until the relay stopped.
+    let _lock = pfhir_relay::lock::DeliveryLock::acquire(Path::new(store))
+        .map_err(|e| CliError::Io(e.to_string()))?;
     let outbox: Arc<dyn Outbox> = Arc::new(open(store)?);
     let backoff = Backoff {
         initial: Duration::from_millis(run.backoff_ms.max(1)),

@@ -133,7 +133,7 @@ impl pfhir_error {
     /// The error of the embedded outbox: `validation` with the outcome for an invalid
     /// Bundle (read it with `pfhir_error_outcome`), `input` or `update_target_mismatch` for
     /// a Bundle that cannot be delivered as given, `not_found` for an unknown message id,
-    /// `config` for wrong options, `internal` for a store or thread failure. Its message
+    /// `config` for wrong options or a folder another outbox or relay delivers from, `internal` for a store or thread failure. Its message
     /// never holds patient values (the outbox's errors name ids and states only).
     pub fn from_outbox(e: &pfhir_relay::OutboxError) -> ErrorBox {
         use pfhir_relay::store::StoreError;
@@ -143,7 +143,9 @@ impl pfhir_error {
             OutboxError::UpdateTarget => ErrorCode::UpdateTargetMismatch,
             OutboxError::Unusable(_) => ErrorCode::Input,
             OutboxError::Store(StoreError::NotFound(_)) => ErrorCode::NotFound,
-            OutboxError::Options(_) | OutboxError::Validation(_) => ErrorCode::Config,
+            OutboxError::Options(_) | OutboxError::Validation(_) | OutboxError::Locked(_) => {
+                ErrorCode::Config
+            }
             _ => ErrorCode::Internal,
         };
         let mut err = pfhir_error::new(code, e.to_string());

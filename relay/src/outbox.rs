@@ -11,6 +11,7 @@
 
 use crate::ack::{Acker, Received};
 use crate::deliver::{Backoff, Deliverer};
+use crate::lock::{DeliveryLock, LockError};
 use crate::store::{
     Accepted, Counts, DedupKey, Kind, MessageInfo, NewMessage, Outbox, PatientKey, SqliteOutbox,
     StoreError,
@@ -53,6 +54,9 @@ pub enum OutboxError {
     /// The store failed (opening, recovery, storing, reading).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another relay or outbox delivers from this folder (or its lock cannot be taken).
+    #[error(transparent)]
+    Locked(#[from] LockError),
     /// The HL7 options are wrong.
     #[error("HL7 options: {0}")]
     Options(#[from] Hl7OptionsError),
@@ -96,6 +100,8 @@ pub struct EmbeddedOutbox {
     authorities: Vec<String>,
     api_version: ApiVersion,
     workers: Option<Workers>,
+    /// Held while open; declared last so it is released after the workers stopped.
+    _lock: DeliveryLock,
 }
 
 impl std::fmt::Debug for EmbeddedOutbox {
@@ -123,6 +129,7 @@ impl EmbeddedOutbox {
             Validator::new(validation).map_err(|e| OutboxError::Validation(e.to_string()))?;
         let acker =
             Acker::new(Converter::new(hl7.clone())?).v2_updates(api_version == ApiVersion::V2);
+        let lock = DeliveryLock::acquire(dir)?;
         let store = Arc::new(SqliteOutbox::open(dir)?);
         let recovered = store.recover()?;
         if recovered > 0 {
@@ -143,6 +150,7 @@ impl EmbeddedOutbox {
             authorities,
             api_version,
             workers: Some(workers),
+            _lock: lock,
         })
     }
 

@@ -287,3 +287,27 @@ fn what_cannot_be_delivered_is_refused_at_submit_and_not_stored() {
     ));
     o.close();
 }
+
+#[test]
+fn a_folder_is_delivered_from_by_one_outbox_at_a_time() {
+    let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
+    let config = unreachable(client_config(&sb, ApiVersion::V2));
+    let dir = tempdir("lock");
+    let first = open(&dir, config.clone());
+    let second = EmbeddedOutbox::open(
+        &dir,
+        Client::new(config.clone()).expect("client"),
+        Hl7Options::default(),
+        OutboxOptions::default(),
+    );
+    match second {
+        Err(pfhir_relay::outbox::OutboxError::Locked(e)) => {
+            assert!(e.to_string().contains("in use"), "{e}")
+        }
+        Err(e) => panic!("expected the folder to be locked, got {e}"),
+        Ok(_) => panic!("a second outbox opened a folder the first delivers from"),
+    }
+    first.close();
+    open(&dir, config).close();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,6 +10,8 @@
 #     (PFHIR-V0304), a patient created and updated against the x86_64 tarball's own
 #     `pfhir sandbox` over mutual TLS, and the README's quickstart (extracted from
 #     bindings/python/README.md) run the same way;
+#   - the x86_64 wheel again: bindings/python/tests/test_hl7.py (the HL7 v2 corpus) run by
+#     pytest (from PyPI) against it (wheel_test_hl7);
 #   - `pip install ./bindings/python` (a copy; build isolation fetches setuptools from PyPI)
 #     gives the pure-Python package, which loads the tarball's library through PFHIR_LIBRARY.
 # Not tested here (packaging/README.python.md says so): the win_amd64 and aarch64 wheels on
@@ -124,6 +126,39 @@ with pfhir.Client(config) as c:
 print("created", created.patient_id, "updated", updated.status, "read back", name[0]["family"])
 '
 
+# wheel_test_hl7 VENV RUN ENV...: bindings/python/tests/test_hl7.py (the HL7 v2 corpus byte
+# for byte, misuse, options reuse, a Bundle created on the sandbox) with pytest from PyPI,
+# against the wheel installed in VENV. The test and its conftest are copied into a tree
+# without the pfhir sources (so `import pfhir` is the installed one, its own library: no
+# PFHIR_LIBRARY, no CARGO_TARGET_DIR); the corpus is linked in. PFHIR_BIN is the tarball's
+# CLI, for the sandbox only. ENV... is the `env -u ...` prefix of test_wheels.
+wheel_test_hl7() {
+  local venv="$1" run="$2" out imported tree="$2/hl7-tree"
+  shift 2
+  step "wheels: bindings/python/tests/test_hl7.py against the installed x86_64 wheel"
+  if ! out="$("$venv/bin/pip" install --disable-pip-version-check --quiet 'pytest>=7' 2>&1)"; then
+    bad "pip install pytest into the wheel's venv (needs PyPI): $(tail -n 5 <<<"$out")"
+    return 0
+  fi
+  rm -rf "$tree"
+  mkdir -p "$tree/bindings/python/tests" "$tree/tests/fixtures"
+  cp "$ROOT/bindings/python/tests/conftest.py" "$ROOT/bindings/python/tests/test_hl7.py" "$tree/bindings/python/tests/"
+  ln -s "$ROOT/tests/fixtures/hl7v2" "$tree/tests/fixtures/hl7v2"
+  if ! imported="$(cd "$tree/bindings/python" && "$@" -u CARGO_TARGET_DIR "$venv/bin/python" -c 'import pfhir, sys
+from pathlib import Path
+assert Path(sys.prefix) in Path(pfhir.__file__).parents, pfhir.__file__
+print(pfhir.__file__)' 2>&1)"; then
+    bad "test_hl7.py would not import the installed wheel: $imported"
+    return 0
+  fi
+  if out="$(cd "$tree/bindings/python" && "$@" -u CARGO_TARGET_DIR PFHIR_BIN="$HOST_PFHIR" \
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/test_hl7.py 2>&1)"; then
+    ok "test_hl7.py with the installed wheel (pfhir from $imported): $(tail -n 1 <<<"$out")"
+  else
+    bad "test_hl7.py with the installed wheel: $(tail -n 30 <<<"$out")"
+  fi
+}
+
 test_wheels() {
   local w="$WORK/wheels" spec tag arch native whl x86=""
   mkdir -p "$w"
@@ -180,6 +215,8 @@ test_wheels() {
   else
     bad "the README's quickstart with the installed wheel: $out"
   fi
+
+  wheel_test_hl7 "$venv" "$run" "${clean[@]}"
 
   step "wheels: pip install ./bindings/python (the pure-Python package, PFHIR_LIBRARY)"
   local src="$w/src" venv2="$w/venv-src"

@@ -69,6 +69,44 @@ class Hl7Options:
     ack_control_id: Optional[str] = None
     ack_time: Optional[str] = None
 
+    def _key(self) -> Tuple[Any, ...]:
+        """What the native options are made of, to notice a ``namespaces`` mapping (or an
+        ``authorities`` list) changed in place since they were made."""
+        namespaces = self.namespaces
+        return (
+            tuple(namespaces.items()) if isinstance(namespaces, abc.Mapping) else namespaces,
+            tuple(self.authorities) if isinstance(self.authorities, (list, tuple)) else self.authorities,
+            self.org_id,
+            self.source_endpoint,
+            self.patient_id,
+            self.tz,
+            self.charset,
+            self.max_bytes,
+            self.fixed_ids,
+            self.ack_control_id,
+            self.ack_time,
+        )
+
+    def _native(self) -> "_NativeOptions":
+        """The native options, made once per Hl7Options and kept with it (a conversion
+        only reads them), made again if the values changed in place."""
+        key = self._key()
+        native: Optional[_NativeOptions] = self.__dict__.get("_native_options")
+        if native is None or native.key != key:
+            native = _NativeOptions(self._new_handle(), key)
+            # Two threads may both make one: each keeps its own until it is unreferenced.
+            object.__setattr__(self, "_native_options", native)
+        return native
+
+    def __getstate__(self) -> Dict[str, Any]:
+        """Copies and pickles leave the native options out (each copy makes its own)."""
+        state = dict(self.__dict__)
+        state.pop("_native_options", None)
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     def _new_handle(self) -> int:
         """Builds a ``pfhir_hl7_options`` (the caller frees it). Checks types first."""
         if not isinstance(self.namespaces, abc.Mapping):
@@ -115,6 +153,23 @@ class Hl7Options:
             lib.pfhir_hl7_options_free(h)
             raise
         return h
+
+
+class _NativeOptions:
+    """A ``pfhir_hl7_options`` handle owned by one :class:`Hl7Options` (and by the calls
+    using it: each holds a reference, so it is freed only after they returned)."""
+
+    __slots__ = ("ptr", "key")
+
+    def __init__(self, ptr: int, key: Tuple[Any, ...]) -> None:
+        self.ptr = ptr
+        self.key = key
+
+    def __del__(self) -> None:
+        try:
+            _ffi.lib().pfhir_hl7_options_free(self.ptr)
+        except Exception:  # interpreter shutdown: nothing sensible to do
+            pass
 
 
 @dataclass(frozen=True)
@@ -196,27 +251,34 @@ def _message(message: object) -> bytes:
 
 def _read(r: int) -> Hl7Result:
     lib = _ffi.lib()
+    text = _ffi.text
     issues = []
-    for i in range(int(lib.pfhir_hl7_result_issue_count(r))):
-        issues.append(
-            Hl7Issue(
-                severity=_SEVERITIES.get(int(lib.pfhir_hl7_result_issue_severity(r, i)), Severity.ERROR),
-                message_id=_ffi.text(lib.pfhir_hl7_result_issue_message_id(r, i)) or "",
-                location=_ffi.text(lib.pfhir_hl7_result_issue_location(r, i)),
-                expression=_ffi.text(lib.pfhir_hl7_result_issue_expression(r, i)),
-                hl7_code=int(lib.pfhir_hl7_result_issue_hl7_code(r, i)),
-                line=int(lib.pfhir_hl7_result_issue_line(r, i)),
-                column=int(lib.pfhir_hl7_result_issue_column(r, i)),
-                message=_ffi.text(lib.pfhir_hl7_result_issue_message(r, i)) or "",
+    n = int(lib.pfhir_hl7_result_issue_count(r))
+    if n:
+        severity, message_id = lib.pfhir_hl7_result_issue_severity, lib.pfhir_hl7_result_issue_message_id
+        location, expression = lib.pfhir_hl7_result_issue_location, lib.pfhir_hl7_result_issue_expression
+        hl7_code, line = lib.pfhir_hl7_result_issue_hl7_code, lib.pfhir_hl7_result_issue_line
+        column, message = lib.pfhir_hl7_result_issue_column, lib.pfhir_hl7_result_issue_message
+        for i in range(n):
+            issues.append(
+                Hl7Issue(
+                    severity=_SEVERITIES.get(int(severity(r, i)), Severity.ERROR),
+                    message_id=text(message_id(r, i)) or "",
+                    location=text(location(r, i)),
+                    expression=text(expression(r, i)),
+                    hl7_code=int(hl7_code(r, i)),
+                    line=int(line(r, i)),
+                    column=int(column(r, i)),
+                    message=text(message(r, i)) or "",
+                )
             )
-        )
     return Hl7Result(
-        bundle=_ffi.text(lib.pfhir_hl7_result_bundle(r)),
+        bundle=text(lib.pfhir_hl7_result_bundle(r)),
         kind=_KINDS.get(int(lib.pfhir_hl7_result_kind(r))),
-        ack_code=_ffi.text(lib.pfhir_hl7_result_ack_code(r)) or "",
+        ack_code=text(lib.pfhir_hl7_result_ack_code(r)) or "",
         ack=_ffi.call_bytes(lib.pfhir_hl7_result_ack, r),
         issues=tuple(issues),
-        outcome_json=_ffi.text(lib.pfhir_hl7_result_outcome_json(r)) or "",
+        outcome_json=text(lib.pfhir_hl7_result_outcome_json(r)) or "",
     )
 
 
@@ -232,11 +294,8 @@ def hl7_to_bundle(
         raise TypeError("pass either options or keyword settings, not both")
     data = _message(message)
     lib = _ffi.lib()
-    opts = options._new_handle()
-    try:
-        r = _ffi.call_out(lib.pfhir_hl7_convert, opts, data, len(data))
-    finally:
-        lib.pfhir_hl7_options_free(opts)
+    native = options._native()
+    r = _ffi.call_out(lib.pfhir_hl7_convert, native.ptr, data, len(data))
     try:
         return _read(r)
     finally:

@@ -133,6 +133,38 @@ def test_misuse() -> None:
     assert r.ack_code == "AR" and r.issues[0].message_id == "PFHIR-H0101"
 
 
+def test_options_reused_across_messages_copies_and_in_place_changes() -> None:
+    """One Hl7Options keeps its native options between calls (the fast path): reusing it,
+    copying, pickling it, and changing its namespaces mapping in place all convert as a
+    fresh Hl7Options with the same values would."""
+    import copy
+    import pickle
+
+    message = (
+        "MSH|^~\\&|HIS|HOSP^2.16.724.4.2^ISO|PFHIR|PLAT|20260101120000+0100||ADT^A04^ADT_A01|M1|P|2.5.1\r"
+        "PID|1||12345678^^^HOSPX||Garcia^Ana||19800316|F\r"
+    )
+    namespaces: Dict[str, str] = {}
+    fixed = {"fixed_ids": "r", "ack_control_id": "A1", "ack_time": "20260101120001+0100"}
+    options = pfhir.Hl7Options(namespaces=namespaces, authorities=("urn:oid:1.2.3",), **fixed)
+    first = pfhir.hl7_to_bundle(message, options)
+    assert first.ack_code == "AE"
+    assert [i.message_id for i in first.issues] == ["PFHIR-H0309", "PFHIR-H0303"]
+    assert pfhir.hl7_to_bundle(message, options) == first
+    namespaces["HOSPX"] = "urn:oid:1.2.3"  # in place: the next call must see it
+    second = pfhir.hl7_to_bundle(message, options)
+    assert second.ack_code == "AA", second.outcome_json
+    fresh = pfhir.Hl7Options(
+        namespaces={"HOSPX": "urn:oid:1.2.3"}, authorities=("urn:oid:1.2.3",), **fixed
+    )
+    assert pfhir.hl7_to_bundle(message, fresh) == second
+    for twin in (copy.copy(options), copy.deepcopy(options), pickle.loads(pickle.dumps(options))):
+        assert twin == options
+        assert pfhir.hl7_to_bundle(message, twin) == second
+    del options, twin
+    assert pfhir.hl7_to_bundle(message, fresh) == second
+
+
 def test_converted_bundle_is_created_on_the_sandbox(client: pfhir.Client) -> None:
     message = (CORPUS / "001-a04-cip-v251.hl7").read_bytes()
     result = pfhir.hl7_to_bundle(message, tz="+01:00", org_id=ORG_ID)

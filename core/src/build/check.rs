@@ -12,6 +12,7 @@ use super::input::{AddressInput, DeceasedInput, FieldError, OrganizationInput, P
 use crate::model::PatientDeceased;
 use crate::spec::Primitive;
 use crate::validate::check_string_format;
+use std::fmt;
 
 /// The values that the builder writes in another form than the input's.
 pub(super) struct Checked {
@@ -35,15 +36,16 @@ const ID_FORMAT: &str = "must be an id: 1 to 64 letters, digits, '-' or '.'";
 const DATE_TIME_FORMAT: &str = "must be a date (YYYY-MM-DD) or a dateTime with time zone";
 
 impl Checker {
-    fn error(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    /// Field names are `Display` (`format_args!`): made into text only for an error.
+    fn error(&mut self, field: impl fmt::Display, message: impl Into<String>) {
         self.errors.push(FieldError {
-            field: field.into(),
+            field: field.to_string(),
             message: message.into(),
         });
     }
 
     /// A non-empty string without control characters.
-    fn text(&mut self, field: impl Into<String>, s: &str) {
+    fn text(&mut self, field: impl fmt::Display, s: &str) {
         if s.trim().is_empty() {
             self.error(field, "must not be empty");
         } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
@@ -51,31 +53,31 @@ impl Checker {
         }
     }
 
-    fn opt_text(&mut self, field: impl Into<String>, s: &Option<String>) {
+    fn opt_text(&mut self, field: impl fmt::Display, s: &Option<String>) {
         if let Some(s) = s {
             self.text(field, s);
         }
     }
 
-    fn format(&mut self, field: impl Into<String>, p: Primitive, s: &str, what: &str) {
+    fn format(&mut self, field: impl fmt::Display, p: Primitive, s: &str, what: &str) {
         if check_string_format(p, s).is_err() {
             self.error(field, what);
         }
     }
 
-    fn one_of(&mut self, field: impl Into<String>, s: &str, allowed: &[&str]) {
+    fn one_of(&mut self, field: impl fmt::Display, s: &str, allowed: &[&str]) {
         if !allowed.contains(&s) {
             self.error(field, format!("must be one of: {}", allowed.join(", ")));
         }
     }
 
-    fn opt_one_of(&mut self, field: impl Into<String>, s: Option<&str>, allowed: &[&str]) {
+    fn opt_one_of(&mut self, field: impl fmt::Display, s: Option<&str>, allowed: &[&str]) {
         if let Some(s) = s {
             self.one_of(field, s, allowed);
         }
     }
 
-    fn email(&mut self, field: impl Into<String>, e: &str) {
+    fn email(&mut self, field: impl fmt::Display, e: &str) {
         let parts: Vec<&str> = e.split('@').collect();
         if parts.len() != 2
             || parts.iter().any(|p| p.is_empty())
@@ -97,7 +99,7 @@ pub(super) fn check_input(
     c.opt_text("fathersFamily", &input.fathers_family);
     c.opt_text("mothersFamily", &input.mothers_family);
     for (i, g) in input.given_names.iter().enumerate() {
-        c.text(format!("givenNames[{i}]"), g);
+        c.text(format_args!("givenNames[{i}]"), g);
     }
     let gender = input.gender.as_deref().and_then(|g| {
         let n = normalize_gender(g);
@@ -142,10 +144,10 @@ pub(super) fn check_input(
     languages(&mut c, input);
     telecom(&mut c, input);
     if let Some(a) = &input.address {
-        address(&mut c, "address", a);
+        address(&mut c, &"address", a);
     }
     for (i, a) in input.addresses.iter().enumerate() {
-        address(&mut c, &format!("addresses[{i}]"), a);
+        address(&mut c, &format_args!("addresses[{i}]"), a);
     }
     if let Some(o) = &input.managing_organization {
         organization(&mut c, o);
@@ -228,28 +230,28 @@ fn identifiers(c: &mut Checker, input: &PatientInput, authorities: &[String]) {
         let system = authority_system(&id.system);
         if !is_absolute_uri(system) {
             c.error(
-                format!("identifiers[{i}].system"),
+                format_args!("identifiers[{i}].system"),
                 "must be cip, meteda or an absolute URI (urn:oid:...)",
             );
         }
-        c.text(format!("identifiers[{i}].value"), &id.value);
+        c.text(format_args!("identifiers[{i}].value"), &id.value);
         c.opt_one_of(
-            format!("identifiers[{i}].use"),
+            format_args!("identifiers[{i}].use"),
             id.use_.as_deref(),
             &["usual", "official", "temp", "secondary"],
         );
         if let Some(t) = &id.type_ {
             c.format(
-                format!("identifiers[{i}].type"),
+                format_args!("identifiers[{i}].type"),
                 Primitive::Code,
                 t,
                 "must be an HL7 v2 table 0203 code (MR, JHN, NI, PPN...)",
             );
         }
-        c.opt_text(format!("identifiers[{i}].assigner"), &id.assigner);
+        c.opt_text(format_args!("identifiers[{i}].assigner"), &id.assigner);
         if seen.contains(&(system, id.value.as_str())) {
             c.error(
-                format!("identifiers[{i}]"),
+                format_args!("identifiers[{i}]"),
                 "repeats an identifier given before (same system and value)",
             );
         }
@@ -291,9 +293,9 @@ fn languages(c: &mut Checker, input: &PatientInput) {
 /// `phones`, `email` and `emails`.
 fn telecom(c: &mut Checker, input: &PatientInput) {
     for (i, p) in input.phones.iter().enumerate() {
-        c.text(format!("phones[{i}].value"), &p.value);
+        c.text(format_args!("phones[{i}].value"), &p.value);
         c.opt_one_of(
-            format!("phones[{i}].use"),
+            format_args!("phones[{i}].use"),
             p.use_.as_deref(),
             &["home", "work", "temp", "old", "mobile"],
         );
@@ -302,18 +304,18 @@ fn telecom(c: &mut Checker, input: &PatientInput) {
         c.email("email", e);
     }
     for (i, e) in input.emails.iter().enumerate() {
-        c.email(format!("emails[{i}].value"), &e.value);
+        c.email(format_args!("emails[{i}].value"), &e.value);
         c.opt_one_of(
-            format!("emails[{i}].use"),
+            format_args!("emails[{i}].use"),
             e.use_.as_deref(),
             &["home", "work", "temp", "old"],
         );
     }
 }
 
-fn address(c: &mut Checker, field: &str, a: &AddressInput) {
+fn address(c: &mut Checker, field: &dyn fmt::Display, a: &AddressInput) {
     for (i, l) in a.lines.iter().enumerate() {
-        c.text(format!("{field}.lines[{i}]"), l);
+        c.text(format_args!("{field}.lines[{i}]"), l);
     }
     let parts = [
         ("city", &a.city),
@@ -323,7 +325,7 @@ fn address(c: &mut Checker, field: &str, a: &AddressInput) {
         ("country", &a.country),
     ];
     for (name, v) in parts {
-        c.opt_text(format!("{field}.{name}"), v);
+        c.opt_text(format_args!("{field}.{name}"), v);
     }
     if a.lines.is_empty() && parts.iter().all(|(_, v)| v.is_none()) {
         c.error(
@@ -332,12 +334,12 @@ fn address(c: &mut Checker, field: &str, a: &AddressInput) {
         );
     }
     c.opt_one_of(
-        format!("{field}.use"),
+        format_args!("{field}.use"),
         a.use_.as_deref(),
         &["home", "work", "temp", "old"],
     );
     c.opt_one_of(
-        format!("{field}.type"),
+        format_args!("{field}.type"),
         a.type_.as_deref(),
         &["postal", "physical", "both"],
     );
@@ -417,17 +419,17 @@ fn condition(c: &mut Checker, v: &ConditionView<'_>) {
     for (field, k) in &v.codings {
         if !is_absolute_uri(&k.system) {
             c.error(
-                format!("{field}.system"),
+                format_args!("{field}.system"),
                 "must be a code system URI (http://snomed.info/sct)",
             );
         }
         c.format(
-            format!("{field}.code"),
+            format_args!("{field}.code"),
             Primitive::Code,
             &k.code,
             "must be a code (no leading, trailing or doubled spaces)",
         );
-        c.opt_text(format!("{field}.display"), &k.display);
+        c.opt_text(format_args!("{field}.display"), &k.display);
         if seen.contains(&(k.system.as_str(), k.code.as_str())) {
             c.error(
                 field.clone(),
@@ -477,9 +479,17 @@ fn ids(c: &mut Checker, input: &PatientInput, count: usize) -> Vec<Option<String
         }
     }
     for (i, v) in ids.conditions.iter().enumerate() {
-        c.format(format!("ids.conditions[{i}]"), Primitive::Id, v, ID_FORMAT);
+        c.format(
+            format_args!("ids.conditions[{i}]"),
+            Primitive::Id,
+            v,
+            ID_FORMAT,
+        );
         if ids.conditions[..i].contains(v) {
-            c.error(format!("ids.conditions[{i}]"), "repeats an id given before");
+            c.error(
+                format_args!("ids.conditions[{i}]"),
+                "repeats an id given before",
+            );
         }
     }
     if ids.condition.is_some() && !ids.conditions.is_empty() {

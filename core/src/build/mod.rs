@@ -196,6 +196,26 @@ pub fn build_bundle_validated(
     input: &PatientInput,
     options: &BuildOptions,
 ) -> Result<(Bundle, crate::validate::Outcome), BuildError> {
+    build_bundle_checked(input, options).map(|b| (b.bundle, b.outcome))
+}
+
+/// A Bundle built and validated, with the compact JSON the validator checked.
+#[derive(Debug, Clone)]
+pub struct CheckedBundle {
+    /// The Bundle.
+    pub bundle: Bundle,
+    /// Its compact JSON (what `crate::model::to_vec` gives), as validated.
+    pub json: Vec<u8>,
+    /// The partner validation of `json` (warnings and notes; never an error).
+    pub outcome: crate::validate::Outcome,
+}
+
+/// [`build_bundle_validated`], also returning the Bundle's JSON that the validator read, so
+/// that a caller who sends it does not serialize the Bundle a second time.
+pub fn build_bundle_checked(
+    input: &PatientInput,
+    options: &BuildOptions,
+) -> Result<CheckedBundle, BuildError> {
     let checked = check_input(input, &authorities(options))?;
     if let Some(endpoint) = &options.source_endpoint {
         if crate::validate::check_string_format(crate::spec::Primitive::Uri, endpoint).is_err()
@@ -266,13 +286,18 @@ pub fn build_bundle_validated(
         entry,
         ..Default::default()
     };
-    let outcome = check_output(&bundle, &options.extra_authorities)?;
-    Ok((bundle, outcome))
+    let json = crate::model::to_vec(&bundle);
+    let outcome = check_output(&json, &options.extra_authorities)?;
+    Ok(CheckedBundle {
+        bundle,
+        json,
+        outcome,
+    })
 }
 
 /// The builder's promise: its output passes partner validation.
 fn check_output(
-    bundle: &Bundle,
+    json: &[u8],
     extra_authorities: &[String],
 ) -> Result<crate::validate::Outcome, BuildError> {
     let mut opts = ValidatorOptions::partner();
@@ -281,7 +306,7 @@ fn check_output(
             .map_err(|e| BuildError::Internal(e.to_string()))?;
     }
     let validator = Validator::new(opts).map_err(|e| BuildError::Internal(e.to_string()))?;
-    let outcome = validator.validate(&crate::model::to_vec(bundle));
+    let outcome = validator.validate(json);
     if outcome.has_errors() {
         let ids: Vec<String> = outcome
             .issues

@@ -63,19 +63,36 @@ pub fn ack(conv: &Conversion, opts: &Hl7Options) -> Vec<u8> {
     } else {
         h.processing_id.as_str()
     };
-    let mut out = format!(
-        "MSH|^~\\&|{}|{}|{}|{}|{time}||{message_type}|{control_id}|{processing}|{version}",
-        h.receiving_application, h.receiving_facility, h.sending_application, h.sending_facility
-    );
-    if let Some(c) = h.charset {
-        out.push_str(&format!("||||||{}", c.msh18()));
+    let mut out = String::with_capacity(256);
+    for part in [
+        "MSH|^~\\&|",
+        &h.receiving_application,
+        "|",
+        &h.receiving_facility,
+        "|",
+        &h.sending_application,
+        "|",
+        &h.sending_facility,
+        "|",
+        &time,
+        "||",
+        &message_type,
+        "|",
+        &control_id,
+        "|",
+        processing,
+        "|",
+        version,
+    ] {
+        out.push_str(part);
     }
-    out.push('\r');
-    out.push_str(&format!(
-        "MSA|{}|{}\r",
-        conv.ack_code.as_str(),
-        h.control_id
-    ));
+    if let Some(c) = h.charset {
+        out.push_str("||||||");
+        out.push_str(c.msh18());
+    }
+    for part in ["\rMSA|", conv.ack_code.as_str(), "|", &h.control_id, "\r"] {
+        out.push_str(part);
+    }
     for issue in &conv.issues {
         if legacy && !issue.severity.is_error() {
             continue;
@@ -111,13 +128,14 @@ fn err_segment(issue: &Hl7Issue, legacy: bool) -> String {
 }
 
 /// `2026-11-30T00:15:00.123Z` -> `20261130001500.123+0000`.
-fn dtm_of_instant(instant: &str) -> String {
-    let digits: String = instant
+pub(super) fn dtm_of_instant(instant: &str) -> String {
+    let mut dtm: String = instant
         .trim_end_matches('Z')
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '.')
         .collect();
-    format!("{digits}+0000")
+    dtm.push_str("+0000");
+    dtm
 }
 
 impl Hl7Options {

@@ -7,6 +7,8 @@
 //! validator are traced back through the map's [`Trace`]s. [`ack`] answers from the same
 //! [`Conversion`]. The mapping table is docs/hl7v2.md.
 
+#[macro_use]
+mod cat;
 mod ack;
 mod charset;
 mod escape;
@@ -26,7 +28,7 @@ pub use map::{map, Mapped, Trace};
 pub use parse::{parse, Limits, Message, ParseError, Segment, Separators, Value};
 pub use time::{parse_dtm, parse_offset, Dtm, TimeError};
 
-use crate::build::{build_bundle_validated, BuildError, BuildOptions, IdsInput, PatientInput};
+use crate::build::{build_bundle_checked, BuildError, BuildOptions, IdsInput, PatientInput};
 use crate::model::Bundle;
 use crate::validate::{OptionsError, Severity, ValidatorOptions};
 use issue::Hl7MessageId as H;
@@ -186,19 +188,35 @@ pub struct Conversion {
     pub ack_code: AckCode,
     /// The header fields the ACK echoes.
     pub header: Header,
+    /// The Bundle's compact JSON as the validator read it (set with `bundle`).
+    json: Option<Vec<u8>>,
 }
 
 impl Conversion {
     /// The findings as an STU3 OperationOutcome, compact JSON.
     pub fn outcome_json(&self) -> String {
-        String::from_utf8(crate::model::to_vec(&operation_outcome(&self.issues)))
-            .unwrap_or_default()
+        if self.issues.is_empty() {
+            // The same "all OK" outcome for every message without findings: made once.
+            static ALL_OK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            return ALL_OK.get_or_init(|| outcome_text(&[])).clone();
+        }
+        outcome_text(&self.issues)
     }
 
-    /// The Bundle as compact JSON.
+    /// The Bundle as compact JSON: the bytes the validator checked when the Bundle was
+    /// built (`None` once `bundle` is `None`; serialized again only if they are missing).
     pub fn bundle_json(&self) -> Option<Vec<u8>> {
-        self.bundle.as_ref().map(crate::model::to_vec)
+        let bundle = self.bundle.as_ref()?;
+        Some(match &self.json {
+            Some(json) => json.clone(),
+            None => crate::model::to_vec(bundle),
+        })
     }
+}
+
+/// The STU3 OperationOutcome of `issues`, compact JSON.
+fn outcome_text(issues: &[Hl7Issue]) -> String {
+    String::from_utf8(crate::model::to_vec(&operation_outcome(issues))).unwrap_or_default()
 }
 
 /// Converts HL7 v2 messages with one set of options; immutable, `Send + Sync`.
@@ -231,6 +249,7 @@ impl Converter {
             traces: Vec::new(),
             ack_code: AckCode::Reject,
             header: Header::default(),
+            json: None,
         };
         let msg = match parse(bytes, &self.options.limits, self.options.default_charset) {
             Ok(m) => m,
@@ -270,6 +289,7 @@ impl Converter {
         };
         if conv.ack_code != AckCode::Accept {
             conv.bundle = None;
+            conv.json = None;
         }
         conv
     }
@@ -356,15 +376,16 @@ impl Converter {
         };
         let place = |issue: &mut Hl7Issue, t: &Trace| {
             issue.location = t.location;
-            issue.expression = Some(t.expression.clone());
+            issue.expression = Some(t.expression.to_string());
             if t.location.is_some() {
                 (issue.line, issue.column) = msg.line_col(t.offset);
             }
         };
         // The builder validates its output with the partner validator; its warnings and
         // notes are traced like the builder's errors.
-        match build_bundle_validated(&input, &options) {
-            Ok((bundle, outcome)) => {
+        match build_bundle_checked(&input, &options) {
+            Ok(checked) => {
+                let (bundle, outcome) = (checked.bundle, checked.outcome);
                 for v in outcome.issues {
                     let mut issue = Hl7Issue::new(H::Internal, None, v.message.clone());
                     issue.severity = v.severity;
@@ -391,6 +412,7 @@ impl Converter {
                     }
                 }
                 conv.bundle = Some(bundle);
+                conv.json = Some(checked.json);
             }
             Err(BuildError::Input(fields)) => {
                 for f in fields {
@@ -459,13 +481,23 @@ fn header(msg: &Message<'_>) -> Header {
             .map(|t| escape(&t, &std))
             .unwrap_or_default()
     };
+    // HD.1^HD.2^HD.3, trailing empty components left out.
     let hd = |n: u16| -> String {
         let f = msg.msh(n);
-        let mut parts: Vec<String> = (1..=3).map(|c| text(f.component(c))).collect();
-        while parts.last().is_some_and(String::is_empty) {
-            parts.pop();
+        let mut out = text(f.component(1));
+        let mut carets = 0;
+        for c in 2..=3 {
+            let part = text(f.component(c));
+            carets += 1;
+            if !part.is_empty() {
+                for _ in 0..carets {
+                    out.push('^');
+                }
+                carets = 0;
+                out.push_str(&part);
+            }
         }
-        parts.join("^")
+        out
     };
     let msh9 = msg.msh(9);
     let mut event = text(msh9.component(2));

@@ -116,6 +116,10 @@ pub struct Message<'a> {
     /// MSH-18 names a character set pfhir does not know (then `charset` is the default).
     pub unknown_charset: bool,
     segments: Vec<Segment>,
+    /// The offsets of every field separator, segment after segment.
+    field_seps: Vec<usize>,
+    /// For each segment (same index as `segments`), its range in `field_seps`.
+    seg_fields: Vec<(usize, usize)>,
 }
 
 /// Reads a message: strips MLLP framing (and a UTF-8 byte order mark), splits segments on
@@ -164,6 +168,8 @@ pub fn parse<'a>(
     let separators = separators(body)?;
     let mut segments: Vec<Segment> = Vec::new();
     let mut counts: HashMap<[u8; 3], u32> = HashMap::new();
+    let mut field_seps: Vec<usize> = Vec::with_capacity(64);
+    let mut seg_fields: Vec<(usize, usize)> = Vec::new();
     let mut i = start;
     while i < end {
         let seg_end = input[i..end]
@@ -183,6 +189,15 @@ pub fn parse<'a>(
             let id = [bytes[0], bytes[1], bytes[2]];
             let n = counts.entry(id).or_insert(0);
             *n += 1;
+            let first = field_seps.len();
+            field_seps.extend(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &b)| b == separators.field)
+                    .map(|(p, _)| i + p),
+            );
+            seg_fields.push((first, field_seps.len()));
             segments.push(Segment {
                 start: i,
                 end: seg_end,
@@ -206,6 +221,8 @@ pub fn parse<'a>(
         charset: default_charset,
         unknown_charset: false,
         segments,
+        field_seps,
+        seg_fields,
     };
     let msh18 = msg.msh(18).first();
     if !msh18.is_empty() {
@@ -306,7 +323,7 @@ impl<'a> Message<'a> {
             if n == 0 {
                 (seg.start, seg.end)
             } else {
-                piece(self.input, seg.start, seg.end, self.separators.field, index)
+                self.field_piece(seg, index)
             }
         };
         Value {
@@ -315,6 +332,28 @@ impl<'a> Message<'a> {
             end,
             loc,
         }
+    }
+
+    /// The `index`-th piece of a segment split on the field separator (as [`piece`] gives
+    /// it), from the separator offsets found while parsing.
+    fn field_piece(&self, seg: &Segment, index: usize) -> (usize, usize) {
+        let i = self.segments.partition_point(|s| s.start < seg.start);
+        let (first, last) = match (self.segments.get(i), self.seg_fields.get(i)) {
+            (Some(found), Some(&range)) if found == seg => range,
+            // A segment not of this message: split it the slow way.
+            _ => return piece(self.input, seg.start, seg.end, self.separators.field, index),
+        };
+        let seps = &self.field_seps[first..last];
+        if index > seps.len() {
+            return (seg.end, seg.end);
+        }
+        let start = if index == 0 {
+            seg.start
+        } else {
+            seps[index - 1] + 1
+        };
+        let end = seps.get(index).copied().unwrap_or(seg.end);
+        (start, end)
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -485,5 +524,48 @@ impl<'m, 'a> Value<'m, 'a> {
         } else {
             Cow::Owned(trimmed.to_string())
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_offsets_split_like_a_scan_of_the_segment() {
+        let texts: [&[u8]; 4] = [
+            b"MSH|^~\\&|A|B|C|D|20260101||ADT^A04|1|P|2.5.1\rPID|1||X^^^CIP||Ruiz^Ana||19800101|F\r\rDG1|1||E11\rZZZ\r",
+            b"\x0bMSH|^~\\&|A\r\nPID|||\nPID\x1c\r",
+            b"MSH#^~\\&#A#B\rEVN#A04\r",
+            b"MSH|^~\\&|A|B||||\r",
+        ];
+        for text in texts {
+            let msg = parse(text, &Limits::default(), Charset::Utf8).expect("parses");
+            let sep = msg.separators.field;
+            for seg in msg.segments() {
+                for index in 0..40 {
+                    assert_eq!(
+                        msg.field_piece(seg, index),
+                        piece(text, seg.start, seg.end, sep, index),
+                        "segment at {}, piece {index}",
+                        seg.start
+                    );
+                }
+            }
+            // A segment that is not one of the message's is split by scanning.
+            let other = Segment {
+                start: 1,
+                end: text.len() - 1,
+                line: 1,
+                id: *b"PID",
+                occurrence: 1,
+            };
+            for index in 0..10 {
+                assert_eq!(
+                    msg.field_piece(&other, index),
+                    piece(text, other.start, other.end, sep, index)
+                );
+            }
+        }
     }
 }

@@ -426,3 +426,54 @@ fn converter_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Converter>();
 }
+
+#[test]
+fn outcome_without_findings_is_the_all_ok_note_every_time() {
+    let mut c = convert(msg(&[MSH, PID]).as_bytes());
+    let with_findings = c.outcome_json();
+    assert_eq!(with_findings, outcome_text(&c.issues));
+    c.issues.clear();
+    let fresh = String::from_utf8(crate::model::to_vec(&operation_outcome(&[]))).expect("utf-8");
+    assert!(fresh.contains("No issue was found."), "{fresh}");
+    assert_eq!(c.outcome_json(), fresh);
+    assert_eq!(c.outcome_json(), fresh);
+}
+
+#[test]
+fn bundle_json_is_the_validated_bytes_and_goes_with_the_bundle() {
+    let mut c = convert(msg(&[MSH, PID]).as_bytes());
+    let bundle = c.bundle.clone().expect("a Bundle");
+    let json = c.bundle_json().expect("its JSON");
+    assert_eq!(json, crate::model::to_vec(&bundle));
+    c.json = None;
+    assert_eq!(c.bundle_json(), Some(json));
+    c.bundle = None;
+    assert_eq!(c.bundle_json(), None);
+}
+
+#[test]
+fn ack_without_fixed_time_and_id_takes_the_clock_and_a_uuid() {
+    let opts = Hl7Options {
+        utc_offset: Some(60),
+        ..Hl7Options::default()
+    };
+    let c = Converter::new(opts.clone())
+        .unwrap()
+        .convert(msg(&[MSH, PID]).as_bytes());
+    let a = String::from_utf8(ack(&c, &opts)).unwrap();
+    let msh: Vec<&str> = a.split('\r').next().unwrap().split('|').collect();
+    let (time, control_id) = (msh[6], msh[9]);
+    assert_eq!(time.len(), "20260101120000.123+0000".len(), "{time}");
+    assert!(
+        time.ends_with("+0000") && time.as_bytes()[14] == b'.',
+        "{time}"
+    );
+    assert!(time[..14].bytes().all(|b| b.is_ascii_digit()), "{time}");
+    assert!(parse_dtm(time).is_some(), "{time}");
+    assert_eq!(control_id.len(), 36, "{control_id}");
+    assert_eq!(control_id.as_bytes()[14], b'4', "{control_id}");
+    assert_eq!(
+        super::ack::dtm_of_instant("2026-11-30T00:15:00.123Z"),
+        "20261130001500.123+0000"
+    );
+}

@@ -85,7 +85,7 @@ pub fn parse_dtm(s: &str) -> Option<Dtm> {
 
 fn days_in_month(y: u16, m: u8) -> u8 {
     match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -118,21 +118,50 @@ pub fn parse_offset(s: &str) -> Option<i16> {
         .then_some(sign * (h * 60 + m))
 }
 
-fn zone_text(minutes: i16) -> String {
-    let sign = if minutes < 0 { '-' } else { '+' };
+/// Appends `n` with `width` digits at least (zero-padded), like `{n:0width$}`.
+fn push_padded(out: &mut String, n: u16, width: u32) {
+    let digits: u32 = if n >= 10_000 {
+        5
+    } else if n >= 1000 {
+        4
+    } else if n >= 100 {
+        3
+    } else if n >= 10 {
+        2
+    } else {
+        1
+    };
+    for _ in digits..width {
+        out.push('0');
+    }
+    let mut div = 10u16.pow(digits - 1);
+    while div > 0 {
+        // n / div % 10 < 10: the cast cannot truncate.
+        out.push(char::from(b'0' + (n / div % 10) as u8));
+        div /= 10;
+    }
+}
+
+fn push_zone(out: &mut String, minutes: i16) {
+    out.push(if minutes < 0 { '-' } else { '+' });
     let m = minutes.unsigned_abs();
-    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+    push_padded(out, m / 60, 2);
+    out.push(':');
+    push_padded(out, m % 60, 2);
 }
 
 impl Dtm {
     /// The FHIR date, keeping the precision (`1980`, `1980-06`, `1980-06-16`); a time of
     /// day is dropped.
     pub fn date(&self) -> String {
-        let mut s = format!("{:04}", self.year);
+        let mut s = String::with_capacity(10);
+        push_padded(&mut s, self.year, 4);
         if let Some(m) = self.month {
-            s.push_str(&format!("-{m:02}"));
+            s.push('-');
+            push_padded(&mut s, u16::from(m), 2);
             if let Some(d) = self.day {
-                s.push_str(&format!("-{d:02}"));
+                s.push('-');
+                push_padded(&mut s, u16::from(d), 2);
             }
         }
         s
@@ -155,20 +184,75 @@ impl Dtm {
 
     fn full(&self, site: Option<i16>) -> Result<String, TimeError> {
         let zone = self.zone.or(site).ok_or(TimeError::NoZone)?;
-        let fraction = if self.fraction.is_empty() {
-            String::new()
-        } else {
-            format!(".{}", self.fraction)
-        };
-        Ok(format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}{}",
-            self.year,
-            self.month.unwrap_or(1),
-            self.day.unwrap_or(1),
-            self.hour.unwrap_or(0),
-            self.minute.unwrap_or(0),
-            self.second.unwrap_or(0),
-            zone_text(zone)
-        ))
+        let mut s = String::with_capacity(35);
+        push_padded(&mut s, self.year, 4);
+        for (sep, part) in [
+            ('-', self.month.unwrap_or(1)),
+            ('-', self.day.unwrap_or(1)),
+            ('T', self.hour.unwrap_or(0)),
+            (':', self.minute.unwrap_or(0)),
+            (':', self.second.unwrap_or(0)),
+        ] {
+            s.push(sep);
+            push_padded(&mut s, u16::from(part), 2);
+        }
+        if !self.fraction.is_empty() {
+            s.push('.');
+            s.push_str(&self.fraction);
+        }
+        push_zone(&mut s, zone);
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padded_numbers_are_formats_zero_padding() {
+        for n in [
+            0u16,
+            1,
+            9,
+            10,
+            59,
+            99,
+            100,
+            999,
+            1000,
+            2026,
+            9999,
+            10_000,
+            u16::MAX,
+        ] {
+            for width in [1u32, 2, 4] {
+                let mut s = String::new();
+                push_padded(&mut s, n, width);
+                assert_eq!(s, format!("{n:0w$}", w = width as usize));
+            }
+        }
+        let mut z = String::new();
+        push_zone(&mut z, -330);
+        push_zone(&mut z, 60);
+        push_zone(&mut z, 0);
+        assert_eq!(z, "-05:30+01:00+00:00");
+    }
+
+    #[test]
+    fn dates_and_instants_keep_their_text() {
+        let d = parse_dtm("20260105083009.25-0130").expect("dtm");
+        assert_eq!(d.date(), "2026-01-05");
+        assert_eq!(
+            d.instant(None).as_deref(),
+            Ok("2026-01-05T08:30:09.25-01:30")
+        );
+        let d = parse_dtm("0987").expect("dtm");
+        assert_eq!(d.date(), "0987");
+        assert_eq!(
+            d.instant(Some(60)).as_deref(),
+            Ok("0987-01-01T00:00:00+01:00")
+        );
+        assert_eq!(parse_dtm("198006").expect("dtm").date(), "1980-06");
     }
 }

@@ -187,6 +187,59 @@ impl<'a> Document<'a> {
     }
 }
 
+impl Document<'_> {
+    /// True when the string or member-name token `t` has the text `s`. Unescaped text, the
+    /// usual case, is compared in place, length first (most names differ in length).
+    #[inline(always)]
+    fn token_eq(&self, t: &Token, s: &[u8]) -> bool {
+        let (start, end) = (t.start as usize + 1, t.end as usize - 1);
+        if !t.escaped {
+            return end - start == s.len()
+                && self
+                    .src
+                    .as_bytes()
+                    .get(start..end)
+                    .is_some_and(|raw| bytes_eq(raw, s));
+        }
+        self.escaped_eq(start, end, s)
+    }
+
+    /// [`Document::token_eq`] for text with escapes (rare: kept out of the inlined path).
+    #[cold]
+    fn escaped_eq(&self, start: usize, end: usize, s: &[u8]) -> bool {
+        self.src
+            .get(start..end)
+            .is_some_and(|raw| unescape(raw).as_bytes() == s)
+    }
+}
+
+/// `a == b` for two slices of the same length, without a call to `memcmp` for the short
+/// ones (member names, codes): up to 16 bytes are compared as two overlapping words.
+#[inline]
+pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| -> u64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_ne_bytes(w)
+    };
+    let half = |s: &[u8], at: usize| -> u32 {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&s[at..at + 4]);
+        u32::from_ne_bytes(w)
+    };
+    match n {
+        0 => true,
+        1..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// A value inside a [`Document`]: a cheap, copyable handle.
 #[derive(Clone, Copy)]
 pub struct Value<'d, 'a> {
@@ -263,6 +316,7 @@ impl<'d, 'a> Value<'d, 'a> {
     }
 
     /// The text of a string (unescaped), of a number (exact), `true`/`false`/`null`.
+    #[inline]
     pub fn text(&self) -> Cow<'a, str> {
         let t = self.token();
         match t.kind {
@@ -288,11 +342,7 @@ impl<'d, 'a> Value<'d, 'a> {
     pub fn str_eq(&self, s: &str) -> bool {
         let t = self.token();
         match t.kind {
-            TokenKind::String | TokenKind::Key if !t.escaped => {
-                let (start, end) = (t.start as usize + 1, t.end as usize - 1);
-                end - start == s.len() && &self.doc.src.as_bytes()[start..end] == s.as_bytes()
-            }
-            TokenKind::String | TokenKind::Key => self.text() == s,
+            TokenKind::String | TokenKind::Key => self.doc.token_eq(t, s.as_bytes()),
             _ => false,
         }
     }
@@ -318,6 +368,7 @@ impl<'d, 'a> Value<'d, 'a> {
 
     /// True for `null`, `""`, `[]` and `{}`: values that carry nothing (FHIR counts them as
     /// absent).
+    #[inline]
     pub fn is_blank(&self) -> bool {
         match self.kind() {
             Kind::Null => true,
@@ -358,8 +409,28 @@ impl<'d, 'a> Value<'d, 'a> {
     }
 
     /// The value of the member `key` of an object (the first, if it repeats).
+    ///
+    /// Invariants and partner rules ask objects for members by name hundreds of times per
+    /// Bundle: this walks the tape directly, comparing each name's length before its bytes
+    /// (see [`bytes_eq`]), with no iterator and no call per member.
+    #[inline(never)]
     pub fn get(&self, key: &str) -> Option<Value<'d, 'a>> {
-        self.members().find(|m| m.key.str_eq(key)).map(|m| m.value)
+        let t = self.token();
+        if t.kind != TokenKind::Object {
+            return None;
+        }
+        let tape = self.doc.tape.get(..t.next as usize)?;
+        let mut pos = self.idx as usize + 1;
+        while let (Some(k), Some(v)) = (tape.get(pos), tape.get(pos + 1)) {
+            if self.doc.token_eq(k, key.as_bytes()) {
+                return Some(Value {
+                    doc: self.doc,
+                    idx: pos as u32 + 1,
+                });
+            }
+            pos = v.next as usize;
+        }
+        None
     }
 
     /// The `i`-th item of an array.

@@ -153,3 +153,50 @@ fn positions_on_one_long_line_are_linear() {
     }
     assert_eq!(last.0, 1);
 }
+
+#[test]
+fn bytes_eq_agrees_with_slice_equality_at_every_length_and_position() {
+    for n in 0..40usize {
+        let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+        assert!(bytes_eq(&a, &a.clone()), "equal, length {n}");
+        for at in 0..n {
+            let mut b = a.clone();
+            b[at] ^= 0x20;
+            assert!(!bytes_eq(&a, &b), "length {n}, differs at {at}");
+        }
+        let mut longer = a.clone();
+        longer.push(b'z');
+        assert!(!bytes_eq(&a, &longer), "lengths {n} and {}", n + 1);
+    }
+}
+
+#[test]
+fn get_finds_escaped_names_and_the_first_of_repeated_ones() {
+    let d = doc(r#"{"a\u0062": 1, "x": 2, "x": 3, "abc": 4}"#);
+    let root = d.root();
+    assert_eq!(root.get("ab").map(|v| v.raw()), Some("1"));
+    assert_eq!(root.get("x").map(|v| v.raw()), Some("2"));
+    assert_eq!(root.get("abc").map(|v| v.raw()), Some("4"));
+    assert!(root.get("a").is_none());
+    assert!(d.root().get("abcd").is_none());
+    let arr = doc("[1]");
+    assert!(arr.root().get("a").is_none());
+}
+
+#[test]
+fn small_and_large_objects_find_the_same_duplicates() {
+    // Every later occurrence is reported, whichever way the object is checked: in place (up
+    // to 32 plain names), or unescaped (an escape, or more than 32 members).
+    let small = doc(r#"{"x": 1, "y": 2, "x": 3, "x": 4}"#);
+    let escaped = doc(r#"{"x": 1, "y": 2, "\u0078": 3, "x": 4}"#);
+    let filler: String = (0..40).map(|i| format!("\"f{i}\": 0, ")).collect();
+    let large_text = format!(r#"{{"x": 1, {filler}"x": 3, "x": 4}}"#);
+    let large = doc(&large_text);
+    for (d, what) in [(&small, "small"), (&escaped, "escaped"), (&large, "large")] {
+        let names: Vec<_> = d.duplicates.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["x", "x"], "{what}");
+        assert!(d.duplicates.windows(2).all(|w| w[0].offset < w[1].offset));
+    }
+    assert_eq!(small.duplicates[0].offset, 17);
+    assert_eq!(escaped.duplicates[0].offset, 17);
+}

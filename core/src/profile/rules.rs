@@ -12,17 +12,31 @@ struct Entry<'d, 'a> {
     index: usize,
     entry: Value<'d, 'a>,
     resource: Option<Value<'d, 'a>>,
-    resource_type: String,
+    resource_type: std::borrow::Cow<'a, str>,
 }
 
 impl Entry<'_, '_> {
     fn path(&self) -> String {
-        format!("Bundle.entry[{}].resource", self.index)
+        self.base().to_string()
+    }
+
+    /// The resource's path, written out only when a finding needs it.
+    fn base(&self) -> EntryPath {
+        EntryPath(self.index)
     }
 
     /// Where the resource is (or the entry, when it has none).
     fn offset(&self) -> usize {
         self.resource.map_or(self.entry.offset(), |r| r.offset())
+    }
+}
+
+/// The path of an entry's resource (`Bundle.entry[2].resource`).
+struct EntryPath(usize);
+
+impl std::fmt::Display for EntryPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bundle.entry[{}].resource", self.0)
     }
 }
 
@@ -98,9 +112,8 @@ pub(crate) fn check<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, root: Value<'d, 'a>) {
         .enumerate()
         .map(|(index, entry)| {
             let resource = entry.get("resource").filter(|r| r.kind() == Kind::Object);
-            let resource_type = str_of(resource.and_then(|r| r.get("resourceType")))
-                .map(|s| s.into_owned())
-                .unwrap_or_default();
+            let resource_type =
+                str_of(resource.and_then(|r| r.get("resourceType"))).unwrap_or_default();
             Entry {
                 index,
                 entry,
@@ -157,7 +170,7 @@ fn header(ctx: &mut Ctx<'_, '_, '_>, root: Value<'_, '_>, entries: &[Entry<'_, '
         return;
     };
     let Some(res) = h.resource else { return };
-    let base = h.path();
+    let base = h.base();
     if on(ctx, Rule::HeaderEvent) {
         if let Some(event) = res.get("event") {
             let ok = event.get("system").is_some_and(|s| s.str_eq(EVENT_SYSTEM))
@@ -236,7 +249,7 @@ fn patient(
     }
     let p = patients.first()?;
     let res = p.resource?;
-    let base = p.path();
+    let base = p.base();
     if on(ctx, Rule::PatientIdentifier) {
         let accepted = res
             .get("identifier")
@@ -308,13 +321,15 @@ fn conditions(
     for c in entries.iter().filter(|e| e.resource_type == "Condition") {
         any = true;
         let Some(res) = c.resource else { continue };
-        let base = c.path();
+        let base = c.base();
         if let Some(subject) = res.get("subject").filter(|s| s.kind() == Kind::Object) {
             let reference = subject.get("reference");
             let points_at_patient = str_of(reference).is_some_and(|r| {
-                patient_refs
-                    .iter()
-                    .any(|p| *p == *r || r.ends_with(&format!("/{p}")))
+                patient_refs.iter().any(|p| {
+                    *p == *r
+                        || r.strip_suffix(p.as_str())
+                            .is_some_and(|rest| rest.ends_with('/'))
+                })
             });
             if patient_entry.is_some() && reference.is_none_or(|r| r.is_blank()) {
                 report_as(
@@ -429,7 +444,7 @@ fn entry_types_and_order(ctx: &mut Ctx<'_, '_, '_>, entries: &[Entry<'_, '_>]) {
 }
 
 fn meta_profile(ctx: &mut Ctx<'_, '_, '_>, e: &Entry<'_, '_>) {
-    let expected = match e.resource_type.as_str() {
+    let expected = match e.resource_type.as_ref() {
         "MessageHeader" => MESSAGE_HEADER_PROFILE,
         "Patient" => PATIENT_PROFILE,
         "Condition" => CONDITION_PROFILE,

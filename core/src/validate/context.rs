@@ -41,10 +41,8 @@ impl MessageText for std::fmt::Arguments<'_> {
 
 /// A resource that is not itself contained: the scope of `#id` references.
 pub struct Container<'d, 'a> {
-    /// The resource object.
+    /// The resource object (its FHIRPath is the walk's current path while it is checked).
     pub obj: Value<'d, 'a>,
-    /// Its FHIRPath.
-    pub path: String,
     /// Local references (`#id`) met inside it.
     pub local_refs: Vec<String>,
 }
@@ -123,10 +121,16 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
 
     /// Reports the duplicate member name at `offset`, if it is one, at the current path + key.
     /// O(log duplicates): the walker meets every member once.
+    #[inline]
     pub fn duplicate_at(&mut self, offset: usize, key: &str) {
-        if self.duplicates.is_empty() {
-            return;
+        if !self.duplicates.is_empty() {
+            self.duplicate_at_slow(offset, key);
         }
+    }
+
+    /// [`Ctx::duplicate_at`] when the document has duplicates (rare: kept out of line).
+    #[cold]
+    fn duplicate_at_slow(&mut self, offset: usize, key: &str) {
         if let Ok(i) = self.duplicates.binary_search_by_key(&offset, |d| d.offset) {
             if std::mem::replace(&mut self.duplicate_reported[i], true) {
                 return;

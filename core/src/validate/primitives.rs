@@ -250,20 +250,39 @@ pub fn is_bare_oid(s: &str) -> bool {
 
 /// Non-empty, no whitespace.
 fn is_uri(s: &str) -> bool {
-    !s.is_empty() && !s.chars().any(char::is_whitespace)
+    if s.is_ascii() {
+        !s.is_empty() && !s.bytes().any(is_ascii_space)
+    } else {
+        !s.chars().any(char::is_whitespace)
+    }
 }
 
 /// `[^\s]+([\s]?[^\s]+)*`: no leading, trailing or doubled whitespace.
 fn is_code(s: &str) -> bool {
+    if s.is_ascii() {
+        no_bad_spaces(s.bytes().map(is_ascii_space))
+    } else {
+        no_bad_spaces(s.chars().map(char::is_whitespace))
+    }
+}
+
+/// [`is_code`] over whether each character is whitespace.
+fn no_bad_spaces(spaces: impl Iterator<Item = bool>) -> bool {
     let mut prev_space = true;
-    for c in s.chars() {
-        let space = c.is_whitespace();
+    for space in spaces {
         if space && prev_space {
             return false;
         }
         prev_space = space;
     }
     !prev_space
+}
+
+/// [`char::is_whitespace`] for an ASCII byte. ASCII text (nearly every code and URI) is
+/// checked byte by byte, without decoding characters: this took format checks on the partner
+/// Bundle from about 6 000 to about 5 000 instructions.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// Base64: groups of four characters of the base64 alphabet, `=` padding only at the end;
@@ -280,7 +299,7 @@ fn is_base64(s: &str) -> bool {
         }
         n += 1;
     }
-    n > 0 && n % 4 == 0 && pad <= 2
+    n > 0 && n.is_multiple_of(4) && pad <= 2
 }
 
 /// A BCP 13 MIME type: `type/subtype` of RFC 6838 token characters, optional parameters.
@@ -557,5 +576,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn ascii_and_unicode_text_agree_on_whitespace() {
+        // Every ASCII byte: the byte test and char::is_whitespace agree.
+        for b in 0u8..0x80 {
+            assert_eq!(
+                is_ascii_space(b),
+                char::from(b).is_whitespace(),
+                "byte {b:#x}"
+            );
+        }
+        // Non-ASCII text takes the char path: U+00A0 and U+2003 are whitespace.
+        assert!(!is_uri("http://x/\u{a0}y") && is_uri("http://x/é"));
+        assert!(is_code("é\u{2003}a") && !is_code("é\u{2003}\u{2003}a") && !is_code("é\u{a0}"));
+        assert!(!is_code("a\tb\x0b") && is_code("a\x0cb"));
     }
 }

@@ -52,7 +52,6 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
             if !contained {
                 ctx.containers.push(Container {
                     obj: v,
-                    path: ctx.path.clone(),
                     local_refs: Vec::new(),
                 });
             }

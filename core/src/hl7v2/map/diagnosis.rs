@@ -48,7 +48,7 @@ impl Mapper<'_, '_> {
                 }
             }
             let i = self.out.input.conditions.len();
-            let path = format!("Bundle.entry[{}].resource", i + 2);
+            let path = cat!("Bundle.entry[", i + 2, "].resource");
             let dg5 = self.msg.field(seg, 5);
             if let Some(t) = self.text(dg5.component(1)) {
                 match parse_dtm(&t)
@@ -58,9 +58,9 @@ impl Mapper<'_, '_> {
                     Ok(dt) => {
                         c.onset = Some(dt);
                         self.trace(
-                            format!("conditions[{i}].onset"),
+                            cat!("conditions[", i, "].onset"),
                             &dg5,
-                            format!("{path}.onsetDateTime"),
+                            cat!(path, ".onsetDateTime"),
                         );
                     }
                     Err(e) => self.time_error(&dg5, e),
@@ -74,22 +74,22 @@ impl Mapper<'_, '_> {
             {
                 c.verification_status = Some(status.to_string());
                 self.trace(
-                    format!("conditions[{i}].verificationStatus"),
+                    cat!("conditions[", i, "].verificationStatus"),
                     &dg6,
-                    format!("{path}.verificationStatus"),
+                    cat!(path, ".verificationStatus"),
                 );
             }
             self.trace(
-                format!("conditions[{i}].diabetes"),
+                cat!("conditions[", i, "].diabetes"),
                 &dg3,
-                format!("{path}.code"),
+                cat!(path, ".code"),
             );
             self.trace(
-                format!("conditions[{i}].codings"),
+                cat!("conditions[", i, "].codings"),
                 &dg3,
-                format!("{path}.code"),
+                cat!(path, ".code"),
             );
-            self.trace(format!("conditions[{i}]"), &self.msg.field(seg, 0), path);
+            self.trace(cat!("conditions[", i, "]"), &self.msg.field(seg, 0), path);
             self.out.input.conditions.push(c);
         }
     }

@@ -2,6 +2,20 @@
 //! the FHIRPath of the Bundle element it becomes (a [`Trace`]), so that any later issue can
 //! be pointed at the HL7 field. The table is docs/hl7v2.md.
 
+/// The FHIRPath of a Patient element, as a `&'static str` (`patient!(".gender")`).
+macro_rules! patient {
+    ($tail:literal) => {
+        concat!("Bundle.entry[1].resource", $tail)
+    };
+}
+
+/// The FHIRPath of a MessageHeader element, as a `&'static str`.
+macro_rules! header {
+    ($tail:literal) => {
+        concat!("Bundle.entry[0].resource", $tail)
+    };
+}
+
 mod diagnosis;
 mod patient;
 
@@ -12,23 +26,22 @@ use super::time::{parse_dtm, TimeError};
 use super::{EventKind, Hl7Options};
 use crate::build::PatientInput;
 use crate::profile::{CIP_SYSTEM, METEDA_SYSTEM};
+use std::borrow::Cow;
 
 /// The Patient's FHIRPath in the Bundle.
-const PATIENT: &str = "Bundle.entry[1].resource";
-/// The MessageHeader's FHIRPath in the Bundle.
-const HEADER: &str = "Bundle.entry[0].resource";
+const PATIENT: &str = patient!("");
 
 /// Where a PatientInput field came from and which Bundle element it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trace {
     /// The PatientInput field (`birthDate`, `identifiers[1]`).
-    pub field: String,
+    pub field: Cow<'static, str>,
     /// The HL7 field it was read from (none for values from options).
     pub location: Option<Location>,
     /// Byte offset of that field in the message.
     pub offset: usize,
     /// The FHIRPath of the Bundle element (`Bundle.entry[1].resource.birthDate`).
-    pub expression: String,
+    pub expression: Cow<'static, str>,
 }
 
 /// The result of mapping: the input, the traces, and the mapping's findings.
@@ -53,7 +66,10 @@ pub fn map(msg: &Message<'_>, opts: &Hl7Options, kind: EventKind) -> Mapped {
     let mut m = Mapper {
         msg,
         opts,
-        out: Mapped::default(),
+        out: Mapped {
+            traces: Vec::with_capacity(64),
+            ..Mapped::default()
+        },
     };
     m.header();
     match msg.segments_with(b"PID").next() {
@@ -83,9 +99,9 @@ impl<'m, 'a> Mapper<'m, 'a> {
 
     fn trace(
         &mut self,
-        field: impl Into<String>,
+        field: impl Into<Cow<'static, str>>,
         v: &Value<'_, '_>,
-        expression: impl Into<String>,
+        expression: impl Into<Cow<'static, str>>,
     ) {
         self.out.traces.push(Trace {
             field: field.into(),
@@ -129,7 +145,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
             {
                 Ok(instant) => {
                     self.out.input.timestamp = Some(instant);
-                    self.trace("timestamp", &msh7, format!("{HEADER}.timestamp"));
+                    self.trace("timestamp", &msh7, header!(".timestamp"));
                 }
                 Err(e) => self.time_error(&msh7, e),
             },
@@ -138,10 +154,10 @@ impl<'m, 'a> Mapper<'m, 'a> {
         if let Some(oid) = &self.opts.org_id {
             self.out.input.organization_oid = oid.clone();
             self.out.traces.push(Trace {
-                field: "organizationOid".into(),
+                field: Cow::Borrowed("organizationOid"),
                 location: None,
                 offset: 0,
-                expression: format!("{HEADER}.source.endpoint"),
+                expression: Cow::Borrowed(header!(".source.endpoint")),
             });
             return;
         }
@@ -150,18 +166,10 @@ impl<'m, 'a> Mapper<'m, 'a> {
         match (universal, kind) {
             (Some(oid), Some(k)) if k.eq_ignore_ascii_case("ISO") => {
                 self.out.input.organization_oid = oid;
-                self.trace(
-                    "organizationOid",
-                    &msh4,
-                    format!("{HEADER}.source.endpoint"),
-                );
+                self.trace("organizationOid", &msh4, header!(".source.endpoint"));
             }
             _ => {
-                self.trace(
-                    "organizationOid",
-                    &msh4,
-                    format!("{HEADER}.source.endpoint"),
-                );
+                self.trace("organizationOid", &msh4, header!(".source.endpoint"));
                 self.issue(
                 H::NoOrganization,
                 &msh4,
@@ -195,7 +203,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
             .out
             .traces
             .iter()
-            .find(|t| t.field == format!("identifiers[{n}].value"))
+            .find(|t| t.field == cat!("identifiers[", n, "].value"))
             .cloned()
         else {
             return;

@@ -16,13 +16,17 @@ impl Mapper<'_, '_> {
         self.name(pid);
         // The whole fields too, so that the validator's "no name / birthDate / gender"
         // warnings point at them.
-        for (n, element) in [(5, "name"), (7, "birthDate"), (8, "gender")] {
+        for (n, element, path) in [
+            (5, "name", patient!(".name")),
+            (7, "birthDate", patient!(".birthDate")),
+            (8, "gender", patient!(".gender")),
+        ] {
             let v = self.msg.field(pid, n);
-            self.trace(element, &v, format!("{PATIENT}.{element}"));
+            self.trace(element, &v, path);
         }
         let pid7 = self.msg.field(pid, 7);
         if let Some(t) = self.text(pid7.component(1)) {
-            self.trace("birthDate", &pid7, format!("{PATIENT}.birthDate"));
+            self.trace("birthDate", &pid7, patient!(".birthDate"));
             match parse_dtm(&t) {
                 Some(d) => self.out.input.birth_date = Some(d.date()),
                 None => self.time_error(&pid7, TimeError::Format),
@@ -30,7 +34,7 @@ impl Mapper<'_, '_> {
         }
         let pid8 = self.msg.field(pid, 8);
         if let Some(t) = self.text(pid8.component(1)) {
-            self.trace("gender", &pid8, format!("{PATIENT}.gender"));
+            self.trace("gender", &pid8, patient!(".gender"));
             match tables::gender(&t) {
                 Some(g) => self.out.input.gender = Some(g.to_string()),
                 None => self.issue(
@@ -44,11 +48,7 @@ impl Mapper<'_, '_> {
         self.telecoms(pid);
         let pid15 = self.msg.field(pid, 15);
         if let Some(t) = self.text(pid15.component(1)) {
-            self.trace(
-                "communication[0]",
-                &pid15,
-                format!("{PATIENT}.communication[0]"),
-            );
+            self.trace("communication[0]", &pid15, patient!(".communication[0]"));
             match tables::language(&t) {
                 Some(tag) => self.out.input.communication.push(CommunicationInput {
                     language: tag,
@@ -63,7 +63,7 @@ impl Mapper<'_, '_> {
         }
         let pid16 = self.msg.field(pid, 16);
         if let Some(t) = self.text(pid16.component(1)) {
-            self.trace("maritalStatus", &pid16, format!("{PATIENT}.maritalStatus"));
+            self.trace("maritalStatus", &pid16, patient!(".maritalStatus"));
             match tables::marital_status(&t) {
                 Some(code) => self.out.input.marital_status = Some(code.to_string()),
                 None => self.issue(H::NotInTable, &pid16, "PID-16 is not in table 0002"),
@@ -104,7 +104,7 @@ impl Mapper<'_, '_> {
                         );
                         continue;
                     }
-                    format!("urn:oid:{oid}")
+                    cat!("urn:oid:", oid)
                 }
                 _ => {
                     let found = namespace.as_deref().and_then(|ns| {
@@ -144,27 +144,23 @@ impl Mapper<'_, '_> {
             };
             accepted |= self.opts.accepts(&system);
             let i = self.out.input.identifiers.len();
-            let path = format!("{PATIENT}.identifier[{i}]");
-            self.trace(format!("identifiers[{i}]"), &rep, path.clone());
+            let path = cat!(PATIENT, ".identifier[", i, "]");
+            self.trace(cat!("identifiers[", i, "]"), &rep, path.clone());
             self.trace(
-                format!("identifiers[{i}].value"),
+                cat!("identifiers[", i, "].value"),
                 &cx1,
-                format!("{path}.value"),
+                cat!(path, ".value"),
             );
             self.trace(
-                format!("identifiers[{i}].system"),
+                cat!("identifiers[", i, "].system"),
                 &cx4,
-                format!("{path}.system"),
+                cat!(path, ".system"),
             );
+            self.trace(cat!("identifiers[", i, "].type"), &cx5, cat!(path, ".type"));
             self.trace(
-                format!("identifiers[{i}].type"),
-                &cx5,
-                format!("{path}.type"),
-            );
-            self.trace(
-                format!("identifiers[{i}].assigner"),
+                cat!("identifiers[", i, "].assigner"),
                 &cx4.subcomponent(1),
-                format!("{path}.assigner"),
+                cat!(path, ".assigner"),
             );
             self.out.input.identifiers.push(IdentifierInput {
                 system,
@@ -176,7 +172,7 @@ impl Mapper<'_, '_> {
         }
         // The builder reports `authority` / `identifiers` when none is accepted: both are PID-3.
         for field in ["identifiers", "authority", "patientId"] {
-            self.trace(field, &pid3, format!("{PATIENT}.identifier"));
+            self.trace(field, &pid3, patient!(".identifier"));
         }
         if !accepted
             && !self.out.issues.iter().any(|i| {
@@ -212,12 +208,12 @@ impl Mapper<'_, '_> {
         };
         let fn1 = xpn.component(1).subcomponent(1);
         let fn3 = xpn.component(1).subcomponent(3);
-        let family = format!("{PATIENT}.name[0].family");
+        let family = patient!(".name[0].family");
         match (self.text(fn1), self.text(fn3)) {
             (Some(first), Some(second)) => {
                 self.out.input.fathers_family = Some(first);
                 self.out.input.mothers_family = Some(second);
-                self.trace("fathersFamily", &fn1, family.clone());
+                self.trace("fathersFamily", &fn1, family);
                 self.trace("mothersFamily", &fn3, family);
             }
             (Some(f), None) | (None, Some(f)) => {
@@ -231,9 +227,9 @@ impl Mapper<'_, '_> {
             if let Some(g) = self.text(v) {
                 let i = self.out.input.given_names.len();
                 self.trace(
-                    format!("givenNames[{i}]"),
+                    cat!("givenNames[", i, "]"),
                     &v,
-                    format!("{PATIENT}.name[0].given[{i}]"),
+                    cat!(PATIENT, ".name[0].given[", i, "]"),
                 );
                 self.out.input.given_names.push(g);
             }
@@ -245,14 +241,14 @@ impl Mapper<'_, '_> {
         let pid11 = self.msg.field(pid, 11);
         for rep in pid11.repetitions() {
             let i = self.out.input.addresses.len();
-            let f = format!("addresses[{i}]");
+            let f = cat!("addresses[", i, "]");
             let mut a = AddressInput::default();
             for (comp, v) in [(1, rep.component(1).subcomponent(1)), (2, rep.component(2))] {
                 if let Some(line) = self.text(v) {
                     self.trace(
-                        format!("{f}.lines[{}]", a.lines.len()),
+                        cat!(f, ".lines[", a.lines.len(), "]"),
                         &v,
-                        format!("{PATIENT}.address[{i}].line[{}]", a.lines.len()),
+                        cat!(PATIENT, ".address[", i, "].line[", a.lines.len(), "]"),
                     );
                     a.lines.push(line);
                 }
@@ -269,9 +265,9 @@ impl Mapper<'_, '_> {
                 let v = rep.component(comp);
                 let Some(t) = self.text(v) else { continue };
                 self.trace(
-                    format!("{f}.{field}"),
+                    cat!(f, ".", field),
                     &v,
-                    format!("{PATIENT}.address[{i}].{element}"),
+                    cat!(PATIENT, ".address[", i, "].", element),
                 );
                 let slot = match comp {
                     3 => &mut a.city,
@@ -291,7 +287,7 @@ impl Mapper<'_, '_> {
                 a.use_ = use_.map(str::to_string);
                 a.type_ = type_.map(str::to_string);
             }
-            self.trace(f, &rep, format!("{PATIENT}.address[{i}]"));
+            self.trace(f, &rep, cat!(PATIENT, ".address[", i, "]"));
             self.out.input.addresses.push(a);
         }
     }
@@ -366,17 +362,17 @@ impl Mapper<'_, '_> {
         let count = phones.len();
         for (i, (p, at)) in phones.into_iter().enumerate() {
             self.trace(
-                format!("phones[{i}]"),
+                cat!("phones[", i, "]"),
                 &at,
-                format!("{PATIENT}.telecom[{i}]"),
+                cat!(PATIENT, ".telecom[", i, "]"),
             );
             self.out.input.phones.push(p);
         }
         for (i, (e, at)) in emails.into_iter().enumerate() {
             self.trace(
-                format!("emails[{i}]"),
+                cat!("emails[", i, "]"),
                 &at,
-                format!("{PATIENT}.telecom[{}]", count + i),
+                cat!(PATIENT, ".telecom[", count + i, "]"),
             );
             self.out.input.emails.push(e);
         }
@@ -392,7 +388,7 @@ impl Mapper<'_, '_> {
             {
                 Ok(dt) => {
                     self.out.input.deceased = Some(DeceasedInput::DateTime(dt));
-                    self.trace("deceased", &pid29, format!("{PATIENT}.deceasedDateTime"));
+                    self.trace("deceased", &pid29, patient!(".deceasedDateTime"));
                 }
                 Err(e) => self.time_error(&pid29, e),
             }
@@ -409,7 +405,7 @@ impl Mapper<'_, '_> {
                 }
             };
             self.out.input.deceased = Some(DeceasedInput::Flag(flag));
-            self.trace("deceased", &pid30, format!("{PATIENT}.deceasedBoolean"));
+            self.trace("deceased", &pid30, patient!(".deceasedBoolean"));
         }
     }
 }
