@@ -1,62 +1,19 @@
 //! End to end: HL7 v2 over MLLP from a TCP client, the relay with its SQLite outbox, the
 //! sandbox over real mutual TLS on loopback.
 
-use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret, UncertainCreatePolicy};
+mod support;
+
+use pfhir_core::client::{ApiVersion, Client, ClientConfig, UncertainCreatePolicy};
 use pfhir_core::hl7v2::{Converter, Hl7Options};
 use pfhir_relay::mllp::{write_frame, FrameReader};
 use pfhir_relay::store::{Outbox, SqliteOutbox, State};
 use pfhir_relay::{Acker, Backoff, Deliverer, Relay, RelayConfig};
 use pfhir_sandbox::{Sandbox, SandboxConfig};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-const A04: &str = "MSH|^~\\&|HIS|HOSPITAL^2.16.724.4.2^ISO|PFHIR|PARTNER|20240315103000+0100||ADT^A04^ADT_A01|CTRL|P|2.5.1\rEVN|A04|20240315103000\rPID|1||PATIENTID^^^CIP^JHN||FAMILY^MARIA^JOSE||19750616|F|||CALLE MAYOR 1^^MADRID^MADRID^28013^ES^H\rDG1|1||E11^Type 2 diabetes mellitus^I10||20100501|F\r";
-
-/// An ADT message of `event` (A04 or A08) with control id `ctrl`, patient `pid` and family
-/// name `family`.
-fn adt(event: &str, ctrl: &str, pid: &str, family: &str) -> Vec<u8> {
-    A04.replace("ADT^A04", &format!("ADT^{event}"))
-        .replace("EVN|A04", &format!("EVN|{event}"))
-        .replace("|CTRL|", &format!("|{ctrl}|"))
-        .replace("PATIENTID", pid)
-        .replace("FAMILY", family)
-        .into_bytes()
-}
-
-/// A fresh CIP-shaped business id (four letters, ten digits).
-fn unique_pid() -> String {
-    let u = pfhir_core::build::uuid_v4().expect("random");
-    let digits: String = u
-        .bytes()
-        .filter(u8::is_ascii_hexdigit)
-        .map(|b| char::from(b'0' + b % 10))
-        .take(10)
-        .collect();
-    format!("RELA{digits}")
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let u = pfhir_core::build::uuid_v4().expect("random");
-    let dir = std::env::temp_dir().join(format!("pfhir-relay-e2e-{name}-{}", &u[..8]));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn client_config(sb: &Sandbox) -> ClientConfig {
-    let c = sb.config();
-    let mut config = ClientConfig::new(sb.base_url());
-    config.api_version = ApiVersion::V2;
-    config.org_id = c.org_id.clone();
-    config.client_id = c.client_id.clone();
-    config.client_secret = Secret::new(c.client_secret.clone());
-    config.cert_pem = c.certs.client_pem.clone();
-    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
-    config.ca_pem = Some(c.certs.ca_pem.clone());
-    config
-}
+use support::{adt, client_config, tempdir, unique_pid};
 
 struct Setup {
     sandbox: Sandbox,
@@ -99,7 +56,7 @@ fn start_tuned(
     relay: RelayConfig,
     tune: impl FnOnce(Deliverer) -> Deliverer,
 ) -> Setup {
-    let outbox = Arc::new(SqliteOutbox::open(&tempdir(name)).expect("store"));
+    let outbox = Arc::new(SqliteOutbox::open(&tempdir("relay-e2e", name)).expect("store"));
     let options = Hl7Options::default();
     let relay = Relay::start(
         relay,
@@ -179,9 +136,9 @@ fn wait_for(outbox: &dyn Outbox, state: State, n: u64) {
 #[test]
 fn create_then_update_over_mllp_is_delivered_once_each() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb);
+    let config = client_config(&sb, ApiVersion::V2);
     let s = start("create-update", config.clone(), sb);
-    let pid = unique_pid();
+    let pid = unique_pid("RELA");
     let mut tx = Sender::connect(s.relay.addr());
     let a04 = adt("A04", "M1", &pid, "GARCIA");
     let ack1 = tx.send(&a04);
@@ -222,9 +179,9 @@ fn create_then_update_over_mllp_is_delivered_once_each() {
 #[test]
 fn what_cannot_become_a_bundle_is_answered_at_once_and_not_stored() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let s = start("refused", client_config(&sb), sb);
+    let s = start("refused", client_config(&sb, ApiVersion::V2), sb);
     let mut tx = Sender::connect(s.relay.addr());
-    let pid = unique_pid();
+    let pid = unique_pid("RELA");
     // Not an ADT message: AR.
     let oru = adt("A04", "R1", &pid, "GARCIA");
     let oru = String::from_utf8(oru)
@@ -255,9 +212,9 @@ fn what_cannot_become_a_bundle_is_answered_at_once_and_not_stored() {
 #[test]
 fn a_v2_update_of_an_unknown_patient_is_held_until_its_id_is_set() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb);
+    let config = client_config(&sb, ApiVersion::V2);
     // Create the patient outside the relay (the id map does not know it).
-    let pid = unique_pid();
+    let pid = unique_pid("RELA");
     let direct = Client::new(config.clone()).expect("client");
     let conv = Converter::new(Hl7Options::default())
         .expect("converter")
@@ -286,7 +243,7 @@ fn a_v2_update_of_an_unknown_patient_is_held_until_its_id_is_set() {
 fn an_uncertain_create_is_resolved_without_a_second_patient() {
     use pfhir_sandbox::{Fault, FaultRule};
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let mut config = client_config(&sb);
+    let mut config = client_config(&sb, ApiVersion::V2);
     config.uncertain_create = UncertainCreatePolicy::ResendDeduplicating;
     config.retry.max_attempts = 1;
     // The platform processes the create, then the connection drops before the answer.
@@ -298,7 +255,7 @@ fn an_uncertain_create_is_resolved_without_a_second_patient() {
     });
     let s = start("uncertain", config, sb);
     let mut tx = Sender::connect(s.relay.addr());
-    let pid = unique_pid();
+    let pid = unique_pid("RELA");
     assert_eq!(msa(&tx.send(&adt("A04", "U1", &pid, "GARCIA"))), "AA");
     wait_for(&*s.outbox, State::Delivered, 1);
     let m = s.outbox.show(1).expect("show");
@@ -312,8 +269,8 @@ fn an_uncertain_create_is_resolved_without_a_second_patient() {
 fn an_oversized_frame_closes_the_connection_and_stores_nothing() {
     use std::io::{Read, Write};
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let s = start_with("oversized", client_config(&sb), sb, 600);
-    let pid = unique_pid();
+    let s = start_with("oversized", client_config(&sb, ApiVersion::V2), sb, 600);
+    let pid = unique_pid("RELA");
     // Under the limit: served.
     let mut tx = Sender::connect(s.relay.addr());
     assert_eq!(msa(&tx.send(&adt("A04", "O1", &pid, "GARCIA"))), "AA");
@@ -342,7 +299,7 @@ fn an_oversized_frame_closes_the_connection_and_stores_nothing() {
 
 /// A relay that ACKs after the platform's answer, waiting at most `timeout`.
 fn start_answering(name: &str, sb: Sandbox, timeout: Duration) -> Setup {
-    let config = client_config(&sb);
+    let config = client_config(&sb, ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 2,
@@ -362,8 +319,8 @@ fn ack_after_answer_maps_the_platforms_refusal_into_ae_with_err_segments() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     // The patient exists already (made outside the relay): the platform refuses a second
     // create with the same identifier.
-    let pid = unique_pid();
-    let direct = Client::new(client_config(&sb)).expect("client");
+    let pid = unique_pid("RELA");
+    let direct = Client::new(client_config(&sb, ApiVersion::V2)).expect("client");
     let conv = Converter::new(Hl7Options::default())
         .expect("converter")
         .convert(&adt("A04", "X0", &pid, "GARCIA"));
@@ -395,7 +352,7 @@ fn ack_after_answer_maps_the_platforms_refusal_into_ae_with_err_segments() {
         assert!(!ack.contains(value), "{value} in {ack}");
     }
     // A new patient: AA once delivered (the outcome is already recorded when the ACK comes).
-    let ack = tx.send(&adt("A04", "N2", &unique_pid(), "GARCIA"));
+    let ack = tx.send(&adt("A04", "N2", &unique_pid("RELA"), "GARCIA"));
     assert_eq!(msa(&ack), "AA", "{ack}");
     assert!(errs(&ack).is_empty(), "{ack}");
     assert_eq!(s.outbox.show(2).expect("show").state, State::Delivered);
@@ -417,7 +374,7 @@ fn ack_after_answer_without_an_answer_in_time_is_aa_with_a_warning_and_still_del
     let s = start_answering("answer-timeout", sb, Duration::from_millis(300));
     let mut tx = Sender::connect(s.relay.addr());
     let t0 = Instant::now();
-    let ack = tx.send(&adt("A04", "T1", &unique_pid(), "GARCIA"));
+    let ack = tx.send(&adt("A04", "T1", &unique_pid("RELA"), "GARCIA"));
     let waited = t0.elapsed();
     assert_eq!(msa(&ack), "AA", "{ack}");
     assert!(
@@ -438,14 +395,14 @@ fn ack_after_answer_without_an_answer_in_time_is_aa_with_a_warning_and_still_del
 #[test]
 fn an_update_of_an_unknown_patient_is_sent_as_a_create_when_the_option_says_so() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb);
+    let config = client_config(&sb, ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 2,
         ..RelayConfig::default()
     };
     let s = start_full("as-create", config.clone(), sb, relay, true);
-    let pid = unique_pid();
+    let pid = unique_pid("RELA");
     let mut tx = Sender::connect(s.relay.addr());
     // The relay never saw this patient's create: the A08 creates it, the next A08 updates it.
     assert_eq!(msa(&tx.send(&adt("A08", "U1", &pid, "MARTIN"))), "AA");
@@ -512,7 +469,7 @@ fn sample(exposition: &str, name: &str) -> f64 {
 #[test]
 fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb);
+    let config = client_config(&sb, ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 2,
@@ -533,7 +490,7 @@ fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
     );
 
     let mut tx = Sender::connect(s.relay.addr());
-    let pid = unique_pid();
+    let pid = unique_pid("RELA");
     let a04 = adt("A04", "P1", &pid, "GARCIA");
     assert_eq!(msa(&tx.send(&a04)), "AA");
     assert_eq!(msa(&tx.send(&a04)), "AA", "a re-send");
@@ -576,7 +533,7 @@ fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
 #[test]
 fn the_rate_limit_spaces_deliveries_across_workers() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb);
+    let config = client_config(&sb, ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 4,
@@ -586,7 +543,12 @@ fn the_rate_limit_spaces_deliveries_across_workers() {
     let mut tx = Sender::connect(s.relay.addr());
     let t0 = Instant::now();
     for i in 0..8 {
-        let ack = tx.send(&adt("A04", &format!("RL{i}"), &unique_pid(), "GARCIA"));
+        let ack = tx.send(&adt(
+            "A04",
+            &format!("RL{i}"),
+            &unique_pid("RELA"),
+            "GARCIA",
+        ));
         assert_eq!(msa(&ack), "AA", "{ack}");
     }
     wait_for(&*s.outbox, State::Delivered, 8);
@@ -645,7 +607,7 @@ fn tls_send(
 fn mllp_over_tls_with_client_certificates() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     let certs = sb.config().certs.clone();
-    let config = client_config(&sb);
+    let config = client_config(&sb, ApiVersion::V2);
     // The relay serves MLLP with the sandbox PKI's server certificate and requires a client
     // certificate of the same CA.
     let tls = pfhir_relay::tls::MllpTls::from_pem(
@@ -667,7 +629,7 @@ fn mllp_over_tls_with_client_certificates() {
         addr,
         &certs.ca_pem,
         client,
-        &adt("A04", "S1", &unique_pid(), "GARCIA"),
+        &adt("A04", "S1", &unique_pid("RELA"), "GARCIA"),
     )
     .expect("an ACK over TLS");
     assert_eq!(msa(&ack), "AA", "{ack}");
@@ -678,7 +640,7 @@ fn mllp_over_tls_with_client_certificates() {
             addr,
             &certs.ca_pem,
             None,
-            &adt("A04", "S2", &unique_pid(), "GARCIA")
+            &adt("A04", "S2", &unique_pid("RELA"), "GARCIA")
         )
         .is_err(),
         "a client without a certificate is refused"
@@ -688,7 +650,7 @@ fn mllp_over_tls_with_client_certificates() {
     plain
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
-    write_frame(&mut plain, &adt("A04", "S3", &unique_pid(), "GARCIA")).expect("send");
+    write_frame(&mut plain, &adt("A04", "S3", &unique_pid("RELA"), "GARCIA")).expect("send");
     let mut reader = FrameReader::new(plain, 1 << 20, Duration::from_secs(10));
     assert!(
         !matches!(reader.next_frame(&AtomicBool::new(false)), Ok(Some(_))),
@@ -711,7 +673,8 @@ fn mllp_over_tls_with_client_certificates() {
 fn healthz_is_503_with_the_reason_when_a_worker_is_gone() {
     use pfhir_relay::metrics::{Health, Metrics, MetricsServer};
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let outbox: Arc<dyn Outbox> = Arc::new(SqliteOutbox::open(&tempdir("health")).expect("store"));
+    let outbox: Arc<dyn Outbox> =
+        Arc::new(SqliteOutbox::open(&tempdir("relay-e2e", "health")).expect("store"));
     let alive = Arc::new(AtomicUsize::new(2));
     let stop = Arc::new(AtomicBool::new(false));
     let server = MetricsServer::start(

@@ -2,36 +2,16 @@
 //! submitted, the outbox closed (or dropped mid-send) and reopened, and everything delivered
 //! once.
 
-use pfhir_core::client::{ApiVersion, Client, ClientConfig, RetryPolicy, Secret};
+mod support;
+
+use pfhir_core::client::{ApiVersion, Client, ClientConfig, RetryPolicy};
 use pfhir_core::hl7v2::{Converter, Hl7Options};
 use pfhir_relay::store::{Kind, Outbox, SqliteOutbox, State};
 use pfhir_relay::{Backoff, EmbeddedOutbox, OutboxError, OutboxOptions, Received};
 use pfhir_sandbox::{Sandbox, SandboxConfig};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-const A04: &str = "MSH|^~\\&|HIS|HOSPITAL^2.16.724.4.2^ISO|PFHIR|PARTNER|20240315103000+0100||ADT^A04^ADT_A01|CTRL|P|2.5.1\rEVN|A04|20240315103000\rPID|1||PATIENTID^^^CIP^JHN||FAMILY^MARIA^JOSE||19750616|F|||CALLE MAYOR 1^^MADRID^MADRID^28013^ES^H\rDG1|1||E11^Type 2 diabetes mellitus^I10||20100501|F\r";
-
-fn adt(event: &str, ctrl: &str, pid: &str, family: &str) -> Vec<u8> {
-    A04.replace("ADT^A04", &format!("ADT^{event}"))
-        .replace("EVN|A04", &format!("EVN|{event}"))
-        .replace("|CTRL|", &format!("|{ctrl}|"))
-        .replace("PATIENTID", pid)
-        .replace("FAMILY", family)
-        .into_bytes()
-}
-
-/// A fresh CIP-shaped business id (four letters, ten digits).
-fn unique_pid() -> String {
-    let u = pfhir_core::build::uuid_v4().expect("random");
-    let digits: String = u
-        .bytes()
-        .filter(u8::is_ascii_hexdigit)
-        .map(|b| char::from(b'0' + b % 10))
-        .take(10)
-        .collect();
-    format!("EMBD{digits}")
-}
+use support::{adt, unique_pid};
 
 /// A ready message Bundle for patient `pid` (the HL7 converter builds it; `logical_id` is
 /// Patient.id, for a v2 update).
@@ -59,23 +39,9 @@ fn without_patient_id(bundle: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let u = pfhir_core::build::uuid_v4().expect("random");
-    let dir = std::env::temp_dir().join(format!("pfhir-outbox-{name}-{}", &u[..8]));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
+/// The sandbox's client configuration, without retries (the outbox retries itself).
 fn client_config(sb: &Sandbox, version: ApiVersion) -> ClientConfig {
-    let c = sb.config();
-    let mut config = ClientConfig::new(sb.base_url());
-    config.api_version = version;
-    config.org_id = c.org_id.clone();
-    config.client_id = c.client_id.clone();
-    config.client_secret = Secret::new(c.client_secret.clone());
-    config.cert_pem = c.certs.client_pem.clone();
-    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
-    config.ca_pem = Some(c.certs.ca_pem.clone());
+    let mut config = support::client_config(sb, version);
     config.retry = RetryPolicy::none();
     config
 }
@@ -134,8 +100,8 @@ fn stored(r: &Received) -> i64 {
 fn submitted_while_the_platform_is_down_is_delivered_after_close_and_reopen() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     let config = client_config(&sb, ApiVersion::V2);
-    let dir = tempdir("reopen");
-    let (p1, p2) = (unique_pid(), unique_pid());
+    let dir = support::tempdir("outbox", "reopen");
+    let (p1, p2) = (unique_pid("EMBD"), unique_pid("EMBD"));
 
     let o = open(&dir, unreachable(config.clone()));
     let b = o
@@ -193,8 +159,8 @@ fn a_create_left_sending_when_the_outbox_died_is_resolved_and_delivered_once_aft
     // v1: an uncertain create is resolved by reading Patient/{business id}.
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     let config = client_config(&sb, ApiVersion::V1);
-    let dir = tempdir("crash");
-    let pid = unique_pid();
+    let dir = support::tempdir("outbox", "crash");
+    let pid = unique_pid("EMBD");
     let id = {
         let o = open(&dir, unreachable(config.clone()));
         let id = o
@@ -231,9 +197,9 @@ fn a_create_left_sending_when_the_outbox_died_is_resolved_and_delivered_once_aft
 #[test]
 fn what_cannot_be_delivered_is_refused_at_submit_and_not_stored() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let dir = tempdir("refused");
+    let dir = support::tempdir("outbox", "refused");
     let o = open(&dir, unreachable(client_config(&sb, ApiVersion::V2)));
-    let pid = unique_pid();
+    let pid = unique_pid("EMBD");
 
     // Invalid: the OperationOutcome comes back, without the patient's values.
     let bad = String::from_utf8(bundle(&pid, "GARCIA", None))
@@ -292,7 +258,7 @@ fn what_cannot_be_delivered_is_refused_at_submit_and_not_stored() {
 fn a_folder_is_delivered_from_by_one_outbox_at_a_time() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     let config = unreachable(client_config(&sb, ApiVersion::V2));
-    let dir = tempdir("lock");
+    let dir = support::tempdir("outbox", "lock");
     let first = open(&dir, config.clone());
     let second = EmbeddedOutbox::open(
         &dir,
