@@ -45,7 +45,10 @@ static void test_host_sqlite(void) {
   printf("host SQLite %s\n", sqlite3_libversion());
 }
 
-/* How many messages the outbox file holds, read with the host's (system) SQLite. */
+/* How many messages the outbox file holds, read with the host's (system) SQLite. Only while
+ * no outbox has the folder open: two copies of SQLite in one process do not see each other's
+ * POSIX locks, so one can reset the WAL index the other has mapped (sqlite.org/howtocorrupt,
+ * 2.2.1; valgrind caught a SIGBUS in walIndexRecover when this ran beside a live outbox). */
 static long count_with_host_sqlite(void) {
   char path[128];
   sqlite3 *db = NULL;
@@ -199,7 +202,9 @@ static void test_refusals(const pfhir_outbox *o) {
     pfhir_submission_free(s);
   }
   CHECK_CODE(pfhir_outbox_status(o, 999999, &st), PFHIR_CODE_NOT_FOUND);
-  CHECK(count_with_host_sqlite() == 0);
+  /* That nothing was stored is checked once the outbox is closed (test_delivery counts
+   * exactly its own two messages): the host's SQLite must not open the file while pfhir's
+   * has it open (see count_with_host_sqlite). */
 }
 
 /* Submitted while the platform cannot be reached: waiting; after close and reopen with the
