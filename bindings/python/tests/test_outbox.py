@@ -8,6 +8,7 @@ import json
 import sqlite3
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
 from typing import Tuple
 
@@ -62,8 +63,10 @@ def test_submitted_while_down_is_delivered_after_close_and_reopen(sandbox: Sandb
     assert outbox.closed
     with pytest.raises(ValueError):
         outbox.status(sub.id)
-    # Nothing was lost: the file holds both (read with Python's own SQLite).
-    with sqlite3.connect(tmp_path / "outbox.sqlite") as db:
+    # Nothing was lost: the file holds both (read with Python's own SQLite, only while no
+    # outbox is open, and closed before the next: two SQLite copies in one process do not
+    # see each other's locks; `with connect()` alone would leave the connection open).
+    with closing(sqlite3.connect(tmp_path / "outbox.sqlite")) as db:
         assert db.execute("SELECT COUNT(*) FROM messages").fetchone() == (2,)
 
     before = sandbox.stats()["patients"]
@@ -110,7 +113,7 @@ def test_refusals_store_nothing(sandbox: Sandbox, tmp_path: Path) -> None:
             outbox.submit_bundle(bundle, kind="delete")
         with pytest.raises(ValueError):
             outbox.status(-1)
-    with sqlite3.connect(tmp_path / "outbox.sqlite") as db:
+    with closing(sqlite3.connect(tmp_path / "outbox.sqlite")) as db:
         assert db.execute("SELECT COUNT(*) FROM messages").fetchone() == (0,)
 
 
