@@ -6,13 +6,9 @@ use crate::types::{
     bytes_arg, free_handle, handle, handle_mut, into_handle, lend_opt, new_default_handle, out_arg,
     pfhir_bytes, pfhir_str, read_field, text_arg, write_out, CText,
 };
-use crate::validate::{
-    pfhir_severity, PFHIR_SEVERITY_ERROR, PFHIR_SEVERITY_FATAL, PFHIR_SEVERITY_INFORMATION,
-    PFHIR_SEVERITY_WARNING,
-};
+use crate::validate::{pfhir_severity, severity_code};
 use pfhir_core::build::IdsInput;
 use pfhir_core::hl7v2::{ack, parse_offset, Charset, Converter, EventKind, Hl7Options};
-use pfhir_core::validate::Severity;
 
 /// A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag
 /// of the same name (`pfhir hl7 to-bundle --org-id`).
@@ -296,12 +292,7 @@ fn convert(converter: &Converter, bytes: &[u8]) -> pfhir_hl7_result {
         .issues
         .iter()
         .map(|i| Hl7IssueTexts {
-            severity: match i.severity {
-                Severity::Fatal => PFHIR_SEVERITY_FATAL,
-                Severity::Error => PFHIR_SEVERITY_ERROR,
-                Severity::Warning => PFHIR_SEVERITY_WARNING,
-                Severity::Information => PFHIR_SEVERITY_INFORMATION,
-            },
+            severity: severity_code(i.severity),
             message_id: CText::new(&i.message_id),
             location: i.location.map(|l| CText::new(&l.to_string())),
             expression: i.expression.as_deref().map(CText::new),

@@ -58,18 +58,23 @@ pub struct pfhir_outcome {
     issues: Vec<IssueTexts>,
 }
 
+/// The C value of a severity (validation and HL7 issues alike).
+pub(crate) fn severity_code(severity: Severity) -> pfhir_severity {
+    match severity {
+        Severity::Fatal => PFHIR_SEVERITY_FATAL,
+        Severity::Error => PFHIR_SEVERITY_ERROR,
+        Severity::Warning => PFHIR_SEVERITY_WARNING,
+        Severity::Information => PFHIR_SEVERITY_INFORMATION,
+    }
+}
+
 impl pfhir_outcome {
     pub(crate) fn new(outcome: Outcome) -> pfhir_outcome {
         let issues = outcome
             .issues
             .iter()
             .map(|i| IssueTexts {
-                severity: match i.severity {
-                    Severity::Fatal => PFHIR_SEVERITY_FATAL,
-                    Severity::Error => PFHIR_SEVERITY_ERROR,
-                    Severity::Warning => PFHIR_SEVERITY_WARNING,
-                    Severity::Information => PFHIR_SEVERITY_INFORMATION,
-                },
+                severity: severity_code(i.severity),
                 code: CText::new(i.code().as_str()),
                 message_id: CText::new(&i.message_id.to_string()),
                 key: i.key.map(CText::new),
