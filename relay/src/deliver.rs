@@ -53,7 +53,6 @@ pub struct Deliverer {
     client: Client,
     options: Hl7Options,
     backoff: Backoff,
-    abort_after_answer: bool,
     recorded: Arc<Bell>,
     update_unknown_as_create: bool,
     metrics: Arc<Metrics>,
@@ -76,19 +75,11 @@ impl Deliverer {
             client,
             options,
             backoff,
-            abort_after_answer: false,
             recorded: Arc::new(Bell::default()),
             update_unknown_as_create: false,
             metrics: Arc::new(Metrics::default()),
             rate: None,
         }
-    }
-
-    /// For kill-point tests only: abort the process after the platform answered a request
-    /// and before the answer is recorded (the worst instant for exactly-once).
-    pub fn abort_after_answer(mut self, on: bool) -> Self {
-        self.abort_after_answer = on;
-        self
     }
 
     /// On v2, an update of a patient the id map does not know is sent as a create (converted
@@ -142,10 +133,6 @@ impl Deliverer {
         let outcome = self.deliver(&m, outbox)?;
         let took = started.elapsed();
         crate::killpoint::pass(crate::killpoint::Point::AfterAnswer);
-        if self.abort_after_answer {
-            log::warn!(target: "pfhir::relay", "message {}: aborting after the answer, before recording it (kill-point test)", m.id);
-            std::process::abort();
-        }
         let state = match &outcome {
             Outcome::Delivered(_) => State::Delivered,
             Outcome::Rejected(_) => State::Rejected,
