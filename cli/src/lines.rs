@@ -1,37 +1,76 @@
 //! NDJSON input in batches of lines, every line capped so that memory stays bounded.
+//!
+//! Two ways in: [`read_batches`] reads a stream (standard input, a pipe) on one thread and
+//! hands batches to the others; [`read_chunk`] lets each thread read its own byte range of a
+//! regular file with positional reads, so no thread copies lines for the others and the
+//! reading is spread over every core. Both number lines within their batch (blank lines
+//! counted); the caller adds the lines of the batches before.
 
-use std::io::{BufRead, Read};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 
 /// Lines per batch at most: small enough that the threads share the work evenly, large enough
 /// that handing a batch over costs next to nothing beside validating it.
 pub const BATCH_LINES: usize = 64;
 /// Bytes per batch before it is handed over (one longer line still goes whole).
 pub const BATCH_BYTES: usize = 256 * 1024;
+/// Bytes of a regular file per chunk: a few hundred partner Bundles, enough to make a
+/// chunk's read and hand-over negligible, few enough that the last chunks keep every thread
+/// busy to the end.
+pub const CHUNK_BYTES: u64 = 256 * 1024;
 
 /// Non-blank lines of the input, their bytes back to back.
 #[derive(Debug, Default)]
 pub struct Batch {
     data: Vec<u8>,
     lines: Vec<(usize, usize, usize)>,
+    /// Lines that started in this batch, blank ones included.
+    count: usize,
 }
 
 impl Batch {
-    /// Each line: its number (0-based, blank lines counted) and its bytes, without the line
-    /// end (`\n` or `\r\n`), cut after `keep` bytes.
+    /// Each line: its number within the batch (0-based, blank lines counted) and its bytes,
+    /// without the line end (`\n` or `\r\n`), cut after `keep` bytes.
     pub fn lines(&self) -> impl Iterator<Item = (usize, &[u8])> + '_ {
         self.lines
             .iter()
             .map(|&(n, start, end)| (n, &self.data[start..end]))
     }
 
-    /// The number of lines.
+    /// Line `i` of [`Batch::lines`].
+    pub fn line(&self, i: usize) -> Option<(usize, &[u8])> {
+        let &(n, start, end) = self.lines.get(i)?;
+        Some((n, &self.data[start..end]))
+    }
+
+    /// The number of non-blank lines.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
-    /// No line at all.
+    /// No non-blank line at all.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
+    }
+
+    /// The lines that started in this batch, blank ones included: what the next batch's
+    /// numbers start after.
+    pub fn line_count(&self) -> usize {
+        self.count
+    }
+
+    /// Takes the line [`read_line`] appended at `start` (nothing for a blank line), cut to
+    /// `keep + 1` bytes, and counts it.
+    fn push_line(&mut self, start: usize, keep: usize) {
+        if start < self.data.len() {
+            let keep_end = self
+                .data
+                .len()
+                .min(start.saturating_add(keep).saturating_add(1));
+            self.data.truncate(keep_end);
+            self.lines.push((self.count, start, keep_end));
+        }
+        self.count += 1;
     }
 }
 
@@ -47,27 +86,18 @@ pub fn read_batches<R: BufRead>(
     // Keep one byte past the limit, and one more for a `\r` before the `\n`.
     let cap = keep.saturating_add(2);
     let mut batch = Batch::default();
-    let mut number = 0usize;
     loop {
         match read_line(&mut reader, cap, &mut batch.data) {
             Ok(None) => break,
             Ok(Some(start)) => {
-                if start < batch.data.len() {
-                    let keep_end = batch
-                        .data
-                        .len()
-                        .min(start.saturating_add(keep).saturating_add(1));
-                    batch.data.truncate(keep_end);
-                    batch.lines.push((number, start, keep_end));
-                }
-                number += 1;
+                batch.push_line(start, keep);
                 let full = batch.lines.len() >= BATCH_LINES || batch.data.len() >= BATCH_BYTES;
                 if full && !emit(Ok(std::mem::take(&mut batch))) {
                     return;
                 }
             }
             Err(e) => {
-                if !batch.is_empty() && !emit(Ok(std::mem::take(&mut batch))) {
+                if batch.count > 0 && !emit(Ok(std::mem::take(&mut batch))) {
                     return;
                 }
                 emit(Err(e));
@@ -75,9 +105,87 @@ pub fn read_batches<R: BufRead>(
             }
         }
     }
-    if !batch.is_empty() {
+    if batch.count > 0 {
         emit(Ok(batch));
     }
+}
+
+/// A byte range of a regular file: it owns the lines that start in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    /// The first byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+}
+
+/// The chunks of a file of `len` bytes, in order, [`CHUNK_BYTES`] each (the last one less).
+pub fn chunks(len: u64) -> impl Iterator<Item = Chunk> {
+    chunks_of(len, CHUNK_BYTES)
+}
+
+fn chunks_of(len: u64, size: u64) -> impl Iterator<Item = Chunk> {
+    (0..len.div_ceil(size)).map(move |i| Chunk {
+        start: i * size,
+        end: ((i + 1) * size).min(len),
+    })
+}
+
+/// Reads the lines of `file` that start in `chunk` as one batch, like [`read_batches`] does
+/// (each line whole, even where it runs past the chunk's end; cut after `keep` bytes). A
+/// line that began in an earlier chunk is skipped, but only up to this chunk's end: a line
+/// longer than a chunk is read once, by the chunk it starts in.
+pub fn read_chunk(file: &File, chunk: Chunk, keep: usize) -> std::io::Result<Batch> {
+    let from = chunk.start.saturating_sub(1);
+    let span = usize::try_from(chunk.end - from).unwrap_or(usize::MAX);
+    let mut reader = BufReader::with_capacity(span.clamp(1, 1 << 20), At { file, pos: from });
+    if chunk.start > 0 {
+        // Byte `start - 1` is read too: when it is a line end, a line starts at `start`.
+        skip_line(&mut (&mut reader).take(chunk.end - from))?;
+    }
+    let cap = keep.saturating_add(2);
+    let mut batch = Batch::default();
+    while position(&reader) < chunk.end {
+        match read_line(&mut reader, cap, &mut batch.data)? {
+            Some(start) => batch.push_line(start, keep),
+            None => break,
+        }
+    }
+    Ok(batch)
+}
+
+/// Where the next byte `reader` gives comes from in the file.
+fn position(reader: &BufReader<At<'_>>) -> u64 {
+    reader.get_ref().pos - reader.buffer().len() as u64
+}
+
+/// Reads a file from a position of its own (positional reads: threads share the file).
+struct At<'f> {
+    file: &'f File,
+    pos: u64,
+}
+
+impl Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = read_at(self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], pos: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, pos)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], pos: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, pos)
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<usize> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// Appends the next line to `data` without its line end and returns where it starts, or
@@ -138,15 +246,79 @@ fn skip_line<R: BufRead>(reader: &mut R) -> std::io::Result<bool> {
 mod tests {
     use super::*;
 
+    /// Every non-blank line with its number in the input, as the validator's consumer sees
+    /// them: each batch's numbers shifted by the lines of the batches before.
     fn all(input: &[u8], keep: usize) -> Vec<(usize, Vec<u8>)> {
         let mut out = Vec::new();
+        let mut base = 0;
         read_batches(input, keep, &mut |b| {
             let b = b.expect("no read error");
-            assert!(!b.is_empty() && b.len() <= BATCH_LINES);
-            out.extend(b.lines().map(|(n, l)| (n, l.to_vec())));
+            assert!(b.line_count() > 0 && b.len() <= BATCH_LINES);
+            out.extend(b.lines().map(|(n, l)| (base + n, l.to_vec())));
+            base += b.line_count();
             true
         });
         out
+    }
+
+    /// The same through [`read_chunk`] over chunks of `size` bytes of a file holding `input`.
+    fn by_chunks(input: &[u8], keep: usize, size: u64) -> Vec<(usize, Vec<u8>)> {
+        let path = std::env::temp_dir().join(format!(
+            "pfhir-lines-{}-{size}-{keep}-{}.ndjson",
+            std::process::id(),
+            input.len()
+        ));
+        std::fs::write(&path, input).expect("write the temporary file");
+        let file = File::open(&path).expect("open the temporary file");
+        let mut out = Vec::new();
+        let mut base = 0;
+        for chunk in chunks_of(input.len() as u64, size) {
+            let b = read_chunk(&file, chunk, keep).expect("no read error");
+            out.extend(b.lines().map(|(n, l)| (base + n, l.to_vec())));
+            base += b.line_count();
+        }
+        drop(file);
+        let _ = std::fs::remove_file(&path);
+        out
+    }
+
+    #[test]
+    fn chunks_of_a_file_give_the_lines_of_the_stream_whatever_their_size() {
+        let mut long = vec![b'x'; 3000];
+        long.extend_from_slice(b"\n\n  \r\nab\r\n");
+        long.extend(std::iter::repeat_n(b' ', 700));
+        long.extend_from_slice(b"z\n\nlast");
+        let inputs: [&[u8]; 6] = [
+            b"",
+            b"\n",
+            b"a\r\n\n  \t\nbc\nd",
+            b"one\ntwo\nthree\n",
+            b"{\"a\":1}\n{\"b\":2}\r\n\n{\"c\":3}",
+            &long,
+        ];
+        for input in inputs {
+            for keep in [4, 100, 10_000] {
+                let want = all(input, keep);
+                for size in [1, 2, 3, 5, 8, 64, 1000, 1 << 20] {
+                    assert_eq!(
+                        by_chunks(input, keep, size),
+                        want,
+                        "{} bytes, keep {keep}, chunks of {size}",
+                        input.len()
+                    );
+                }
+            }
+        }
+        assert!(chunks(0).next().is_none());
+        let parts: Vec<Chunk> = chunks(CHUNK_BYTES * 2 + 1).collect();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(
+            parts[2],
+            Chunk {
+                start: 2 * CHUNK_BYTES,
+                end: 2 * CHUNK_BYTES + 1
+            }
+        );
     }
 
     #[test]

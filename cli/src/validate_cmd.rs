@@ -5,13 +5,14 @@
 //! summary), and memory is bounded by a window of lines (or files) in flight, not by the
 //! size of the input.
 
-use crate::lines::{self, Batch};
+use crate::lines::{self, Batch, Chunk};
 use crate::pipeline::{self, Emit};
 use crate::render;
 use crate::{read_input, CliError, ExitCode};
 use pfhir_core::json::LineIndex;
-use pfhir_core::validate::Validator;
+use pfhir_core::validate::{Outcome, Validator};
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::Write;
 use std::time::Instant;
 
@@ -98,10 +99,21 @@ pub fn validate_ndjson(
     })
 }
 
-/// Where NDJSON lines come from.
-enum Source {
-    Stdin(std::io::Stdin),
-    File(std::fs::File),
+/// Work for one thread: lines the reading thread took from a stream (standard input, a
+/// pipe), or a chunk of a regular file that the worker reads itself.
+enum Part<'f> {
+    Lines(std::io::Result<Batch>),
+    Chunk(&'f File, Chunk),
+}
+
+/// A validated batch: its lines, the outcomes of those with issues (by index in the batch),
+/// the OperationOutcome lines of `--json`, and its counts. The human report is rendered by
+/// the thread that writes, which knows the lines before the batch.
+struct Checked {
+    batch: Batch,
+    flagged: Vec<(usize, Outcome)>,
+    json: String,
+    tally: Tally,
 }
 
 /// Counts of an NDJSON file or a part of it.
@@ -132,30 +144,61 @@ fn validate_one_ndjson(
     jobs: usize,
 ) -> Result<bool, CliError> {
     let name = if file == "-" { "<stdin>" } else { file };
-    let source = if file == "-" {
-        Source::Stdin(std::io::stdin())
+    let opened = if file == "-" {
+        None
     } else {
-        Source::File(std::fs::File::open(file).map_err(|e| CliError::Io(format!("{file}: {e}")))?)
+        Some(File::open(file).map_err(|e| CliError::Io(format!("{file}: {e}")))?)
     };
+    // A regular file is read in chunks by the workers; standard input, a pipe or a device
+    // as a stream by one thread.
+    let regular = opened
+        .as_ref()
+        .and_then(|f| f.metadata().ok())
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len());
     let keep = validator.options().limits.max_bytes;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let started = Instant::now();
     let mut total = Tally::default();
+    let mut lines_before = 0usize;
     pipeline::ordered_map(
         jobs,
         jobs * BATCHES_PER_JOB,
-        move |emit: &mut Emit<'_, std::io::Result<Batch>>| match source {
-            Source::Stdin(stdin) => lines::read_batches(stdin.lock(), keep, emit),
-            Source::File(f) => {
-                lines::read_batches(std::io::BufReader::with_capacity(1 << 20, f), keep, emit)
+        |emit: &mut Emit<'_, Part<'_>>| match (opened.as_ref(), regular) {
+            (Some(f), Some(len)) => {
+                for chunk in lines::chunks(len) {
+                    if !emit(Part::Chunk(f, chunk)) {
+                        return;
+                    }
+                }
+            }
+            (Some(f), None) => lines::read_batches(
+                std::io::BufReader::with_capacity(1 << 20, f),
+                keep,
+                &mut |b| emit(Part::Lines(b)),
+            ),
+            (None, _) => {
+                lines::read_batches(std::io::stdin().lock(), keep, &mut |b| emit(Part::Lines(b)))
             }
         },
-        |batch| batch.map(|b| report_batch(validator, name, &b, json)),
-        |done| {
-            let (text, tally) = done.map_err(|e| CliError::Io(format!("{name}: {e}")))?;
-            out.write_all(text.as_bytes())?;
-            total.add(tally);
+        |part| {
+            let batch = match part {
+                Part::Lines(batch) => batch?,
+                Part::Chunk(f, chunk) => lines::read_chunk(f, chunk, keep)?,
+            };
+            Ok(check_batch(validator, batch, json))
+        },
+        |done: std::io::Result<Checked>| {
+            let checked = done.map_err(|e| CliError::Io(format!("{name}: {e}")))?;
+            if json {
+                out.write_all(checked.json.as_bytes())?;
+            } else if !checked.flagged.is_empty() {
+                let text = render_flagged(name, &checked, lines_before);
+                out.write_all(text.as_bytes())?;
+            }
+            lines_before += checked.batch.line_count();
+            total.add(checked.tally);
             Ok::<(), CliError>(())
         },
     )?;
@@ -182,32 +225,52 @@ fn validate_one_ndjson(
     Ok(total.valid == total.validated)
 }
 
-/// Validates the lines of a batch: their report (one OperationOutcome per line with `json`,
-/// else the issues in the human format, numbered by line in the file) and their counts.
-fn report_batch(validator: &Validator, name: &str, batch: &Batch, json: bool) -> (String, Tally) {
-    let mut text = String::new();
-    let mut tally = Tally::default();
-    for (n, line) in batch.lines() {
+/// Validates the lines of a batch: the outcomes of those with issues, the OperationOutcome
+/// line of each with `json`, and the counts.
+fn check_batch(validator: &Validator, batch: Batch, json: bool) -> Checked {
+    let mut checked = Checked {
+        flagged: Vec::new(),
+        json: String::new(),
+        tally: Tally::default(),
+        batch: Batch::default(),
+    };
+    let tally = &mut checked.tally;
+    for (i, (_, line)) in batch.lines().enumerate() {
         tally.bytes += line.len() as u64;
         let outcome = validator.validate(line);
         tally.validated += 1;
         if outcome.has_errors() {
-            for i in outcome.issues.iter().filter(|i| i.severity.is_error()) {
-                *tally.per_code.entry(i.code().as_str()).or_default() += 1;
+            for issue in outcome.issues.iter().filter(|i| i.severity.is_error()) {
+                *tally.per_code.entry(issue.code().as_str()).or_default() += 1;
             }
         } else {
             tally.valid += 1;
         }
         if json {
-            text.push_str(&outcome.to_json());
-            text.push('\n');
+            checked.json.push_str(&outcome.to_json());
+            checked.json.push('\n');
         } else if !outcome.issues.is_empty() {
-            let source = String::from_utf8_lossy(line);
-            let index = LineIndex::new(&source);
-            for issue in &outcome.issues {
-                render::render_issue(&mut text, name, &index, issue, n as u32);
-            }
+            checked.flagged.push((i, outcome));
         }
     }
-    (text, tally)
+    checked.batch = batch;
+    checked
+}
+
+/// The human report of a batch's lines with issues, numbered by line in the file (the
+/// batch's own numbers start after `lines_before` lines).
+fn render_flagged(name: &str, checked: &Checked, lines_before: usize) -> String {
+    let mut text = String::new();
+    for (i, outcome) in &checked.flagged {
+        let Some((n, line)) = checked.batch.line(*i) else {
+            continue;
+        };
+        let source = String::from_utf8_lossy(line);
+        let index = LineIndex::new(&source);
+        let number = u32::try_from(lines_before + n).unwrap_or(u32::MAX);
+        for issue in &outcome.issues {
+            render::render_issue(&mut text, name, &index, issue, number);
+        }
+    }
+    text
 }
