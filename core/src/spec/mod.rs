@@ -9,6 +9,7 @@
 
 mod generated;
 mod member_hash;
+mod name_index;
 
 pub use generated::{INVARIANTS, MAX_NODE_ELEMENTS, RESOURCE_TYPES, TYPES, VALUE_SETS};
 pub use member_hash::{member_hash, MemberSlot};
@@ -245,11 +246,12 @@ pub struct InvariantDef {
     pub expression: &'static str,
 }
 
-/// Looks a type up by name.
+/// Looks a type up by name (constant time: see `name_index`).
 pub fn type_def(name: &str) -> Option<&'static TypeDef> {
-    TYPES
-        .binary_search_by(|t| t.name.cmp(name))
-        .ok()
+    static INDEX: std::sync::OnceLock<name_index::NameIndex> = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| name_index::NameIndex::new(TYPES.iter().map(|t| t.name)))
+        .find(name, |i| TYPES[i].name)
         .map(|i| TYPES[i])
 }
 
@@ -258,9 +260,13 @@ pub fn invariant(key: &str) -> Option<&'static InvariantDef> {
     INVARIANTS.iter().find(|i| i.key == key)
 }
 
-/// True when `name` is an STU3 resource type.
+/// True when `name` is an STU3 resource type (constant time: see `name_index`).
 pub fn is_resource_type(name: &str) -> bool {
-    RESOURCE_TYPES.binary_search(&name).is_ok()
+    static INDEX: std::sync::OnceLock<name_index::NameIndex> = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| name_index::NameIndex::new(RESOURCE_TYPES.iter().copied()))
+        .find(name, |i| RESOURCE_TYPES[i])
+        .is_some()
 }
 
 impl NodeDef {
