@@ -1,7 +1,7 @@
 //! NDJSON input in batches of lines, every line capped so that memory stays bounded.
 //!
 //! Two ways in: [`read_batches`] reads a stream (standard input, a pipe) on one thread and
-//! hands batches to the others; [`read_chunk`] lets each thread read its own byte range of a
+//! hands batches to the others; [`ChunkReader`] lets each thread read its own byte ranges of a
 //! regular file with positional reads, so no thread copies lines for the others and the
 //! reading is spread over every core. Both number lines within their batch (blank lines
 //! counted); the caller adds the lines of the batches before.
@@ -35,12 +35,6 @@ impl Batch {
         self.lines
             .iter()
             .map(|&(n, start, end)| (n, &self.data[start..end]))
-    }
-
-    /// Line `i` of [`Batch::lines`].
-    pub fn line(&self, i: usize) -> Option<(usize, &[u8])> {
-        let &(n, start, end) = self.lines.get(i)?;
-        Some((n, &self.data[start..end]))
     }
 
     /// The number of non-blank lines.
@@ -131,27 +125,66 @@ fn chunks_of(len: u64, size: u64) -> impl Iterator<Item = Chunk> {
     })
 }
 
-/// Reads the lines of `file` that start in `chunk` as one batch, like [`read_batches`] does
-/// (each line whole, even where it runs past the chunk's end; cut after `keep` bytes). A
-/// line that began in an earlier chunk is skipped, but only up to this chunk's end: a line
-/// longer than a chunk is read once, by the chunk it starts in.
-pub fn read_chunk(file: &File, chunk: Chunk, keep: usize) -> std::io::Result<Batch> {
-    let from = chunk.start.saturating_sub(1);
-    let span = usize::try_from(chunk.end - from).unwrap_or(usize::MAX);
-    let mut reader = BufReader::with_capacity(span.clamp(1, 1 << 20), At { file, pos: from });
-    if chunk.start > 0 {
-        // Byte `start - 1` is read too: when it is a line end, a line starts at `start`.
-        skip_line(&mut (&mut reader).take(chunk.end - from))?;
-    }
-    let cap = keep.saturating_add(2);
-    let mut batch = Batch::default();
-    while position(&reader) < chunk.end {
-        match read_line(&mut reader, cap, &mut batch.data)? {
-            Some(start) => batch.push_line(start, keep),
-            None => break,
+/// Bytes read at a time past a chunk's end: enough for the rest of a line (a partner
+/// Bundle is about 1.5 KB), not a chunk's worth read and thrown away.
+const TAIL_READ: usize = 8 * 1024;
+
+/// Reads chunks of one file, each as a batch of lines, on one thread, with one buffer and one
+/// batch reused from chunk to chunk: after the first chunk, no allocation, no zeroing and no
+/// page faults; and the file is read once (past a chunk's end only what its last line needs).
+pub struct ChunkReader<'f> {
+    reader: BufReader<At<'f>>,
+    batch: Batch,
+}
+
+impl<'f> ChunkReader<'f> {
+    /// A reader of `file`.
+    pub fn new(file: &'f File) -> ChunkReader<'f> {
+        let capacity = usize::try_from(CHUNK_BYTES).unwrap_or(1 << 20) + 1;
+        ChunkReader {
+            reader: BufReader::with_capacity(
+                capacity,
+                At {
+                    file,
+                    pos: 0,
+                    end: 0,
+                },
+            ),
+            batch: Batch::default(),
         }
     }
-    Ok(batch)
+
+    /// The lines of the file that start in `chunk`, like [`read_batches`] gives them (each
+    /// line whole, even where it runs past the chunk's end; cut after `keep` bytes). A line
+    /// that began in an earlier chunk is skipped, but only up to this chunk's end: a line
+    /// longer than a chunk is read once, by the chunk it starts in.
+    pub fn read(&mut self, chunk: Chunk, keep: usize) -> std::io::Result<&Batch> {
+        let reader = &mut self.reader;
+        let buffered = reader.buffer().len();
+        reader.consume(buffered);
+        let from = chunk.start.saturating_sub(1);
+        *reader.get_mut() = At {
+            file: reader.get_ref().file,
+            pos: from,
+            end: chunk.end,
+        };
+        let batch = &mut self.batch;
+        batch.data.clear();
+        batch.lines.clear();
+        batch.count = 0;
+        if chunk.start > 0 {
+            // Byte `start - 1` is read too: when it is a line end, a line starts at `start`.
+            skip_line(&mut (&mut *reader).take(chunk.end - from))?;
+        }
+        let cap = keep.saturating_add(2);
+        while position(reader) < chunk.end {
+            match read_line(reader, cap, &mut batch.data)? {
+                Some(start) => batch.push_line(start, keep),
+                None => break,
+            }
+        }
+        Ok(&self.batch)
+    }
 }
 
 /// Where the next byte `reader` gives comes from in the file.
@@ -159,15 +192,23 @@ fn position(reader: &BufReader<At<'_>>) -> u64 {
     reader.get_ref().pos - reader.buffer().len() as u64
 }
 
-/// Reads a file from a position of its own (positional reads: threads share the file).
+/// Reads a file from a position of its own (positional reads: threads share the file); up
+/// to `end` in as large reads as asked, then [`TAIL_READ`] bytes at a time.
 struct At<'f> {
     file: &'f File,
     pos: u64,
+    end: u64,
 }
 
 impl Read for At<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = read_at(self.file, buf, self.pos)?;
+        let want = match usize::try_from(self.end.saturating_sub(self.pos)) {
+            Ok(0) => TAIL_READ,
+            Ok(before_end) => before_end,
+            Err(_) => buf.len(),
+        };
+        let len = buf.len().min(want);
+        let n = read_at(self.file, &mut buf[..len], self.pos)?;
         self.pos += n as u64;
         Ok(n)
     }
@@ -261,7 +302,7 @@ mod tests {
         out
     }
 
-    /// The same through [`read_chunk`] over chunks of `size` bytes of a file holding `input`.
+    /// The same through a [`ChunkReader`] (one, reused) over chunks of `size` bytes of a file holding `input`.
     fn by_chunks(input: &[u8], keep: usize, size: u64) -> Vec<(usize, Vec<u8>)> {
         let path = std::env::temp_dir().join(format!(
             "pfhir-lines-{}-{size}-{keep}-{}.ndjson",
@@ -270,10 +311,11 @@ mod tests {
         ));
         std::fs::write(&path, input).expect("write the temporary file");
         let file = File::open(&path).expect("open the temporary file");
+        let mut reader = ChunkReader::new(&file);
         let mut out = Vec::new();
         let mut base = 0;
         for chunk in chunks_of(input.len() as u64, size) {
-            let b = read_chunk(&file, chunk, keep).expect("no read error");
+            let b = reader.read(chunk, keep).expect("no read error");
             out.extend(b.lines().map(|(n, l)| (base + n, l.to_vec())));
             base += b.line_count();
         }

@@ -27,7 +27,7 @@ pub fn ordered_map<T, R, E, P, W, S>(
     window: usize,
     produce: P,
     work: W,
-    mut sink: S,
+    sink: S,
 ) -> Result<(), E>
 where
     T: Send,
@@ -36,9 +36,31 @@ where
     W: Fn(T) -> R + Sync,
     S: FnMut(R) -> Result<(), E>,
 {
+    ordered_map_with(jobs, window, produce, || (), |_, item| work(item), sink)
+}
+
+/// [`ordered_map`] where each thread that works has a state of its own, made by `init` on
+/// that thread (buffers reused from one item to the next).
+pub fn ordered_map_with<T, R, E, P, I, St, W, S>(
+    jobs: usize,
+    window: usize,
+    produce: P,
+    init: I,
+    work: W,
+    mut sink: S,
+) -> Result<(), E>
+where
+    T: Send,
+    R: Send,
+    P: FnOnce(&mut Emit<'_, T>) + Send,
+    I: Fn() -> St + Sync,
+    W: Fn(&mut St, T) -> R + Sync,
+    S: FnMut(R) -> Result<(), E>,
+{
     if jobs <= 1 {
+        let mut state = init();
         let mut failed = None;
-        produce(&mut |item| match sink(work(item)) {
+        produce(&mut |item| match sink(work(&mut state, item)) {
             Ok(()) => true,
             Err(e) => {
                 failed = Some(e);
@@ -70,8 +92,8 @@ where
         for _ in 0..jobs {
             let job_rx = Arc::clone(&job_rx);
             let result_tx = result_tx.clone();
-            let work = &work;
-            scope.spawn(move || worker(&job_rx, work, &result_tx));
+            let (init, work) = (&init, &work);
+            scope.spawn(move || worker(&job_rx, init(), work, &result_tx));
         }
         drop(job_rx);
         drop(result_tx);
@@ -86,9 +108,10 @@ where
 }
 
 /// Takes items until the channel closes; stops when the results' receiver is gone.
-fn worker<T, R>(
+fn worker<T, R, St>(
     jobs: &Mutex<Receiver<(u64, T)>>,
-    work: &impl Fn(T) -> R,
+    mut state: St,
+    work: &impl Fn(&mut St, T) -> R,
     results: &std::sync::mpsc::SyncSender<(u64, R)>,
 ) {
     loop {
@@ -97,7 +120,7 @@ fn worker<T, R>(
             Err(_) => return, // another worker panicked while holding the lock
         };
         let Ok((seq, item)) = next else { return };
-        if results.send((seq, work(item))).is_err() {
+        if results.send((seq, work(&mut state, item))).is_err() {
             return;
         }
     }
@@ -160,6 +183,46 @@ mod tests {
             assert_eq!(squares(jobs, 500), expected, "jobs {jobs}");
         }
         assert!(squares(4, 0).is_empty());
+    }
+
+    #[test]
+    fn each_working_thread_has_its_own_state() {
+        for jobs in [1, 3] {
+            let made = AtomicUsize::new(0);
+            let mut out = Vec::new();
+            let r: Result<(), ()> = ordered_map_with(
+                jobs,
+                jobs * 2,
+                |emit: &mut Emit<'_, u64>| {
+                    for i in 0..300 {
+                        if !emit(i) {
+                            return;
+                        }
+                    }
+                },
+                || {
+                    made.fetch_add(1, Ordering::SeqCst);
+                    (std::thread::current().id(), 0u64)
+                },
+                |state, i| {
+                    // The state is only ever used on the thread that made it.
+                    assert_eq!(state.0, std::thread::current().id());
+                    state.1 += 1;
+                    i
+                },
+                |i| {
+                    out.push(i);
+                    Ok(())
+                },
+            );
+            assert_eq!(r, Ok(()));
+            assert_eq!(out, (0..300).collect::<Vec<_>>());
+            assert_eq!(
+                made.load(Ordering::SeqCst),
+                jobs,
+                "one state per working thread"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! summary), and memory is bounded by a window of lines (or files) in flight, not by the
 //! size of the input.
 
-use crate::lines::{self, Batch, Chunk};
+use crate::lines::{self, Batch, Chunk, ChunkReader};
 use crate::pipeline::{self, Emit};
 use crate::render;
 use crate::{read_input, CliError, ExitCode};
@@ -101,19 +101,20 @@ pub fn validate_ndjson(
 
 /// Work for one thread: lines the reading thread took from a stream (standard input, a
 /// pipe), or a chunk of a regular file that the worker reads itself.
-enum Part<'f> {
+enum Part {
     Lines(std::io::Result<Batch>),
-    Chunk(&'f File, Chunk),
+    Chunk(Chunk),
 }
 
-/// A validated batch: its lines, the outcomes of those with issues (by index in the batch),
-/// the OperationOutcome lines of `--json`, and its counts. The human report is rendered by
-/// the thread that writes, which knows the lines before the batch.
+/// A validated batch: the lines with issues (their number in the batch, their bytes and
+/// outcome), the OperationOutcome lines of `--json`, its counts, and how many lines it
+/// spans. The human report is rendered by the thread that writes, which knows the lines
+/// before the batch.
 struct Checked {
-    batch: Batch,
-    flagged: Vec<(usize, Outcome)>,
+    flagged: Vec<(usize, Vec<u8>, Outcome)>,
     json: String,
     tally: Tally,
+    lines: usize,
 }
 
 /// Counts of an NDJSON file or a part of it.
@@ -162,13 +163,13 @@ fn validate_one_ndjson(
     let started = Instant::now();
     let mut total = Tally::default();
     let mut lines_before = 0usize;
-    pipeline::ordered_map(
+    pipeline::ordered_map_with(
         jobs,
         jobs * BATCHES_PER_JOB,
-        |emit: &mut Emit<'_, Part<'_>>| match (opened.as_ref(), regular) {
-            (Some(f), Some(len)) => {
+        |emit: &mut Emit<'_, Part>| match (opened.as_ref(), regular) {
+            (Some(_), Some(len)) => {
                 for chunk in lines::chunks(len) {
-                    if !emit(Part::Chunk(f, chunk)) {
+                    if !emit(Part::Chunk(chunk)) {
                         return;
                     }
                 }
@@ -182,12 +183,13 @@ fn validate_one_ndjson(
                 lines::read_batches(std::io::stdin().lock(), keep, &mut |b| emit(Part::Lines(b)))
             }
         },
-        |part| {
-            let batch = match part {
-                Part::Lines(batch) => batch?,
-                Part::Chunk(f, chunk) => lines::read_chunk(f, chunk, keep)?,
-            };
-            Ok(check_batch(validator, batch, json))
+        || opened.as_ref().map(ChunkReader::new),
+        |reader, part| match part {
+            Part::Lines(batch) => Ok(check_batch(validator, &batch?, json)),
+            Part::Chunk(chunk) => match reader {
+                Some(reader) => Ok(check_batch(validator, reader.read(chunk, keep)?, json)),
+                None => Err(std::io::Error::other("a chunk without its file")),
+            },
         },
         |done: std::io::Result<Checked>| {
             let checked = done.map_err(|e| CliError::Io(format!("{name}: {e}")))?;
@@ -197,7 +199,7 @@ fn validate_one_ndjson(
                 let text = render_flagged(name, &checked, lines_before);
                 out.write_all(text.as_bytes())?;
             }
-            lines_before += checked.batch.line_count();
+            lines_before += checked.lines;
             total.add(checked.tally);
             Ok::<(), CliError>(())
         },
@@ -225,17 +227,17 @@ fn validate_one_ndjson(
     Ok(total.valid == total.validated)
 }
 
-/// Validates the lines of a batch: the outcomes of those with issues, the OperationOutcome
-/// line of each with `json`, and the counts.
-fn check_batch(validator: &Validator, batch: Batch, json: bool) -> Checked {
+/// Validates the lines of a batch: those with issues (kept for the report), the
+/// OperationOutcome line of each with `json`, and the counts.
+fn check_batch(validator: &Validator, batch: &Batch, json: bool) -> Checked {
     let mut checked = Checked {
         flagged: Vec::new(),
         json: String::new(),
         tally: Tally::default(),
-        batch: Batch::default(),
+        lines: batch.line_count(),
     };
     let tally = &mut checked.tally;
-    for (i, (_, line)) in batch.lines().enumerate() {
+    for (n, line) in batch.lines() {
         tally.bytes += line.len() as u64;
         let outcome = validator.validate(line);
         tally.validated += 1;
@@ -250,10 +252,9 @@ fn check_batch(validator: &Validator, batch: Batch, json: bool) -> Checked {
             checked.json.push_str(&outcome.to_json());
             checked.json.push('\n');
         } else if !outcome.issues.is_empty() {
-            checked.flagged.push((i, outcome));
+            checked.flagged.push((n, line.to_vec(), outcome));
         }
     }
-    checked.batch = batch;
     checked
 }
 
@@ -261,10 +262,7 @@ fn check_batch(validator: &Validator, batch: Batch, json: bool) -> Checked {
 /// batch's own numbers start after `lines_before` lines).
 fn render_flagged(name: &str, checked: &Checked, lines_before: usize) -> String {
     let mut text = String::new();
-    for (i, outcome) in &checked.flagged {
-        let Some((n, line)) = checked.batch.line(*i) else {
-            continue;
-        };
+    for (n, line, outcome) in &checked.flagged {
         let source = String::from_utf8_lossy(line);
         let index = LineIndex::new(&source);
         let number = u32::try_from(lines_before + n).unwrap_or(u32::MAX);
