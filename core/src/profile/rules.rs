@@ -305,18 +305,23 @@ fn conditions(
     patient: Option<usize>,
 ) {
     let patient_entry = patient.and_then(|i| entries.get(i));
-    let patient_refs: Vec<String> = patient_entry
-        .map(|p| {
-            let mut refs = Vec::new();
-            if let Some(id) = str_of(p.resource.and_then(|r| r.get("id"))) {
-                refs.push(format!("Patient/{id}"));
-            }
-            if let Some(url) = str_of(p.entry.get("fullUrl")) {
-                refs.push(url.into_owned());
-            }
-            refs
-        })
-        .unwrap_or_default();
+    // A reference to the Bundle's Patient: `Patient/<its id>` (after a base URL or not), or
+    // its entry's fullUrl. Compared in place: no string is built for a valid Bundle.
+    let patient_id = patient_entry.and_then(|p| str_of(p.resource.and_then(|r| r.get("id"))));
+    let patient_url = patient_entry.and_then(|p| str_of(p.entry.get("fullUrl")));
+    let no_patient_refs = patient_id.is_none() && patient_url.is_none();
+    let after_base = |before: &str| before.is_empty() || before.ends_with('/');
+    let points_at = |r: &str| {
+        let by_id = patient_id.as_deref().is_some_and(|id| {
+            r.strip_suffix(id)
+                .and_then(|rest| rest.strip_suffix("Patient/"))
+                .is_some_and(after_base)
+        });
+        by_id
+            || patient_url
+                .as_deref()
+                .is_some_and(|url| r.strip_suffix(url).is_some_and(after_base))
+    };
     let mut any = false;
     for c in entries.iter().filter(|e| e.resource_type == "Condition") {
         any = true;
@@ -324,13 +329,7 @@ fn conditions(
         let base = c.base();
         if let Some(subject) = res.get("subject").filter(|s| s.kind() == Kind::Object) {
             let reference = subject.get("reference");
-            let points_at_patient = str_of(reference).is_some_and(|r| {
-                patient_refs.iter().any(|p| {
-                    *p == *r
-                        || r.strip_suffix(p.as_str())
-                            .is_some_and(|rest| rest.ends_with('/'))
-                })
-            });
+            let points_at_patient = str_of(reference).is_some_and(|r| points_at(&r));
             if patient_entry.is_some() && reference.is_none_or(|r| r.is_blank()) {
                 report_as(
                     ctx,
@@ -341,7 +340,7 @@ fn conditions(
                     "Condition.subject has no reference: it must reference the Bundle's Patient (Patient/<its id>).".to_string(),
                 );
             } else if patient_entry.is_some() && !points_at_patient {
-                let message = if patient_refs.is_empty() {
+                let message = if no_patient_refs {
                     "Condition.subject cannot point at the Bundle's Patient: the Patient has no id (or fullUrl).".to_string()
                 } else {
                     "Condition.subject must reference the Bundle's Patient (Patient/<its id>)."
