@@ -26,7 +26,12 @@ pub const IMPLEMENTED: &[&str] = &[
 ];
 
 /// Reports a violated invariant at `path_suffix` below the current path (or at it).
-fn fail(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, offset: usize, path_suffix: Option<&str>) {
+fn fail(
+    ctx: &mut Ctx<'_, '_, '_>,
+    key: &'static str,
+    offset: usize,
+    path_suffix: Option<&'static str>,
+) {
     let def = spec::invariant(key);
     let severity = match def.map(|d| d.severity) {
         Some("warning") => Severity::Warning,
@@ -343,7 +348,12 @@ fn txt(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
 }
 
 /// tim-4 / tim-5: a duration or period is not negative.
-fn non_negative(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>, name: &str) {
+fn non_negative(
+    ctx: &mut Ctx<'_, '_, '_>,
+    key: &'static str,
+    obj: Value<'_, '_>,
+    name: &'static str,
+) {
     if let Some(v) = obj.get(name) {
         if number(obj, name).is_some_and(|n| n < 0.0) {
             fail(ctx, key, v.offset(), Some(name));
@@ -368,8 +378,8 @@ fn implies(
     ctx: &mut Ctx<'_, '_, '_>,
     key: &'static str,
     obj: Value<'_, '_>,
-    if_present: &str,
-    then: &str,
+    if_present: &'static str,
+    then: &'static str,
 ) {
     if let Some(v) = obj.get(if_present) {
         if !has(obj, then) {
@@ -383,7 +393,7 @@ fn bundle(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
     // Each of these rules reads only what it needs of the Bundle.
     let bundle_type = || string(obj, "type").unwrap_or_default();
     let entries = || obj.get("entry");
-    let report_entries = |ctx: &mut Ctx<'_, '_, '_>, name: &str| {
+    let report_entries = |ctx: &mut Ctx<'_, '_, '_>, name: &'static str| {
         for (i, e) in entries().into_iter().flat_map(|e| e.items().enumerate()) {
             if let Some(v) = e.get(name) {
                 let len = ctx.push("entry");
@@ -507,10 +517,10 @@ pub fn dom_3(ctx: &mut Ctx<'_, '_, '_>, container: &Container<'_, '_>) {
             continue;
         };
         if !container.local_refs.iter().any(|l| *l == *id) {
-            let path = format!("{}.contained[{i}]", ctx.path);
-            let saved = std::mem::replace(&mut ctx.path, path);
+            let len = ctx.push("contained");
+            ctx.push_index(i);
             fail(ctx, "dom-3", r.offset(), None);
-            ctx.path = saved;
+            ctx.pop(len);
         }
     }
 }

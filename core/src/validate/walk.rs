@@ -9,6 +9,7 @@ use crate::json::{Kind, Value};
 use crate::spec::{
     self, Binding, ElementDef, JsonType, NodeDef, Primitive, Target, TypeKind, TypeRef,
 };
+use std::borrow::Cow;
 
 /// STU3's upper bound on the length of a string (`string.maxLength`), in characters.
 const MAX_STRING_CHARS: usize = 1024 * 1024;
@@ -46,7 +47,11 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
         return;
     };
     let top = ctx.path.is_empty();
-    let len = if top { ctx.push(&name) } else { ctx.path.len() };
+    let len = if top {
+        ctx.push(name.clone())
+    } else {
+        ctx.path.len()
+    };
     match spec::type_def(&name).filter(|t| t.kind == TypeKind::Resource) {
         Some(td) => {
             if !contained {
@@ -122,6 +127,14 @@ fn lookup(node: &'static NodeDef, key: &str) -> Lookup {
     }
 }
 
+/// `_name` without its `_`, borrowed from the document when the name is.
+fn without_underscore<'a>(key: &Cow<'a, str>) -> Cow<'a, str> {
+    match key {
+        Cow::Borrowed(k) => Cow::Borrowed(k.get(1..).unwrap_or_default()),
+        Cow::Owned(k) => Cow::Owned(k.get(1..).unwrap_or_default().to_string()),
+    }
+}
+
 /// Slots of [`Seen`]: one per element of a node.
 const SEEN_SLOTS: usize = 64;
 // The generator counts the elements of the largest node: a bigger one fails the build here
@@ -173,7 +186,7 @@ pub fn object<'d, 'a>(
         match lookup(node, &key) {
             Lookup::Unknown => unknown_member(ctx, node, &short(&key), m.key.offset()),
             Lookup::BadExtension(why) => {
-                let len = ctx.push(&key);
+                let len = ctx.push(key.clone());
                 ctx.report(
                     MessageId::BadPrimitiveExtension,
                     m.key.offset(),
@@ -184,7 +197,7 @@ pub fn object<'d, 'a>(
             Lookup::Extension(i, t) => {
                 let el = &node.elements[i];
                 let name = &key[1..];
-                let len = ctx.push(name);
+                let len = ctx.push(without_underscore(&key));
                 if !check_choice(ctx, &mut seen, i, el, t, name, m.key.offset()) {
                     ctx.pop(len);
                     continue;
@@ -195,7 +208,7 @@ pub fn object<'d, 'a>(
             Lookup::Value(i, t) => {
                 let el = &node.elements[i];
                 let tr = &el.types[t];
-                let len = ctx.push(&key);
+                let len = ctx.push(key.clone());
                 let blank = m.value.is_blank();
                 if blank {
                     seen.blank |= 1 << i;
@@ -264,7 +277,7 @@ fn blank_value_at(obj: Value<'_, '_>, node: &'static NodeDef, i: usize) -> usize
 }
 
 fn unknown_member(ctx: &mut Ctx<'_, '_, '_>, node: &'static NodeDef, key: &str, offset: usize) {
-    let len = ctx.push(key);
+    let len = ctx.push(key.to_string());
     let choice = node.elements.iter().find(|e| {
         e.choice
             && (key == e.name
