@@ -14,10 +14,10 @@ use std::io::{BufRead, BufReader, Read};
 pub const BATCH_LINES: usize = 64;
 /// Bytes per batch before it is handed over (one longer line still goes whole).
 pub const BATCH_BYTES: usize = 256 * 1024;
-/// Bytes of a regular file per chunk: a few hundred partner Bundles, enough to make a
-/// chunk's read and hand-over negligible, few enough that the last chunks keep every thread
-/// busy to the end.
-pub const CHUNK_BYTES: u64 = 256 * 1024;
+/// Bytes of a regular file per chunk: about 90 partner Bundles (under a millisecond of
+/// work), enough to make a chunk's read and hand-over negligible, small enough that the
+/// threads finish together (the last chunk of one is all the other may wait for).
+pub const CHUNK_BYTES: u64 = 128 * 1024;
 
 /// Non-blank lines of the input, their bytes back to back.
 #[derive(Debug, Default)]
@@ -127,7 +127,7 @@ fn chunks_of(len: u64, size: u64) -> impl Iterator<Item = Chunk> {
 
 /// Bytes read at a time past a chunk's end: enough for the rest of a line (a partner
 /// Bundle is about 1.5 KB), not a chunk's worth read and thrown away.
-const TAIL_READ: usize = 8 * 1024;
+const TAIL_READ: usize = 4 * 1024;
 
 /// Reads chunks of one file, each as a batch of lines, on one thread, with one buffer and one
 /// batch reused from chunk to chunk: after the first chunk, no allocation, no zeroing and no
