@@ -107,6 +107,7 @@ enum Lookup {
     Unknown,
 }
 
+#[inline(always)]
 fn lookup(node: &'static NodeDef, key: &str) -> Lookup {
     if let Some(name) = key.strip_prefix('_') {
         let Some((i, t)) = node.member_at(name) else {
