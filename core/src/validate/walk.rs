@@ -152,6 +152,17 @@ struct Seen {
     blank: u64,
 }
 
+impl Seen {
+    /// True when the object has no member `name`, known from the walk without looking it up
+    /// again; false when it has one, or when `name` is not a plain element of `node` (a
+    /// choice, or not an element: the walk does not record those by name).
+    fn lacks(&self, node: &NodeDef, name: &str) -> bool {
+        node.member_at(name).is_some_and(|(i, _)| {
+            !node.elements[i].choice && self.types[i] == 0 && self.blank & (1 << i) == 0
+        })
+    }
+}
+
 /// What kind of object [`object`] validates.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -259,7 +270,7 @@ pub fn object<'d, 'a>(
         }
     }
     for &index in node.invariants {
-        invariants::check(ctx, index, obj);
+        invariants::check(ctx, index, obj, |name| seen.lacks(node, name));
     }
 }
 
