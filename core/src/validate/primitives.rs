@@ -226,12 +226,24 @@ fn is_instant(s: &str) -> bool {
     }
 }
 
-/// `[A-Za-z0-9\-\.]{1,64}`
+/// `[A-Za-z0-9\-\.]{1,64}`. A table lookup per byte, not a chain of range tests: on UUIDs
+/// (hex digits and dashes in no order a branch predictor can learn) the chain mispredicted
+/// on most bytes, and `is_id` was three quarters of the format checks' time (perf).
 fn is_id(s: &str) -> bool {
-    (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+    (1..=64).contains(&s.len()) && s.bytes().all(|c| ID_BYTES[usize::from(c)])
 }
+
+/// The bytes an `id` may hold.
+static ID_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+        c += 1;
+    }
+    t
+};
 
 /// `urn:oid:(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*`
 fn is_oid(s: &str) -> bool {
