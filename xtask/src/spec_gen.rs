@@ -159,7 +159,8 @@ fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: 
 fn member_index(path: &str, names: &[Vec<String>]) -> Vec<String> {
     let n: usize = names.iter().map(Vec::len).sum();
     let len = (n * 4 / 3 + 1).next_power_of_two();
-    let mut slots = vec![MemberSlot::NONE; len];
+    // (hash, element, type, name) of each filled slot.
+    let mut slots: Vec<Option<(u16, u8, u8, &str)>> = vec![None; len];
     for (e, types) in names.iter().enumerate() {
         for (t, name) in types.iter().enumerate() {
             assert!(
@@ -168,27 +169,19 @@ fn member_index(path: &str, names: &[Vec<String>]) -> Vec<String> {
             );
             let hash = member_hash(name.as_bytes());
             let mut i = home_slot(hash, len);
-            while slots[i].element != MemberSlot::EMPTY {
+            while slots[i].is_some() {
                 i = (i + 1) & (len - 1);
             }
-            slots[i] = MemberSlot {
-                hash: hash as u16,
-                element: e as u8,
-                ty: t as u8,
-            };
+            slots[i] = Some((hash as u16, e as u8, t as u8, name));
         }
     }
     slots
         .iter()
-        .map(|s| {
-            if s.element == MemberSlot::EMPTY {
-                "MemberSlot::NONE".to_string()
-            } else {
-                format!(
-                    "MemberSlot {{ hash: {}, element: {}, ty: {} }}",
-                    s.hash, s.element, s.ty
-                )
-            }
+        .map(|s| match s {
+            None => "MemberSlot::NONE".to_string(),
+            Some((hash, element, ty, name)) => format!(
+                "MemberSlot {{ hash: {hash}, element: {element}, ty: {ty}, name: {name:?} }}"
+            ),
         })
         .collect()
 }

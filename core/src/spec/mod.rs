@@ -294,14 +294,10 @@ impl NodeDef {
             if slot.element == MemberSlot::EMPTY {
                 return None;
             }
-            if slot.hash == hash as u16 {
-                let (e, t) = (slot.element as usize, slot.ty as usize);
-                if crate::json::bytes_eq(
-                    self.elements[e].types[t].json_name.as_bytes(),
-                    key.as_bytes(),
-                ) {
-                    return Some((e, t));
-                }
+            if slot.hash == hash as u16
+                && crate::json::bytes_eq(slot.name.as_bytes(), key.as_bytes())
+            {
+                return Some((slot.element as usize, slot.ty as usize));
             }
             i = (i + 1) & (len - 1);
         }
