@@ -11,7 +11,7 @@
 mod parse;
 mod position;
 
-pub use parse::{nesting_exceeds, parse};
+pub use parse::{nesting_exceeds, parse, parse_with_tape};
 pub use position::{LineIndex, PositionCursor};
 
 use std::borrow::Cow;
@@ -174,6 +174,11 @@ impl<'a> Document<'a> {
     /// The top-level value.
     pub fn root(&self) -> Value<'_, 'a> {
         Value { doc: self, idx: 0 }
+    }
+
+    /// The tape, for the next [`parse_with_tape`] to reuse.
+    pub fn into_tape(self) -> Vec<Token> {
+        self.tape
     }
 
     /// The source text.

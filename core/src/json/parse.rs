@@ -9,6 +9,17 @@ use super::{Document, Duplicate, JsonError, JsonErrorKind, Limits, Token, TokenK
 /// Checks the size first (so a 100 MB input costs nothing), then UTF-8, then the syntax.
 /// Duplicate member names are collected in [`Document::duplicates`], not treated as errors.
 pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> std::result::Result<Document<'a>, JsonError> {
+    parse_with_tape(bytes, limits, Vec::new())
+}
+
+/// [`parse`] into `tape`, cleared first, keeping its allocation: for a caller that parses
+/// many documents on one thread and hands each document's tape back to the next
+/// ([`Document::into_tape`]).
+pub fn parse_with_tape<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    mut tape: Vec<Token>,
+) -> std::result::Result<Document<'a>, JsonError> {
     if bytes.len() > limits.max_bytes {
         return Err(JsonError {
             kind: JsonErrorKind::TooLong {
@@ -26,7 +37,11 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> std::result::Result<Docume
         src,
         bytes,
         pos: 0,
-        tape: Vec::with_capacity(bytes.len() / 8 + 4),
+        tape: {
+            tape.clear();
+            tape.reserve(bytes.len() / 8 + 4);
+            tape
+        },
         duplicates: Vec::new(),
         scratch: Vec::new(),
         max_depth: limits.max_depth.min(Limits::MAX_DEPTH_CAP),
