@@ -25,9 +25,55 @@ function adopt(e) {
   return e;
 }
 
+// The fast path of the validate* functions (wasm/src/input.rs): the document is written
+// straight into an input buffer in the module's memory that lives from call to call, and a
+// document without findings comes back as undefined, for which the one "no issue was found"
+// OperationOutcome JSON, read once, is the answer. Documents longer than FAST_MAX (UTF-16
+// units or bytes) take the module's plain functions, which never copy more than the size
+// limit (and the buffer never grows past 3 * FAST_MAX bytes).
+const FAST_MAX = 1 << 20;
+
+function fastPath(raw) {
+  const encoder = new TextEncoder();
+  let memory; // the module's WebAssembly.Memory
+  let ptr = 0;
+  let cap = 0;
+  let view = null; // cap bytes at ptr; a new one when the buffer moves or the memory grows
+  let allOk; // the OperationOutcome JSON of a document without findings
+  function room(n) {
+    if (n > cap) {
+      cap = Math.max(n, 1 << 16);
+      ptr = raw.__fastBuffer(cap);
+      view = null;
+    }
+    memory ??= raw.__fastMemory();
+    if (view === null || view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer, ptr, cap);
+    return view;
+  }
+  // The OperationOutcome JSON of the document (a string or a Uint8Array), or undefined when
+  // the fast path does not take it (not a string or Uint8Array, or too long).
+  return function validateFast(doc, options, isString) {
+    if (isString ? typeof doc !== "string" : !(doc instanceof Uint8Array)) return undefined;
+    if (doc.length > FAST_MAX) return undefined;
+    // Options first: reading them may run any JS (a getter), even another validation.
+    const prepared = options !== undefined && options !== null;
+    if (prepared) raw.__fastPrepare(options);
+    let len;
+    if (isString) {
+      len = encoder.encodeInto(doc, room(doc.length * 3)).written;
+    } else {
+      room(doc.length).set(doc);
+      len = doc.length;
+    }
+    const json = raw.__fastValidate(len, prepared);
+    return json !== undefined ? json : (allOk ??= raw.__fastAllOk());
+  };
+}
+
 /** The API over the wasm-bindgen glue `raw` (looked up at each call, so a glue that is
  * initialized later works), each function throwing PfhirError instances. */
 export function wrapApi(raw) {
+  const fast = fastPath(raw);
   return {
     buildBundle: function buildBundle(input, options) {
       try { return raw.buildBundle(input, options); } catch (e) { throw adopt(e); }
@@ -45,16 +91,22 @@ export function wrapApi(raw) {
       try { return raw.rules(); } catch (e) { throw adopt(e); }
     },
     validate: function validate(json, options) {
-      try { return raw.validate(json, options); } catch (e) { throw adopt(e); }
+      try {
+        const out = fast(json, options, true);
+        return out !== undefined ? JSON.parse(out) : raw.validate(json, options);
+      } catch (e) { throw adopt(e); }
     },
     validateBytes: function validateBytes(bytes, options) {
-      try { return raw.validateBytes(bytes, options); } catch (e) { throw adopt(e); }
+      try {
+        const out = fast(bytes, options, false);
+        return out !== undefined ? JSON.parse(out) : raw.validateBytes(bytes, options);
+      } catch (e) { throw adopt(e); }
     },
     validateBytesJson: function validateBytesJson(bytes, options) {
-      try { return raw.validateBytesJson(bytes, options); } catch (e) { throw adopt(e); }
+      try { return fast(bytes, options, false) ?? raw.validateBytesJson(bytes, options); } catch (e) { throw adopt(e); }
     },
     validateJson: function validateJson(json, options) {
-      try { return raw.validateJson(json, options); } catch (e) { throw adopt(e); }
+      try { return fast(json, options, true) ?? raw.validateJson(json, options); } catch (e) { throw adopt(e); }
     },
     version: function version() {
       return raw.version();
