@@ -3,12 +3,15 @@
 //   node wasm/bench/node-bench.mjs
 //   cargo bench -p pfhir-core --bench validate -- partner_bundle/validate_partner
 // Prints, per API call, the median time per Bundle over several timed batches (after warm-up).
+// PFHIR_WASM_PKG=dir measures another build of the package (default: wasm/pkg);
+// BENCH_SECONDS=n, the time per case (default 3).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const WASM_DIR = fileURLToPath(new URL("..", import.meta.url));
-const pfhir = await import(path.join(WASM_DIR, "pkg", "index.mjs"));
+const PKG = path.resolve(process.env.PFHIR_WASM_PKG ?? path.join(WASM_DIR, "pkg"));
+const pfhir = await import(path.join(PKG, "index.mjs"));
 const file = path.join(WASM_DIR, "..", "tests", "fixtures", "partner", "good-bundle.json");
 const text = readFileSync(file, "utf8");
 const bytes = readFileSync(file);
