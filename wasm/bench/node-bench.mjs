@@ -2,6 +2,7 @@
 // Node with pfhir-wasm, to compare with the native criterion benchmark:
 //   node wasm/bench/node-bench.mjs
 //   cargo bench -p pfhir-core --bench validate -- partner_bundle/validate_partner
+//   cargo run --release -p pfhir-wasm --example native-bench   (the same statistics as here)
 // Prints, per API call, the median time per Bundle over several timed batches (after warm-up).
 // PFHIR_WASM_PKG=dir measures another build of the package (default: wasm/pkg);
 // BENCH_SECONDS=n, the time per case (default 3).
@@ -21,6 +22,7 @@ const cases = [
   ["validateJson(string) -> OperationOutcome JSON", () => pfhir.validateJson(text)],
   ["validateBytesJson(Uint8Array) -> JSON", () => pfhir.validateBytesJson(bytes)],
   ["validate(string) -> plain object", () => pfhir.validate(text)],
+  ["validateBytes(Uint8Array) -> plain object", () => pfhir.validateBytes(bytes)],
   ["validateJson(string, {profile: 'base'})", () => pfhir.validateJson(text, { profile: "base" })],
 ];
 

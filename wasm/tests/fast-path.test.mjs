@@ -43,11 +43,18 @@ test("a document without findings: the one 'no issue was found' JSON, a fresh ob
   const json = pfhir.validateJson(good);
   assert.equal(json, raw.validateJson(good));
   assert.equal(pfhir.findings(JSON.parse(json)).length, 0);
-  const first = pfhir.validate(good);
-  first.issue[0].severity = "changed";
-  first.issue.push("more");
-  assert.deepEqual(pfhir.validate(good), JSON.parse(json), "a changed result does not leak into the next");
-  assert.notEqual(pfhir.validate(good), pfhir.validate(good));
+  for (const validate of [() => pfhir.validate(good), () => pfhir.validateBytes(Buffer.from(good))]) {
+    const first = validate();
+    assert.deepEqual(first, JSON.parse(json));
+    // The same key order as JSON.parse gives, at every level.
+    assert.equal(JSON.stringify(first), json);
+    first.issue[0].severity = "changed";
+    first.issue[0].details.coding[1].code = "changed";
+    first.issue.push("more");
+    assert.deepEqual(validate(), JSON.parse(json), "a changed result does not leak into the next");
+    assert.notEqual(validate(), validate());
+    assert.notEqual(validate().issue[0].details.coding, validate().issue[0].details.coding);
+  }
 });
 
 test("the buffer moves and the memory grows: answers stay right, before and after", () => {
