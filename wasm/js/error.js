@@ -29,27 +29,27 @@ function adopt(e) {
 // straight into an input buffer in the module's memory that lives from call to call, and a
 // document without findings comes back as undefined, for which the one "no issue was found"
 // OperationOutcome JSON, read once, is the answer (validate and validateBytes: a copy of it
-// parsed once). Documents longer than FAST_MAX (UTF-16
-// units or bytes) take the module's plain functions, which never copy more than the size
-// limit (and the buffer never grows past 3 * FAST_MAX bytes).
+// parsed once). Documents longer than FAST_MAX (UTF-16 units or bytes) take the module's
+// plain functions, which never copy more than the size limit (and the buffer never grows past
+// 3 * FAST_MAX bytes).
 const FAST_MAX = 1 << 20;
 
 function fastPath(raw) {
   const encoder = new TextEncoder();
   let memory; // the module's WebAssembly.Memory
-  let ptr = 0;
-  let cap = 0;
-  let view = null; // cap bytes at ptr; a new one when the buffer moves or the memory grows
   let allOkJson; // the OperationOutcome JSON of a document without findings
   let allOkObject; // and that JSON parsed, which each answer gets a copy of
+  let view = null; // a view of the input buffer; a new one when it moves or the memory grows
   function room(n) {
-    if (n > cap) {
-      cap = Math.max(n, 1 << 16);
-      ptr = raw.__fastBuffer(cap);
-      view = null;
-    }
+    // Asked at every call: the module owns the buffer, which another wrapper of the same
+    // instance (a second copy of web.js) may have moved; a call before the module is
+    // initialized throws here.
+    const size = Math.max(n, 1 << 16);
+    const ptr = raw.__fastBuffer(size);
     memory ??= raw.__fastMemory();
-    if (view === null || view.buffer !== memory.buffer) view = new Uint8Array(memory.buffer, ptr, cap);
+    if (view === null || view.byteOffset !== ptr || view.length < n || view.buffer !== memory.buffer) {
+      view = new Uint8Array(memory.buffer, ptr, size);
+    }
     return view;
   }
   // The OperationOutcome JSON of the document (a string or a Uint8Array), true for a

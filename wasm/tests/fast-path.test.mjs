@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readdirSync, readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import path from "node:path";
 import { FIXTURES, PKG, pfhir } from "./lib.mjs";
 
@@ -119,4 +120,33 @@ test("misuse still throws PfhirError from the fast path and the plain one", () =
   }
   // After a throw from the options, the next call without options is right.
   assert.equal(pfhir.validateJson(good), raw.validateJson(good));
+});
+
+test("pfhir-wasm/web: a call before initSync throws, and does not spoil the calls after it", async () => {
+  // A fresh instance of the web glue (its own module state), initialized by hand.
+  const web = await import(`${pathToFileURL(path.join(PKG, "web.js")).href}?fresh`);
+  assert.throws(() => web.validateJson(good));
+  assert.throws(() => web.validateBytesJson(Buffer.from(good)));
+  web.initSync({ module: readFileSync(path.join(PKG, "pfhir_wasm_bg.wasm")) });
+  const bad = '{"resourceType":"Patient","gender":"X"}';
+  assert.equal(web.validateJson(good), raw.validateJson(good));
+  assert.equal(web.validateJson(bad), raw.validateJson(bad));
+  assert.equal(web.validateBytesJson(Buffer.from(bad)), raw.validateJson(bad));
+  assert.deepEqual(web.validate(good), raw.validate(good));
+});
+
+test("two wrappers of one instance (two copies of pfhir-wasm/web) share its buffer safely", async () => {
+  // Both import the same glue/web.js (one instance); each has its own fast path state.
+  const a = await import(`${pathToFileURL(path.join(PKG, "web.js")).href}?copy-a`);
+  const b = await import(`${pathToFileURL(path.join(PKG, "web.js")).href}?copy-b`);
+  a.initSync({ module: readFileSync(path.join(PKG, "pfhir_wasm_bg.wasm")) });
+  const bad = '{"resourceType":"Patient","gender":"X"}';
+  const want = raw.validateJson(bad);
+  assert.equal(a.validateJson(bad), want);
+  // b moves the buffer (a document over the 64 KiB it starts with), then a writes again.
+  const big = JSON.stringify({ resourceType: "Patient", gender: "X", text: { status: "generated", div: `<div xmlns="http://www.w3.org/1999/xhtml">${"x".repeat(200_000)}</div>` } });
+  assert.equal(b.validateJson(big), raw.validateJson(big));
+  assert.equal(a.validateJson(bad), want);
+  assert.equal(a.validateBytesJson(Buffer.from(bad)), want);
+  assert.equal(a.validateJson(good), raw.validateJson(good));
 });
