@@ -25,9 +25,84 @@ function adopt(e) {
   return e;
 }
 
+// The fast path of the validate* functions (wasm/src/input.rs): the document is written
+// straight into an input buffer in the module's memory that lives from call to call, and a
+// document without findings comes back as undefined, for which the one "no issue was found"
+// OperationOutcome JSON, read once, is the answer (validate and validateBytes: a copy of it
+// parsed once). Documents longer than FAST_MAX (UTF-16 units or bytes) take the module's
+// plain functions, which never copy more than the size limit (and the buffer never grows past
+// 3 * FAST_MAX bytes).
+const FAST_MAX = 1 << 20;
+
+function fastPath(raw) {
+  const encoder = new TextEncoder();
+  let memory; // the module's WebAssembly.Memory
+  let allOkJson; // the OperationOutcome JSON of a document without findings
+  let allOkObject; // and that JSON parsed, which each answer gets a copy of
+  let view = null; // a view of the input buffer; a new one when it moves or the memory grows
+  function room(n) {
+    // Asked at every call: the module owns the buffer, which another wrapper of the same
+    // instance (a second copy of web.js) may have moved; a call before the module is
+    // initialized throws here.
+    const size = Math.max(n, 1 << 16);
+    const ptr = raw.__fastBuffer(size);
+    memory ??= raw.__fastMemory();
+    if (view === null || view.byteOffset !== ptr || view.length < n || view.buffer !== memory.buffer) {
+      view = new Uint8Array(memory.buffer, ptr, size);
+    }
+    return view;
+  }
+  // The OperationOutcome JSON of the document (a string or a Uint8Array), true for a
+  // document without findings, or undefined when the fast path does not take it (not a string
+  // or Uint8Array, or too long).
+  function run(doc, options, isString) {
+    if (isString ? typeof doc !== "string" : !(doc instanceof Uint8Array)) return undefined;
+    if (doc.length > FAST_MAX) return undefined;
+    // Options first: reading them may run any JS (a getter), even another validation.
+    const prepared = options !== undefined && options !== null;
+    if (prepared) raw.__fastPrepare(options);
+    let len;
+    if (isString) {
+      len = encoder.encodeInto(doc, room(doc.length * 3)).written;
+    } else {
+      room(doc.length).set(doc);
+      len = doc.length;
+    }
+    const json = raw.__fastValidate(len, prepared);
+    return json !== undefined ? json : true;
+  }
+  return {
+    /** The OperationOutcome JSON, or undefined when the fast path does not take `doc`. */
+    json(doc, options, isString) {
+      const out = run(doc, options, isString);
+      return out === true ? (allOkJson ??= raw.__fastAllOk()) : out;
+    },
+    /** The OperationOutcome object, or undefined when the fast path does not take `doc`. A
+     * document without findings gets a copy of the parsed JSON (5 times faster than parsing). */
+    object(doc, options, isString) {
+      const out = run(doc, options, isString);
+      if (out === undefined) return undefined;
+      if (out !== true) return JSON.parse(out);
+      allOkObject ??= JSON.parse((allOkJson ??= raw.__fastAllOk()));
+      return copyJson(allOkObject);
+    },
+  };
+}
+
+// A deep copy of a value of JSON.parse, the same as parsing its JSON again (own keys, in
+// order; none is "__proto__" in an OperationOutcome).
+function copyJson(v) {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.map(copyJson);
+  const o = {};
+  for (const k of Object.keys(v)) o[k] = copyJson(v[k]);
+  return o;
+}
+
 /** The API over the wasm-bindgen glue `raw` (looked up at each call, so a glue that is
  * initialized later works), each function throwing PfhirError instances. */
 export function wrapApi(raw) {
+  const fast = fastPath(raw);
   return {
     buildBundle: function buildBundle(input, options) {
       try { return raw.buildBundle(input, options); } catch (e) { throw adopt(e); }
@@ -45,16 +120,16 @@ export function wrapApi(raw) {
       try { return raw.rules(); } catch (e) { throw adopt(e); }
     },
     validate: function validate(json, options) {
-      try { return raw.validate(json, options); } catch (e) { throw adopt(e); }
+      try { return fast.object(json, options, true) ?? raw.validate(json, options); } catch (e) { throw adopt(e); }
     },
     validateBytes: function validateBytes(bytes, options) {
-      try { return raw.validateBytes(bytes, options); } catch (e) { throw adopt(e); }
+      try { return fast.object(bytes, options, false) ?? raw.validateBytes(bytes, options); } catch (e) { throw adopt(e); }
     },
     validateBytesJson: function validateBytesJson(bytes, options) {
-      try { return raw.validateBytesJson(bytes, options); } catch (e) { throw adopt(e); }
+      try { return fast.json(bytes, options, false) ?? raw.validateBytesJson(bytes, options); } catch (e) { throw adopt(e); }
     },
     validateJson: function validateJson(json, options) {
-      try { return raw.validateJson(json, options); } catch (e) { throw adopt(e); }
+      try { return fast.json(json, options, true) ?? raw.validateJson(json, options); } catch (e) { throw adopt(e); }
     },
     version: function version() {
       return raw.version();

@@ -16,7 +16,7 @@ step "cargo test -p pfhir-wasm (options, errors and builder, on the host)"
 cargo test -p pfhir-wasm --locked
 
 step "Node tests: corpus, HL7 corpus, API, package and tsc"
-node --test tests/corpus.test.mjs tests/hl7.test.mjs tests/api.test.mjs tests/package.test.mjs
+node --test tests/corpus.test.mjs tests/fast-path.test.mjs tests/hl7.test.mjs tests/api.test.mjs tests/package.test.mjs
 
 step "browser test: the demo in headless Chromium"
 node --test tests/browser.test.mjs

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod input;
 
 use api::{ApiError, Opt};
 use js_sys::{Array, JsString, Object, Reflect, Uint8Array, JSON};
@@ -77,7 +78,7 @@ fn opt_of(v: &JsValue, depth: u8) -> Opt {
 
 /// The thrown form of an [`ApiError`]: an `Error` named `PfhirError` with `code` and, for
 /// `input` errors, `fields: [{field, message}]`.
-fn to_js(e: ApiError) -> JsValue {
+pub(crate) fn to_js(e: ApiError) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     err.set_name("PfhirError");
     // Setting a data property on a fresh Error object cannot fail.
@@ -95,7 +96,7 @@ fn to_js(e: ApiError) -> JsValue {
     err.into()
 }
 
-fn validator_of(options: &JsValue) -> Result<Validator, JsValue> {
+pub(crate) fn validator_of(options: &JsValue) -> Result<Validator, JsValue> {
     api::validator(&opt_of(options, OPTIONS_DEPTH)).map_err(to_js)
 }
 

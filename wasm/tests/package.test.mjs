@@ -83,14 +83,23 @@ test("the export map: Node (import, require), browsers, types for both module sy
   // Both glues read the one module at the package's top.
   assert.match(readFileSync(path.join(PKG, "glue", "node.cjs"), "utf8"), /`\$\{__dirname\}\/\.\.\/pfhir_wasm_bg\.wasm`/);
   assert.match(readFileSync(path.join(PKG, "glue", "web.js"), "utf8"), /new URL\('\.\.\/pfhir_wasm_bg\.wasm', import\.meta\.url\)/);
-  // Every function the module exports is exported by each entry point, with PfhirError.
+  // Every function the module exports is exported by each entry point, with PfhirError,
+  // except the internal ones of the validate* fast path (wasm/src/input.rs: "__fast").
   const glue = readFileSync(path.join(PKG, "glue", "node.cjs"), "utf8");
-  const functions = [...glue.matchAll(/^exports\.(\w+) = /gm)].map((m) => m[1]).sort();
+  const all = [...glue.matchAll(/^exports\.(\w+) = /gm)].map((m) => m[1]).sort();
+  const functions = all.filter((f) => !f.startsWith("__fast"));
+  assert.deepEqual(all.filter((f) => f.startsWith("__fast")),
+    ["__fastAllOk", "__fastBuffer", "__fastMemory", "__fastPrepare", "__fastValidate"]);
   assert.ok(functions.length >= 7, functions.join());
   assert.deepEqual(Object.keys(pfhir).sort(), ["PfhirError", ...functions].sort());
   for (const f of ["web.js", "browser.js"]) {
     const text = readFileSync(path.join(PKG, f), "utf8");
     for (const name of ["PfhirError", ...functions]) assert.match(text, new RegExp(`\\b${name},`), `${f} exports ${name}`);
+    assert.doesNotMatch(text, /__fast/, `${f} keeps the fast path's functions internal`);
+  }
+  for (const d of ["index.d.ts", "index.d.cts", "web.d.ts"]) {
+    // (web.d.ts's InitOutput lists every raw export of the module, these too.)
+    assert.doesNotMatch(readFileSync(path.join(PKG, d), "utf8"), /export function __fast/, `${d} does not declare them`);
   }
   for (const d of ["index.d.ts", "index.d.cts", "web.d.ts"]) {
     assert.match(readFileSync(path.join(PKG, d), "utf8"), /export declare class PfhirError extends Error/, d);
