@@ -158,10 +158,10 @@ fn authorities(options: &BuildOptions) -> Vec<String> {
     all
 }
 
-fn id_or_new(given: &Option<String>) -> Result<String, BuildError> {
+fn id_or_new(given: &Option<String>, fresh: &mut ids::FreshIds) -> Result<String, BuildError> {
     match given {
         Some(id) => Ok(id.clone()),
-        None => Ok(uuid_v4()?),
+        None => Ok(fresh.uuid_v4()?),
     }
 }
 
@@ -231,10 +231,11 @@ pub fn build_bundle_checked(
         (Some(t), _) | (None, Some(t)) => t.clone(),
         (None, None) => now_instant().ok_or(BuildError::NoClock)?,
     };
-    let patient_id = id_or_new(&input.ids.patient)?;
+    let mut fresh = ids::FreshIds::new();
+    let patient_id = id_or_new(&input.ids.patient, &mut fresh)?;
 
     let header = MessageHeader {
-        id: Some(id_or_new(&input.ids.message_header)?),
+        id: Some(id_or_new(&input.ids.message_header, &mut fresh)?),
         meta: profile_meta(profile::MESSAGE_HEADER_PROFILE),
         event: Some(Coding {
             system: Some(profile::EVENT_SYSTEM.to_string()),
@@ -270,7 +271,7 @@ pub fn build_bundle_checked(
         },
     ];
     for (view, id) in condition::views(input).iter().zip(&checked.condition_ids) {
-        let c = condition::build(view, id_or_new(id)?, &patient_id);
+        let c = condition::build(view, id_or_new(id, &mut fresh)?, &patient_id);
         entry.push(BundleEntry {
             resource: Some(Resource::from(c)),
             ..Default::default()
@@ -280,7 +281,7 @@ pub fn build_bundle_checked(
         id: if options.omit_bundle_id {
             None
         } else {
-            Some(id_or_new(&input.ids.bundle)?)
+            Some(id_or_new(&input.ids.bundle, &mut fresh)?)
         },
         type_: Some("message".to_string()),
         entry,
