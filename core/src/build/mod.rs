@@ -254,7 +254,7 @@ pub fn build_bundle_checked(
                 options
                     .source_endpoint
                     .clone()
-                    .unwrap_or_else(|| format!("urn:oid:{}", checked.oid)),
+                    .unwrap_or_else(|| ["urn:oid:", checked.oid.as_str()].concat()),
             ),
             ..Default::default()
         }),
@@ -287,13 +287,24 @@ pub fn build_bundle_checked(
         entry,
         ..Default::default()
     };
-    let json = crate::model::to_vec(&bundle);
+    let json = bundle_json(&bundle);
     let outcome = check_output(&json, &options.extra_authorities)?;
     Ok(CheckedBundle {
         bundle,
         json,
         outcome,
     })
+}
+
+/// The Bundle's compact JSON, as `crate::model::to_vec` writes it, into a buffer sized for
+/// a usual Bundle (2-4 KB) rather than grown from 128 bytes by doubling.
+fn bundle_json(bundle: &Bundle) -> Vec<u8> {
+    let mut json = Vec::with_capacity(4096);
+    match serde_json::to_writer(&mut json, bundle) {
+        Ok(()) => json,
+        // As `to_vec`: serializing the model into memory cannot fail.
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The builder's promise: its output passes partner validation.

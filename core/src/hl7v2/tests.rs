@@ -150,6 +150,21 @@ fn escapes_are_resolved() {
 }
 
 #[test]
+fn escape_copies_plain_text_and_escapes_what_needs_it() {
+    let seps = Separators::default();
+    for plain in ["", "Garcia", "José Núñez", "20260101120000+0100", "a b"] {
+        assert_eq!(escape(plain, &seps), plain);
+    }
+    assert_eq!(escape("Ñ|\n", &seps), "Ñ\\F\\ ");
+    // A separator that is not ASCII: characters are compared, not bytes.
+    let odd = Separators {
+        component: 0xE9,
+        ..Separators::default()
+    };
+    assert_eq!(escape("é", &odd), "\\S\\");
+}
+
+#[test]
 fn character_sets_decode_to_utf8() {
     assert_eq!(Charset::from_msh18("8859/1"), Some(Charset::Latin1));
     assert_eq!(Charset::from_msh18("unicode utf-8"), Some(Charset::Utf8));
