@@ -90,10 +90,11 @@ struct Hl7IssueTexts {
     column: u32,
 }
 
+// The ACK, the OperationOutcome and the issues' C texts are made when first read (a caller
+// that only sends the Bundle does not pay for them); OnceLock keeps the result immutable
+// and thread-safe as seen from C.
 /// The result of converting one HL7 v2 message: the Bundle (when valid), the event kind,
-/// the issues with their HL7 locations and the ACK. Immutable and thread-safe (the ACK,
-/// the OperationOutcome and the issues' texts are made when first read: a caller that
-/// only sends the Bundle does not pay for them).
+/// the issues with their HL7 locations and the ACK. Immutable and thread-safe.
 #[derive(Debug)]
 pub struct pfhir_hl7_result {
     /// The Bundle's compact JSON, NUL-terminated.

@@ -420,11 +420,19 @@ def hl7_to_bundle(
         options = Hl7Options(**settings)
     elif settings:
         raise TypeError("pass either options or keyword settings, not both")
-    data = _message(message)
-    lib = _ffi.lib()
+    data = message if type(message) is bytes else _message(message)
     native = options._native()
-    r = _ffi.call_out(lib.pfhir_hl7_convert, native.ptr, data, len(data))
-    return Hl7Result._from_native(r)  # owns r from its first line on
+    lib = _ffi.lib()
+    out = ctypes.c_void_p()
+    err = lib.pfhir_hl7_convert(native.ptr, data, len(data), ctypes.byref(out))
+    # _ffi.call_out inlined (this is the per-message path): an error raises; success
+    # always writes the result.
+    if err or not out.value:
+        _ffi.check(err)
+        from .errors import ErrorCode, error_for
+
+        raise error_for(ErrorCode.INTERNAL, "pfhir_hl7_convert succeeded without writing its result")
+    return Hl7Result._from_native(out.value)  # owns the result from its first line on
 
 
 def hl7_ack(message: Message, options: Optional[Hl7Options] = None, **settings: Any) -> bytes:
