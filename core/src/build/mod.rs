@@ -312,13 +312,19 @@ fn check_output(
     json: &[u8],
     extra_authorities: &[String],
 ) -> Result<crate::validate::Outcome, BuildError> {
-    let mut opts = ValidatorOptions::partner();
-    for a in extra_authorities {
-        opts.add_authority(a)
-            .map_err(|e| BuildError::Internal(e.to_string()))?;
-    }
-    let validator = Validator::new(opts).map_err(|e| BuildError::Internal(e.to_string()))?;
-    let outcome = validator.validate(json);
+    let outcome = if extra_authorities.is_empty() {
+        // The usual case: one partner validator with the default options, made once.
+        static PARTNER: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
+        PARTNER.get_or_init(Validator::partner).validate(json)
+    } else {
+        let mut opts = ValidatorOptions::partner();
+        for a in extra_authorities {
+            opts.add_authority(a)
+                .map_err(|e| BuildError::Internal(e.to_string()))?;
+        }
+        let validator = Validator::new(opts).map_err(|e| BuildError::Internal(e.to_string()))?;
+        validator.validate(json)
+    };
     if outcome.has_errors() {
         let ids: Vec<String> = outcome
             .issues
