@@ -194,8 +194,7 @@ class Hl7Issue:
 
 
 class _NativeResult:
-    """A ``pfhir_hl7_result`` owned by one :class:`Hl7Result`, freed with it (or once every
-    lazily read part has been copied out)."""
+    """A ``pfhir_hl7_result`` owned by one :class:`Hl7Result`, freed with it."""
 
     __slots__ = ("ptr", "free")
 
@@ -210,8 +209,8 @@ class _NativeResult:
             pass
 
 
-#: The fields of an Hl7Result read from the native result on first use (unset until then).
-_LAZY = ("_kind", "_ack", "_issues", "_outcome_json")
+#: The value of an Hl7Result field not read from the native result yet.
+_MISSING: Any = object()
 
 
 class Hl7Result:
@@ -269,23 +268,19 @@ class Hl7Result:
         else:
             set_(self, "_bundle", None)
             set_(self, "_ack_code", _ffi.text(lib.pfhir_hl7_result_ack_code(r)) or "")
+        set_(self, "_kind", _MISSING)
+        set_(self, "_ack", _MISSING)
+        set_(self, "_issues", _MISSING)
+        set_(self, "_outcome_json", _MISSING)
         return self
 
     def _lazy(self, name: str, read: Callable[[int], Any]) -> Any:
-        """The value of lazy field ``name``, read from the native result the first time."""
-        try:
-            return getattr(self, name)
-        except AttributeError:
-            pass
-        native = self._native
-        if native is None:  # another thread read every field meanwhile (then let it go)
-            return getattr(self, name)
-        value = read(native.ptr)
-        object.__setattr__(self, name, value)
-        # Everything copied out: the native result can go (threads reading at once hold
-        # their own reference to it until their read returned).
-        if all(hasattr(self, n) for n in _LAZY):
-            object.__setattr__(self, "_native", None)
+        """The value of lazy field ``name``, read from the native result the first time (the
+        native result lives as long as this result: threads may read at once)."""
+        value = getattr(self, name)
+        if value is _MISSING:
+            value = read(self._native.ptr)
+            object.__setattr__(self, name, value)
         return value
 
     def __setattr__(self, name: str, value: Any) -> None:
