@@ -381,8 +381,14 @@ impl Converter {
         } = mapped;
         conv.issues.extend(issues);
         let built = build_bundle_checked(&input, &options_of(&self.options));
+        // Only a finding inside an entry can be placed by a trace (every trace expression
+        // is under `Bundle.entry[`): others, such as "no Condition" at `Bundle.entry`, never.
         let located = match &built {
-            Ok(checked) => !checked.outcome.issues.is_empty(),
+            Ok(checked) => checked
+                .outcome
+                .issues
+                .iter()
+                .any(|v| v.expression.starts_with(map::TRACED_ROOT)),
             Err(BuildError::Input(fields)) => !fields.is_empty(),
             Err(_) => false,
         };

@@ -41,6 +41,9 @@ use std::borrow::Cow;
 /// The Patient's FHIRPath in the Bundle.
 const PATIENT: &str = patient!("");
 
+/// What every [`Trace::expression`] starts with: an element of a Bundle entry.
+pub(super) const TRACED_ROOT: &str = "Bundle.entry[";
+
 /// Where a PatientInput field came from and which Bundle element it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trace {
