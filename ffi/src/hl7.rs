@@ -8,7 +8,11 @@ use crate::types::{
 };
 use crate::validate::{pfhir_severity, severity_code};
 use pfhir_core::build::IdsInput;
-use pfhir_core::hl7v2::{ack, parse_offset, Charset, Converter, EventKind, Hl7Options};
+use pfhir_core::hl7v2::{
+    ack_of, outcome_json, parse_offset, AckCode, Charset, Converter, EventKind, Header, Hl7Issue,
+    Hl7Options,
+};
+use std::sync::{Arc, OnceLock};
 
 /// A text option of the HL7 v2 conversion (`pfhir_hl7_options_set`); each is the CLI flag
 /// of the same name (`pfhir hl7 to-bundle --org-id`).
@@ -48,6 +52,29 @@ pub const PFHIR_HL7_KIND_UPDATE: pfhir_hl7_kind = 2;
 #[derive(Debug, Default)]
 pub struct pfhir_hl7_options {
     pub(crate) inner: Hl7Options,
+    /// The converter of `inner`, made by the first conversion and shared by the later ones
+    /// (and by their results, which make the ACK from it); dropped by every change.
+    converter: OnceLock<Arc<Converter>>,
+}
+
+impl pfhir_hl7_options {
+    /// The options, to change: the cached converter goes.
+    fn options_mut(&mut self) -> &mut Hl7Options {
+        self.converter = OnceLock::new();
+        &mut self.inner
+    }
+
+    /// The converter of the options (made once; fails when an accepted authority is not
+    /// a usable identifier system).
+    fn converter(&self) -> Result<Arc<Converter>, ErrorBox> {
+        if let Some(c) = self.converter.get() {
+            return Ok(Arc::clone(c));
+        }
+        let made =
+            Arc::new(Converter::new(self.inner.clone()).map_err(|e| invalid(e.to_string()))?);
+        // Two threads may both make one: either is the same converter.
+        Ok(Arc::clone(self.converter.get_or_init(|| made)))
+    }
 }
 
 /// One issue with its texts kept NUL-terminated for C.
@@ -63,16 +90,55 @@ struct Hl7IssueTexts {
     column: u32,
 }
 
+// The ACK, the OperationOutcome and the issues' C texts are made when first read (a caller
+// that only sends the Bundle does not pay for them); OnceLock keeps the result immutable
+// and thread-safe as seen from C.
 /// The result of converting one HL7 v2 message: the Bundle (when valid), the event kind,
 /// the issues with their HL7 locations and the ACK. Immutable and thread-safe.
 #[derive(Debug)]
 pub struct pfhir_hl7_result {
-    bundle: Option<CText>,
+    /// The Bundle's compact JSON, NUL-terminated.
+    bundle: Option<String>,
     kind: pfhir_hl7_kind,
-    ack_code: CText,
-    ack: Vec<u8>,
-    outcome_json: CText,
-    issues: Vec<Hl7IssueTexts>,
+    /// `AA`, `AE` or `AR`, NUL-terminated.
+    ack_code: &'static str,
+    /// What the ACK, the outcome and the issues are made from (the rest of the conversion
+    /// is dropped at once: a small result is cheaper to allocate).
+    ack_code_value: AckCode,
+    header: Header,
+    findings: Vec<Hl7Issue>,
+    converter: Arc<Converter>,
+    ack: OnceLock<Vec<u8>>,
+    outcome_json: OnceLock<CText>,
+    issues: OnceLock<Vec<Hl7IssueTexts>>,
+}
+
+impl pfhir_hl7_result {
+    fn issues(&self) -> &[Hl7IssueTexts] {
+        self.issues.get_or_init(|| {
+            self.findings
+                .iter()
+                .map(|i| Hl7IssueTexts {
+                    severity: severity_code(i.severity),
+                    message_id: CText::new(&i.message_id),
+                    location: i.location.map(|l| CText::new(&l.to_string())),
+                    expression: i.expression.as_deref().map(CText::new),
+                    message: CText::new(&i.message),
+                    hl7_code: u32::from(i.hl7_code.code()),
+                    line: i.line,
+                    column: i.column,
+                })
+                .collect()
+        })
+    }
+}
+
+/// Lends a NUL-terminated text (its length without the NUL).
+fn lend_nul(s: &str) -> pfhir_str {
+    pfhir_str {
+        data: s.as_ptr().cast(),
+        len: s.len().saturating_sub(1),
+    }
 }
 
 use crate::error::invalid_argument as invalid;
@@ -110,7 +176,7 @@ pub unsafe extern "C" fn pfhir_hl7_options_set(
         // SAFETY: forwarded to the caller.
         let text = unsafe { text_arg(value, len, "value") }?;
         let value = (!value.is_null()).then(|| text.to_string());
-        set_option(&mut o.inner, option, value)
+        set_option(o.options_mut(), option, value)
     })
 }
 
@@ -185,7 +251,7 @@ pub unsafe extern "C" fn pfhir_hl7_options_add_namespace(
         if ns.contains('=') {
             return Err(invalid("an HL7 namespace cannot contain '='"));
         }
-        o.inner
+        o.options_mut()
             .add_namespace(&format!("{ns}={system}"))
             .map_err(|e| invalid(e.to_string()))
     })
@@ -209,7 +275,7 @@ pub unsafe extern "C" fn pfhir_hl7_options_add_authority(
         let system = unsafe { text_arg(system, len, "system") }?;
         pfhir_core::validate::ValidatorOptions::check_authority(system)
             .map_err(|e| invalid(e.to_string()))?;
-        o.inner.extra_authorities.push(system.to_string());
+        o.options_mut().extra_authorities.push(system.to_string());
         Ok(())
     })
 }
@@ -230,7 +296,7 @@ pub unsafe extern "C" fn pfhir_hl7_options_set_max_bytes(
         if max_bytes == 0 {
             return Err(invalid("the size limit must be at least 1 byte"));
         }
-        o.inner.limits.max_bytes = max_bytes;
+        o.options_mut().limits.max_bytes = max_bytes;
         Ok(())
     })
 }
@@ -268,17 +334,18 @@ pub unsafe extern "C" fn pfhir_hl7_convert(
     guard(|| {
         out_arg(out, "out")?;
         // SAFETY: forwarded to the caller.
-        let options = match unsafe { opts.as_ref() } {
-            Some(o) => o.inner.clone(),
-            None => Hl7Options::default(),
+        let converter = match unsafe { opts.as_ref() } {
+            Some(o) => o.converter()?,
+            None => {
+                Arc::new(Converter::new(Hl7Options::default()).map_err(|e| invalid(e.to_string()))?)
+            }
         };
         // Past the size limit the answer is the same `too-long` rejection whatever follows:
         // read no more than one byte over it.
-        let read = len.min(options.limits.max_bytes.saturating_add(1));
+        let read = len.min(converter.options().limits.max_bytes.saturating_add(1));
         // SAFETY: forwarded to the caller (`read` <= `len`).
         let bytes = unsafe { bytes_arg(message, read, "message") }?;
-        let converter = Converter::new(options).map_err(|e| invalid(e.to_string()))?;
-        let result = convert(&converter, bytes);
+        let result = convert(converter, bytes);
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { write_out(out, into_handle(result)) };
         Ok(())
@@ -286,35 +353,43 @@ pub unsafe extern "C" fn pfhir_hl7_convert(
 }
 
 /// Converts and keeps what C reads.
-fn convert(converter: &Converter, bytes: &[u8]) -> pfhir_hl7_result {
-    let conv = converter.convert(bytes);
-    let issues = conv
-        .issues
-        .iter()
-        .map(|i| Hl7IssueTexts {
-            severity: severity_code(i.severity),
-            message_id: CText::new(&i.message_id),
-            location: i.location.map(|l| CText::new(&l.to_string())),
-            expression: i.expression.as_deref().map(CText::new),
-            message: CText::new(&i.message),
-            hl7_code: u32::from(i.hl7_code.code()),
-            line: i.line,
-            column: i.column,
-        })
-        .collect();
+fn convert(converter: Arc<Converter>, bytes: &[u8]) -> pfhir_hl7_result {
+    let mut conv = converter.convert(bytes);
+    let bundle = conv.take_bundle_json();
+    // The conversion's large parts (PatientInput, traces) go before the result is made.
+    let (header, findings, code, kind) = (
+        std::mem::take(&mut conv.header),
+        std::mem::take(&mut conv.issues),
+        conv.ack_code,
+        conv.kind,
+    );
+    drop(conv);
+    let bundle = bundle.map(|json| {
+        // Serialized from Rust strings, so UTF-8: no copy (the lossy path never runs).
+        let mut text = String::from_utf8(json)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        text.push('\0');
+        text
+    });
     pfhir_hl7_result {
-        bundle: conv
-            .bundle_json()
-            .map(|b| CText::new(&String::from_utf8_lossy(&b))),
-        kind: match conv.kind {
+        bundle,
+        kind: match kind {
             None => PFHIR_HL7_KIND_NONE,
             Some(EventKind::Create) => PFHIR_HL7_KIND_CREATE,
             Some(EventKind::Update) => PFHIR_HL7_KIND_UPDATE,
         },
-        ack_code: CText::new(conv.ack_code.as_str()),
-        ack: ack(&conv, converter.options()),
-        outcome_json: CText::new(&conv.outcome_json()),
-        issues,
+        ack_code: match code {
+            AckCode::Accept => "AA\0",
+            AckCode::Error => "AE\0",
+            AckCode::Reject => "AR\0",
+        },
+        ack_code_value: code,
+        header,
+        findings,
+        converter,
+        ack: OnceLock::new(),
+        outcome_json: OnceLock::new(),
+        issues: OnceLock::new(),
     }
 }
 
@@ -326,7 +401,11 @@ fn convert(converter: &Converter, bytes: &[u8]) -> pfhir_hl7_result {
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_hl7_result_bundle(r: *const pfhir_hl7_result) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    unsafe { read_field(r, pfhir_str::EMPTY, |r| lend_opt(&r.bundle)) }
+    unsafe {
+        read_field(r, pfhir_str::EMPTY, |r| {
+            r.bundle.as_deref().map_or(pfhir_str::EMPTY, lend_nul)
+        })
+    }
 }
 
 /// Create or update (`PFHIR_HL7_KIND_*`); `PFHIR_HL7_KIND_NONE` for NULL and for messages
@@ -348,7 +427,7 @@ pub unsafe extern "C" fn pfhir_hl7_result_kind(r: *const pfhir_hl7_result) -> pf
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_hl7_result_ack_code(r: *const pfhir_hl7_result) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.ack_code.lend()) }
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| lend_nul(r.ack_code)) }
 }
 
 /// Copies the ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in
@@ -365,8 +444,16 @@ pub unsafe extern "C" fn pfhir_hl7_result_ack(
         out_arg(out, "out")?;
         // SAFETY: forwarded to the caller.
         let r = unsafe { handle(r, "result") }?;
+        let ack = r.ack.get_or_init(|| {
+            ack_of(
+                &r.header,
+                &r.findings,
+                r.ack_code_value,
+                r.converter.options(),
+            )
+        });
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { write_out(out, pfhir_bytes::from_vec(r.ack.clone())) };
+        unsafe { write_out(out, pfhir_bytes::from_vec(ack.clone())) };
         Ok(())
     })
 }
@@ -379,7 +466,13 @@ pub unsafe extern "C" fn pfhir_hl7_result_ack(
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_hl7_result_outcome_json(r: *const pfhir_hl7_result) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.outcome_json.lend()) }
+    unsafe {
+        read_field(r, pfhir_str::EMPTY, |r| {
+            r.outcome_json
+                .get_or_init(|| CText::new(&outcome_json(&r.findings)))
+                .lend()
+        })
+    }
 }
 
 /// Number of issues (0 for NULL).
@@ -389,7 +482,7 @@ pub unsafe extern "C" fn pfhir_hl7_result_outcome_json(r: *const pfhir_hl7_resul
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_hl7_result_issue_count(r: *const pfhir_hl7_result) -> usize {
     // SAFETY: forwarded to the caller.
-    unsafe { read_field(r, 0, |r| r.issues.len()) }
+    unsafe { read_field(r, 0, |r| r.issues().len()) }
 }
 
 /// Reads a field of issue `i` (`fallback` for NULL or out of range).
@@ -403,7 +496,7 @@ unsafe fn issue_field<V: Copy>(
     f: impl FnOnce(&Hl7IssueTexts) -> V,
 ) -> V {
     // SAFETY: forwarded to the caller.
-    unsafe { read_field(r, fallback, |r| r.issues.get(i).map_or(fallback, f)) }
+    unsafe { read_field(r, fallback, |r| r.issues().get(i).map_or(fallback, f)) }
 }
 
 /// The severity of issue `i` (`PFHIR_SEVERITY_*`; fatal: the ACK is AR), 0 when out of

@@ -9,10 +9,11 @@ the HL7 field it came from (``PID-7``), and an original-mode ACK answers the sen
 
 from __future__ import annotations
 
+import ctypes
 import json
 from collections import abc
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 from . import _abi, _ffi
 from ._abi import Hl7Kind, Hl7Option
@@ -70,21 +71,16 @@ class Hl7Options:
     ack_time: Optional[str] = None
 
     def _key(self) -> Tuple[Any, ...]:
-        """What the native options are made of, to notice a ``namespaces`` mapping (or an
-        ``authorities`` list) changed in place since they were made."""
-        namespaces = self.namespaces
+        """What of the native options can change after they were made: a ``namespaces``
+        mapping (or an ``authorities`` list) changed in place. (The other fields are frozen;
+        ``dataclasses.replace`` makes a new Hl7Options, with its own native options.)"""
+        namespaces, authorities = self.namespaces, self.authorities
         return (
-            tuple(namespaces.items()) if isinstance(namespaces, abc.Mapping) else namespaces,
-            tuple(self.authorities) if isinstance(self.authorities, (list, tuple)) else self.authorities,
-            self.org_id,
-            self.source_endpoint,
-            self.patient_id,
-            self.tz,
-            self.charset,
-            self.max_bytes,
-            self.fixed_ids,
-            self.ack_control_id,
-            self.ack_time,
+            tuple(namespaces.items())
+            if type(namespaces) is dict or isinstance(namespaces, abc.Mapping)
+            else namespaces,
+            authorities if type(authorities) is tuple else
+            tuple(authorities) if isinstance(authorities, list) else authorities,
         )
 
     def _native(self) -> "_NativeOptions":
@@ -197,9 +193,32 @@ class Hl7Issue:
     message: str
 
 
-@dataclass(frozen=True)
+class _NativeResult:
+    """A ``pfhir_hl7_result`` owned by one :class:`Hl7Result`, freed with it."""
+
+    __slots__ = ("ptr", "free")
+
+    def __init__(self, ptr: int, free: Callable[[int], None]) -> None:
+        self.ptr = ptr
+        self.free = free
+
+    def __del__(self) -> None:
+        try:
+            self.free(self.ptr)
+        except Exception:  # interpreter shutdown: nothing sensible to do
+            pass
+
+
+#: The value of an Hl7Result field not read from the native result yet.
+_MISSING: Any = object()
+
+
 class Hl7Result:
     """The result of converting one message. Immutable; nothing to close.
+
+    ``bundle`` and ``ack_code`` are read when the result is made; ``kind``, ``ack``,
+    ``issues`` and ``outcome_json`` are read from the native result on first use (and kept):
+    a caller that only sends the Bundle does not pay for them.
 
     Attributes:
         bundle: the partner Bundle as compact JSON (``None`` when the message gave no valid
@@ -211,12 +230,107 @@ class Hl7Result:
         outcome_json: the issues as an STU3 OperationOutcome (compact JSON).
     """
 
-    bundle: Optional[str]
-    kind: Optional[str]
-    ack_code: str
-    ack: bytes
-    issues: Tuple[Hl7Issue, ...]
-    outcome_json: str
+    __slots__ = ("_bundle", "_ack_code", "_kind", "_ack", "_issues", "_outcome_json", "_native")
+
+    _FIELDS = ("bundle", "kind", "ack_code", "ack", "issues", "outcome_json")
+
+    def __init__(
+        self,
+        bundle: Optional[str],
+        kind: Optional[str],
+        ack_code: str,
+        ack: bytes,
+        issues: Tuple[Hl7Issue, ...],
+        outcome_json: str,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "_bundle", bundle)
+        set_(self, "_ack_code", ack_code)
+        set_(self, "_kind", kind)
+        set_(self, "_ack", ack)
+        set_(self, "_issues", tuple(issues))
+        set_(self, "_outcome_json", outcome_json)
+        set_(self, "_native", None)
+
+    @classmethod
+    def _from_native(cls, r: int) -> "Hl7Result":
+        """Takes ownership of the native result ``r`` (from its first line on): reads the
+        Bundle now, the rest when asked."""
+        lib = _ffi.lib()
+        self = cls.__new__(cls)
+        set_ = object.__setattr__
+        set_(self, "_native", _NativeResult(r, lib.pfhir_hl7_result_free))
+        s = lib.pfhir_hl7_result_bundle(r)
+        if s.data:
+            set_(self, "_bundle", ctypes.string_at(s.data, s.len).decode("utf-8"))
+            # A result has a Bundle only when its ACK says AA: no second call for it.
+            set_(self, "_ack_code", "AA")
+        else:
+            set_(self, "_bundle", None)
+            set_(self, "_ack_code", _ffi.text(lib.pfhir_hl7_result_ack_code(r)) or "")
+        set_(self, "_kind", _MISSING)
+        set_(self, "_ack", _MISSING)
+        set_(self, "_issues", _MISSING)
+        set_(self, "_outcome_json", _MISSING)
+        return self
+
+    def _lazy(self, name: str, read: Callable[[int], Any]) -> Any:
+        """The value of lazy field ``name``, read from the native result the first time (the
+        native result lives as long as this result: threads may read at once)."""
+        value = getattr(self, name)
+        if value is _MISSING:
+            value = read(self._native.ptr)
+            object.__setattr__(self, name, value)
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Hl7Result is immutable: cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Hl7Result is immutable: cannot delete {name}")
+
+    @property
+    def bundle(self) -> Optional[str]:
+        """The partner Bundle as compact JSON, or ``None``."""
+        value: Optional[str] = self._bundle
+        return value
+
+    @property
+    def ack_code(self) -> str:
+        """``"AA"``, ``"AE"`` or ``"AR"`` (MSA-1)."""
+        value: str = self._ack_code
+        return value
+
+    @property
+    def kind(self) -> Optional[str]:
+        """``"create"``, ``"update"``, or ``None``."""
+        value: Optional[str] = self._lazy(
+            "_kind", lambda r: _KINDS.get(int(_ffi.lib().pfhir_hl7_result_kind(r)))
+        )
+        return value
+
+    @property
+    def ack(self) -> bytes:
+        """The ACK, segments ended by ``\\r``, in the message's character set."""
+        value: bytes = self._lazy(
+            "_ack", lambda r: _ffi.call_bytes(_ffi.lib().pfhir_hl7_result_ack, r)
+        )
+        return value
+
+    @property
+    def issues(self) -> Tuple[Hl7Issue, ...]:
+        """Every finding, with its HL7 location."""
+        value: Tuple[Hl7Issue, ...] = self._lazy("_issues", _read_issues)
+        return value
+
+    @property
+    def outcome_json(self) -> str:
+        """The issues as an STU3 OperationOutcome (compact JSON)."""
+        value: str = self._lazy(
+            "_outcome_json",
+            lambda r: _ffi.text(_ffi.lib().pfhir_hl7_result_outcome_json(r)) or "",
+        )
+        return value
 
     @property
     def is_valid(self) -> bool:
@@ -231,6 +345,22 @@ class Hl7Result:
         """The OperationOutcome, parsed."""
         parsed: Dict[str, Any] = json.loads(self.outcome_json)
         return parsed
+
+    def _values(self) -> Tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Hl7Result)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Copies and pickles carry the values (read now), never the native result."""
+        return (Hl7Result, self._values())
 
     def __iter__(self) -> Iterator[Hl7Issue]:
         return iter(self.issues)
@@ -249,7 +379,7 @@ def _message(message: object) -> bytes:
     raise TypeError(f"the message must be bytes or str, not {type(message).__name__}")
 
 
-def _read(r: int) -> Hl7Result:
+def _read_issues(r: int) -> Tuple[Hl7Issue, ...]:
     lib = _ffi.lib()
     text = _ffi.text
     issues = []
@@ -272,14 +402,7 @@ def _read(r: int) -> Hl7Result:
                     message=text(message(r, i)) or "",
                 )
             )
-    return Hl7Result(
-        bundle=text(lib.pfhir_hl7_result_bundle(r)),
-        kind=_KINDS.get(int(lib.pfhir_hl7_result_kind(r))),
-        ack_code=text(lib.pfhir_hl7_result_ack_code(r)) or "",
-        ack=_ffi.call_bytes(lib.pfhir_hl7_result_ack, r),
-        issues=tuple(issues),
-        outcome_json=text(lib.pfhir_hl7_result_outcome_json(r)) or "",
-    )
+    return tuple(issues)
 
 
 def hl7_to_bundle(
@@ -292,14 +415,19 @@ def hl7_to_bundle(
         options = Hl7Options(**settings)
     elif settings:
         raise TypeError("pass either options or keyword settings, not both")
-    data = _message(message)
-    lib = _ffi.lib()
+    data = message if type(message) is bytes else _message(message)
     native = options._native()
-    r = _ffi.call_out(lib.pfhir_hl7_convert, native.ptr, data, len(data))
-    try:
-        return _read(r)
-    finally:
-        lib.pfhir_hl7_result_free(r)
+    lib = _ffi.lib()
+    out = ctypes.c_void_p()
+    err = lib.pfhir_hl7_convert(native.ptr, data, len(data), ctypes.byref(out))
+    # _ffi.call_out inlined (this is the per-message path): an error raises; success
+    # always writes the result.
+    if err or not out.value:
+        _ffi.check(err)
+        from .errors import ErrorCode, error_for
+
+        raise error_for(ErrorCode.INTERNAL, "pfhir_hl7_convert succeeded without writing its result")
+    return Hl7Result._from_native(out.value)  # owns the result from its first line on
 
 
 def hl7_ack(message: Message, options: Optional[Hl7Options] = None, **settings: Any) -> bytes:

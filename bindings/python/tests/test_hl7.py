@@ -171,3 +171,42 @@ def test_converted_bundle_is_created_on_the_sandbox(client: pfhir.Client) -> Non
     assert result.is_valid and result.kind == "create", result.outcome_json
     created = client.create(result.bundle)
     assert 200 <= created.status < 300 and created.patient_id
+
+
+def test_result_reads_lazily_and_behaves_as_a_value() -> None:
+    """The kind, ACK, issues and outcome are read from the native result on first use: any
+    order, from threads at once, gives the values an eager read gives; results compare,
+    hash, copy and pickle by value, and cannot be changed."""
+    import copy
+    import pickle
+    import threading
+
+    path = CORPUS / "001-a04-cip-v251.hl7"
+    message, options = path.read_bytes(), options_of(path)
+    eager = pfhir.hl7_to_bundle(message, options)
+    values = (eager.bundle, eager.kind, eager.ack_code, eager.ack, eager.issues, eager.outcome_json)
+    assert eager.ack_code == "AA" and eager.kind == "create" and eager.ack.startswith(b"MSH|")
+    late = pfhir.hl7_to_bundle(message, options)
+    assert late.outcome_json == eager.outcome_json  # one lazy field first, the rest later
+    assert (late.bundle, late.kind, late.ack_code, late.ack, late.issues, late.outcome_json) == values
+    assert late == eager and hash(late) == hash(eager)
+    for twin in (copy.copy(late), copy.deepcopy(late), pickle.loads(pickle.dumps(late))):
+        assert twin == eager and twin.ack == eager.ack
+    with pytest.raises(AttributeError):
+        late.bundle = None  # type: ignore[misc]
+
+    bad = pfhir.hl7_to_bundle(A04, tz="+01:00", ack_control_id="A1", ack_time="20260101120001+0100")
+    shared = pfhir.hl7_to_bundle(A04, tz="+01:00", ack_control_id="A1", ack_time="20260101120001+0100")
+    seen: List[Any] = []
+
+    def read() -> None:
+        seen.append((shared.issues, shared.ack, shared.kind, shared.outcome_json, shared.ack_code))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = (bad.issues, bad.ack, bad.kind, bad.outcome_json, "AE")
+    assert len(seen) == 8 and all(s == expected for s in seen)
+    assert bad.bundle is None and not bad.is_valid and bad.issues

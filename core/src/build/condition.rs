@@ -26,7 +26,10 @@ pub(super) struct ConditionView<'a> {
 impl ConditionView<'_> {
     /// The field name of one of its members (`onset`, `conditions[1].onset`).
     pub fn field(&self, name: &str) -> String {
-        format!("{}{name}", self.prefix)
+        let mut f = String::with_capacity(self.prefix.len() + name.len());
+        f.push_str(&self.prefix);
+        f.push_str(name);
+        f
     }
 
     /// True for the Condition of the flat members.
@@ -54,19 +57,40 @@ pub(super) fn views(input: &PatientInput) -> Vec<ConditionView<'_>> {
     }
     for (i, c) in input.conditions.iter().enumerate() {
         out.push(ConditionView {
-            prefix: format!("conditions[{i}]."),
+            prefix: indexed("conditions[", i, "]."),
             diabetes: c.diabetes.as_deref(),
             codings: c
                 .codings
                 .iter()
                 .enumerate()
-                .map(|(j, k)| (format!("conditions[{i}].codings[{j}]"), k))
+                .map(|(j, k)| (indexed(&indexed("conditions[", i, "].codings["), j, "]"), k))
                 .collect(),
             onset: c.onset.as_deref(),
             clinical_status: c.clinical_status.as_deref(),
             verification_status: c.verification_status.as_deref(),
         });
     }
+    out
+}
+
+/// `head`, the decimal `i`, `tail` (`conditions[2].`): made per Condition, cheaper than
+/// `format!`.
+fn indexed(head: &str, i: usize, tail: &str) -> String {
+    let mut digits = [0u8; 20];
+    let (mut n, mut at) = (i, digits.len());
+    loop {
+        at -= 1;
+        // n % 10 < 10: the cast cannot truncate.
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(head.len() + (digits.len() - at) + tail.len());
+    out.push_str(head);
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.push_str(tail);
     out
 }
 
@@ -106,12 +130,25 @@ pub(super) fn build(view: &ConditionView<'_>, id: String, patient_id: &str) -> C
             ..Default::default()
         }),
         subject: Some(Reference {
-            reference: Some(format!("Patient/{patient_id}")),
+            reference: Some(["Patient/", patient_id].concat()),
             ..Default::default()
         }),
         onset: view
             .onset
             .map(|o| ConditionOnset::DateTime(normalize_date_time(o))),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indexed;
+
+    #[test]
+    fn indexed_names_are_what_format_gives() {
+        for i in [0usize, 1, 9, 10, 123, usize::MAX] {
+            assert_eq!(indexed("conditions[", i, "]."), format!("conditions[{i}]."));
+        }
+        assert_eq!(indexed("", 7, ""), "7");
     }
 }

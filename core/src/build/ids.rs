@@ -9,6 +9,47 @@ pub struct RandomError;
 pub fn uuid_v4() -> Result<String, RandomError> {
     let mut b = [0u8; 16];
     getrandom::getrandom(&mut b).map_err(|_| RandomError)?;
+    Ok(format_uuid_v4(b))
+}
+
+/// Fresh UUIDs for one Bundle: the random bytes of up to [`FreshIds::BATCH`] ids come from
+/// one call to the operating system's generator (one system call per Bundle instead of one
+/// per id). Each id still has its own 122 random bits; nothing is kept between Bundles (so
+/// nothing is shared across `fork`).
+pub(super) struct FreshIds {
+    bytes: [u8; 16 * FreshIds::BATCH],
+    next: usize,
+}
+
+impl FreshIds {
+    /// Ids per call to the generator (a Bundle has 3, and one per Condition).
+    const BATCH: usize = 4;
+
+    /// No random bytes read yet: Bundles with every id given read none.
+    pub(super) fn new() -> FreshIds {
+        FreshIds {
+            bytes: [0; 16 * FreshIds::BATCH],
+            next: FreshIds::BATCH,
+        }
+    }
+
+    /// The next random UUID (version 4).
+    pub(super) fn uuid_v4(&mut self) -> Result<String, RandomError> {
+        if self.next == FreshIds::BATCH {
+            getrandom::getrandom(&mut self.bytes).map_err(|_| RandomError)?;
+            self.next = 0;
+        }
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&self.bytes[self.next * 16..(self.next + 1) * 16]);
+        // Used bytes are not kept.
+        self.bytes[self.next * 16..(self.next + 1) * 16].fill(0);
+        self.next += 1;
+        Ok(format_uuid_v4(b))
+    }
+}
+
+/// `b` as a version 4 UUID (version and variant bits set), lower case.
+fn format_uuid_v4(mut b: [u8; 16]) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -20,7 +61,7 @@ pub fn uuid_v4() -> Result<String, RandomError> {
         out.push(char::from(HEX[usize::from(x >> 4)]));
         out.push(char::from(HEX[usize::from(x & 0x0f)]));
     }
-    Ok(out)
+    out
 }
 
 /// The id of the Condition at 1-based `position` when the caller gave ids for fewer
@@ -95,6 +136,23 @@ mod tests {
                 assert!(c.is_ascii_hexdigit() && !c.is_ascii_uppercase(), "{a}");
             }
         }
+    }
+
+    #[test]
+    fn fresh_ids_are_distinct_version_4_uuids_past_a_batch() {
+        let mut fresh = FreshIds::new();
+        let ids: Vec<String> = (0..3 * FreshIds::BATCH + 1)
+            .map(|_| fresh.uuid_v4().expect("random"))
+            .collect();
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(id.len(), 36);
+            assert_eq!(&id[14..15], "4", "{id}");
+            assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
+            assert!(!ids[..i].contains(id), "id {i} repeats an earlier one");
+        }
+        // A new batch for each Bundle: two builders never give the same id.
+        let other = FreshIds::new().uuid_v4().expect("random");
+        assert!(!ids.contains(&other));
     }
 
     #[test]

@@ -158,10 +158,10 @@ fn authorities(options: &BuildOptions) -> Vec<String> {
     all
 }
 
-fn id_or_new(given: &Option<String>) -> Result<String, BuildError> {
+fn id_or_new(given: &Option<String>, fresh: &mut ids::FreshIds) -> Result<String, BuildError> {
     match given {
         Some(id) => Ok(id.clone()),
-        None => Ok(uuid_v4()?),
+        None => Ok(fresh.uuid_v4()?),
     }
 }
 
@@ -231,10 +231,11 @@ pub fn build_bundle_checked(
         (Some(t), _) | (None, Some(t)) => t.clone(),
         (None, None) => now_instant().ok_or(BuildError::NoClock)?,
     };
-    let patient_id = id_or_new(&input.ids.patient)?;
+    let mut fresh = ids::FreshIds::new();
+    let patient_id = id_or_new(&input.ids.patient, &mut fresh)?;
 
     let header = MessageHeader {
-        id: Some(id_or_new(&input.ids.message_header)?),
+        id: Some(id_or_new(&input.ids.message_header, &mut fresh)?),
         meta: profile_meta(profile::MESSAGE_HEADER_PROFILE),
         event: Some(Coding {
             system: Some(profile::EVENT_SYSTEM.to_string()),
@@ -253,7 +254,7 @@ pub fn build_bundle_checked(
                 options
                     .source_endpoint
                     .clone()
-                    .unwrap_or_else(|| format!("urn:oid:{}", checked.oid)),
+                    .unwrap_or_else(|| ["urn:oid:", checked.oid.as_str()].concat()),
             ),
             ..Default::default()
         }),
@@ -270,7 +271,7 @@ pub fn build_bundle_checked(
         },
     ];
     for (view, id) in condition::views(input).iter().zip(&checked.condition_ids) {
-        let c = condition::build(view, id_or_new(id)?, &patient_id);
+        let c = condition::build(view, id_or_new(id, &mut fresh)?, &patient_id);
         entry.push(BundleEntry {
             resource: Some(Resource::from(c)),
             ..Default::default()
@@ -280,13 +281,13 @@ pub fn build_bundle_checked(
         id: if options.omit_bundle_id {
             None
         } else {
-            Some(id_or_new(&input.ids.bundle)?)
+            Some(id_or_new(&input.ids.bundle, &mut fresh)?)
         },
         type_: Some("message".to_string()),
         entry,
         ..Default::default()
     };
-    let json = crate::model::to_vec(&bundle);
+    let json = bundle_json(&bundle);
     let outcome = check_output(&json, &options.extra_authorities)?;
     Ok(CheckedBundle {
         bundle,
@@ -295,18 +296,35 @@ pub fn build_bundle_checked(
     })
 }
 
+/// The Bundle's compact JSON, as `crate::model::to_vec` writes it, into a buffer sized for
+/// a usual Bundle (2-4 KB) rather than grown from 128 bytes by doubling.
+fn bundle_json(bundle: &Bundle) -> Vec<u8> {
+    let mut json = Vec::with_capacity(4096);
+    match serde_json::to_writer(&mut json, bundle) {
+        Ok(()) => json,
+        // As `to_vec`: serializing the model into memory cannot fail.
+        Err(_) => Vec::new(),
+    }
+}
+
 /// The builder's promise: its output passes partner validation.
 fn check_output(
     json: &[u8],
     extra_authorities: &[String],
 ) -> Result<crate::validate::Outcome, BuildError> {
-    let mut opts = ValidatorOptions::partner();
-    for a in extra_authorities {
-        opts.add_authority(a)
-            .map_err(|e| BuildError::Internal(e.to_string()))?;
-    }
-    let validator = Validator::new(opts).map_err(|e| BuildError::Internal(e.to_string()))?;
-    let outcome = validator.validate(json);
+    let outcome = if extra_authorities.is_empty() {
+        // The usual case: one partner validator with the default options, made once.
+        static PARTNER: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
+        PARTNER.get_or_init(Validator::partner).validate(json)
+    } else {
+        let mut opts = ValidatorOptions::partner();
+        for a in extra_authorities {
+            opts.add_authority(a)
+                .map_err(|e| BuildError::Internal(e.to_string()))?;
+        }
+        let validator = Validator::new(opts).map_err(|e| BuildError::Internal(e.to_string()))?;
+        validator.validate(json)
+    };
     if outcome.has_errors() {
         let ids: Vec<String> = outcome
             .issues

@@ -38,6 +38,24 @@ fn full_input() -> PatientInput {
 }
 
 #[test]
+fn the_checked_json_is_the_bundle_serialized_and_fresh_ids_differ() {
+    let mut input = full_input();
+    input.ids = IdsInput::default();
+    let checked = build_bundle_checked(&input, &BuildOptions::default()).expect("builds");
+    assert_eq!(checked.json, crate::model::to_vec(&checked.bundle));
+    // Bundle, MessageHeader, Patient and Condition ids: fresh, distinct UUIDs.
+    let text = String::from_utf8(checked.json).expect("utf8");
+    let mut ids: Vec<&str> = text
+        .match_indices("\"id\":\"")
+        .map(|(at, m)| &text[at + m.len()..at + m.len() + 36])
+        .collect();
+    assert!(ids.len() >= 4, "{text}");
+    ids.sort_unstable();
+    ids.dedup();
+    assert!(ids.len() >= 4, "an id repeats: {text}");
+}
+
+#[test]
 fn builds_a_bundle_that_passes_partner_validation_without_warnings() {
     let bundle = build_bundle(&full_input()).expect("builds");
     let json = crate::model::to_vec(&bundle);

@@ -5,7 +5,7 @@
 use super::escape::escape;
 use super::issue::Hl7Issue;
 use super::parse::Separators;
-use super::{Conversion, Hl7Options};
+use super::{Conversion, Header, Hl7Options};
 use crate::validate::Severity;
 
 /// MSA-1, the acknowledgment code.
@@ -36,7 +36,12 @@ const DEFAULT_VERSION: &str = "2.5.1";
 
 /// The ACK of a conversion, segments ended by `\r`, in the message's character set.
 pub fn ack(conv: &Conversion, opts: &Hl7Options) -> Vec<u8> {
-    let h = &conv.header;
+    ack_of(&conv.header, &conv.issues, conv.ack_code, opts)
+}
+
+/// [`ack`] from the parts of a conversion it reads: the echoed header, the findings and
+/// the code (for callers that keep only those).
+pub fn ack_of(h: &Header, issues: &[Hl7Issue], code: AckCode, opts: &Hl7Options) -> Vec<u8> {
     let version = if h.version.is_empty() {
         DEFAULT_VERSION
     } else {
@@ -90,10 +95,10 @@ pub fn ack(conv: &Conversion, opts: &Hl7Options) -> Vec<u8> {
         out.push_str("||||||");
         out.push_str(c.msh18());
     }
-    for part in ["\rMSA|", conv.ack_code.as_str(), "|", &h.control_id, "\r"] {
+    for part in ["\rMSA|", code.as_str(), "|", &h.control_id, "\r"] {
         out.push_str(part);
     }
-    for issue in &conv.issues {
+    for issue in issues {
         if legacy && !issue.severity.is_error() {
             continue;
         }

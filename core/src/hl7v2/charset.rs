@@ -40,8 +40,8 @@ impl Charset {
 
     /// Decodes `bytes` to UTF-8; `Err(index)` gives the first byte that is not valid.
     pub fn decode(self, bytes: &[u8]) -> Result<Cow<'_, str>, usize> {
-        if bytes.is_ascii() {
-            // ASCII is the same text in every supported charset.
+        if self != Charset::Utf8 && bytes.is_ascii() {
+            // ASCII is the same text in every supported charset (UTF-8 checks it below).
             return std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|_| 0);
         }
         match self {

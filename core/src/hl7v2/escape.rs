@@ -79,7 +79,30 @@ fn hex_digit(b: u8) -> Option<u8> {
 /// that it can be put in a field of a message with these separators.
 pub fn escape(text: &str, seps: &Separators) -> String {
     let esc = seps.escape.unwrap_or(b'\\');
-    let mut out = String::with_capacity(text.len());
+    let special = |b: u8| {
+        b == esc
+            || b == seps.field
+            || b == seps.component
+            || b == seps.subcomponent
+            || b == seps.repetition
+            || b == b'\r'
+            || b == b'\n'
+    };
+    // Most values have nothing to escape: one copy. (With ASCII separators a byte scan
+    // sees the same as the character loop below: a multi-byte character holds no ASCII.)
+    let ascii = [
+        esc,
+        seps.field,
+        seps.component,
+        seps.subcomponent,
+        seps.repetition,
+    ]
+    .iter()
+    .all(u8::is_ascii);
+    if ascii && !text.bytes().any(special) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         let code = match u8::try_from(u32::from(c)) {
             Ok(b) if b == esc => Some('E'),

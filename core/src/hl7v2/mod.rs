@@ -19,7 +19,7 @@ mod parse;
 mod tables;
 mod time;
 
-pub use ack::{ack, AckCode};
+pub use ack::{ack, ack_of, AckCode};
 pub use charset::Charset;
 pub use escape::{escape, DecodeError};
 pub use issue::{operation_outcome, ErrorCode0357, Hl7Issue, Hl7MessageId, HL7_ERROR_SYSTEM};
@@ -182,7 +182,10 @@ pub struct Conversion {
     pub input: Option<PatientInput>,
     /// Every finding: pfhir's and the validator's, with HL7 locations.
     pub issues: Vec<Hl7Issue>,
-    /// Where each PatientInput field came from and the Bundle element it became.
+    /// Where each PatientInput field came from and the Bundle element it became: made
+    /// when an issue of the builder or the validator had to be located (or the update
+    /// read them), else empty (making them for every message would cost time for nothing;
+    /// [`map`] gives them for any message).
     pub traces: Vec<Trace>,
     /// What the ACK says.
     pub ack_code: AckCode,
@@ -195,12 +198,17 @@ pub struct Conversion {
 impl Conversion {
     /// The findings as an STU3 OperationOutcome, compact JSON.
     pub fn outcome_json(&self) -> String {
-        if self.issues.is_empty() {
-            // The same "all OK" outcome for every message without findings: made once.
-            static ALL_OK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-            return ALL_OK.get_or_init(|| outcome_text(&[])).clone();
-        }
-        outcome_text(&self.issues)
+        outcome_json(&self.issues)
+    }
+
+    /// Takes the Bundle's compact JSON out (what [`Conversion::bundle_json`] gives, without
+    /// a copy), leaving `bundle` `None`.
+    pub fn take_bundle_json(&mut self) -> Option<Vec<u8>> {
+        let bundle = self.bundle.take()?;
+        Some(match self.json.take() {
+            Some(json) => json,
+            None => crate::model::to_vec(&bundle),
+        })
     }
 
     /// The Bundle as compact JSON: the bytes the validator checked when the Bundle was
@@ -212,6 +220,17 @@ impl Conversion {
             None => crate::model::to_vec(bundle),
         })
     }
+}
+
+/// The findings of a conversion as an STU3 OperationOutcome, compact JSON
+/// ([`Conversion::outcome_json`] for callers that keep only the issues).
+pub fn outcome_json(issues: &[Hl7Issue]) -> String {
+    if issues.is_empty() {
+        // The same "all OK" outcome for every message without findings: made once.
+        static ALL_OK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        return ALL_OK.get_or_init(|| outcome_text(&[])).clone();
+    }
+    outcome_text(issues)
 }
 
 /// The STU3 OperationOutcome of `issues`, compact JSON.
@@ -271,9 +290,11 @@ impl Converter {
         match self.check_header(&msg, &mut conv) {
             Some(kind) => {
                 conv.kind = Some(kind);
-                let mut mapped = map(&msg, &self.options, kind);
+                // The traces are made only when an issue of the builder or the validator
+                // needs one (most messages have none): see `build`.
+                let mut mapped = map::map_with(&msg, &self.options, kind, false);
                 if msg.segments_with(b"PID").next().is_some() {
-                    self.build(&msg, mapped, &mut conv);
+                    self.build(&msg, kind, mapped, &mut conv);
                 } else {
                     conv.issues.append(&mut mapped.issues);
                 }
@@ -352,19 +373,29 @@ impl Converter {
     }
 
     /// Builds the Bundle, then traces the builder's and the validator's issues.
-    fn build(&self, msg: &Message<'_>, mapped: Mapped, conv: &mut Conversion) {
+    fn build(&self, msg: &Message<'_>, kind: EventKind, mapped: Mapped, conv: &mut Conversion) {
         let Mapped {
             input,
-            traces,
+            mut traces,
             issues,
         } = mapped;
         conv.issues.extend(issues);
-        let options = BuildOptions {
-            extra_authorities: self.options.extra_authorities.clone(),
-            now: self.options.now.clone(),
-            source_endpoint: self.options.source_endpoint.clone(),
-            omit_bundle_id: false,
+        let built = build_bundle_checked(&input, &options_of(&self.options));
+        // Only a finding inside an entry can be placed by a trace (every trace expression
+        // is under `Bundle.entry[`): others, such as "no Condition" at `Bundle.entry`, never.
+        let located = match &built {
+            Ok(checked) => checked
+                .outcome
+                .issues
+                .iter()
+                .any(|v| v.expression.starts_with(map::TRACED_ROOT)),
+            Err(BuildError::Input(fields)) => !fields.is_empty(),
+            Err(_) => false,
         };
+        if located && traces.is_empty() {
+            // Mapping again gives the same input and issues, with the traces this time.
+            traces = map(msg, &self.options, kind).traces;
+        }
         let trace_of_field = |field: &str| -> Option<&Trace> {
             let mut f = field;
             loop {
@@ -383,7 +414,7 @@ impl Converter {
         };
         // The builder validates its output with the partner validator; its warnings and
         // notes are traced like the builder's errors.
-        match build_bundle_checked(&input, &options) {
+        match built {
             Ok(checked) => {
                 let (bundle, outcome) = (checked.bundle, checked.outcome);
                 for v in outcome.issues {
@@ -450,6 +481,16 @@ impl Converter {
                     _ => false,
                 }
         })
+    }
+}
+
+/// The builder's options for a conversion's.
+fn options_of(options: &Hl7Options) -> BuildOptions {
+    BuildOptions {
+        extra_authorities: options.extra_authorities.clone(),
+        now: options.now.clone(),
+        source_endpoint: options.source_endpoint.clone(),
+        omit_bundle_id: false,
     }
 }
 

@@ -150,6 +150,21 @@ fn escapes_are_resolved() {
 }
 
 #[test]
+fn escape_copies_plain_text_and_escapes_what_needs_it() {
+    let seps = Separators::default();
+    for plain in ["", "Garcia", "José Núñez", "20260101120000+0100", "a b"] {
+        assert_eq!(escape(plain, &seps), plain);
+    }
+    assert_eq!(escape("Ñ|\n", &seps), "Ñ\\F\\ ");
+    // A separator that is not ASCII: characters are compared, not bytes.
+    let odd = Separators {
+        component: 0xE9,
+        ..Separators::default()
+    };
+    assert_eq!(escape("é", &odd), "\\S\\");
+}
+
+#[test]
 fn character_sets_decode_to_utf8() {
     assert_eq!(Charset::from_msh18("8859/1"), Some(Charset::Latin1));
     assert_eq!(Charset::from_msh18("unicode utf-8"), Some(Charset::Utf8));
@@ -476,4 +491,57 @@ fn ack_without_fixed_time_and_id_takes_the_clock_and_a_uuid() {
         super::ack::dtm_of_instant("2026-11-30T00:15:00.123Z"),
         "20261130001500.123+0000"
     );
+}
+
+#[test]
+fn traces_are_made_only_when_an_issue_needs_locating_and_then_equal_map() {
+    // No finding (or none inside an entry: "no Condition"): no traces (the input is there
+    // all the same).
+    let clean = msg(&[MSH, PID, "DG1|1||E11^Type 2 diabetes mellitus^I10"]);
+    let c = convert(clean.as_bytes());
+    assert_eq!(c.ack_code, AckCode::Accept, "{:?}", c.issues);
+    assert!(c.issues.is_empty(), "{:?}", c.issues);
+    assert!(c.traces.is_empty() && c.input.is_some());
+    let no_condition = convert(msg(&[MSH, PID]).as_bytes());
+    assert_eq!(no_condition.ack_code, AckCode::Accept);
+    assert!(no_condition
+        .issues
+        .iter()
+        .all(|i| i.expression.as_deref() == Some("Bundle.entry")));
+    assert!(no_condition.traces.is_empty());
+    // A validator finding (no gender) is located through traces made by mapping again:
+    // the same traces map() gives.
+    let no_gender = msg(&[
+        MSH,
+        "PID|1||AAAA1234567890^^^CIP^JHN||GARCIA&&RUIZ^MARIA||19750616",
+    ]);
+    let c = convert(no_gender.as_bytes());
+    assert!(!c.issues.is_empty());
+    assert!(
+        c.issues
+            .iter()
+            .any(|i| i.location.map(|l| l.to_string()) == Some("PID-8".into())),
+        "{:?}",
+        c.issues
+    );
+    let m = parsed(&no_gender);
+    assert_eq!(c.traces, map(&m, &options(), EventKind::Create).traces);
+    assert!(!c.traces.is_empty());
+    assert!(c
+        .traces
+        .iter()
+        .all(|t| t.expression.starts_with(map::TRACED_ROOT)));
+    // So does every trace of a message using every mapped part.
+    let rich = msg(&[
+        MSH,
+        "PID|1||A1^^^CIP~B2^^^&1.2.3&ISO^MR||GARCIA&&RUIZ^MARIA^JOSE||19750616|F|||C/ Mayor 1^Piso 2^Madrid^M^28001^ESP^H||^PRN^PH^^34^91^5551234~^NET^Internet^a@b.es||es|M||||||||||||||20200101",
+        "DG1|1||E11^^I10||20200101|F",
+        "DG1|2||E10^^I10",
+    ]);
+    let m = parsed(&rich);
+    let all = map(&m, &options(), EventKind::Create).traces;
+    assert!(all.len() > 20, "{all:?}");
+    for t in &all {
+        assert!(t.expression.starts_with(map::TRACED_ROOT), "{t:?}");
+    }
 }

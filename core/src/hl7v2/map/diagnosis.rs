@@ -48,7 +48,11 @@ impl Mapper<'_, '_> {
                 }
             }
             let i = self.out.input.conditions.len();
-            let path = cat!("Bundle.entry[", i + 2, "].resource");
+            let path = if self.tracing {
+                cat!("Bundle.entry[", i + 2, "].resource")
+            } else {
+                String::new()
+            };
             let dg5 = self.msg.field(seg, 5);
             if let Some(t) = self.text(dg5.component(1)) {
                 match parse_dtm(&t)
@@ -57,7 +61,8 @@ impl Mapper<'_, '_> {
                 {
                     Ok(dt) => {
                         c.onset = Some(dt);
-                        self.trace(
+                        trace!(
+                            self,
                             cat!("conditions[", i, "].onset"),
                             &dg5,
                             cat!(path, ".onsetDateTime"),
@@ -73,23 +78,31 @@ impl Mapper<'_, '_> {
                 .and_then(tables::verification_status)
             {
                 c.verification_status = Some(status.to_string());
-                self.trace(
+                trace!(
+                    self,
                     cat!("conditions[", i, "].verificationStatus"),
                     &dg6,
                     cat!(path, ".verificationStatus"),
                 );
             }
-            self.trace(
+            trace!(
+                self,
                 cat!("conditions[", i, "].diabetes"),
                 &dg3,
                 cat!(path, ".code"),
             );
-            self.trace(
+            trace!(
+                self,
                 cat!("conditions[", i, "].codings"),
                 &dg3,
                 cat!(path, ".code"),
             );
-            self.trace(cat!("conditions[", i, "]"), &self.msg.field(seg, 0), path);
+            trace!(
+                self,
+                cat!("conditions[", i, "]"),
+                &self.msg.field(seg, 0),
+                path
+            );
             self.out.input.conditions.push(c);
         }
     }

@@ -16,6 +16,16 @@ macro_rules! header {
     };
 }
 
+/// `trace!(self, field, &value, expression)`: records a [`Trace`] when the mapper keeps them;
+/// the field and expression are not even made otherwise.
+macro_rules! trace {
+    ($m:expr, $($arg:expr),+ $(,)?) => {
+        if $m.tracing {
+            $m.trace($($arg),+)
+        }
+    };
+}
+
 mod diagnosis;
 mod patient;
 
@@ -30,6 +40,9 @@ use std::borrow::Cow;
 
 /// The Patient's FHIRPath in the Bundle.
 const PATIENT: &str = patient!("");
+
+/// What every [`Trace::expression`] starts with: an element of a Bundle entry.
+pub(super) const TRACED_ROOT: &str = "Bundle.entry[";
 
 /// Where a PatientInput field came from and which Bundle element it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,17 +72,38 @@ struct Mapper<'m, 'a> {
     msg: &'m Message<'a>,
     opts: &'m Hl7Options,
     out: Mapped,
+    /// Whether [`Trace`]s are recorded.
+    tracing: bool,
 }
 
 /// Maps the PID and DG1 segments and MSH-4/MSH-7 of a message to a PatientInput.
 pub fn map(msg: &Message<'_>, opts: &Hl7Options, kind: EventKind) -> Mapped {
+    map_with(msg, opts, kind, true)
+}
+
+/// [`map`], with `traces` left empty unless `tracing` (the input and the issues are the
+/// same: mapping is deterministic, so the traces can be made later by mapping again).
+/// An update that takes the business id as Patient.id reads the traces: there they are
+/// always recorded.
+pub(super) fn map_with(
+    msg: &Message<'_>,
+    opts: &Hl7Options,
+    kind: EventKind,
+    tracing: bool,
+) -> Mapped {
+    let tracing = tracing || needs_traces(opts, kind);
     let mut m = Mapper {
         msg,
         opts,
         out: Mapped {
-            traces: Vec::with_capacity(64),
+            traces: if tracing {
+                Vec::with_capacity(64)
+            } else {
+                Vec::new()
+            },
             ..Mapped::default()
         },
+        tracing,
     };
     m.header();
     match msg.segments_with(b"PID").next() {
@@ -86,6 +120,12 @@ pub fn map(msg: &Message<'_>, opts: &Hl7Options, kind: EventKind) -> Mapped {
         )),
     }
     m.out
+}
+
+/// Whether mapping itself reads the traces: an update without the platform's patient id
+/// (the business id's location comes from its trace).
+fn needs_traces(opts: &Hl7Options, kind: EventKind) -> bool {
+    kind == EventKind::Update && opts.patient_id.is_none()
 }
 
 impl<'m, 'a> Mapper<'m, 'a> {
@@ -145,7 +185,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
             {
                 Ok(instant) => {
                     self.out.input.timestamp = Some(instant);
-                    self.trace("timestamp", &msh7, header!(".timestamp"));
+                    trace!(self, "timestamp", &msh7, header!(".timestamp"));
                 }
                 Err(e) => self.time_error(&msh7, e),
             },
@@ -153,12 +193,14 @@ impl<'m, 'a> Mapper<'m, 'a> {
         let msh4 = self.msg.msh(4);
         if let Some(oid) = &self.opts.org_id {
             self.out.input.organization_oid = oid.clone();
-            self.out.traces.push(Trace {
-                field: Cow::Borrowed("organizationOid"),
-                location: None,
-                offset: 0,
-                expression: Cow::Borrowed(header!(".source.endpoint")),
-            });
+            if self.tracing {
+                self.out.traces.push(Trace {
+                    field: Cow::Borrowed("organizationOid"),
+                    location: None,
+                    offset: 0,
+                    expression: Cow::Borrowed(header!(".source.endpoint")),
+                });
+            }
             return;
         }
         let universal = self.text(msh4.component(2));
@@ -166,10 +208,10 @@ impl<'m, 'a> Mapper<'m, 'a> {
         match (universal, kind) {
             (Some(oid), Some(k)) if k.eq_ignore_ascii_case("ISO") => {
                 self.out.input.organization_oid = oid;
-                self.trace("organizationOid", &msh4, header!(".source.endpoint"));
+                trace!(self, "organizationOid", &msh4, header!(".source.endpoint"));
             }
             _ => {
-                self.trace("organizationOid", &msh4, header!(".source.endpoint"));
+                trace!(self, "organizationOid", &msh4, header!(".source.endpoint"));
                 self.issue(
                 H::NoOrganization,
                 &msh4,

@@ -22,11 +22,11 @@ impl Mapper<'_, '_> {
             (8, "gender", patient!(".gender")),
         ] {
             let v = self.msg.field(pid, n);
-            self.trace(element, &v, path);
+            trace!(self, element, &v, path);
         }
         let pid7 = self.msg.field(pid, 7);
         if let Some(t) = self.text(pid7.component(1)) {
-            self.trace("birthDate", &pid7, patient!(".birthDate"));
+            trace!(self, "birthDate", &pid7, patient!(".birthDate"));
             match parse_dtm(&t) {
                 Some(d) => self.out.input.birth_date = Some(d.date()),
                 None => self.time_error(&pid7, TimeError::Format),
@@ -34,7 +34,7 @@ impl Mapper<'_, '_> {
         }
         let pid8 = self.msg.field(pid, 8);
         if let Some(t) = self.text(pid8.component(1)) {
-            self.trace("gender", &pid8, patient!(".gender"));
+            trace!(self, "gender", &pid8, patient!(".gender"));
             match tables::gender(&t) {
                 Some(g) => self.out.input.gender = Some(g.to_string()),
                 None => self.issue(
@@ -48,7 +48,12 @@ impl Mapper<'_, '_> {
         self.telecoms(pid);
         let pid15 = self.msg.field(pid, 15);
         if let Some(t) = self.text(pid15.component(1)) {
-            self.trace("communication[0]", &pid15, patient!(".communication[0]"));
+            trace!(
+                self,
+                "communication[0]",
+                &pid15,
+                patient!(".communication[0]")
+            );
             match tables::language(&t) {
                 Some(tag) => self.out.input.communication.push(CommunicationInput {
                     language: tag,
@@ -63,7 +68,7 @@ impl Mapper<'_, '_> {
         }
         let pid16 = self.msg.field(pid, 16);
         if let Some(t) = self.text(pid16.component(1)) {
-            self.trace("maritalStatus", &pid16, patient!(".maritalStatus"));
+            trace!(self, "maritalStatus", &pid16, patient!(".maritalStatus"));
             match tables::marital_status(&t) {
                 Some(code) => self.out.input.marital_status = Some(code.to_string()),
                 None => self.issue(H::NotInTable, &pid16, "PID-16 is not in table 0002"),
@@ -144,24 +149,9 @@ impl Mapper<'_, '_> {
             };
             accepted |= self.opts.accepts(&system);
             let i = self.out.input.identifiers.len();
-            let path = cat!(PATIENT, ".identifier[", i, "]");
-            self.trace(cat!("identifiers[", i, "]"), &rep, path.clone());
-            self.trace(
-                cat!("identifiers[", i, "].value"),
-                &cx1,
-                cat!(path, ".value"),
-            );
-            self.trace(
-                cat!("identifiers[", i, "].system"),
-                &cx4,
-                cat!(path, ".system"),
-            );
-            self.trace(cat!("identifiers[", i, "].type"), &cx5, cat!(path, ".type"));
-            self.trace(
-                cat!("identifiers[", i, "].assigner"),
-                &cx4.subcomponent(1),
-                cat!(path, ".assigner"),
-            );
+            if self.tracing {
+                self.identifier_traces(i, [&rep, &cx1, &cx4, &cx5, &cx4.subcomponent(1)]);
+            }
             self.out.input.identifiers.push(IdentifierInput {
                 system,
                 value,
@@ -172,7 +162,7 @@ impl Mapper<'_, '_> {
         }
         // The builder reports `authority` / `identifiers` when none is accepted: both are PID-3.
         for field in ["identifiers", "authority", "patientId"] {
-            self.trace(field, &pid3, patient!(".identifier"));
+            trace!(self, field, &pid3, patient!(".identifier"));
         }
         if !accepted
             && !self.out.issues.iter().any(|i| {
@@ -191,6 +181,29 @@ impl Mapper<'_, '_> {
                 ),
             );
         }
+    }
+
+    /// The traces of identifier `i`: the repetition, CX.1, CX.4, CX.5, CX.4.1.
+    fn identifier_traces(&mut self, i: usize, at: [&Value<'_, '_>; 5]) {
+        let path = cat!(PATIENT, ".identifier[", i, "]");
+        let [rep, cx1, cx4, cx5, cx41] = at;
+        self.trace(cat!("identifiers[", i, "]"), rep, path.clone());
+        self.trace(
+            cat!("identifiers[", i, "].value"),
+            cx1,
+            cat!(path, ".value"),
+        );
+        self.trace(
+            cat!("identifiers[", i, "].system"),
+            cx4,
+            cat!(path, ".system"),
+        );
+        self.trace(cat!("identifiers[", i, "].type"), cx5, cat!(path, ".type"));
+        self.trace(
+            cat!("identifiers[", i, "].assigner"),
+            cx41,
+            path + ".assigner",
+        );
     }
 
     /// PID-5: the legal name (XPN.7 `L`), else the first; FN.1 the family name, or with
@@ -213,12 +226,12 @@ impl Mapper<'_, '_> {
             (Some(first), Some(second)) => {
                 self.out.input.fathers_family = Some(first);
                 self.out.input.mothers_family = Some(second);
-                self.trace("fathersFamily", &fn1, family);
-                self.trace("mothersFamily", &fn3, family);
+                trace!(self, "fathersFamily", &fn1, family);
+                trace!(self, "mothersFamily", &fn3, family);
             }
             (Some(f), None) | (None, Some(f)) => {
                 self.out.input.family_name = Some(f);
-                self.trace("familyName", &fn1, family);
+                trace!(self, "familyName", &fn1, family);
             }
             (None, None) => {}
         }
@@ -226,7 +239,8 @@ impl Mapper<'_, '_> {
             let v = xpn.component(comp);
             if let Some(g) = self.text(v) {
                 let i = self.out.input.given_names.len();
-                self.trace(
+                trace!(
+                    self,
                     cat!("givenNames[", i, "]"),
                     &v,
                     cat!(PATIENT, ".name[0].given[", i, "]"),
@@ -241,11 +255,16 @@ impl Mapper<'_, '_> {
         let pid11 = self.msg.field(pid, 11);
         for rep in pid11.repetitions() {
             let i = self.out.input.addresses.len();
-            let f = cat!("addresses[", i, "]");
+            let f = if self.tracing {
+                cat!("addresses[", i, "]")
+            } else {
+                String::new()
+            };
             let mut a = AddressInput::default();
             for (comp, v) in [(1, rep.component(1).subcomponent(1)), (2, rep.component(2))] {
                 if let Some(line) = self.text(v) {
-                    self.trace(
+                    trace!(
+                        self,
                         cat!(f, ".lines[", a.lines.len(), "]"),
                         &v,
                         cat!(PATIENT, ".address[", i, "].line[", a.lines.len(), "]"),
@@ -264,7 +283,8 @@ impl Mapper<'_, '_> {
             for (comp, field, element) in parts {
                 let v = rep.component(comp);
                 let Some(t) = self.text(v) else { continue };
-                self.trace(
+                trace!(
+                    self,
                     cat!(f, ".", field),
                     &v,
                     cat!(PATIENT, ".address[", i, "].", element),
@@ -287,7 +307,7 @@ impl Mapper<'_, '_> {
                 a.use_ = use_.map(str::to_string);
                 a.type_ = type_.map(str::to_string);
             }
-            self.trace(f, &rep, cat!(PATIENT, ".address[", i, "]"));
+            trace!(self, f, &rep, cat!(PATIENT, ".address[", i, "]"));
             self.out.input.addresses.push(a);
         }
     }
@@ -361,7 +381,8 @@ impl Mapper<'_, '_> {
         }
         let count = phones.len();
         for (i, (p, at)) in phones.into_iter().enumerate() {
-            self.trace(
+            trace!(
+                self,
                 cat!("phones[", i, "]"),
                 &at,
                 cat!(PATIENT, ".telecom[", i, "]"),
@@ -369,7 +390,8 @@ impl Mapper<'_, '_> {
             self.out.input.phones.push(p);
         }
         for (i, (e, at)) in emails.into_iter().enumerate() {
-            self.trace(
+            trace!(
+                self,
                 cat!("emails[", i, "]"),
                 &at,
                 cat!(PATIENT, ".telecom[", count + i, "]"),
@@ -388,7 +410,7 @@ impl Mapper<'_, '_> {
             {
                 Ok(dt) => {
                     self.out.input.deceased = Some(DeceasedInput::DateTime(dt));
-                    self.trace("deceased", &pid29, patient!(".deceasedDateTime"));
+                    trace!(self, "deceased", &pid29, patient!(".deceasedDateTime"));
                 }
                 Err(e) => self.time_error(&pid29, e),
             }
@@ -405,7 +427,7 @@ impl Mapper<'_, '_> {
                 }
             };
             self.out.input.deceased = Some(DeceasedInput::Flag(flag));
-            self.trace("deceased", &pid30, patient!(".deceasedBoolean"));
+            trace!(self, "deceased", &pid30, patient!(".deceasedBoolean"));
         }
     }
 }
