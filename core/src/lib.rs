@@ -12,6 +12,9 @@
 
 pub use error::ErrorCode;
 
+#[macro_use]
+mod cat;
+
 pub mod build;
 #[cfg(feature = "client")]
 pub mod client;

@@ -57,40 +57,19 @@ pub(super) fn views(input: &PatientInput) -> Vec<ConditionView<'_>> {
     }
     for (i, c) in input.conditions.iter().enumerate() {
         out.push(ConditionView {
-            prefix: indexed("conditions[", i, "]."),
+            prefix: cat!("conditions[", i, "]."),
             diabetes: c.diabetes.as_deref(),
             codings: c
                 .codings
                 .iter()
                 .enumerate()
-                .map(|(j, k)| (indexed(&indexed("conditions[", i, "].codings["), j, "]"), k))
+                .map(|(j, k)| (cat!("conditions[", i, "].codings[", j, "]"), k))
                 .collect(),
             onset: c.onset.as_deref(),
             clinical_status: c.clinical_status.as_deref(),
             verification_status: c.verification_status.as_deref(),
         });
     }
-    out
-}
-
-/// `head`, the decimal `i`, `tail` (`conditions[2].`): made per Condition, cheaper than
-/// `format!`.
-fn indexed(head: &str, i: usize, tail: &str) -> String {
-    let mut digits = [0u8; 20];
-    let (mut n, mut at) = (i, digits.len());
-    loop {
-        at -= 1;
-        // n % 10 < 10: the cast cannot truncate.
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut out = String::with_capacity(head.len() + (digits.len() - at) + tail.len());
-    out.push_str(head);
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
-    out.push_str(tail);
     out
 }
 
@@ -137,18 +116,5 @@ pub(super) fn build(view: &ConditionView<'_>, id: String, patient_id: &str) -> C
             .onset
             .map(|o| ConditionOnset::DateTime(normalize_date_time(o))),
         ..Default::default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::indexed;
-
-    #[test]
-    fn indexed_names_are_what_format_gives() {
-        for i in [0usize, 1, 9, 10, 123, usize::MAX] {
-            assert_eq!(indexed("conditions[", i, "]."), format!("conditions[{i}]."));
-        }
-        assert_eq!(indexed("", 7, ""), "7");
     }
 }

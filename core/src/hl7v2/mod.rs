@@ -7,8 +7,6 @@
 //! validator are traced back through the map's [`Trace`]s. [`ack`] answers from the same
 //! [`Conversion`]. The mapping table is docs/hl7v2.md.
 
-#[macro_use]
-mod cat;
 mod ack;
 mod charset;
 mod escape;

@@ -1,11 +1,12 @@
 //! `cat!`: text and numbers joined into a new `String`, for the strings made per message
-//! (trace paths, ids): cheaper than `format!`, which goes through `fmt::Arguments`.
+//! (HL7 trace paths, ids, the builder's field names): cheaper than `format!`, which goes
+//! through `fmt::Arguments`.
 
 /// Joins its arguments (`&str`, `String` or `usize`) into a new `String`.
 macro_rules! cat {
     ($($part:expr),+ $(,)?) => {{
         let mut out = String::with_capacity(48);
-        $( $crate::hl7v2::cat::Piece::push_to(&$part, &mut out); )+
+        $( $crate::cat::Piece::push_to(&$part, &mut out); )+
         out
     }};
 }
