@@ -225,9 +225,12 @@ pub struct ValueSetDef {
 }
 
 impl ValueSetDef {
-    /// True when `code` is one of the value set's codes.
+    /// True when `code` is one of the value set's codes (compared by `json::bytes_eq`: no
+    /// `memcmp` call per code, which in WASM is a byte loop).
     pub fn contains(&self, code: &str) -> bool {
-        self.codes.contains(&code)
+        self.codes
+            .iter()
+            .any(|c| crate::json::bytes_eq(c.as_bytes(), code.as_bytes()))
     }
 }
 
