@@ -326,6 +326,8 @@ impl ConnectArgs {
 mod tests {
     use super::*;
 
+    /// The error of a configuration file holding `toml_text`, its random folder written as
+    /// `<dir>` (the folder's UUID could hold any digits a test looks for: "1979" once did).
     fn config_error(toml_text: &str) -> String {
         let dir = std::env::temp_dir().join(format!(
             "pfhir-connect-{}-{}",
@@ -341,7 +343,7 @@ mod tests {
         };
         let err = args.client_config().expect_err("a bad file");
         let _ = std::fs::remove_dir_all(&dir);
-        err.to_string()
+        err.to_string().replace(&*dir.to_string_lossy(), "<dir>")
     }
 
     /// Issue #10 item 2: a configuration error names the line and the key, never the value.
