@@ -4,26 +4,12 @@
 
 use crate::CliError;
 use pfhir_core::build::{build_bundle, IdsInput, PatientInput, PhoneInput};
-use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret};
+use pfhir_core::client::{ApiVersion, Client};
 use pfhir_core::model;
 use pfhir_core::validate::Validator;
 use pfhir_sandbox::{Sandbox, SandboxConfig};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
-
-/// A client configured for a sandbox (its CA, its client certificate, its credentials).
-pub fn client_config_for(sandbox: &Sandbox, version: ApiVersion) -> ClientConfig {
-    let c = sandbox.config();
-    let mut config = ClientConfig::new(sandbox.base_url());
-    config.api_version = version;
-    config.org_id = c.org_id.clone();
-    config.client_id = c.client_id.clone();
-    config.client_secret = Secret::new(c.client_secret.clone());
-    config.cert_pem = c.certs.client_pem.clone();
-    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
-    config.ca_pem = Some(c.certs.ca_pem.clone());
-    config
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
@@ -83,7 +69,7 @@ pub fn run() -> Result<String, CliError> {
         sandbox.base_url()
     );
     let (client, _) = step(&mut report, "configure client", || {
-        Client::new(client_config_for(&sandbox, ApiVersion::V2))
+        Client::new(sandbox.client_config(ApiVersion::V2))
             .map_err(|e| CliError::Usage(e.to_string()))
     })?;
     let business_id = format!(
@@ -227,7 +213,7 @@ pub fn run_relay() -> Result<String, CliError> {
     let options = Hl7Options::default();
     let (relay, _) = step(&mut report, "start relay", || {
         let outbox: Arc<dyn Outbox> = Arc::new(SqliteOutbox::open(&dir).map_err(|e| io(&e))?);
-        let client = Client::new(client_config_for(&sandbox, ApiVersion::V2))
+        let client = Client::new(sandbox.client_config(ApiVersion::V2))
             .map_err(|e| CliError::Usage(e.to_string()))?;
         let converter = Converter::new(options.clone()).map_err(|e| io(&e))?;
         let relay = Relay::start(
@@ -331,7 +317,7 @@ pub fn run_relay() -> Result<String, CliError> {
         .map_err(|e| io(&e))?
         .logical_id
         .ok_or_else(|| CliError::Io("the create has no logical id".into()))?;
-    let client = Client::new(client_config_for(&sandbox, ApiVersion::V2))
+    let client = Client::new(sandbox.client_config(ApiVersion::V2))
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let read = client.read(&logical).map_err(|e| io(&e))?;
     let updated =

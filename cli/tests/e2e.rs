@@ -1,6 +1,6 @@
 //! End to end: the pfhir client against the sandbox, over real mutual TLS on loopback.
 
-use pfhir_cli::demo::{client_config_for, demo_input};
+use pfhir_cli::demo::demo_input;
 use pfhir_core::build::{build_bundle, IdsInput, PatientInput};
 use pfhir_core::client::{
     ApiVersion, Client, ClientConfig, ClientError, RequestOptions, RetryPolicy, ServerErrorKind,
@@ -63,7 +63,7 @@ fn rule(method: &str, fault: Fault) -> FaultRule {
 fn create_update_read_on_v1_and_v2() {
     let sb = sandbox();
     for version in [ApiVersion::V1, ApiVersion::V2] {
-        let client = Client::new(client_config_for(&sb, version)).expect("client");
+        let client = Client::new(sb.client_config(version)).expect("client");
         let business_id = unique_id("E2E");
         let mut input = demo_input(&business_id);
         let created = client.create(&bundle_for(&input)).expect("create");
@@ -103,7 +103,7 @@ fn create_update_read_on_v1_and_v2() {
 #[test]
 fn documented_error_codes_arrive_as_typed_kinds() {
     let sb = sandbox();
-    let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
+    let client = Client::new(sb.client_config(ApiVersion::V2)).expect("client");
     let cases = [
         (
             "required",
@@ -183,7 +183,7 @@ fn real_refusals_of_the_sandbox() {
         ..SandboxConfig::default()
     })
     .expect("sandbox");
-    let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
+    let client = Client::new(sb.client_config(ApiVersion::V2)).expect("client");
     // too-long: the sandbox's limit is smaller than this Bundle.
     let mut big = demo_input(&unique_id("BIG"));
     big.address = Some(pfhir_core::build::AddressInput {
@@ -202,7 +202,7 @@ fn real_refusals_of_the_sandbox() {
         (ErrorCode::NotFound, Some(404))
     );
     // forbidden: wrong secret (empty body) and wrong org_id (OperationOutcome).
-    let mut wrong = client_config_for(&sb, ApiVersion::V2);
+    let mut wrong = sb.client_config(ApiVersion::V2);
     wrong.client_secret = "not-the-secret".into();
     let err = Client::new(wrong)
         .expect("client")
@@ -214,7 +214,7 @@ fn real_refusals_of_the_sandbox() {
     );
     assert_eq!(err.body(), Some(&[][..]));
     assert!(!err.to_string().contains("not-the-secret"));
-    let mut wrong_org = client_config_for(&sb, ApiVersion::V2);
+    let mut wrong_org = sb.client_config(ApiVersion::V2);
     wrong_org.org_id = "1.2.3".into();
     let err = Client::new(wrong_org)
         .expect("client")
@@ -227,7 +227,7 @@ fn real_refusals_of_the_sandbox() {
 #[test]
 fn local_validation_refuses_before_sending() {
     let sb = sandbox();
-    let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
+    let client = Client::new(sb.client_config(ApiVersion::V2)).expect("client");
     let before = sb.stats().requests;
     let err = client
         .create(br#"{"resourceType":"Bundle","type":"message"}"#)
@@ -244,7 +244,7 @@ fn local_validation_refuses_before_sending() {
 fn client_certificate_from_another_ca_is_refused_at_the_handshake() {
     let sb = sandbox();
     let other = Certs::generate().expect("other PKI");
-    let mut config = client_config_for(&sb, ApiVersion::V2);
+    let mut config = sb.client_config(ApiVersion::V2);
     config.cert_pem = other.client_pem.clone();
     config.key_pem = other.client_key_pem.clone().into();
     config.retry = RetryPolicy::none();
@@ -301,7 +301,7 @@ fn no_client_certificate_is_refused_at_the_handshake() {
 fn server_certificate_problems_are_explained() {
     // A server certificate from a CA the client does not trust.
     let sb = sandbox();
-    let mut config = client_config_for(&sb, ApiVersion::V2);
+    let mut config = sb.client_config(ApiVersion::V2);
     config.ca_pem = Some(Certs::generate().expect("pki").ca_pem);
     let err = Client::new(config)
         .expect("client")
@@ -329,7 +329,7 @@ fn server_certificate_problems_are_explained() {
     })
     .expect("pki");
     let sb2 = Sandbox::start(SandboxConfig::with_certs(certs)).expect("sandbox");
-    let err = Client::new(client_config_for(&sb2, ApiVersion::V2))
+    let err = Client::new(sb2.client_config(ApiVersion::V2))
         .expect("client")
         .read("x")
         .expect_err("name");
@@ -351,7 +351,7 @@ fn server_certificate_problems_are_explained() {
     })
     .expect("pki");
     let sb3 = Sandbox::start(SandboxConfig::with_certs(certs)).expect("sandbox");
-    let err = Client::new(client_config_for(&sb3, ApiVersion::V2))
+    let err = Client::new(sb3.client_config(ApiVersion::V2))
         .expect("client")
         .read("x")
         .expect_err("expired");
@@ -370,7 +370,7 @@ fn server_certificate_problems_are_explained() {
 #[test]
 fn update_is_retried_after_503_with_retry_after() {
     let sb = sandbox();
-    let client = Client::new(fast_retries(client_config_for(&sb, ApiVersion::V2))).expect("client");
+    let client = Client::new(fast_retries(sb.client_config(ApiVersion::V2))).expect("client");
     let mut input = demo_input(&unique_id("RTY"));
     let created = client.create(&bundle_for(&input)).expect("create");
     input.ids.patient = Some(created.patient_id.clone());
@@ -397,7 +397,7 @@ fn update_is_retried_after_503_with_retry_after() {
 #[test]
 fn a_create_dropped_after_sending_is_not_retried_and_resends_safely() {
     let sb = sandbox();
-    let client = Client::new(fast_retries(client_config_for(&sb, ApiVersion::V2))).expect("client");
+    let client = Client::new(fast_retries(sb.client_config(ApiVersion::V2))).expect("client");
     let body = bundle_for(&demo_input(&unique_id("DRP")));
     sb.faults().push(rule("POST", Fault::DropAfterBody));
     let requests_before = sb.stats().requests;
@@ -425,7 +425,7 @@ fn a_create_dropped_after_sending_is_not_retried_and_resends_safely() {
 #[test]
 fn a_create_dropped_before_the_body_is_not_retried_either() {
     let sb = sandbox();
-    let client = Client::new(fast_retries(client_config_for(&sb, ApiVersion::V2))).expect("client");
+    let client = Client::new(fast_retries(sb.client_config(ApiVersion::V2))).expect("client");
     sb.faults().push(rule("POST", Fault::DropBeforeBody));
     let before = sb.stats().requests;
     let err = client
@@ -438,7 +438,7 @@ fn a_create_dropped_before_the_body_is_not_retried_either() {
 #[test]
 fn reads_time_out_then_retry_and_a_refused_connection_is_retried_for_creates() {
     let sb = sandbox();
-    let mut config = fast_retries(client_config_for(&sb, ApiVersion::V2));
+    let mut config = fast_retries(sb.client_config(ApiVersion::V2));
     config.timeouts = Timeouts {
         connect: Duration::from_secs(2),
         request: Duration::from_millis(300),
@@ -458,7 +458,7 @@ fn reads_time_out_then_retry_and_a_refused_connection_is_retried_for_creates() {
         .expect("the retry succeeds");
     assert_eq!(read.attempts, 2);
     // Nothing listens on this port: connect refused, nothing sent, so even a create retries.
-    let mut refused = fast_retries(client_config_for(&sb, ApiVersion::V2));
+    let mut refused = fast_retries(sb.client_config(ApiVersion::V2));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -476,7 +476,7 @@ fn reads_time_out_then_retry_and_a_refused_connection_is_retried_for_creates() {
 #[test]
 fn eight_threads_share_one_client_for_a_thousand_requests() {
     let sb = sandbox();
-    let client = Arc::new(Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client"));
+    let client = Arc::new(Client::new(sb.client_config(ApiVersion::V2)).expect("client"));
     let created = client
         .create(&bundle_for(&demo_input(&unique_id("THR"))))
         .expect("create");
@@ -526,7 +526,7 @@ fn refused_client_certificates_are_tls_errors_for_create_and_update() {
         ("another CA", &other_ca, true),
         ("expired", &expired, false),
     ] {
-        let mut config = client_config_for(sb, ApiVersion::V2);
+        let mut config = sb.client_config(ApiVersion::V2);
         if foreign_cert {
             config.cert_pem = foreign.client_pem.clone();
             config.key_pem = foreign.client_key_pem.clone().into();
@@ -573,7 +573,7 @@ fn a_success_answer_that_does_not_fit_gives_a_value_free_error() {
     );
     let sb = sandbox();
     let answer = ok_with_body;
-    let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
+    let client = Client::new(sb.client_config(ApiVersion::V2)).expect("client");
     sb.faults().push(answer("GET", &patient, 1));
     let read = client.read("p1").expect_err("not a Patient");
     sb.faults().push(answer("POST", &bundle, 1));
@@ -649,7 +649,7 @@ fn a_success_answer_that_does_not_fit_gives_a_value_free_error() {
 fn a_create_answer_without_bundle_id_but_with_patient_id_is_a_success() {
     let sb = sandbox();
     let answer = |body: &str| ok_with_body("POST", body, 1);
-    let client = Client::new(client_config_for(&sb, ApiVersion::V2)).expect("client");
+    let client = Client::new(sb.client_config(ApiVersion::V2)).expect("client");
     sb.faults().push(answer(
         r#"{"resourceType":"Bundle","type":"message","entry":[{"resource":{"resourceType":"Patient","id":"p-77"}}]}"#,
     ));
@@ -675,7 +675,7 @@ fn a_create_answer_without_bundle_id_but_with_patient_id_is_a_success() {
 fn an_update_for_another_patient_is_refused_locally() {
     let sb = sandbox();
     for version in [ApiVersion::V2, ApiVersion::V1] {
-        let client = Client::new(client_config_for(&sb, version)).expect("client");
+        let client = Client::new(sb.client_config(version)).expect("client");
         let before = sb.stats();
         let err = client
             .update("someone-else", &bundle_for(&demo_input(&unique_id("UPD"))))
@@ -707,7 +707,7 @@ fn lose_a_create(sb: &Sandbox, client: &Client, body: &[u8], fault: Fault) -> St
 }
 
 fn resolving_client(sb: &Sandbox, version: ApiVersion, policy: UncertainCreatePolicy) -> Client {
-    let mut c = client_config_for(sb, version);
+    let mut c = sb.client_config(version);
     c.retry = RetryPolicy::none();
     c.uncertain_create = policy;
     Client::new(c).expect("client")

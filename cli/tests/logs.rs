@@ -6,7 +6,7 @@
 //! *trace* level: the client docs tell users not to enable trace for `ureq_proto`.)
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
-use pfhir_cli::demo::{client_config_for, demo_input};
+use pfhir_cli::demo::demo_input;
 use pfhir_core::build::build_bundle;
 use pfhir_core::client::{ApiVersion, Client};
 use pfhir_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
@@ -40,7 +40,7 @@ fn no_secret_key_or_patient_data_in_logs() {
         ..SandboxConfig::default()
     })
     .expect("sandbox");
-    let client = Client::new(client_config_for(&sb, ApiVersion::V1)).expect("client");
+    let client = Client::new(sb.client_config(ApiVersion::V1)).expect("client");
     let business_id = "SECRETID9876543";
     let mut input = demo_input(business_id);
     input.family_name = Some("Zyxwvutsrq".into());

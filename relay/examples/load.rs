@@ -14,7 +14,7 @@
 //! backlog, so the peak RSS shows what the relay's memory does as the backlog grows (the
 //! sandbox holds no patients then).
 
-use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret};
+use pfhir_core::client::{ApiVersion, Client};
 use pfhir_core::hl7v2::{Converter, Hl7Options};
 use pfhir_relay::mllp::{write_frame, FrameReader};
 use pfhir_relay::store::{Outbox, SqliteOutbox, State};
@@ -53,7 +53,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let process = args.get(4).and_then(|a| a.strip_prefix("process="));
     let per = total / conns.max(1);
     let sb = Sandbox::start(SandboxConfig::default())?;
-    let c = sb.config();
     let base_url = if down {
         // A port nobody listens on.
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -63,14 +62,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         sb.base_url()
     };
-    let mut config = ClientConfig::new(base_url);
-    config.api_version = ApiVersion::V2;
-    config.org_id = c.org_id.clone();
-    config.client_id = c.client_id.clone();
-    config.client_secret = Secret::new(c.client_secret.clone());
-    config.cert_pem = c.certs.client_pem.clone();
-    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
-    config.ca_pem = Some(c.certs.ca_pem.clone());
+    let mut config = sb.client_config(ApiVersion::V2);
+    config.base_url = base_url;
     let dir = std::env::temp_dir().join(format!("pfhir-relay-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let (relay, outbox, addr) = match process {

@@ -13,7 +13,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{adt, client_config, tempdir, unique_pid};
+use support::{adt, tempdir, unique_pid};
 
 struct Setup {
     sandbox: Sandbox,
@@ -136,7 +136,7 @@ fn wait_for(outbox: &dyn Outbox, state: State, n: u64) {
 #[test]
 fn create_then_update_over_mllp_is_delivered_once_each() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = sb.client_config(ApiVersion::V2);
     let s = start("create-update", config.clone(), sb);
     let pid = unique_pid("RELA");
     let mut tx = Sender::connect(s.relay.addr());
@@ -179,7 +179,7 @@ fn create_then_update_over_mllp_is_delivered_once_each() {
 #[test]
 fn what_cannot_become_a_bundle_is_answered_at_once_and_not_stored() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let s = start("refused", client_config(&sb, ApiVersion::V2), sb);
+    let s = start("refused", sb.client_config(ApiVersion::V2), sb);
     let mut tx = Sender::connect(s.relay.addr());
     let pid = unique_pid("RELA");
     // Not an ADT message: AR.
@@ -212,7 +212,7 @@ fn what_cannot_become_a_bundle_is_answered_at_once_and_not_stored() {
 #[test]
 fn a_v2_update_of_an_unknown_patient_is_held_until_its_id_is_set() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = sb.client_config(ApiVersion::V2);
     // Create the patient outside the relay (the id map does not know it).
     let pid = unique_pid("RELA");
     let direct = Client::new(config.clone()).expect("client");
@@ -243,7 +243,7 @@ fn a_v2_update_of_an_unknown_patient_is_held_until_its_id_is_set() {
 fn an_uncertain_create_is_resolved_without_a_second_patient() {
     use pfhir_sandbox::{Fault, FaultRule};
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let mut config = client_config(&sb, ApiVersion::V2);
+    let mut config = sb.client_config(ApiVersion::V2);
     config.uncertain_create = UncertainCreatePolicy::ResendDeduplicating;
     config.retry.max_attempts = 1;
     // The platform processes the create, then the connection drops before the answer.
@@ -269,7 +269,7 @@ fn an_uncertain_create_is_resolved_without_a_second_patient() {
 fn an_oversized_frame_closes_the_connection_and_stores_nothing() {
     use std::io::{Read, Write};
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let s = start_with("oversized", client_config(&sb, ApiVersion::V2), sb, 600);
+    let s = start_with("oversized", sb.client_config(ApiVersion::V2), sb, 600);
     let pid = unique_pid("RELA");
     // Under the limit: served.
     let mut tx = Sender::connect(s.relay.addr());
@@ -299,7 +299,7 @@ fn an_oversized_frame_closes_the_connection_and_stores_nothing() {
 
 /// A relay that ACKs after the platform's answer, waiting at most `timeout`.
 fn start_answering(name: &str, sb: Sandbox, timeout: Duration) -> Setup {
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = sb.client_config(ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 2,
@@ -320,7 +320,7 @@ fn ack_after_answer_maps_the_platforms_refusal_into_ae_with_err_segments() {
     // The patient exists already (made outside the relay): the platform refuses a second
     // create with the same identifier.
     let pid = unique_pid("RELA");
-    let direct = Client::new(client_config(&sb, ApiVersion::V2)).expect("client");
+    let direct = Client::new(sb.client_config(ApiVersion::V2)).expect("client");
     let conv = Converter::new(Hl7Options::default())
         .expect("converter")
         .convert(&adt("A04", "X0", &pid, "GARCIA"));
@@ -395,7 +395,7 @@ fn ack_after_answer_without_an_answer_in_time_is_aa_with_a_warning_and_still_del
 #[test]
 fn an_update_of_an_unknown_patient_is_sent_as_a_create_when_the_option_says_so() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = sb.client_config(ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 2,
@@ -469,7 +469,7 @@ fn sample(exposition: &str, name: &str) -> f64 {
 #[test]
 fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = sb.client_config(ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 2,
@@ -533,7 +533,7 @@ fn metrics_and_health_are_served_over_http_and_move_with_the_traffic() {
 #[test]
 fn the_rate_limit_spaces_deliveries_across_workers() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = sb.client_config(ApiVersion::V2);
     let relay = RelayConfig {
         listen: "127.0.0.1:0".into(),
         workers: 4,
@@ -607,7 +607,7 @@ fn tls_send(
 fn mllp_over_tls_with_client_certificates() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     let certs = sb.config().certs.clone();
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = sb.client_config(ApiVersion::V2);
     // The relay serves MLLP with the sandbox PKI's server certificate and requires a client
     // certificate of the same CA.
     let tls = pfhir_relay::tls::MllpTls::from_pem(

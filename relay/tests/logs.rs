@@ -3,7 +3,7 @@
 //! searched.
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
-use pfhir_core::client::{ApiVersion, Client, ClientConfig, Secret};
+use pfhir_core::client::{ApiVersion, Client};
 use pfhir_core::hl7v2::{Converter, Hl7Options};
 use pfhir_relay::mllp::{write_frame, FrameReader};
 use pfhir_relay::store::{Outbox, SqliteOutbox, State};
@@ -46,15 +46,7 @@ fn logs_name_ids_and_states_never_patient_values() {
     log::set_logger(&CAPTURE).expect("logger");
     log::set_max_level(LevelFilter::Trace);
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let c = sb.config();
-    let mut config = ClientConfig::new(sb.base_url());
-    config.api_version = ApiVersion::V2;
-    config.org_id = c.org_id.clone();
-    config.client_id = c.client_id.clone();
-    config.client_secret = Secret::new(c.client_secret.clone());
-    config.cert_pem = c.certs.client_pem.clone();
-    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
-    config.ca_pem = Some(c.certs.ca_pem.clone());
+    let config = sb.client_config(ApiVersion::V2);
     let u = pfhir_core::build::uuid_v4().expect("random");
     let outbox = Arc::new(
         SqliteOutbox::open(&std::env::temp_dir().join(format!("pfhir-relay-logs-{}", &u[..8])))

@@ -40,8 +40,8 @@ fn without_patient_id(bundle: &[u8]) -> Vec<u8> {
 }
 
 /// The sandbox's client configuration, without retries (the outbox retries itself).
-fn client_config(sb: &Sandbox, version: ApiVersion) -> ClientConfig {
-    let mut config = support::client_config(sb, version);
+fn no_retry_config(sb: &Sandbox, version: ApiVersion) -> ClientConfig {
+    let mut config = sb.client_config(version);
     config.retry = RetryPolicy::none();
     config
 }
@@ -99,7 +99,7 @@ fn stored(r: &Received) -> i64 {
 #[test]
 fn submitted_while_the_platform_is_down_is_delivered_after_close_and_reopen() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb, ApiVersion::V2);
+    let config = no_retry_config(&sb, ApiVersion::V2);
     let dir = support::tempdir("outbox", "reopen");
     let (p1, p2) = (unique_pid("EMBD"), unique_pid("EMBD"));
 
@@ -158,7 +158,7 @@ fn submitted_while_the_platform_is_down_is_delivered_after_close_and_reopen() {
 fn a_create_left_sending_when_the_outbox_died_is_resolved_and_delivered_once_after_reopen() {
     // v1: an uncertain create is resolved by reading Patient/{business id}.
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = client_config(&sb, ApiVersion::V1);
+    let config = no_retry_config(&sb, ApiVersion::V1);
     let dir = support::tempdir("outbox", "crash");
     let pid = unique_pid("EMBD");
     let id = {
@@ -198,7 +198,7 @@ fn a_create_left_sending_when_the_outbox_died_is_resolved_and_delivered_once_aft
 fn what_cannot_be_delivered_is_refused_at_submit_and_not_stored() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     let dir = support::tempdir("outbox", "refused");
-    let o = open(&dir, unreachable(client_config(&sb, ApiVersion::V2)));
+    let o = open(&dir, unreachable(no_retry_config(&sb, ApiVersion::V2)));
     let pid = unique_pid("EMBD");
 
     // Invalid: the OperationOutcome comes back, without the patient's values.
@@ -257,7 +257,7 @@ fn what_cannot_be_delivered_is_refused_at_submit_and_not_stored() {
 #[test]
 fn a_folder_is_delivered_from_by_one_outbox_at_a_time() {
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
-    let config = unreachable(client_config(&sb, ApiVersion::V2));
+    let config = unreachable(no_retry_config(&sb, ApiVersion::V2));
     let dir = support::tempdir("outbox", "lock");
     let first = open(&dir, config.clone());
     let second = EmbeddedOutbox::open(

@@ -180,6 +180,26 @@ impl Sandbox {
         &self.config
     }
 
+    /// A client configuration for this sandbox, speaking `version`: its base URL, its org
+    /// and client credentials, its client certificate and key, and its CA as the only trust.
+    #[cfg(feature = "client")]
+    pub fn client_config(
+        &self,
+        version: pfhir_core::client::ApiVersion,
+    ) -> pfhir_core::client::ClientConfig {
+        use pfhir_core::client::{ClientConfig, Secret};
+        let c = &self.config;
+        let mut config = ClientConfig::new(self.base_url());
+        config.api_version = version;
+        config.org_id = c.org_id.clone();
+        config.client_id = c.client_id.clone();
+        config.client_secret = Secret::new(c.client_secret.clone());
+        config.cert_pem = c.certs.client_pem.clone();
+        config.key_pem = Secret::new(c.certs.client_key_pem.clone());
+        config.ca_pem = Some(c.certs.ca_pem.clone());
+        config
+    }
+
     /// The current counters.
     pub fn stats(&self) -> Stats {
         Stats {

@@ -1,10 +1,8 @@
 //! What the relay's integration tests share: an ADT message template, fresh business ids
-//! and folders, and a client configured for a sandbox.
+//! and folders (the client configuration is `Sandbox::client_config`).
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use pfhir_core::client::{ApiVersion, ClientConfig, Secret};
-use pfhir_sandbox::Sandbox;
 use std::path::PathBuf;
 
 const A04: &str = "MSH|^~\\&|HIS|HOSPITAL^2.16.724.4.2^ISO|PFHIR|PARTNER|20240315103000+0100||ADT^A04^ADT_A01|CTRL|P|2.5.1\rEVN|A04|20240315103000\rPID|1||PATIENTID^^^CIP^JHN||FAMILY^MARIA^JOSE||19750616|F|||CALLE MAYOR 1^^MADRID^MADRID^28013^ES^H\rDG1|1||E11^Type 2 diabetes mellitus^I10||20100501|F\r";
@@ -38,18 +36,4 @@ pub fn tempdir(kind: &str, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pfhir-{kind}-{name}-{}", &u[..8]));
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-/// A client configuration for `sb` (mTLS, its credentials), speaking `version`.
-pub fn client_config(sb: &Sandbox, version: ApiVersion) -> ClientConfig {
-    let c = sb.config();
-    let mut config = ClientConfig::new(sb.base_url());
-    config.api_version = version;
-    config.org_id = c.org_id.clone();
-    config.client_id = c.client_id.clone();
-    config.client_secret = Secret::new(c.client_secret.clone());
-    config.cert_pem = c.certs.client_pem.clone();
-    config.key_pem = Secret::new(c.certs.client_key_pem.clone());
-    config.ca_pem = Some(c.certs.ca_pem.clone());
-    config
 }
