@@ -32,28 +32,6 @@ static t_sandbox sb;
 static const char *g_pfhir_bin;
 static char g_run[32]; /* makes identifiers unique per run */
 
-/* A partner Bundle for patient `patient_id` (its identifier value), built with the builder. */
-static pfhir_bytes make_bundle(const char *patient_id, const char *family, const char *logical_id) {
-  pfhir_builder *b = NULL;
-  pfhir_bytes out = {NULL, 0};
-  if (!CHECK_OK(pfhir_builder_new(&b))) {
-    return out;
-  }
-  CHECK_OK(pfhir_builder_set_authority(b, U("cip")));
-  CHECK_OK(pfhir_builder_set_patient_id(b, SV(patient_id)));
-  CHECK_OK(pfhir_builder_set_family_name(b, SV(family)));
-  CHECK_OK(pfhir_builder_set_gender(b, U("female")));
-  CHECK_OK(pfhir_builder_set_birth_date(b, U("1980-01-02")));
-  CHECK_OK(pfhir_builder_set_diabetes(b, U("type1")));
-  CHECK_OK(pfhir_builder_set_organization_oid(b, U("2.16.724.4.2")));
-  if (logical_id != NULL) {
-    CHECK_OK(pfhir_builder_set_patient_logical_id(b, SV(logical_id)));
-  }
-  CHECK_OK(pfhir_builder_build(b, &out));
-  pfhir_builder_free(b);
-  return out;
-}
-
 static pfhir_client *make_client(pfhir_client_config *cfg) {
   pfhir_client *c = NULL;
   if (cfg == NULL) {
@@ -160,7 +138,7 @@ static char *test_create_update_read(const pfhir_client *c) {
   pfhir_read_result *rr = NULL;
   pfhir_bytes bundle;
   snprintf(pid, sizeof(pid), "CRU-%s", g_run);
-  bundle = make_bundle(pid, "Garc\xc3\xad" "a", NULL);
+  bundle = t_make_bundle(pid, "Garc\xc3\xad" "a", NULL);
   if (bundle.data == NULL) {
     return NULL;
   }
@@ -186,7 +164,7 @@ static char *test_create_update_read(const pfhir_client *c) {
    * replays its first answer (idempotency), so no second patient appears. */
   snprintf(pid, sizeof(pid), "RID-%s", g_run);
   snprintf(rid, sizeof(rid), "c-test-create-%s", g_run);
-  bundle = make_bundle(pid, "Replay", NULL);
+  bundle = t_make_bundle(pid, "Replay", NULL);
   if (CHECK_OK(pfhir_client_create_with_request_id(c, bundle.data, bundle.len, SV(rid), &cr))) {
     CHECK(t_str_eq(pfhir_create_result_request_id(cr), rid));
     if (CHECK_OK(pfhir_client_create_with_request_id(c, bundle.data, bundle.len, SV(rid),
@@ -200,7 +178,7 @@ static char *test_create_update_read(const pfhir_client *c) {
 
   /* Update the first patient (its logical id in the Bundle), then read it back. */
   snprintf(pid, sizeof(pid), "CRU-%s", g_run);
-  bundle = make_bundle(pid, "Updated", logical);
+  bundle = t_make_bundle(pid, "Updated", logical);
   if (CHECK_OK(pfhir_client_update(c, SV(logical), bundle.data, bundle.len, &ur))) {
     CHECK(pfhir_update_result_status(ur) >= 200 && pfhir_update_result_status(ur) < 300);
     CHECK(pfhir_update_result_attempts(ur) == 1);
@@ -248,7 +226,7 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
   /* A duplicate identifier: 409 with an OperationOutcome `invalid`, and our request id. */
   snprintf(pid, sizeof(pid), "CRU-%s", g_run);
   snprintf(rid, sizeof(rid), "c-test-dup-%s", g_run);
-  bundle = make_bundle(pid, "Duplicate", NULL);
+  bundle = t_make_bundle(pid, "Duplicate", NULL);
   err = pfhir_client_create_with_request_id(c, bundle.data, bundle.len, SV(rid), &cr);
   CHECK(pfhir_error_code(err) == PFHIR_CODE_SERVER_INVALID);
   CHECK(pfhir_error_http_status(err) == 409);
@@ -283,7 +261,7 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
   CHECK(pfhir_error_request_id(err).len > 0);
   pfhir_error_free(err);
   CHECK(rr == NULL);
-  bundle = make_bundle(pid, "Nobody", "no-such-patient");
+  bundle = t_make_bundle(pid, "Nobody", "no-such-patient");
   err = pfhir_client_update(c, U("no-such-patient"), bundle.data, bundle.len, &ur);
   CHECK(pfhir_error_code(err) == PFHIR_CODE_NOT_FOUND);
   CHECK(pfhir_error_http_status(err) == 404);
@@ -344,7 +322,7 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
                             "\"status\":500,\"outcome\":{\"code\":\"exception\"}}}");
     CHECK_MSG(rc == 0, "curl pushed the 500 rule to the sandbox");
     snprintf(epid, sizeof(epid), "EXC-%s", g_run);
-    eb = make_bundle(epid, "Exception", NULL);
+    eb = t_make_bundle(epid, "Exception", NULL);
     err = pfhir_client_create(c, eb.data, eb.len, &cr);
     CHECK(pfhir_error_code(err) == PFHIR_CODE_SERVER_EXCEPTION);
     CHECK(pfhir_error_may_have_been_processed(err));
@@ -365,7 +343,7 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
                             "{\"method\":\"POST\",\"times\":1,\"fault\":{\"kind\":\"dropAfterBody\"}}");
     CHECK_MSG(rc == 0, "curl pushed the drop rule to the sandbox");
     snprintf(lpid, sizeof(lpid), "LOST-%s", g_run);
-    lb = make_bundle(lpid, "Lost", NULL);
+    lb = t_make_bundle(lpid, "Lost", NULL);
     CHECK_CODE(pfhir_client_config_set_uncertain_create(cfg, 7, 0), PFHIR_CODE_INVALID_ARGUMENT);
     CHECK_CODE(pfhir_client_config_set_uncertain_create(cfg, PFHIR_UNCERTAIN_RESEND_DUPLICATE_STATUS, 200),
                PFHIR_CODE_INVALID_ARGUMENT);
@@ -407,7 +385,7 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
     char upid[64];
     pfhir_bytes ub;
     snprintf(upid, sizeof(upid), "UPD-%s", g_run);
-    ub = make_bundle(upid, "Target", "the-bundles-patient");
+    ub = t_make_bundle(upid, "Target", "the-bundles-patient");
     err = pfhir_client_update(c, U("someone-else"), ub.data, ub.len, &ur);
     CHECK(pfhir_error_code(err) == PFHIR_CODE_UPDATE_TARGET_MISMATCH);
     CHECK(!pfhir_error_may_have_been_processed(err));
@@ -546,7 +524,7 @@ static void test_server_errors(const pfhir_client *c, const char *logical) {
         pfhir_bytes b7;
         char pid7[64];
         snprintf(pid7, sizeof(pid7), "TLS-%s", g_run);
-        b7 = make_bundle(pid7, "Refused", NULL);
+        b7 = t_make_bundle(pid7, "Refused", NULL);
         err = pfhir_client_create(c7, b7.data, b7.len, &cr7);
         CHECK(pfhir_error_code(err) == PFHIR_CODE_TLS);
         CHECK(pfhir_error_tls_cause(err) == PFHIR_TLS_CAUSE_CLIENT_CERT_REJECTED);
@@ -618,7 +596,7 @@ static void test_validator_options_in_config(void) {
     return;
   }
   snprintf(pid, sizeof(pid), "OPT-%s", g_run);
-  bundle = make_bundle(pid, "Options", NULL);
+  bundle = t_make_bundle(pid, "Options", NULL);
   {
     pfhir_error *err = pfhir_client_create(c, bundle.data, bundle.len, &cr);
     CHECK(pfhir_error_code(err) == PFHIR_CODE_VALIDATION);

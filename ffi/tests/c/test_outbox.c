@@ -65,27 +65,6 @@ static long count_with_host_sqlite(void) {
   return n;
 }
 
-static pfhir_bytes make_bundle(const char *patient_id, const char *family, const char *logical_id) {
-  pfhir_builder *b = NULL;
-  pfhir_bytes out = {NULL, 0};
-  if (!CHECK_OK(pfhir_builder_new(&b))) {
-    return out;
-  }
-  CHECK_OK(pfhir_builder_set_authority(b, U("cip")));
-  CHECK_OK(pfhir_builder_set_patient_id(b, SV(patient_id)));
-  CHECK_OK(pfhir_builder_set_family_name(b, SV(family)));
-  CHECK_OK(pfhir_builder_set_gender(b, U("female")));
-  CHECK_OK(pfhir_builder_set_birth_date(b, U("1980-01-02")));
-  CHECK_OK(pfhir_builder_set_diabetes(b, U("type1")));
-  CHECK_OK(pfhir_builder_set_organization_oid(b, U("2.16.724.4.2")));
-  if (logical_id != NULL) {
-    CHECK_OK(pfhir_builder_set_patient_logical_id(b, SV(logical_id)));
-  }
-  CHECK_OK(pfhir_builder_build(b, &out));
-  pfhir_builder_free(b);
-  return out;
-}
-
 /* A message of type `type` (ADT^A04^ADT_A01...) and event `event` for patient `pid`. */
 static void make_hl7(char *out, size_t n, const char *type, const char *event, const char *ctrl,
                      const char *pid) {
@@ -184,7 +163,7 @@ static void test_refusals(const pfhir_outbox *o) {
   }
   pfhir_error_free(err);
   CHECK(s == NULL);
-  pfhir_bytes b = make_bundle(pid, "GARCIA", NULL);
+  pfhir_bytes b = t_make_bundle(pid, "GARCIA", NULL);
   CHECK_CODE(pfhir_outbox_submit_bundle(o, b.data, b.len, 9, &s), PFHIR_CODE_INVALID_ARGUMENT);
   CHECK_CODE(pfhir_outbox_submit_bundle(o, b.data, b.len, PFHIR_OUTBOX_KIND_CREATE, NULL),
              PFHIR_CODE_NULL_ARGUMENT);
@@ -227,7 +206,7 @@ static void test_delivery(void) {
     return;
   }
   test_refusals(o);
-  pfhir_bytes b = make_bundle(pid1, "GARCIA", NULL);
+  pfhir_bytes b = t_make_bundle(pid1, "GARCIA", NULL);
   if (CHECK_OK(pfhir_outbox_submit_bundle(o, b.data, b.len, PFHIR_OUTBOX_KIND_CREATE, &s))) {
     CHECK(pfhir_submission_received(s) == PFHIR_RECEIVED_STORED);
     bundle_id = pfhir_submission_id(s);
@@ -282,7 +261,7 @@ static void test_delivery(void) {
   pfhir_bytes_free(b);
   /* An update as a Bundle, to the logical id; an HL7 update through the id map. */
   if (logical != NULL) {
-    pfhir_bytes u = make_bundle(pid1, "MARTIN", logical);
+    pfhir_bytes u = t_make_bundle(pid1, "MARTIN", logical);
     if (CHECK_OK(pfhir_outbox_submit_bundle(o, u.data, u.len, PFHIR_OUTBOX_KIND_UPDATE, &s))) {
       free(wait_state(o, pfhir_submission_id(s), PFHIR_OUTBOX_STATE_DELIVERED));
       pfhir_submission_free(s);

@@ -462,3 +462,28 @@ pfhir_client_config *t_sandbox_config(const t_sandbox *sb) {
   T_SET(pfhir_client_config_set_client_secret(cfg, (const uint8_t *)"sandbox-secret", 14));
   return cfg;
 }
+
+pfhir_bytes t_make_bundle(const char *patient_id, const char *family, const char *logical_id) {
+#define T_U(s) (const uint8_t *)(s), (sizeof(s) - 1)
+#define T_SV(s) (const uint8_t *)(s), strlen(s)
+  pfhir_builder *b = NULL;
+  pfhir_bytes out = {NULL, 0};
+  if (!CHECK_OK(pfhir_builder_new(&b))) {
+    return out;
+  }
+  CHECK_OK(pfhir_builder_set_authority(b, T_U("cip")));
+  CHECK_OK(pfhir_builder_set_patient_id(b, T_SV(patient_id)));
+  CHECK_OK(pfhir_builder_set_family_name(b, T_SV(family)));
+  CHECK_OK(pfhir_builder_set_gender(b, T_U("female")));
+  CHECK_OK(pfhir_builder_set_birth_date(b, T_U("1980-01-02")));
+  CHECK_OK(pfhir_builder_set_diabetes(b, T_U("type1")));
+  CHECK_OK(pfhir_builder_set_organization_oid(b, T_U("2.16.724.4.2")));
+  if (logical_id != NULL) {
+    CHECK_OK(pfhir_builder_set_patient_logical_id(b, T_SV(logical_id)));
+  }
+  CHECK_OK(pfhir_builder_build(b, &out));
+  pfhir_builder_free(b);
+  return out;
+#undef T_U
+#undef T_SV
+}

@@ -71,6 +71,11 @@ int t_sandbox_curl(const t_sandbox *sb, const char *method, const char *path, co
 /* A fresh client configuration for the sandbox (defaults: org_id, client_id, secret). */
 pfhir_client_config *t_sandbox_config(const t_sandbox *sb);
 
+/* A partner Bundle for patient `patient_id` (its CIP identifier value), family `family`,
+ * Patient.id `logical_id` (or none when NULL), built with the builder; free with
+ * pfhir_bytes_free. Empty when the builder fails (the failure is counted by CHECK_OK). */
+pfhir_bytes t_make_bundle(const char *patient_id, const char *family, const char *logical_id);
+
 #ifdef __cplusplus
 }
 #endif
