@@ -217,6 +217,16 @@ class NativeObject:
             raise error_for(ErrorCode.INTERNAL, f"the {self._what} was not created")
         return owned
 
+    def _call(self, fn: Callable[..., Optional[int]], *args: Any) -> int:
+        """``fn(handle, *args, &out)`` on the object's handle, held for the call; the handle
+        written to ``out``."""
+        owned = self._handle()
+        h = owned.acquire()
+        try:
+            return call_out(fn, h, *args)
+        finally:
+            owned.release()
+
     @property
     def closed(self) -> bool:
         """True once the native object is freed."""

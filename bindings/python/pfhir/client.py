@@ -7,7 +7,7 @@ import json
 from ctypes import byref, c_uint32
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 from . import _abi, _ffi
 from .build import input_json
@@ -584,14 +584,6 @@ class Client(_ffi.NativeObject):
         c = owned.acquire()
         try:
             return int(_ffi.lib().pfhir_client_connection_count(c))
-        finally:
-            owned.release()
-
-    def _call(self, fn: Callable[..., Optional[int]], *args: Any) -> int:
-        owned = self._handle()
-        c = owned.acquire()
-        try:
-            return _ffi.call_out(fn, c, *args)
         finally:
             owned.release()
 

@@ -22,12 +22,7 @@ from .hl7 import Hl7Options, Message, _message
 
 __all__ = ["Outbox", "Submission", "MessageStatus"]
 
-_RECEIVED = {
-    int(Received.STORED): "stored",
-    int(Received.DUPLICATE): "duplicate",
-    int(Received.REFUSED): "refused",
-    int(Received.STORE_FAILED): "store_failed",
-}
+_RECEIVED = {int(r): r.name.lower() for r in Received}
 _STATES = {int(s): s.name.lower() for s in OutboxState}
 _KINDS = {"create": OutboxKind.CREATE, "update": OutboxKind.UPDATE}
 
@@ -173,14 +168,6 @@ class Outbox(_ffi.NativeObject):
             )
         finally:
             lib.pfhir_submission_free(s)
-
-    def _call(self, fn: Any, *args: Any) -> int:
-        owned = self._handle()
-        o = owned.acquire()
-        try:
-            return _ffi.call_out(fn, o, *args)
-        finally:
-            owned.release()
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
