@@ -97,11 +97,11 @@ struct Hl7IssueTexts {
 /// the issues with their HL7 locations and the ACK. Immutable and thread-safe.
 #[derive(Debug)]
 pub struct pfhir_hl7_result {
-    /// The Bundle's compact JSON, NUL-terminated.
-    bundle: Option<String>,
+    /// The Bundle's compact JSON.
+    bundle: Option<CText>,
     kind: pfhir_hl7_kind,
-    /// `AA`, `AE` or `AR`, NUL-terminated.
-    ack_code: &'static str,
+    /// `ack_code_value` as text for C (`AA`, `AE` or `AR`).
+    ack_code: CText,
     /// What the ACK, the outcome and the issues are made from (the rest of the conversion
     /// is dropped at once: a small result is cheaper to allocate).
     ack_code_value: AckCode,
@@ -130,14 +130,6 @@ impl pfhir_hl7_result {
                 })
                 .collect()
         })
-    }
-}
-
-/// Lends a NUL-terminated text (its length without the NUL).
-fn lend_nul(s: &str) -> pfhir_str {
-    pfhir_str {
-        data: s.as_ptr().cast(),
-        len: s.len().saturating_sub(1),
     }
 }
 
@@ -366,10 +358,10 @@ fn convert(converter: Arc<Converter>, bytes: &[u8]) -> pfhir_hl7_result {
     drop(conv);
     let bundle = bundle.map(|json| {
         // Serialized from Rust strings, so UTF-8: no copy (the lossy path never runs).
-        let mut text = String::from_utf8(json)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        text.push('\0');
-        text
+        CText::from_string(
+            String::from_utf8(json)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
     });
     pfhir_hl7_result {
         bundle,
@@ -378,11 +370,7 @@ fn convert(converter: Arc<Converter>, bytes: &[u8]) -> pfhir_hl7_result {
             Some(EventKind::Create) => PFHIR_HL7_KIND_CREATE,
             Some(EventKind::Update) => PFHIR_HL7_KIND_UPDATE,
         },
-        ack_code: match code {
-            AckCode::Accept => "AA\0",
-            AckCode::Error => "AE\0",
-            AckCode::Reject => "AR\0",
-        },
+        ack_code: CText::new(code.as_str()),
         ack_code_value: code,
         header,
         findings,
@@ -403,7 +391,7 @@ pub unsafe extern "C" fn pfhir_hl7_result_bundle(r: *const pfhir_hl7_result) -> 
     // SAFETY: forwarded to the caller.
     unsafe {
         read_field(r, pfhir_str::EMPTY, |r| {
-            r.bundle.as_deref().map_or(pfhir_str::EMPTY, lend_nul)
+            r.bundle.as_ref().map_or(pfhir_str::EMPTY, CText::lend)
         })
     }
 }
@@ -427,7 +415,7 @@ pub unsafe extern "C" fn pfhir_hl7_result_kind(r: *const pfhir_hl7_result) -> pf
 #[no_mangle]
 pub unsafe extern "C" fn pfhir_hl7_result_ack_code(r: *const pfhir_hl7_result) -> pfhir_str {
     // SAFETY: forwarded to the caller.
-    unsafe { read_field(r, pfhir_str::EMPTY, |r| lend_nul(r.ack_code)) }
+    unsafe { read_field(r, pfhir_str::EMPTY, |r| r.ack_code.lend()) }
 }
 
 /// Copies the ACK to `out` (free it with `pfhir_bytes_free`): segments ended by `\r`, in

@@ -53,6 +53,12 @@ impl pfhir_bytes {
 pub struct CText(String);
 
 impl CText {
+    /// Takes `s` and adds the NUL (no copy when it has room).
+    pub fn from_string(mut s: String) -> CText {
+        s.push('\0');
+        CText(s)
+    }
+
     /// Copies `s` (interior NULs are kept: `len` tells the real length).
     pub fn new(s: &str) -> CText {
         let mut t = String::with_capacity(s.len() + 1);
