@@ -183,7 +183,8 @@ fn validate_one_ndjson(
                 lines::read_batches(std::io::stdin().lock(), keep, &mut |b| emit(Part::Lines(b)))
             }
         },
-        || opened.as_ref().map(ChunkReader::new),
+        // Only a regular file is read in chunks: a stream needs no chunk reader.
+        || regular.and(opened.as_ref()).map(ChunkReader::new),
         |reader, part| match part {
             Part::Lines(batch) => Ok(check_batch(validator, &batch?, json)),
             Part::Chunk(chunk) => match reader {

@@ -410,19 +410,10 @@ fn operator(args: &[&str], store: &Path) {
 }
 
 fn total(status: &serde_json::Value) -> u64 {
-    [
-        "pending",
-        "sending",
-        "delivered",
-        "rejected",
-        "waiting",
-        "uncertain",
-        "held",
-        "dropped",
-    ]
-    .iter()
-    .map(|k| status[k].as_u64().unwrap_or(0))
-    .sum()
+    pfhir_relay::store::State::ALL
+        .iter()
+        .map(|state| status[state.as_str()].as_u64().unwrap_or(0))
+        .sum()
 }
 
 /// Every stored message as `relay show` prints it, by control id.
