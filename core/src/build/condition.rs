@@ -26,10 +26,7 @@ pub(super) struct ConditionView<'a> {
 impl ConditionView<'_> {
     /// The field name of one of its members (`onset`, `conditions[1].onset`).
     pub fn field(&self, name: &str) -> String {
-        let mut f = String::with_capacity(self.prefix.len() + name.len());
-        f.push_str(&self.prefix);
-        f.push_str(name);
-        f
+        cat!(self.prefix, name)
     }
 
     /// True for the Condition of the flat members.

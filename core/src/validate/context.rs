@@ -6,6 +6,7 @@ use super::messages::MessageId;
 use super::options::ValidatorOptions;
 use crate::json::{Document, Duplicate, PositionCursor, Value};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// The text of a finding, formatted only when the finding is kept: a document with a
 /// million findings past the issue cap costs no formatting for them.
@@ -102,9 +103,7 @@ impl<'a> Path<'a> {
                     out.push_str(name);
                 }
                 Segment::Index(i) => {
-                    out.push('[');
-                    out.push_str(&i.to_string());
-                    out.push(']');
+                    let _ = write!(out, "[{i}]");
                 }
             }
         }
