@@ -7,11 +7,11 @@ use crate::types::{
     write_out,
 };
 use pfhir_core::build::{
-    build_bundle_from_json, build_bundle_with, read_input_json, AddressInput, BuildOptions,
+    build_bundle_json, build_bundle_json_from_json, read_input_json, AddressInput, BuildOptions,
     CodeInput, CommunicationInput, ConditionInput, DeceasedInput, EmailInput, IdentifierInput,
     OrganizationInput, PatientInput, PhoneInput,
 };
-use pfhir_core::{model, ErrorCode};
+use pfhir_core::ErrorCode;
 
 /// Builds the partner message Bundle (MessageHeader + Patient + Condition) from the JSON form
 /// of a PatientInput (docs/patient-input.md) and writes its JSON to `out` (free with
@@ -31,9 +31,10 @@ pub unsafe extern "C" fn pfhir_build_bundle(
         out_arg(out, "out")?;
         // SAFETY: forwarded to the caller.
         let json = unsafe { bytes_arg(patient_input_json, len, "patient_input_json") }?;
-        let bundle = build_bundle_from_json(json).map_err(|e| pfhir_error::from_build(&e))?;
+        let bundle = build_bundle_json_from_json(json, &BuildOptions::default())
+            .map_err(|e| pfhir_error::from_build(&e))?;
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { write_out(out, pfhir_bytes::from_vec(model::to_vec(&bundle))) };
+        unsafe { write_out(out, pfhir_bytes::from_vec(bundle)) };
         Ok(())
     })
 }
@@ -992,9 +993,9 @@ pub unsafe extern "C" fn pfhir_builder_build(
         // SAFETY: forwarded to the caller.
         let b = unsafe { handle(b, "builder") }?;
         let bundle =
-            build_bundle_with(&b.input, &b.options).map_err(|e| pfhir_error::from_build(&e))?;
+            build_bundle_json(&b.input, &b.options).map_err(|e| pfhir_error::from_build(&e))?;
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        unsafe { write_out(out, pfhir_bytes::from_vec(model::to_vec(&bundle))) };
+        unsafe { write_out(out, pfhir_bytes::from_vec(bundle)) };
         Ok(())
     })
 }

@@ -2,7 +2,7 @@
 //! API throws, and the builder call. Nothing here touches JavaScript, so the host's
 //! `cargo test -p pfhir-wasm` checks it; `lib.rs` only converts values at the boundary.
 
-use pfhir_core::build::{build_bundle_from_json_with, instant_from_millis};
+use pfhir_core::build::{build_bundle_json_from_json, instant_from_millis};
 use pfhir_core::build::{BuildError, BuildOptions, FieldError, IdsInput};
 use pfhir_core::hl7v2::{ack, parse_offset, Charset, Converter, Hl7Options};
 use pfhir_core::json::Limits;
@@ -291,9 +291,11 @@ pub fn build(input_json: &str, spec: &BuildSpec, now_ms: f64) -> Result<String, 
         // Saturating float-to-int conversion; a finite clock reading fits easily.
         options.now = Some(instant_from_millis(now_ms as i64));
     }
-    let bundle =
-        build_bundle_from_json_with(input_json.as_bytes(), &options).map_err(build_error)?;
+    let json = build_bundle_json_from_json(input_json.as_bytes(), &options).map_err(build_error)?;
     let bytes = if spec.pretty {
+        let bundle: pfhir_core::model::Bundle =
+            pfhir_core::model::from_slice(&json, pfhir_core::model::ReadMode::Tolerant)
+                .map_err(|e| plain_error(ErrorCode::Internal, e.to_string()))?;
         serde_json::to_vec_pretty(&bundle).map_err(|e| {
             plain_error(
                 ErrorCode::Internal,
@@ -301,7 +303,7 @@ pub fn build(input_json: &str, spec: &BuildSpec, now_ms: f64) -> Result<String, 
             )
         })?
     } else {
-        pfhir_core::model::to_vec(&bundle)
+        json
     };
     String::from_utf8(bytes)
         .map_err(|_| plain_error(ErrorCode::Internal, "the Bundle JSON is not UTF-8".into()))

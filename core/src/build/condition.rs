@@ -3,8 +3,8 @@
 
 use super::codes::{diabetes_codings, normalize_date_time};
 use super::input::{CodeInput, PatientInput};
-use super::profile_meta;
-use crate::model::{CodeableConcept, Coding, Condition, ConditionOnset, Reference};
+use super::json_out::JsonOut;
+use super::write_meta;
 use crate::profile;
 
 /// One Condition to build, with the input field names of its parts.
@@ -70,48 +70,39 @@ pub(super) fn views(input: &PatientInput) -> Vec<ConditionView<'_>> {
     out
 }
 
-/// Builds one (checked) Condition about `Patient/<patient_id>`.
-pub(super) fn build(view: &ConditionView<'_>, id: String, patient_id: &str) -> Condition {
+/// Writes one (checked) Condition about `Patient/<patient_id>` (an entry's `resource`).
+pub(super) fn write(out: &mut JsonOut, view: &ConditionView<'_>, id: &str, patient_id: &str) {
+    out.open(Some("resource"));
+    out.string("resourceType", "Condition");
+    out.string("id", id);
+    write_meta(out, profile::CONDITION_PROFILE);
+    // STU3 con-3: clinicalStatus is required unless the Condition was entered in error.
+    let in_error = view.verification_status == Some("entered-in-error");
+    let clinical_status = match view.clinical_status {
+        Some(s) => Some(s),
+        None if in_error => None,
+        None => Some("active"),
+    };
+    out.opt_string("clinicalStatus", clinical_status);
+    out.opt_string("verificationStatus", view.verification_status);
+    out.open(Some("code"));
     let shorthand = view
         .diabetes
         .and_then(diabetes_codings)
         .into_iter()
         .flatten()
-        .map(|(system, code, display)| Coding {
-            system: Some(system.to_string()),
-            code: Some(code.to_string()),
-            display: Some(display.to_string()),
-            ..Default::default()
-        });
-    let explicit = view.codings.iter().map(|(_, c)| Coding {
-        system: Some(c.system.clone()),
-        code: Some(c.code.clone()),
-        display: c.display.clone(),
-        ..Default::default()
-    });
-    // STU3 con-3: clinicalStatus is required unless the Condition was entered in error.
-    let in_error = view.verification_status == Some("entered-in-error");
-    let clinical_status = match view.clinical_status {
-        Some(s) => Some(s.to_string()),
-        None if in_error => None,
-        None => Some("active".to_string()),
-    };
-    Condition {
-        id: Some(id),
-        meta: profile_meta(profile::CONDITION_PROFILE),
-        clinical_status,
-        verification_status: view.verification_status.map(str::to_string),
-        code: Some(CodeableConcept {
-            coding: shorthand.chain(explicit).collect(),
-            ..Default::default()
-        }),
-        subject: Some(Reference {
-            reference: Some(["Patient/", patient_id].concat()),
-            ..Default::default()
-        }),
-        onset: view
-            .onset
-            .map(|o| ConditionOnset::DateTime(normalize_date_time(o))),
-        ..Default::default()
+        .map(|&(system, code, display)| (system, code, Some(display)));
+    let explicit = view
+        .codings
+        .iter()
+        .map(|(_, c)| (c.system.as_str(), c.code.as_str(), c.display.as_deref()));
+    out.codings(shorthand.chain(explicit));
+    out.close();
+    out.open(Some("subject"));
+    out.string_of("reference", &["Patient/", patient_id]);
+    out.close();
+    if let Some(onset) = view.onset {
+        out.string("onsetDateTime", &normalize_date_time(onset));
     }
+    out.close();
 }

@@ -10,6 +10,7 @@ mod codes;
 mod condition;
 mod ids;
 mod input;
+mod json_out;
 mod patient;
 mod read;
 
@@ -19,11 +20,10 @@ pub use input::{
     FieldError, IdentifierInput, IdsInput, OrganizationInput, PatientInput, PhoneInput,
 };
 
-use crate::model::{
-    Bundle, BundleEntry, Coding, MessageHeader, MessageHeaderSource, Meta, Resource,
-};
+use crate::model::{Bundle, ReadMode};
 use crate::profile;
 use crate::validate::{Validator, ValidatorOptions};
+use json_out::JsonOut;
 
 /// Why a Bundle could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -122,10 +122,19 @@ pub fn build_bundle_from_json_with(
     json: &[u8],
     options: &BuildOptions,
 ) -> Result<Bundle, BuildError> {
+    typed(&build_bundle_json_from_json(json, options)?)
+}
+
+/// [`build_bundle_from_json_with`] giving the Bundle as compact JSON (what is sent; the
+/// builder writes JSON, so this is its fastest form).
+pub fn build_bundle_json_from_json(
+    json: &[u8],
+    options: &BuildOptions,
+) -> Result<Vec<u8>, BuildError> {
     let value = PatientInput::parse_json(json).map_err(input_error)?;
     let (input, mut read_errors) = PatientInput::read_partial(&value).map_err(input_error)?;
     if read_errors.is_empty() {
-        return build_bundle_with(&input, options);
+        return build_bundle_json(&input, options);
     }
     // Report the values of the readable members too, but not twice for a member already
     // in error, nor for what contains it (an unreadable member is empty in `input`).
@@ -165,15 +174,16 @@ fn id_or_new(given: &Option<String>, fresh: &mut ids::FreshIds) -> Result<String
     }
 }
 
-fn some_if(s: &Option<String>) -> Option<String> {
-    s.as_ref().filter(|v| !v.is_empty()).cloned()
+/// The value of an optional text member, when it is not empty.
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|v| !v.is_empty())
 }
 
-fn profile_meta(url: &str) -> Option<Meta> {
-    Some(Meta {
-        profile: vec![Some(url.to_string())],
-        ..Default::default()
-    })
+/// `"meta": {"profile": [url]}`.
+fn write_meta(out: &mut JsonOut, url: &str) {
+    out.open(Some("meta"));
+    out.strings("profile", [url].into_iter());
+    out.close();
 }
 
 /// Checks every field: the field errors, as a [`BuildError::Input`].
@@ -189,6 +199,21 @@ pub fn build_bundle_with(
     build_bundle_validated(input, options).map(|(bundle, _)| bundle)
 }
 
+/// [`build_bundle_with`] giving the Bundle as compact JSON (what is sent; the builder writes
+/// JSON, so this is its fastest form).
+pub fn build_bundle_json(
+    input: &PatientInput,
+    options: &BuildOptions,
+) -> Result<Vec<u8>, BuildError> {
+    build_bundle_checked(input, options).map(|c| c.json)
+}
+
+/// Reads the builder's JSON into the typed model (what the typed functions return).
+fn typed(json: &[u8]) -> Result<Bundle, BuildError> {
+    crate::model::from_slice(json, ReadMode::Tolerant)
+        .map_err(|e| BuildError::Internal(format!("the built Bundle does not read back ({e})")))
+}
+
 /// [`build_bundle_with`], also returning the partner validation of the Bundle that the
 /// builder runs anyway (its warnings and notes; never an error), so that a caller who
 /// reports them does not validate twice.
@@ -196,22 +221,22 @@ pub fn build_bundle_validated(
     input: &PatientInput,
     options: &BuildOptions,
 ) -> Result<(Bundle, crate::validate::Outcome), BuildError> {
-    build_bundle_checked(input, options).map(|b| (b.bundle, b.outcome))
+    let checked = build_bundle_checked(input, options)?;
+    Ok((typed(&checked.json)?, checked.outcome))
 }
 
-/// A Bundle built and validated, with the compact JSON the validator checked.
+/// A Bundle built and validated: its compact JSON, as the validator checked it.
 #[derive(Debug, Clone)]
 pub struct CheckedBundle {
-    /// The Bundle.
-    pub bundle: Bundle,
-    /// Its compact JSON (what `crate::model::to_vec` gives), as validated.
+    /// The Bundle's compact JSON (what `crate::model::to_vec` gives for the typed Bundle).
     pub json: Vec<u8>,
     /// The partner validation of `json` (warnings and notes; never an error).
     pub outcome: crate::validate::Outcome,
 }
 
-/// [`build_bundle_validated`], also returning the Bundle's JSON that the validator read, so
-/// that a caller who sends it does not serialize the Bundle a second time.
+/// [`build_bundle_validated`] giving the Bundle as the JSON that the validator read (what a
+/// caller sends), not as the typed model: the builder writes JSON, so this is its fastest
+/// form ([`CheckedBundle::bundle`] reads it into the model).
 pub fn build_bundle_checked(
     input: &PatientInput,
     options: &BuildOptions,
@@ -233,77 +258,69 @@ pub fn build_bundle_checked(
     };
     let mut fresh = ids::FreshIds::new();
     let patient_id = id_or_new(&input.ids.patient, &mut fresh)?;
-
-    let header = MessageHeader {
-        id: Some(id_or_new(&input.ids.message_header, &mut fresh)?),
-        meta: profile_meta(profile::MESSAGE_HEADER_PROFILE),
-        event: Some(Coding {
-            system: Some(profile::EVENT_SYSTEM.to_string()),
-            code: Some(profile::EVENT_CODE.to_string()),
-            display: Some(profile::EVENT_DISPLAY.to_string()),
-            ..Default::default()
-        }),
-        timestamp: Some(timestamp),
-        source: Some(MessageHeaderSource {
-            software: Some(some_if(&input.software_name).unwrap_or_else(|| "pfhir".to_string())),
-            version: Some(
-                some_if(&input.software_version)
-                    .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
-            ),
-            endpoint: Some(
-                options
-                    .source_endpoint
-                    .clone()
-                    .unwrap_or_else(|| ["urn:oid:", checked.oid.as_str()].concat()),
-            ),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let mut entry = vec![
-        BundleEntry {
-            resource: Some(Resource::from(header)),
-            ..Default::default()
-        },
-        BundleEntry {
-            resource: Some(Resource::from(patient::build(input, &checked, &patient_id))),
-            ..Default::default()
-        },
-    ];
-    for (view, id) in condition::views(input).iter().zip(&checked.condition_ids) {
-        let c = condition::build(view, id_or_new(id, &mut fresh)?, &patient_id);
-        entry.push(BundleEntry {
-            resource: Some(Resource::from(c)),
-            ..Default::default()
-        });
+    let header_id = id_or_new(&input.ids.message_header, &mut fresh)?;
+    let views = condition::views(input);
+    let mut condition_ids = Vec::with_capacity(views.len());
+    for id in checked.condition_ids.iter().take(views.len()) {
+        condition_ids.push(id_or_new(id, &mut fresh)?);
     }
-    let bundle = Bundle {
-        id: if options.omit_bundle_id {
-            None
-        } else {
-            Some(id_or_new(&input.ids.bundle, &mut fresh)?)
-        },
-        type_: Some("message".to_string()),
-        entry,
-        ..Default::default()
+    let bundle_id = match options.omit_bundle_id {
+        true => None,
+        false => Some(id_or_new(&input.ids.bundle, &mut fresh)?),
     };
-    let json = bundle_json(&bundle);
+
+    let mut out = JsonOut::new();
+    out.open(None);
+    out.string("resourceType", "Bundle");
+    out.opt_string("id", bundle_id.as_deref());
+    out.string("type", "message");
+    out.open_array("entry");
+    out.open(None);
+    out.open(Some("resource"));
+    out.string("resourceType", "MessageHeader");
+    out.string("id", &header_id);
+    write_meta(&mut out, profile::MESSAGE_HEADER_PROFILE);
+    out.open(Some("event"));
+    out.string("system", profile::EVENT_SYSTEM);
+    out.string("code", profile::EVENT_CODE);
+    out.string("display", profile::EVENT_DISPLAY);
+    out.close();
+    out.string("timestamp", &timestamp);
+    out.open(Some("source"));
+    out.string(
+        "software",
+        non_empty(&input.software_name).unwrap_or("pfhir"),
+    );
+    out.string(
+        "version",
+        non_empty(&input.software_version).unwrap_or(env!("CARGO_PKG_VERSION")),
+    );
+    match &options.source_endpoint {
+        Some(endpoint) => out.string("endpoint", endpoint),
+        None => out.string_of("endpoint", &["urn:oid:", checked.oid.as_str()]),
+    }
+    out.close();
+    out.close();
+    out.close();
+    out.open(None);
+    patient::write(&mut out, input, &checked, &patient_id);
+    out.close();
+    for (view, id) in views.iter().zip(&condition_ids) {
+        out.open(None);
+        condition::write(&mut out, view, id, &patient_id);
+        out.close();
+    }
+    out.close_array();
+    out.close();
+    let json = out.into_bytes();
     let outcome = check_output(&json, &options.extra_authorities)?;
-    Ok(CheckedBundle {
-        bundle,
-        json,
-        outcome,
-    })
+    Ok(CheckedBundle { json, outcome })
 }
 
-/// The Bundle's compact JSON, as `crate::model::to_vec` writes it, into a buffer sized for
-/// a usual Bundle (2-4 KB) rather than grown from 128 bytes by doubling.
-fn bundle_json(bundle: &Bundle) -> Vec<u8> {
-    let mut json = Vec::with_capacity(4096);
-    match serde_json::to_writer(&mut json, bundle) {
-        Ok(()) => json,
-        // As `to_vec`: serializing the model into memory cannot fail.
-        Err(_) => Vec::new(),
+impl CheckedBundle {
+    /// The Bundle in the typed model (read from [`CheckedBundle::json`]).
+    pub fn bundle(&self) -> Result<Bundle, BuildError> {
+        typed(&self.json)
     }
 }
 

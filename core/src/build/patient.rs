@@ -1,202 +1,206 @@
-//! The Patient of the Bundle, from a checked [`PatientInput`].
+//! The Patient of the Bundle, written from a checked [`PatientInput`].
 
 use super::check::Checked;
 use super::codes::{
     authority_system, marital_status, FATHERS_FAMILY_URL, IDENTIFIER_TYPE_SYSTEM, LANGUAGE_SYSTEM,
     MOTHERS_FAMILY_URL,
 };
-use super::input::{AddressInput, IdentifierInput, OrganizationInput, PatientInput};
-use super::profile_meta;
-use crate::model::{
-    Address, CodeableConcept, Coding, ContactPoint, Element, Extension, ExtensionValue, HumanName,
-    Identifier, Patient, PatientCommunication, Reference,
-};
+use super::input::{AddressInput, OrganizationInput, PatientInput};
+use super::json_out::JsonOut;
+use super::write_meta;
+use crate::model::PatientDeceased;
 use crate::profile;
 
-/// Builds the Patient with logical id `id`.
-pub(super) fn build(input: &PatientInput, checked: &Checked, id: &str) -> Patient {
-    Patient {
-        id: Some(id.to_string()),
-        meta: profile_meta(profile::PATIENT_PROFILE),
-        identifier: identifiers(input),
-        active: Some(input.active.unwrap_or(true)),
-        name: name(input).into_iter().collect(),
-        telecom: telecom(input),
-        gender: checked.gender.map(str::to_string),
-        birth_date: checked.birth_date.clone(),
-        deceased: checked.deceased.clone(),
-        address: input
-            .address
-            .iter()
-            .chain(&input.addresses)
-            .map(address)
-            .collect(),
-        marital_status: input
-            .marital_status
-            .as_deref()
-            .and_then(marital_status)
-            .map(|(system, code, display)| CodeableConcept {
-                coding: vec![coding(system, code, Some(display))],
-                ..Default::default()
-            }),
-        communication: communication(input),
-        managing_organization: input.managing_organization.as_ref().map(organization),
-        ..Default::default()
+/// Writes the Patient with logical id `id` (an entry's `resource`).
+pub(super) fn write(out: &mut JsonOut, input: &PatientInput, checked: &Checked, id: &str) {
+    out.open(Some("resource"));
+    out.string("resourceType", "Patient");
+    out.string("id", id);
+    write_meta(out, profile::PATIENT_PROFILE);
+    identifiers(out, input);
+    out.boolean("active", input.active.unwrap_or(true));
+    name(out, input);
+    telecom(out, input);
+    out.opt_string("gender", checked.gender);
+    out.opt_string("birthDate", checked.birth_date.as_deref());
+    match &checked.deceased {
+        Some(PatientDeceased::Boolean(b)) => out.boolean("deceasedBoolean", *b),
+        Some(PatientDeceased::DateTime(d)) => out.string("deceasedDateTime", d),
+        None => {}
     }
-}
-
-fn coding(system: &str, code: &str, display: Option<&str>) -> Coding {
-    Coding {
-        system: Some(system.to_string()),
-        code: Some(code.to_string()),
-        display: display.map(str::to_string),
-        ..Default::default()
+    if input.address.is_some() || !input.addresses.is_empty() {
+        out.open_array("address");
+        for a in input.address.iter().chain(&input.addresses) {
+            address(out, a);
+        }
+        out.close_array();
     }
+    if let Some((system, code, display)) = input.marital_status.as_deref().and_then(marital_status)
+    {
+        out.open(Some("maritalStatus"));
+        out.codings([(*system, *code, Some(*display))].into_iter());
+        out.close();
+    }
+    communication(out, input);
+    if let Some(o) = &input.managing_organization {
+        organization(out, o);
+    }
+    out.close();
 }
 
 /// The identifier of `authority` + `patientId` first, then `identifiers`.
-fn identifiers(input: &PatientInput) -> Vec<Identifier> {
-    let flat = (!input.authority.is_empty()).then(|| IdentifierInput {
-        system: input.authority.clone(),
-        value: input.patient_id.clone(),
-        ..Default::default()
-    });
-    flat.iter()
-        .chain(&input.identifiers)
-        .map(|i| Identifier {
-            use_: i.use_.clone(),
-            type_: i.type_.as_deref().map(|t| CodeableConcept {
-                coding: vec![coding(IDENTIFIER_TYPE_SYSTEM, t, None)],
-                ..Default::default()
-            }),
-            system: Some(authority_system(&i.system).to_string()),
-            value: Some(i.value.clone()),
-            assigner: i.assigner.as_ref().map(|a| {
-                Box::new(Reference {
-                    display: Some(a.clone()),
-                    ..Default::default()
-                })
-            }),
-            ..Default::default()
-        })
-        .collect()
+fn identifiers(out: &mut JsonOut, input: &PatientInput) {
+    let flat = !input.authority.is_empty();
+    if !flat && input.identifiers.is_empty() {
+        return;
+    }
+    out.open_array("identifier");
+    if flat {
+        out.open(None);
+        out.string("system", authority_system(&input.authority));
+        out.string("value", &input.patient_id);
+        out.close();
+    }
+    for i in &input.identifiers {
+        out.open(None);
+        out.opt_string("use", i.use_.as_deref());
+        if let Some(t) = &i.type_ {
+            out.open(Some("type"));
+            out.codings([(IDENTIFIER_TYPE_SYSTEM, t.as_str(), None)].into_iter());
+            out.close();
+        }
+        out.string("system", authority_system(&i.system));
+        out.string("value", &i.value);
+        if let Some(a) = &i.assigner {
+            out.open(Some("assigner"));
+            out.string("display", a);
+            out.close();
+        }
+        out.close();
+    }
+    out.close_array();
 }
 
 /// The name: `family` is `familyName`, or the father's and mother's family names joined by
 /// a space; those two also go in the humanname-fathers-family / -mothers-family extensions
 /// of `family`.
-fn name(input: &PatientInput) -> Option<HumanName> {
-    let parts: Vec<&String> = input
-        .fathers_family
-        .iter()
-        .chain(&input.mothers_family)
-        .collect();
-    let family = input.family_name.clone().or_else(|| {
-        (!parts.is_empty()).then(|| {
-            parts
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-    });
-    let extension: Vec<Extension> = [
-        (FATHERS_FAMILY_URL, &input.fathers_family),
-        (MOTHERS_FAMILY_URL, &input.mothers_family),
-    ]
-    .into_iter()
-    .filter_map(|(url, v)| {
-        v.as_ref().map(|v| Extension {
-            url: Some(url.to_string()),
-            value: Some(ExtensionValue::String(v.clone())),
-            ..Default::default()
-        })
-    })
-    .collect();
+fn name(out: &mut JsonOut, input: &PatientInput) {
+    let joined;
+    let family = match (
+        &input.family_name,
+        &input.fathers_family,
+        &input.mothers_family,
+    ) {
+        (Some(f), _, _) => Some(f.as_str()),
+        (None, Some(a), Some(b)) => {
+            joined = [a.as_str(), " ", b.as_str()].concat();
+            Some(joined.as_str())
+        }
+        (None, Some(one), None) | (None, None, Some(one)) => Some(one.as_str()),
+        (None, None, None) => None,
+    };
     if family.is_none() && input.given_names.is_empty() {
-        return None;
+        return;
     }
-    Some(HumanName {
-        family,
-        family_ext: (!extension.is_empty()).then(|| {
-            Box::new(Element {
-                extension,
-                ..Default::default()
-            })
-        }),
-        given: input.given_names.iter().cloned().map(Some).collect(),
-        ..Default::default()
-    })
+    out.open_array("name");
+    out.open(None);
+    out.opt_string("family", family);
+    if input.fathers_family.is_some() || input.mothers_family.is_some() {
+        out.open(Some("_family"));
+        out.open_array("extension");
+        for (url, value) in [
+            (FATHERS_FAMILY_URL, &input.fathers_family),
+            (MOTHERS_FAMILY_URL, &input.mothers_family),
+        ] {
+            if let Some(v) = value {
+                out.open(None);
+                out.string("url", url);
+                out.string("valueString", v);
+                out.close();
+            }
+        }
+        out.close_array();
+        out.close();
+    }
+    out.strings("given", input.given_names.iter().map(String::as_str));
+    out.close();
+    out.close_array();
 }
 
 /// Phones, then `email`, then `emails`.
-fn telecom(input: &PatientInput) -> Vec<ContactPoint> {
-    let point = |system: &str, value: &str, use_: &Option<String>| ContactPoint {
-        system: Some(system.to_string()),
-        value: Some(value.to_string()),
-        use_: use_.clone(),
-        ..Default::default()
-    };
+fn telecom(out: &mut JsonOut, input: &PatientInput) {
     let phones = input
         .phones
         .iter()
-        .map(|p| point("phone", &p.value, &p.use_));
-    let email = input.email.iter().map(|e| point("email", e, &None));
+        .map(|p| ("phone", p.value.as_str(), p.use_.as_deref()));
+    let email = input.email.iter().map(|e| ("email", e.as_str(), None));
     let emails = input
         .emails
         .iter()
-        .map(|e| point("email", &e.value, &e.use_));
-    phones.chain(email).chain(emails).collect()
+        .map(|e| ("email", e.value.as_str(), e.use_.as_deref()));
+    let mut any = false;
+    for (system, value, use_) in phones.chain(email).chain(emails) {
+        if !any {
+            out.open_array("telecom");
+            any = true;
+        }
+        out.open(None);
+        out.string("system", system);
+        out.string("value", value);
+        out.opt_string("use", use_);
+        out.close();
+    }
+    if any {
+        out.close_array();
+    }
 }
 
-fn address(a: &AddressInput) -> Address {
-    Address {
-        use_: a.use_.clone(),
-        type_: a.type_.clone(),
-        line: a.lines.iter().cloned().map(Some).collect(),
-        city: a.city.clone(),
-        district: a.district.clone(),
-        state: a.state.clone(),
-        postal_code: a.postal_code.clone(),
-        country: a.country.clone(),
-        ..Default::default()
-    }
+fn address(out: &mut JsonOut, a: &AddressInput) {
+    out.open(None);
+    out.opt_string("use", a.use_.as_deref());
+    out.opt_string("type", a.type_.as_deref());
+    out.strings("line", a.lines.iter().map(String::as_str));
+    out.opt_string("city", a.city.as_deref());
+    out.opt_string("district", a.district.as_deref());
+    out.opt_string("state", a.state.as_deref());
+    out.opt_string("postalCode", a.postal_code.as_deref());
+    out.opt_string("country", a.country.as_deref());
+    out.close();
 }
 
 /// `language` (preferred), then `communication`.
-fn communication(input: &PatientInput) -> Vec<PatientCommunication> {
-    let language = |tag: &str, preferred: Option<bool>| PatientCommunication {
-        language: Some(CodeableConcept {
-            coding: vec![coding(LANGUAGE_SYSTEM, tag, None)],
-            ..Default::default()
-        }),
-        preferred,
-        ..Default::default()
-    };
-    input
-        .language
+fn communication(out: &mut JsonOut, input: &PatientInput) {
+    if input.language.is_none() && input.communication.is_empty() {
+        return;
+    }
+    out.open_array("communication");
+    let preferred = input.language.iter().map(|l| (l.as_str(), Some(true)));
+    let listed = input
+        .communication
         .iter()
-        .map(|l| language(l, Some(true)))
-        .chain(
-            input
-                .communication
-                .iter()
-                .map(|c| language(&c.language, c.preferred)),
-        )
-        .collect()
+        .map(|c| (c.language.as_str(), c.preferred));
+    for (tag, preferred) in preferred.chain(listed) {
+        out.open(None);
+        out.open(Some("language"));
+        out.codings([(LANGUAGE_SYSTEM, tag, None)].into_iter());
+        out.close();
+        if let Some(p) = preferred {
+            out.boolean("preferred", p);
+        }
+        out.close();
+    }
+    out.close_array();
 }
 
-fn organization(o: &OrganizationInput) -> Reference {
-    Reference {
-        reference: o.reference.clone(),
-        identifier: o.value.as_ref().map(|value| {
-            Box::new(Identifier {
-                system: o.system.clone(),
-                value: Some(value.clone()),
-                ..Default::default()
-            })
-        }),
-        display: o.display.clone(),
-        ..Default::default()
+fn organization(out: &mut JsonOut, o: &OrganizationInput) {
+    out.open(Some("managingOrganization"));
+    out.opt_string("reference", o.reference.as_deref());
+    if let Some(value) = &o.value {
+        out.open(Some("identifier"));
+        out.opt_string("system", o.system.as_deref());
+        out.string("value", value);
+        out.close();
     }
+    out.opt_string("display", o.display.as_deref());
+    out.close();
 }

@@ -27,7 +27,6 @@ pub use parse::{parse, Limits, Message, ParseError, Segment, Separators, Value};
 pub use time::{parse_dtm, parse_offset, Dtm, TimeError};
 
 use crate::build::{build_bundle_checked, BuildError, BuildOptions, IdsInput, PatientInput};
-use crate::model::Bundle;
 use crate::validate::{OptionsError, Severity, ValidatorOptions};
 use issue::Hl7MessageId as H;
 
@@ -174,8 +173,9 @@ pub struct Header {
 pub struct Conversion {
     /// Create or update (when the event is one pfhir maps).
     pub kind: Option<EventKind>,
-    /// The Bundle, when no error was found.
-    pub bundle: Option<Bundle>,
+    /// The Bundle as compact JSON, the bytes the validator checked, when no error was
+    /// found (`crate::model::from_slice` reads it into the typed model).
+    pub bundle: Option<Vec<u8>>,
     /// The PatientInput the map made (when the message got that far).
     pub input: Option<PatientInput>,
     /// Every finding: pfhir's and the validator's, with HL7 locations.
@@ -189,8 +189,6 @@ pub struct Conversion {
     pub ack_code: AckCode,
     /// The header fields the ACK echoes.
     pub header: Header,
-    /// The Bundle's compact JSON as the validator read it (set with `bundle`).
-    json: Option<Vec<u8>>,
 }
 
 impl Conversion {
@@ -199,24 +197,14 @@ impl Conversion {
         outcome_json(&self.issues)
     }
 
-    /// Takes the Bundle's compact JSON out (what [`Conversion::bundle_json`] gives, without
-    /// a copy), leaving `bundle` `None`.
+    /// Takes the Bundle's compact JSON out (without a copy), leaving `bundle` `None`.
     pub fn take_bundle_json(&mut self) -> Option<Vec<u8>> {
-        let bundle = self.bundle.take()?;
-        Some(match self.json.take() {
-            Some(json) => json,
-            None => crate::model::to_vec(&bundle),
-        })
+        self.bundle.take()
     }
 
-    /// The Bundle as compact JSON: the bytes the validator checked when the Bundle was
-    /// built (`None` once `bundle` is `None`; serialized again only if they are missing).
+    /// The Bundle as compact JSON (a copy of `bundle`).
     pub fn bundle_json(&self) -> Option<Vec<u8>> {
-        let bundle = self.bundle.as_ref()?;
-        Some(match &self.json {
-            Some(json) => json.clone(),
-            None => crate::model::to_vec(bundle),
-        })
+        self.bundle.clone()
     }
 }
 
@@ -266,7 +254,6 @@ impl Converter {
             traces: Vec::new(),
             ack_code: AckCode::Reject,
             header: Header::default(),
-            json: None,
         };
         let msg = match parse(bytes, &self.options.limits, self.options.default_charset) {
             Ok(m) => m,
@@ -308,7 +295,6 @@ impl Converter {
         };
         if conv.ack_code != AckCode::Accept {
             conv.bundle = None;
-            conv.json = None;
         }
         conv
     }
@@ -414,8 +400,7 @@ impl Converter {
         // notes are traced like the builder's errors.
         match built {
             Ok(checked) => {
-                let (bundle, outcome) = (checked.bundle, checked.outcome);
-                for v in outcome.issues {
+                for v in checked.outcome.issues {
                     let mut issue = Hl7Issue::new(H::Internal, None, v.message.clone());
                     issue.severity = v.severity;
                     issue.message_id = v.message_id.id();
@@ -440,8 +425,7 @@ impl Converter {
                         conv.issues.push(issue);
                     }
                 }
-                conv.bundle = Some(bundle);
-                conv.json = Some(checked.json);
+                conv.bundle = Some(checked.json);
             }
             Err(BuildError::Input(fields)) => {
                 for f in fields {

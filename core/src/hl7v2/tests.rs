@@ -455,15 +455,15 @@ fn outcome_without_findings_is_the_all_ok_note_every_time() {
 }
 
 #[test]
-fn bundle_json_is_the_validated_bytes_and_goes_with_the_bundle() {
+fn bundle_json_is_what_the_typed_model_writes_and_can_be_taken_once() {
     let mut c = convert(msg(&[MSH, PID]).as_bytes());
-    let bundle = c.bundle.clone().expect("a Bundle");
     let json = c.bundle_json().expect("its JSON");
-    assert_eq!(json, crate::model::to_vec(&bundle));
-    c.json = None;
-    assert_eq!(c.bundle_json(), Some(json));
-    c.bundle = None;
+    let typed: crate::model::Bundle =
+        crate::model::from_slice(&json, crate::model::ReadMode::Strict).expect("reads back");
+    assert_eq!(crate::model::to_vec(&typed), json);
+    assert_eq!(c.take_bundle_json(), Some(json));
     assert_eq!(c.bundle_json(), None);
+    assert_eq!(c.take_bundle_json(), None);
 }
 
 #[test]
