@@ -78,6 +78,13 @@ fn hex_digit(b: u8) -> Option<u8> {
 /// `text` with every separator and the escape character written as an escape sequence, so
 /// that it can be put in a field of a message with these separators.
 pub fn escape(text: &str, seps: &Separators) -> String {
+    let mut out = String::new();
+    escape_into(&mut out, text, seps);
+    out
+}
+
+/// [`escape`], appending to `out`.
+pub(crate) fn escape_into(out: &mut String, text: &str, seps: &Separators) {
     let esc = seps.escape.unwrap_or(b'\\');
     let special = |b: u8| {
         b == esc
@@ -100,9 +107,10 @@ pub fn escape(text: &str, seps: &Separators) -> String {
     .iter()
     .all(u8::is_ascii);
     if ascii && !text.bytes().any(special) {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
-    let mut out = String::with_capacity(text.len() + 8);
+    out.reserve(text.len() + 8);
     for c in text.chars() {
         let code = match u8::try_from(u32::from(c)) {
             Ok(b) if b == esc => Some('E'),
@@ -122,5 +130,4 @@ pub fn escape(text: &str, seps: &Separators) -> String {
             None => out.push(c),
         }
     }
-    out
 }

@@ -498,11 +498,11 @@ fn overlaps(a: &Location, b: &Location) -> bool {
 fn header(msg: &Message<'_>) -> Header {
     let std = Separators::default();
     let text = |v: Value<'_, '_>| -> String {
-        v.text()
-            .ok()
-            .flatten()
-            .map(|t| escape(&t, &std))
-            .unwrap_or_default()
+        let mut out = String::new();
+        if let Ok(Some(t)) = v.text() {
+            escape::escape_into(&mut out, &t, &std);
+        }
+        out
     };
     // HD.1^HD.2^HD.3, trailing empty components left out.
     let hd = |n: u16| -> String {
@@ -510,14 +510,11 @@ fn header(msg: &Message<'_>) -> Header {
         let mut out = text(f.component(1));
         let mut carets = 0;
         for c in 2..=3 {
-            let part = text(f.component(c));
             carets += 1;
-            if !part.is_empty() {
-                for _ in 0..carets {
-                    out.push('^');
-                }
+            if let Ok(Some(part)) = f.component(c).text() {
+                out.extend(std::iter::repeat_n('^', carets));
                 carets = 0;
-                out.push_str(&part);
+                escape::escape_into(&mut out, &part, &std);
             }
         }
         out

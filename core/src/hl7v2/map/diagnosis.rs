@@ -17,9 +17,9 @@ impl Mapper<'_, '_> {
         let segments: Vec<Segment> = self.msg.segments_with(b"DG1").copied().collect();
         for seg in &segments {
             let dg3 = self.msg.field(seg, 3);
-            let code = self.text(dg3.component(1));
+            let code = self.text_ref(dg3.component(1));
             let display = self.text(dg3.component(2));
-            let system = self.text(dg3.component(3)).unwrap_or_default();
+            let system = self.text_ref(dg3.component(3)).unwrap_or_default();
             let kind = code.as_deref().and_then(|c| tables::diabetes(&system, c));
             let Some(kind) = kind else {
                 self.issue(
@@ -42,7 +42,7 @@ impl Mapper<'_, '_> {
                     }
                     c.codings.push(CodeInput {
                         system: ICD10_SYSTEM.to_string(),
-                        code: code.clone().unwrap_or_default().to_ascii_uppercase(),
+                        code: code.as_deref().unwrap_or_default().to_ascii_uppercase(),
                         display,
                     });
                 }
@@ -54,7 +54,7 @@ impl Mapper<'_, '_> {
                 String::new()
             };
             let dg5 = self.msg.field(seg, 5);
-            if let Some(t) = self.text(dg5.component(1)) {
+            if let Some(t) = self.text_ref(dg5.component(1)) {
                 match parse_dtm(&t)
                     .ok_or(TimeError::Format)
                     .and_then(|d| d.date_time(self.opts.utc_offset))

@@ -151,10 +151,16 @@ impl<'m, 'a> Mapper<'m, 'a> {
         });
     }
 
-    /// The text of a value; an undecodable one is reported and read as absent.
-    fn text(&mut self, v: Value<'_, '_>) -> Option<String> {
+    /// The text of a value, to keep; an undecodable one is reported and read as absent.
+    fn text(&mut self, v: Value<'_, 'a>) -> Option<String> {
+        self.text_ref(v).map(Cow::into_owned)
+    }
+
+    /// [`Mapper::text`] borrowed from the message when it has no escape and is UTF-8 (for a
+    /// value that is only looked at: no copy).
+    fn text_ref(&mut self, v: Value<'_, 'a>) -> Option<Cow<'a, str>> {
         match v.text() {
-            Ok(t) => t.map(|t| t.into_owned()),
+            Ok(t) => t,
             Err(e) => {
                 self.issue(H::Undecodable, &v, format!("{} cannot be read: {e}", v.loc));
                 None
@@ -173,7 +179,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
     /// MSH-7 -> MessageHeader.timestamp; the organization OID from the options or MSH-4.
     fn header(&mut self) {
         let msh7 = self.msg.msh(7);
-        match self.text(msh7.component(1)) {
+        match self.text_ref(msh7.component(1)) {
             None => self.issue(
                 H::MissingField,
                 &msh7,
@@ -204,7 +210,7 @@ impl<'m, 'a> Mapper<'m, 'a> {
             return;
         }
         let universal = self.text(msh4.component(2));
-        let kind = self.text(msh4.component(3));
+        let kind = self.text_ref(msh4.component(3));
         match (universal, kind) {
             (Some(oid), Some(k)) if k.eq_ignore_ascii_case("ISO") => {
                 self.out.input.organization_oid = oid;

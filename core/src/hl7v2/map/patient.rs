@@ -9,6 +9,7 @@ use crate::hl7v2::issue::Hl7MessageId as H;
 use crate::hl7v2::parse::{Segment, Value};
 use crate::hl7v2::tables::{self, Telecom};
 use crate::hl7v2::time::{parse_dtm, TimeError};
+use std::borrow::Cow;
 
 impl Mapper<'_, '_> {
     pub(super) fn patient(&mut self, pid: &Segment) {
@@ -25,7 +26,7 @@ impl Mapper<'_, '_> {
             trace!(self, element, &v, path);
         }
         let pid7 = self.msg.field(pid, 7);
-        if let Some(t) = self.text(pid7.component(1)) {
+        if let Some(t) = self.text_ref(pid7.component(1)) {
             trace!(self, "birthDate", &pid7, patient!(".birthDate"));
             match parse_dtm(&t) {
                 Some(d) => self.out.input.birth_date = Some(d.date()),
@@ -33,7 +34,7 @@ impl Mapper<'_, '_> {
             }
         }
         let pid8 = self.msg.field(pid, 8);
-        if let Some(t) = self.text(pid8.component(1)) {
+        if let Some(t) = self.text_ref(pid8.component(1)) {
             trace!(self, "gender", &pid8, patient!(".gender"));
             match tables::gender(&t) {
                 Some(g) => self.out.input.gender = Some(g.to_string()),
@@ -47,7 +48,7 @@ impl Mapper<'_, '_> {
         self.addresses(pid);
         self.telecoms(pid);
         let pid15 = self.msg.field(pid, 15);
-        if let Some(t) = self.text(pid15.component(1)) {
+        if let Some(t) = self.text_ref(pid15.component(1)) {
             trace!(
                 self,
                 "communication[0]",
@@ -67,7 +68,7 @@ impl Mapper<'_, '_> {
             }
         }
         let pid16 = self.msg.field(pid, 16);
-        if let Some(t) = self.text(pid16.component(1)) {
+        if let Some(t) = self.text_ref(pid16.component(1)) {
             trace!(self, "maritalStatus", &pid16, patient!(".maritalStatus"));
             match tables::marital_status(&t) {
                 Some(code) => self.out.input.marital_status = Some(code.to_string()),
@@ -96,9 +97,9 @@ impl Mapper<'_, '_> {
                 );
                 continue;
             };
-            let namespace = self.text(cx4.subcomponent(1));
+            let namespace = self.text_ref(cx4.subcomponent(1));
             let universal = self.text(cx4.subcomponent(2));
-            let universal_type = self.text(cx4.subcomponent(3));
+            let universal_type = self.text_ref(cx4.subcomponent(3));
             let system = match (&universal, &universal_type) {
                 (Some(oid), Some(t)) if t.eq_ignore_ascii_case("ISO") => {
                     if !crate::validate::primitives::is_bare_oid(oid) {
@@ -157,7 +158,7 @@ impl Mapper<'_, '_> {
                 value,
                 use_: None,
                 type_,
-                assigner: namespace,
+                assigner: namespace.map(Cow::into_owned),
             });
         }
         // The builder reports `authority` / `identifiers` when none is accepted: both are PID-3.
@@ -322,8 +323,8 @@ impl Mapper<'_, '_> {
                 if rep.is_empty() {
                     continue;
                 }
-                let use_code = self.text(rep.component(2)).unwrap_or_default();
-                let equipment = self.text(rep.component(3)).unwrap_or_default();
+                let use_code = self.text_ref(rep.component(2)).unwrap_or_default();
+                let equipment = self.text_ref(rep.component(3)).unwrap_or_default();
                 match tables::telecom(&use_code, &equipment) {
                     Telecom::NotSent => self.issue(
                         H::TelecomNotSent,
@@ -403,7 +404,7 @@ impl Mapper<'_, '_> {
     /// PID-29 (date/time of death) or PID-30 (death indicator, Y/N).
     fn deceased(&mut self, pid: &Segment) {
         let pid29 = self.msg.field(pid, 29);
-        if let Some(t) = self.text(pid29.component(1)) {
+        if let Some(t) = self.text_ref(pid29.component(1)) {
             match parse_dtm(&t)
                 .ok_or(TimeError::Format)
                 .and_then(|d| d.date_time(self.opts.utc_offset))
@@ -417,8 +418,8 @@ impl Mapper<'_, '_> {
             return;
         }
         let pid30 = self.msg.field(pid, 30);
-        if let Some(t) = self.text(pid30.component(1)) {
-            let flag = match t.as_str() {
+        if let Some(t) = self.text_ref(pid30.component(1)) {
+            let flag = match &*t {
                 "Y" => true,
                 "N" => false,
                 _ => {
