@@ -6,7 +6,6 @@ use super::charset::Charset;
 use super::escape::{unescape, DecodeError};
 use super::location::Location;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// MLLP start block.
 const MLLP_START: u8 = 0x0B;
@@ -166,10 +165,12 @@ pub fn parse<'a>(
         return Err(ParseError::NoMsh);
     }
     let separators = separators(body)?;
-    let mut segments: Vec<Segment> = Vec::new();
-    let mut counts: HashMap<[u8; 3], u32> = HashMap::new();
+    // An ADT message has a handful of segments: a list searched in order counts them
+    // (cheaper than a hash map for so few).
+    let mut segments: Vec<Segment> = Vec::with_capacity(8);
+    let mut counts: Vec<([u8; 3], u32)> = Vec::with_capacity(8);
     let mut field_seps: Vec<usize> = Vec::with_capacity(64);
-    let mut seg_fields: Vec<(usize, usize)> = Vec::new();
+    let mut seg_fields: Vec<(usize, usize)> = Vec::with_capacity(8);
     let mut i = start;
     while i < end {
         let seg_end = input[i..end]
@@ -187,23 +188,29 @@ pub fn parse<'a>(
                 return Err(ParseError::BadSegmentId { line });
             }
             let id = [bytes[0], bytes[1], bytes[2]];
-            let n = counts.entry(id).or_insert(0);
-            *n += 1;
+            let n = match counts.iter_mut().find(|(seen, _)| *seen == id) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    counts.push((id, 1));
+                    1
+                }
+            };
             let first = field_seps.len();
-            field_seps.extend(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == separators.field)
-                    .map(|(p, _)| i + p),
-            );
+            let mut p = 0;
+            while let Some(q) = find(&bytes[p..], separators.field) {
+                field_seps.push(i + p + q);
+                p += q + 1;
+            }
             seg_fields.push((first, field_seps.len()));
             segments.push(Segment {
                 start: i,
                 end: seg_end,
                 line,
                 id,
-                occurrence: *n,
+                occurrence: n,
             });
         }
         i = seg_end;
@@ -375,16 +382,40 @@ impl<'a> Message<'a> {
 fn piece(input: &[u8], start: usize, end: usize, sep: u8, index: usize) -> (usize, usize) {
     let mut s = start;
     for _ in 0..index {
-        match input[s..end].iter().position(|&b| b == sep) {
+        match find(&input[s..end], sep) {
             Some(p) => s += p + 1,
             None => return (end, end),
         }
     }
-    let e = input[s..end]
-        .iter()
-        .position(|&b| b == sep)
-        .map_or(end, |p| s + p);
+    let e = find(&input[s..end], sep).map_or(end, |p| s + p);
     (s, e)
+}
+
+/// The offset of the first `byte` in `hay`, eight bytes at a time (SWAR: the zero bytes of
+/// `word ^ byte` get their high bit set; the lowest set bit is exact). Segments are split
+/// into fields, and values read component by component from the start of their field,
+/// with it.
+fn find(hay: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let pattern = ONES * u64::from(byte);
+    let mut n = 0;
+    let mut chunks = hay.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        let hits = x.wrapping_sub(ONES) & !x & HIGH;
+        if hits != 0 {
+            return Some(n + (hits.trailing_zeros() / 8) as usize);
+        }
+        n += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == byte)
+        .map(|p| n + p)
 }
 
 /// A field, repetition, component or sub-component: a span of the input and its location.
@@ -424,10 +455,7 @@ impl<'m, 'a> Value<'m, 'a> {
             if done {
                 return None;
             }
-            let e = self.msg.input[s..self.end]
-                .iter()
-                .position(|&b| b == sep)
-                .map_or(self.end, |p| s + p);
+            let e = find(&self.msg.input[s..self.end], sep).map_or(self.end, |p| s + p);
             n += 1;
             let v = Value {
                 start: s,
@@ -530,6 +558,33 @@ impl<'m, 'a> Value<'m, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_gives_the_first_match_wherever_it_is() {
+        let bytes: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37) | 0x01).collect();
+        for len in 0..bytes.len() {
+            let hay = &bytes[..len];
+            for byte in [
+                b'^',
+                b'|',
+                0x00,
+                0x80,
+                0xFF,
+                0x25,
+                hay.last().copied().unwrap_or(1),
+            ] {
+                let mut h = hay.to_vec();
+                let expected = h.iter().position(|&b| b == byte);
+                assert_eq!(find(&h, byte), expected, "{len} {byte}");
+                // The byte placed at every offset, with the same byte again after it.
+                for at in 0..h.len() {
+                    h[at] = byte;
+                    assert_eq!(find(&h, byte), h.iter().position(|&b| b == byte));
+                    h[at] = hay[at];
+                }
+            }
+        }
+    }
 
     #[test]
     fn field_offsets_split_like_a_scan_of_the_segment() {
