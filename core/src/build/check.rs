@@ -91,7 +91,7 @@ impl Checker {
 /// Checks every field; returns the values written in another form.
 pub(super) fn check_input(
     input: &PatientInput,
-    authorities: &[String],
+    authorities: &[&str],
 ) -> Result<Checked, Vec<FieldError>> {
     let mut c = Checker { errors: Vec::new() };
     identifiers(&mut c, input, authorities);
@@ -195,8 +195,8 @@ pub(super) fn check_input(
 
 /// `authority` + `patientId` and `identifiers`: one identifier at least, of an accepted
 /// assigning authority; no identifier twice.
-fn identifiers(c: &mut Checker, input: &PatientInput, authorities: &[String]) {
-    let accepted = |system: &str| authorities.iter().any(|a| a == system);
+fn identifiers(c: &mut Checker, input: &PatientInput, authorities: &[&str]) {
+    let accepted = |system: &str| authorities.contains(&system);
     let flat = !input.authority.is_empty() || !input.patient_id.is_empty();
     let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut any_accepted = false;

@@ -94,10 +94,12 @@ pub fn marital_status(code: &str) -> Option<&'static Code> {
 
 /// The identifier system of an authority alias (`cip`, `meteda`) or URI.
 pub fn authority_system(a: &str) -> &str {
-    match a.to_ascii_lowercase().as_str() {
-        "cip" => CIP_SYSTEM,
-        "meteda" => METEDA_SYSTEM,
-        _ => a,
+    if a.eq_ignore_ascii_case("cip") {
+        CIP_SYSTEM
+    } else if a.eq_ignore_ascii_case("meteda") {
+        METEDA_SYSTEM
+    } else {
+        a
     }
 }
 

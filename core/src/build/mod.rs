@@ -158,12 +158,9 @@ pub fn build_bundle_json_from_json(
 }
 
 /// The accepted authorities: the defaults and the options' extra ones.
-fn authorities(options: &BuildOptions) -> Vec<String> {
-    let mut all: Vec<String> = profile::DEFAULT_AUTHORITIES
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    all.extend(options.extra_authorities.iter().cloned());
+fn authorities(options: &BuildOptions) -> Vec<&str> {
+    let mut all = profile::DEFAULT_AUTHORITIES.to_vec();
+    all.extend(options.extra_authorities.iter().map(String::as_str));
     all
 }
 
@@ -187,7 +184,7 @@ fn write_meta(out: &mut JsonOut, url: &str) {
 }
 
 /// Checks every field: the field errors, as a [`BuildError::Input`].
-fn check_input(input: &PatientInput, authorities: &[String]) -> Result<check::Checked, BuildError> {
+fn check_input(input: &PatientInput, authorities: &[&str]) -> Result<check::Checked, BuildError> {
     check::check_input(input, authorities).map_err(BuildError::Input)
 }
 
