@@ -110,37 +110,44 @@ impl JsonOut {
             .extend_from_slice(if value { b"true" } else { b"false" });
     }
 
-    /// `"coding": [...]` of a CodeableConcept, from (system, code, display) triples; left
-    /// out when there are none (as the model leaves out an empty list).
-    pub fn codings<'s>(&mut self, list: impl Iterator<Item = (&'s str, &'s str, Option<&'s str>)>) {
+    /// An array member whose items `write` writes, left out when there are none (as the model
+    /// leaves out an empty list).
+    pub fn array<T>(
+        &mut self,
+        key: &str,
+        items: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut JsonOut, T),
+    ) {
         let mut any = false;
-        for (system, code, display) in list {
+        for item in items {
             if !any {
-                self.open_array("coding");
+                self.open_array(key);
                 any = true;
             }
-            self.open(None);
-            self.string("system", system);
-            self.string("code", code);
-            self.opt_string("display", display);
-            self.close();
+            write(self, item);
         }
         if any {
             self.close_array();
         }
     }
 
-    /// An array member of strings, left out when empty (as the model leaves out an empty
-    /// list).
-    pub fn strings<'s>(&mut self, key: &str, values: impl ExactSizeIterator<Item = &'s str>) {
-        if values.len() == 0 {
-            return;
-        }
-        self.open_array(key);
-        for v in values {
-            self.item(v);
-        }
-        self.close_array();
+    /// `"coding": [...]` of a CodeableConcept, from (system, code, display) triples.
+    pub fn codings<'s>(
+        &mut self,
+        list: impl IntoIterator<Item = (&'s str, &'s str, Option<&'s str>)>,
+    ) {
+        self.array("coding", list, |out, (system, code, display)| {
+            out.open(None);
+            out.string("system", system);
+            out.string("code", code);
+            out.opt_string("display", display);
+            out.close();
+        });
+    }
+
+    /// An array member of strings.
+    pub fn strings<'s>(&mut self, key: &str, values: impl IntoIterator<Item = &'s str>) {
+        self.array(key, values, JsonOut::item);
     }
 }
 
@@ -217,7 +224,7 @@ mod tests {
         out.open(None);
         out.close();
         out.close_array();
-        out.strings("d", ["1", "2"].into_iter());
+        out.strings("d", ["1", "2"]);
         out.strings("e", std::iter::empty());
         out.opt_string("f", None);
         out.close();

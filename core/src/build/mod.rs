@@ -179,7 +179,7 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
 /// `"meta": {"profile": [url]}`.
 fn write_meta(out: &mut JsonOut, url: &str) {
     out.open(Some("meta"));
-    out.strings("profile", [url].into_iter());
+    out.strings("profile", [url]);
     out.close();
 }
 

@@ -38,7 +38,7 @@ pub(super) fn write(out: &mut JsonOut, input: &PatientInput, checked: &Checked, 
     if let Some((system, code, display)) = input.marital_status.as_deref().and_then(marital_status)
     {
         out.open(Some("maritalStatus"));
-        out.codings([(*system, *code, Some(*display))].into_iter());
+        out.codings([(*system, *code, Some(*display))]);
         out.close();
     }
     communication(out, input);
@@ -66,7 +66,7 @@ fn identifiers(out: &mut JsonOut, input: &PatientInput) {
         out.opt_string("use", i.use_.as_deref());
         if let Some(t) = &i.type_ {
             out.open(Some("type"));
-            out.codings([(IDENTIFIER_TYPE_SYSTEM, t.as_str(), None)].into_iter());
+            out.codings([(IDENTIFIER_TYPE_SYSTEM, t.as_str(), None)]);
             out.close();
         }
         out.string("system", authority_system(&i.system));
@@ -138,21 +138,17 @@ fn telecom(out: &mut JsonOut, input: &PatientInput) {
         .emails
         .iter()
         .map(|e| ("email", e.value.as_str(), e.use_.as_deref()));
-    let mut any = false;
-    for (system, value, use_) in phones.chain(email).chain(emails) {
-        if !any {
-            out.open_array("telecom");
-            any = true;
-        }
-        out.open(None);
-        out.string("system", system);
-        out.string("value", value);
-        out.opt_string("use", use_);
-        out.close();
-    }
-    if any {
-        out.close_array();
-    }
+    out.array(
+        "telecom",
+        phones.chain(email).chain(emails),
+        |out, (system, value, use_)| {
+            out.open(None);
+            out.string("system", system);
+            out.string("value", value);
+            out.opt_string("use", use_);
+            out.close();
+        },
+    );
 }
 
 fn address(out: &mut JsonOut, a: &AddressInput) {
@@ -182,7 +178,7 @@ fn communication(out: &mut JsonOut, input: &PatientInput) {
     for (tag, preferred) in preferred.chain(listed) {
         out.open(None);
         out.open(Some("language"));
-        out.codings([(LANGUAGE_SYSTEM, tag, None)].into_iter());
+        out.codings([(LANGUAGE_SYSTEM, tag, None)]);
         out.close();
         if let Some(p) = preferred {
             out.boolean("preferred", p);
