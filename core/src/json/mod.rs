@@ -418,7 +418,7 @@ impl<'d, 'a> Value<'d, 'a> {
     ///
     /// Invariants and partner rules ask objects for members by name hundreds of times per
     /// Bundle: this walks the tape directly, comparing each name's length before its bytes
-    /// (see [`bytes_eq`]), with no iterator and no call per member.
+    /// (see `bytes_eq`), with no iterator and no call per member.
     #[inline(never)]
     pub fn get(&self, key: &str) -> Option<Value<'d, 'a>> {
         let t = self.token();
