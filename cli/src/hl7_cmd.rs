@@ -20,7 +20,7 @@ pub struct Hl7Args {
     /// The organization OID (default: MSH-4.2 when MSH-4.3 is ISO).
     #[arg(long, value_name = "OID")]
     pub org_id: Option<String>,
-    /// The exact MessageHeader.source.endpoint (default urn:oid:<org id>).
+    /// The exact MessageHeader.source.endpoint (default urn:oid: and the org id).
     #[arg(long, value_name = "URI")]
     pub source_endpoint: Option<String>,
     /// The platform's Patient id, for updates (A08, A31): a v2 update. Without it the

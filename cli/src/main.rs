@@ -37,7 +37,7 @@ enum Command {
         /// Accept one more identifier system as assigning authority (repeatable).
         #[arg(long = "authority", value_name = "SYSTEM")]
         authorities: Vec<String>,
-        /// The exact MessageHeader.source.endpoint (a URI; default urn:oid:<organizationOid>).
+        /// The exact MessageHeader.source.endpoint (a URI; default urn:oid: and the organizationOid).
         #[arg(long, value_name = "URI")]
         source_endpoint: Option<String>,
         /// Leave Bundle.id out (the guide's request example has none).
