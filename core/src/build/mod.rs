@@ -8,6 +8,7 @@
 mod check;
 mod codes;
 mod condition;
+mod header;
 mod ids;
 mod input;
 mod json_out;
@@ -171,11 +172,6 @@ fn id_or_new(given: &Option<String>, fresh: &mut ids::FreshIds) -> Result<String
     }
 }
 
-/// The value of an optional text member, when it is not empty.
-fn non_empty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().filter(|v| !v.is_empty())
-}
-
 /// `"meta": {"profile": [url]}`.
 fn write_meta(out: &mut JsonOut, url: &str) {
     out.open(Some("meta"));
@@ -273,31 +269,7 @@ pub fn build_bundle_checked(
     out.string("type", "message");
     out.open_array("entry");
     out.open(None);
-    out.open(Some("resource"));
-    out.string("resourceType", "MessageHeader");
-    out.string("id", &header_id);
-    write_meta(&mut out, profile::MESSAGE_HEADER_PROFILE);
-    out.open(Some("event"));
-    out.string("system", profile::EVENT_SYSTEM);
-    out.string("code", profile::EVENT_CODE);
-    out.string("display", profile::EVENT_DISPLAY);
-    out.close();
-    out.string("timestamp", &timestamp);
-    out.open(Some("source"));
-    out.string(
-        "software",
-        non_empty(&input.software_name).unwrap_or("pfhir"),
-    );
-    out.string(
-        "version",
-        non_empty(&input.software_version).unwrap_or(env!("CARGO_PKG_VERSION")),
-    );
-    match &options.source_endpoint {
-        Some(endpoint) => out.string("endpoint", endpoint),
-        None => out.string_of("endpoint", &["urn:oid:", checked.oid.as_str()]),
-    }
-    out.close();
-    out.close();
+    header::write(&mut out, input, options, &checked, &header_id, &timestamp);
     out.close();
     out.open(None);
     patient::write(&mut out, input, &checked, &patient_id);
