@@ -636,12 +636,13 @@ mod tests {
         .expect("pretty");
         assert!(pretty.contains("\n  \"resourceType\": \"Bundle\""));
         // Indented as the typed model indents the same Bundle.
-        let typed: pfhir_core::model::Bundle = pfhir_core::model::from_slice(
-            pretty.as_bytes(),
-            pfhir_core::model::ReadMode::Strict,
-        )
-        .expect("reads");
-        assert_eq!(serde_json::to_string_pretty(&typed).expect("writes"), pretty);
+        let typed: pfhir_core::model::Bundle =
+            pfhir_core::model::from_slice(pretty.as_bytes(), pfhir_core::model::ReadMode::Strict)
+                .expect("reads");
+        assert_eq!(
+            serde_json::to_string_pretty(&typed).expect("writes"),
+            pretty
+        );
     }
 
     #[test]
