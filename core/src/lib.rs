@@ -24,4 +24,5 @@ pub mod json;
 pub mod model;
 pub mod profile;
 pub mod spec;
+mod swar;
 pub mod validate;

@@ -11,7 +11,6 @@
 mod parse;
 mod position;
 
-pub(crate) use parse::plain_run;
 pub use parse::{nesting_exceeds, parse, parse_with_tape};
 pub use position::{LineIndex, PositionCursor};
 

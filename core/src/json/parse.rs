@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::{Document, Duplicate, JsonError, JsonErrorKind, Limits, Token, TokenKind};
+use crate::swar::{plain_run, space_run};
 
 /// Parses `bytes` as one JSON document under `limits`.
 ///
@@ -489,93 +490,5 @@ impl<'a> Parser<'a> {
             }
         }
         self.scratch = keys;
-    }
-}
-
-/// How many bytes at the start of `bytes` are spaces (eight at a time: the lowest byte of a
-/// word that is not a space ends the run).
-fn space_run(bytes: &[u8]) -> usize {
-    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
-    let mut n = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let other = u64::from_le_bytes(word) ^ SPACES;
-        if other != 0 {
-            return n + (other.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n + bytes[n..].iter().take_while(|&&b| b == b' ').count()
-}
-
-/// How many bytes at the start of `bytes` need no attention inside a string: no quote, no
-/// backslash, no control character. Eight bytes at a time (SWAR: each test sets the high bit
-/// of the bytes that match; the lowest such bit is exact), then byte by byte for the tail.
-/// Strings are most of a FHIR document's bytes: this took string scanning from about 14% of
-/// validation time to about 5% on the partner Bundle. The builder's JSON writer copies the
-/// same runs unescaped (`build/json_out.rs`).
-pub(crate) fn plain_run(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let special = |w: u64| {
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        ((quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w))
-            & HIGH
-    };
-    let mut n = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let hits = special(u64::from_le_bytes(word));
-        if hits != 0 {
-            return n + (hits.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n + bytes[n..]
-        .iter()
-        .take_while(|&&b| b != b'"' && b != b'\\' && b >= 0x20)
-        .count()
-}
-
-#[cfg(test)]
-mod plain_run_tests {
-    use super::{plain_run, space_run};
-
-    #[test]
-    fn space_run_stops_at_the_first_other_byte_wherever_it_is() {
-        for len in 0..20 {
-            let mut s = vec![b' '; len];
-            assert_eq!(space_run(&s), len, "only spaces, {len}");
-            for stop in [b'\n', b'\t', b'"', 0x00, 0xa0] {
-                let mut t = s.clone();
-                t.push(stop);
-                t.extend_from_slice(b"        ");
-                assert_eq!(space_run(&t), len, "stop {stop:#x} after {len} spaces");
-            }
-            s.clear();
-        }
-    }
-
-    #[test]
-    fn stops_at_the_first_quote_backslash_or_control_byte_wherever_it_is() {
-        for len in 0..20 {
-            for stop in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
-                let mut s = vec![b'a'; len];
-                assert_eq!(plain_run(&s), len, "no stop in {len} bytes");
-                s.push(stop);
-                s.extend_from_slice(b"\"zzzzzzzz");
-                assert_eq!(plain_run(&s), len, "stop {stop:#x} after {len} bytes");
-            }
-        }
-        // Bytes just above the limits, and non-ASCII, are plain.
-        assert_eq!(
-            plain_run(" !#[]~\u{7f}é€😀".as_bytes()),
-            " !#[]~\u{7f}é€😀".len()
-        );
     }
 }
