@@ -3,10 +3,9 @@
 use crate::connect::ConnectArgs;
 use crate::render;
 use crate::{read_input, CliError, ExitCode};
-use pfhir_core::build::{build_bundle_from_json_with, BuildError, BuildOptions};
+use pfhir_core::build::{build_bundle_json_from_json_with, BuildError, BuildOptions};
 use pfhir_core::client::{ApiVersion, Client, ClientError, RequestOptions};
 use pfhir_core::json::Limits;
-use pfhir_core::model::Bundle;
 use std::time::Instant;
 
 /// Prints a failed request: code, status, request id, and the platform's or the local
@@ -143,11 +142,9 @@ pub fn update(
                 extra_authorities: client.config().validation.authorities.clone(),
                 ..BuildOptions::default()
             };
-            built = build_for(body, for_update, &options)
-                .map(|b| pfhir_core::model::to_vec(&b))
-                .map_err(|e| {
-                    ClientError::Config(format!("the PatientInput does not build: {e}"))
-                })?;
+            built = build_for(body, for_update, &options).map_err(|e| {
+                ClientError::Config(format!("the PatientInput does not build: {e}"))
+            })?;
             &built[..]
         };
         let r = client.update_with(id, body, &options(request_id))?;
@@ -181,20 +178,20 @@ fn is_bundle(json: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(json).is_ok_and(|v| v.get("resourceType").is_some())
 }
 
-/// Builds a PatientInput, for an update of `for_update` when given (its `ids.patient`, which
-/// must not name another patient).
+/// Builds a PatientInput into the Bundle's compact JSON, for an update of `for_update` when
+/// given (its `ids.patient`, which must not name another patient).
 fn build_for(
     input: &[u8],
     for_update: Option<&str>,
     options: &BuildOptions,
-) -> Result<Bundle, BuildError> {
+) -> Result<Vec<u8>, BuildError> {
     let Some(id) = for_update else {
-        return build_bundle_from_json_with(input, options);
+        return build_bundle_json_from_json_with(input, options);
     };
     let mut value: serde_json::Value = serde_json::from_slice(input)
         .map_err(|_| BuildError::Json("the PatientInput is not JSON".into()))?;
     let Some(obj) = value.as_object_mut() else {
-        return build_bundle_from_json_with(input, options);
+        return build_bundle_json_from_json_with(input, options);
     };
     let ids = obj.entry("ids").or_insert_with(|| serde_json::json!({}));
     if let Some(ids) = ids.as_object_mut() {
@@ -210,7 +207,7 @@ fn build_for(
         }
     }
     let text = serde_json::to_vec(&value).map_err(|e| BuildError::Json(e.to_string()))?;
-    build_bundle_from_json_with(&text, options)
+    build_bundle_json_from_json_with(&text, options)
 }
 
 /// `pfhir build INPUT [--for-update ID] [--authority SYSTEM]... [--source-endpoint URI]
@@ -225,9 +222,13 @@ pub fn build(
     match build_for(&input, for_update, options) {
         Ok(bundle) => {
             let text = if pretty {
-                serde_json::to_string_pretty(&bundle).map_err(|e| CliError::Io(e.to_string()))?
+                // Indented from the compact text (a generic JSON value keeps the member
+                // order: the same text as the typed model indented).
+                let value: serde_json::Value =
+                    serde_json::from_slice(&bundle).map_err(|e| CliError::Io(e.to_string()))?;
+                serde_json::to_string_pretty(&value).map_err(|e| CliError::Io(e.to_string()))?
             } else {
-                String::from_utf8_lossy(&pfhir_core::model::to_vec(&bundle)).into_owned()
+                String::from_utf8_lossy(&bundle).into_owned()
             };
             println!("{text}");
             Ok(ExitCode::Ok)

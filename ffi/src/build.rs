@@ -7,9 +7,9 @@ use crate::types::{
     write_out,
 };
 use pfhir_core::build::{
-    build_bundle_json, build_bundle_json_from_json, read_input_json, AddressInput, BuildOptions,
-    CodeInput, CommunicationInput, ConditionInput, DeceasedInput, EmailInput, IdentifierInput,
-    OrganizationInput, PatientInput, PhoneInput,
+    build_bundle_json_from_json_with, build_bundle_json_with, read_input_json, AddressInput,
+    BuildOptions, CodeInput, CommunicationInput, ConditionInput, DeceasedInput, EmailInput,
+    IdentifierInput, OrganizationInput, PatientInput, PhoneInput,
 };
 use pfhir_core::ErrorCode;
 
@@ -31,7 +31,7 @@ pub unsafe extern "C" fn pfhir_build_bundle(
         out_arg(out, "out")?;
         // SAFETY: forwarded to the caller.
         let json = unsafe { bytes_arg(patient_input_json, len, "patient_input_json") }?;
-        let bundle = build_bundle_json_from_json(json, &BuildOptions::default())
+        let bundle = build_bundle_json_from_json_with(json, &BuildOptions::default())
             .map_err(|e| pfhir_error::from_build(&e))?;
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { write_out(out, pfhir_bytes::from_vec(bundle)) };
@@ -992,8 +992,8 @@ pub unsafe extern "C" fn pfhir_builder_build(
         out_arg(out, "out")?;
         // SAFETY: forwarded to the caller.
         let b = unsafe { handle(b, "builder") }?;
-        let bundle =
-            build_bundle_json(&b.input, &b.options).map_err(|e| pfhir_error::from_build(&e))?;
+        let bundle = build_bundle_json_with(&b.input, &b.options)
+            .map_err(|e| pfhir_error::from_build(&e))?;
         // SAFETY: checked non-NULL; the caller guarantees it is writable.
         unsafe { write_out(out, pfhir_bytes::from_vec(bundle)) };
         Ok(())

@@ -357,7 +357,8 @@ fn convert(converter: Arc<Converter>, bytes: &[u8]) -> pfhir_hl7_result {
     );
     drop(conv);
     let bundle = bundle.map(|json| {
-        // Serialized from Rust strings, so UTF-8: no copy (the lossy path never runs).
+        // Written by the builder from Rust strings, so UTF-8: no copy (the lossy path never
+        // runs).
         CText::from_string(
             String::from_utf8(json)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),

@@ -2,7 +2,7 @@
 //! API throws, and the builder call. Nothing here touches JavaScript, so the host's
 //! `cargo test -p pfhir-wasm` checks it; `lib.rs` only converts values at the boundary.
 
-use pfhir_core::build::{build_bundle_json_from_json, instant_from_millis};
+use pfhir_core::build::{build_bundle_json_from_json_with, instant_from_millis};
 use pfhir_core::build::{BuildError, BuildOptions, FieldError, IdsInput};
 use pfhir_core::hl7v2::{ack, parse_offset, Charset, Converter, Hl7Options};
 use pfhir_core::json::Limits;
@@ -291,7 +291,8 @@ pub fn build(input_json: &str, spec: &BuildSpec, now_ms: f64) -> Result<String, 
         // Saturating float-to-int conversion; a finite clock reading fits easily.
         options.now = Some(instant_from_millis(now_ms as i64));
     }
-    let json = build_bundle_json_from_json(input_json.as_bytes(), &options).map_err(build_error)?;
+    let json =
+        build_bundle_json_from_json_with(input_json.as_bytes(), &options).map_err(build_error)?;
     let bytes = if spec.pretty {
         // Indented from the compact text (a generic JSON value keeps the member order):
         // reading it back into the typed model would bring the model's readers into the

@@ -123,19 +123,19 @@ pub fn build_bundle_from_json_with(
     json: &[u8],
     options: &BuildOptions,
 ) -> Result<Bundle, BuildError> {
-    typed(&build_bundle_json_from_json(json, options)?)
+    typed(&build_bundle_json_from_json_with(json, options)?)
 }
 
 /// [`build_bundle_from_json_with`] giving the Bundle as compact JSON (what is sent; the
 /// builder writes JSON, so this is its fastest form).
-pub fn build_bundle_json_from_json(
+pub fn build_bundle_json_from_json_with(
     json: &[u8],
     options: &BuildOptions,
 ) -> Result<Vec<u8>, BuildError> {
     let value = PatientInput::parse_json(json).map_err(input_error)?;
     let (input, mut read_errors) = PatientInput::read_partial(&value).map_err(input_error)?;
     if read_errors.is_empty() {
-        return build_bundle_json(&input, options);
+        return build_bundle_json_with(&input, options);
     }
     // Report the values of the readable members too, but not twice for a member already
     // in error, nor for what contains it (an unreadable member is empty in `input`).
@@ -194,7 +194,7 @@ pub fn build_bundle_with(
 
 /// [`build_bundle_with`] giving the Bundle as compact JSON (what is sent; the builder writes
 /// JSON, so this is its fastest form).
-pub fn build_bundle_json(
+pub fn build_bundle_json_with(
     input: &PatientInput,
     options: &BuildOptions,
 ) -> Result<Vec<u8>, BuildError> {
