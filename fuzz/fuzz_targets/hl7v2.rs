@@ -1,11 +1,13 @@
 //! HL7 v2 parse + map + build + ACK never panic; every issue's position is inside the
 //! input; an AA always comes with a Bundle and an AE/AR never; the ACK is `\r`-ended
-//! segments starting with MSH and MSA; the result is deterministic.
+//! segments starting with MSH and MSA; the result is deterministic; the Bundle's JSON (the
+//! builder writes it directly) is what the typed model writes for the same Bundle.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use pfhir_core::build::IdsInput;
 use pfhir_core::hl7v2::{ack, AckCode, Converter, Hl7Options};
+use pfhir_core::model::{from_slice, to_vec, Bundle, ReadMode};
 use std::sync::OnceLock;
 
 fn converter() -> &'static (Converter, Hl7Options) {
@@ -32,6 +34,10 @@ fuzz_target!(|data: &[u8]| {
     let (converter, options) = converter();
     let conv = converter.convert(data);
     assert_eq!(conv.bundle.is_some(), conv.ack_code == AckCode::Accept);
+    if let Some(json) = &conv.bundle {
+        let typed: Bundle = from_slice(json, ReadMode::Strict).expect("the model reads it");
+        assert_eq!(&to_vec(&typed), json, "member order and escapes of the typed model");
+    }
     for issue in &conv.issues {
         assert!(issue.line as usize <= data.len() + 1);
         assert!(issue.column as usize <= data.len() + 1);
