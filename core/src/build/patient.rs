@@ -28,13 +28,11 @@ pub(super) fn write(out: &mut JsonOut, input: &PatientInput, checked: &Checked, 
         Some(PatientDeceased::DateTime(d)) => out.string("deceasedDateTime", d),
         None => {}
     }
-    if input.address.is_some() || !input.addresses.is_empty() {
-        out.open_array("address");
-        for a in input.address.iter().chain(&input.addresses) {
-            address(out, a);
-        }
-        out.close_array();
-    }
+    out.array(
+        "address",
+        input.address.iter().chain(&input.addresses),
+        address,
+    );
     if let Some((system, code, display)) = input.marital_status.as_deref().and_then(marital_status)
     {
         out.open(Some("maritalStatus"));
@@ -50,35 +48,44 @@ pub(super) fn write(out: &mut JsonOut, input: &PatientInput, checked: &Checked, 
 
 /// The identifier of `authority` + `patientId` first, then `identifiers`.
 fn identifiers(out: &mut JsonOut, input: &PatientInput) {
-    let flat = !input.authority.is_empty();
-    if !flat && input.identifiers.is_empty() {
-        return;
-    }
-    out.open_array("identifier");
-    if flat {
-        out.open(None);
-        out.string("system", authority_system(&input.authority));
-        out.string("value", &input.patient_id);
-        out.close();
-    }
-    for i in &input.identifiers {
-        out.open(None);
-        out.opt_string("use", i.use_.as_deref());
-        if let Some(t) = &i.type_ {
-            out.open(Some("type"));
-            out.codings([(IDENTIFIER_TYPE_SYSTEM, t.as_str(), None)]);
+    // (system, value, use, type, assigner)
+    let flat = (!input.authority.is_empty()).then_some((
+        input.authority.as_str(),
+        input.patient_id.as_str(),
+        None,
+        None,
+        None,
+    ));
+    let listed = input.identifiers.iter().map(|i| {
+        (
+            i.system.as_str(),
+            i.value.as_str(),
+            i.use_.as_deref(),
+            i.type_.as_deref(),
+            i.assigner.as_deref(),
+        )
+    });
+    out.array(
+        "identifier",
+        flat.into_iter().chain(listed),
+        |out, (system, value, use_, type_, assigner)| {
+            out.open(None);
+            out.opt_string("use", use_);
+            if let Some(t) = type_ {
+                out.open(Some("type"));
+                out.codings([(IDENTIFIER_TYPE_SYSTEM, t, None)]);
+                out.close();
+            }
+            out.string("system", authority_system(system));
+            out.string("value", value);
+            if let Some(a) = assigner {
+                out.open(Some("assigner"));
+                out.string("display", a);
+                out.close();
+            }
             out.close();
-        }
-        out.string("system", authority_system(&i.system));
-        out.string("value", &i.value);
-        if let Some(a) = &i.assigner {
-            out.open(Some("assigner"));
-            out.string("display", a);
-            out.close();
-        }
-        out.close();
-    }
-    out.close_array();
+        },
+    );
 }
 
 /// The name: `family` is `familyName`, or the father's and mother's family names joined by
@@ -166,26 +173,25 @@ fn address(out: &mut JsonOut, a: &AddressInput) {
 
 /// `language` (preferred), then `communication`.
 fn communication(out: &mut JsonOut, input: &PatientInput) {
-    if input.language.is_none() && input.communication.is_empty() {
-        return;
-    }
-    out.open_array("communication");
     let preferred = input.language.iter().map(|l| (l.as_str(), Some(true)));
     let listed = input
         .communication
         .iter()
         .map(|c| (c.language.as_str(), c.preferred));
-    for (tag, preferred) in preferred.chain(listed) {
-        out.open(None);
-        out.open(Some("language"));
-        out.codings([(LANGUAGE_SYSTEM, tag, None)]);
-        out.close();
-        if let Some(p) = preferred {
-            out.boolean("preferred", p);
-        }
-        out.close();
-    }
-    out.close_array();
+    out.array(
+        "communication",
+        preferred.chain(listed),
+        |out, (tag, preferred)| {
+            out.open(None);
+            out.open(Some("language"));
+            out.codings([(LANGUAGE_SYSTEM, tag, None)]);
+            out.close();
+            if let Some(p) = preferred {
+                out.boolean("preferred", p);
+            }
+            out.close();
+        },
+    );
 }
 
 fn organization(out: &mut JsonOut, o: &OrganizationInput) {
