@@ -64,24 +64,6 @@ static pfhir_client_config *base_config(bool with_ca) {
   return cfg;
 }
 
-static pfhir_bytes make_bundle(const char *patient_id) {
-  pfhir_builder *b = NULL;
-  pfhir_bytes out = {NULL, 0};
-  if (!CHECK_OK(pfhir_builder_new(&b))) {
-    return out;
-  }
-  CHECK_OK(pfhir_builder_set_authority(b, U("cip")));
-  CHECK_OK(pfhir_builder_set_patient_id(b, SV(patient_id)));
-  CHECK_OK(pfhir_builder_set_family_name(b, U("Identity")));
-  CHECK_OK(pfhir_builder_set_gender(b, U("female")));
-  CHECK_OK(pfhir_builder_set_birth_date(b, U("1980-01-02")));
-  CHECK_OK(pfhir_builder_set_diabetes(b, U("type1")));
-  CHECK_OK(pfhir_builder_set_organization_oid(b, U("2.16.724.4.2")));
-  CHECK_OK(pfhir_builder_build(b, &out));
-  pfhir_builder_free(b);
-  return out;
-}
-
 /* Makes a client from `cfg` (freed) and creates one patient with it. */
 static void create_with(pfhir_client_config *cfg, const char *what) {
   pfhir_client *c = NULL;
@@ -96,7 +78,7 @@ static void create_with(pfhir_client_config *cfg, const char *what) {
         *p = '-';
       }
     }
-    pfhir_bytes bundle = make_bundle(id);
+    pfhir_bytes bundle = t_make_bundle(id, "Identity", NULL);
     pfhir_create_result *cr = NULL;
     if (CHECK_OK(pfhir_client_create(c, bundle.data, bundle.len, &cr))) {
       uint16_t status = pfhir_create_result_status(cr);
