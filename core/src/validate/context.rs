@@ -52,16 +52,25 @@ pub struct Container<'d, 'a> {
 /// The FHIRPath of the element being validated, kept as its segments and written out only
 /// for a finding: the walk pushes and pops a segment for every member and array item of a
 /// document, and appending each name to a string (a `memcpy` call each) cost about 2 000
-/// instructions per partner Bundle.
+/// instructions per partner Bundle. Segments are plain copies (a name borrowed from the
+/// document or the tables, or an index), so going back is only a length: a name that has to
+/// be owned (one with escapes) is kept aside in `owned`, which the few pushes of such names
+/// grow and going back shrinks. With `Cow` segments, dropping them on every pop cost about
+/// 2 500 instructions per partner Bundle.
 #[derive(Default)]
 pub struct Path<'a> {
     segments: Vec<Segment<'a>>,
+    /// The owned names, in the order of their [`Segment::Owned`] segments.
+    owned: Vec<String>,
 }
 
 /// One step of a [`Path`].
+#[derive(Clone, Copy)]
 enum Segment<'a> {
     /// `.name` (no dot when nothing comes before).
-    Name(Cow<'a, str>),
+    Name(&'a str),
+    /// `.name` where the name is `owned[i]` of the path.
+    Owned(usize),
     /// `[i]`.
     Index(usize),
 }
@@ -70,7 +79,8 @@ impl<'a> Path<'a> {
     /// A path written out already (the partner rules name their own).
     pub fn from_text(text: &str) -> Path<'a> {
         Path {
-            segments: vec![Segment::Name(Cow::Owned(text.to_string()))],
+            segments: vec![Segment::Owned(0)],
+            owned: vec![text.to_string()],
         }
     }
 
@@ -81,30 +91,67 @@ impl<'a> Path<'a> {
 
     /// True when the path writes out as nothing.
     pub fn is_empty(&self) -> bool {
-        self.segments
-            .iter()
-            .all(|s| matches!(s, Segment::Name(n) if n.is_empty()))
+        self.segments.iter().all(|s| self.name(s) == Some(""))
+    }
+
+    /// Appends `.name`.
+    #[inline]
+    fn push_name(&mut self, name: Cow<'a, str>) {
+        let segment = match name {
+            Cow::Borrowed(name) => Segment::Name(name),
+            Cow::Owned(name) => {
+                self.owned.push(name);
+                Segment::Owned(self.owned.len() - 1)
+            }
+        };
+        self.segments.push(segment);
     }
 
     /// Goes back to `len` segments.
+    #[inline]
     pub fn truncate(&mut self, len: usize) {
         self.segments.truncate(len);
+        if !self.owned.is_empty() {
+            self.drop_owned_past_segments();
+        }
+    }
+
+    /// Drops the owned names no segment refers to any more (those pushed after the last
+    /// [`Segment::Owned`] left).
+    #[cold]
+    fn drop_owned_past_segments(&mut self) {
+        let keep = self
+            .segments
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Segment::Owned(i) => Some(i + 1),
+                _ => None,
+            })
+            .unwrap_or(0);
+        self.owned.truncate(keep);
+    }
+
+    /// The name of a segment (`None` for an index).
+    fn name<'p>(&'p self, segment: &Segment<'p>) -> Option<&'p str> {
+        match *segment {
+            Segment::Name(name) => Some(name),
+            Segment::Owned(i) => Some(self.owned.get(i).map_or("", String::as_str)),
+            Segment::Index(_) => None,
+        }
     }
 
     /// The FHIRPath, written out.
     pub fn text(&self) -> String {
         let mut out = String::with_capacity(64);
         for segment in &self.segments {
-            match segment {
-                Segment::Name(name) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(name);
+            if let Segment::Index(i) = segment {
+                let _ = write!(out, "[{i}]");
+            } else if let Some(name) = self.name(segment) {
+                if !out.is_empty() {
+                    out.push('.');
                 }
-                Segment::Index(i) => {
-                    let _ = write!(out, "[{i}]");
-                }
+                out.push_str(name);
             }
         }
         out
@@ -167,6 +214,7 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
             opts,
             path: Path {
                 segments: Vec::with_capacity(16),
+                owned: Vec::new(),
             },
             containers: Vec::new(),
             contained_depth: 0,
@@ -228,7 +276,7 @@ impl<'v, 'd, 'a> Ctx<'v, 'd, 'a> {
     /// Appends `.name` to the path; returns the length to truncate back to.
     pub fn push(&mut self, name: impl Into<Cow<'a, str>>) -> usize {
         let len = self.path.len();
-        self.path.segments.push(Segment::Name(name.into()));
+        self.path.push_name(name.into());
         len
     }
 
