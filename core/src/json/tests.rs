@@ -200,3 +200,15 @@ fn small_and_large_objects_find_the_same_duplicates() {
     assert_eq!(small.duplicates[0].offset, 17);
     assert_eq!(escaped.duplicates[0].offset, 17);
 }
+
+#[test]
+fn names_alike_in_length_and_ends_are_not_duplicates() {
+    // "abxa" and "acya" pick the same bit (length 4, 'a' first and last): they are compared,
+    // and differ. Thirty distinct names fill the bits up: none of them is a duplicate either.
+    let alike = doc(r#"{"abxa": 1, "acya": 2, "abxa": 3}"#);
+    let names: Vec<_> = alike.duplicates.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["abxa"]);
+    let distinct: String = (0..30).map(|i| format!("\"name{i}\": {i}, ")).collect();
+    let d = doc(&format!("{{{distinct}\"last\": 0}}"));
+    assert!(d.duplicates.is_empty(), "{:?}", d.duplicates);
+}

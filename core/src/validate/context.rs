@@ -446,3 +446,44 @@ fn plural(n: usize) -> &'static str {
         "s"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn push<'a>(path: &mut Path<'a>, name: Cow<'a, str>) -> usize {
+        let len = path.len();
+        path.push_name(name);
+        len
+    }
+
+    #[test]
+    fn owned_names_are_written_out_and_dropped_with_their_segments() {
+        let doc = String::from("entry name");
+        let mut path = Path::default();
+        push(&mut path, Cow::Borrowed(&doc[..5]));
+        path.segments.push(Segment::Index(2));
+        let back = push(&mut path, Cow::Owned("resource".to_string()));
+        push(&mut path, Cow::Borrowed(&doc[6..]));
+        push(&mut path, Cow::Owned("given".to_string()));
+        assert_eq!(path.text(), "entry[2].resource.name.given");
+        assert_eq!(path.owned.len(), 2);
+
+        path.truncate(back + 1);
+        assert_eq!(path.text(), "entry[2].resource");
+        assert_eq!(
+            path.owned,
+            ["resource"],
+            "the name past the kept segments is dropped"
+        );
+        push(&mut path, Cow::Owned("family".to_string()));
+        assert_eq!(path.text(), "entry[2].resource.family");
+
+        path.truncate(back);
+        assert_eq!(path.text(), "entry[2]");
+        assert!(path.owned.is_empty());
+        assert!(!path.is_empty());
+        path.truncate(0);
+        assert!(path.is_empty());
+    }
+}
