@@ -209,6 +209,7 @@ fn names_alike_in_length_and_ends_are_not_duplicates() {
     let names: Vec<_> = alike.duplicates.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["abxa"]);
     let distinct: String = (0..30).map(|i| format!("\"name{i}\": {i}, ")).collect();
-    let d = doc(&format!("{{{distinct}\"last\": 0}}"));
+    let text = format!("{{{distinct}\"last\": 0}}");
+    let d = doc(&text);
     assert!(d.duplicates.is_empty(), "{:?}", d.duplicates);
 }
