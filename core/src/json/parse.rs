@@ -147,12 +147,15 @@ impl<'a> Parser<'a> {
 
     /// Skips whitespace. Pretty-printed documents indent with runs of spaces (a third of the
     /// partner Bundle's bytes): those are skipped eight at a time; the rest byte by byte.
+    /// Most calls find no whitespace at all (compact documents, and between a name and its
+    /// colon): one comparison tells them apart.
     #[inline]
     fn skip_ws(&mut self) {
-        loop {
-            match self.bytes.get(self.pos) {
-                Some(b' ') => self.pos += space_run(&self.bytes[self.pos..]),
-                Some(b'\n' | b'\r' | b'\t') => self.pos += 1,
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'!'.. => return,
+                b' ' => self.pos += space_run(&self.bytes[self.pos..]),
+                b'\n' | b'\r' | b'\t' => self.pos += 1,
                 _ => return,
             }
         }
