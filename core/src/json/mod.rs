@@ -321,7 +321,7 @@ impl<'d, 'a> Value<'d, 'a> {
     }
 
     /// The text of a string (unescaped), of a number (exact), `true`/`false`/`null`.
-    #[inline]
+    #[inline(always)]
     pub fn text(&self) -> Cow<'a, str> {
         let t = self.token();
         match t.kind {
