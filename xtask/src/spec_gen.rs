@@ -124,9 +124,13 @@ fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: 
     let _ = writeln!(out, "    path: {},", lit(path));
     let _ = writeln!(out, "    elements: &[");
     let mut names: Vec<Vec<String>> = Vec::new();
+    let mut required = 0u64;
     for e in kids {
         if def.kind == Kind::Primitive && e.path.ends_with(".value") {
             continue;
+        }
+        if e.min > 0 {
+            required |= 1 << names.len();
         }
         names.push(write_element(out, defs, def, e));
     }
@@ -144,6 +148,7 @@ fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: 
         })
         .collect();
     let _ = writeln!(out, "    invariants: &[{}],", inv.join(", "));
+    let _ = writeln!(out, "    required: {required:#x},");
     let _ = writeln!(
         out,
         "    index: &[{}],",

@@ -260,6 +260,7 @@ static N_ADDRESS: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 34201,
@@ -481,6 +482,7 @@ static N_AGE: NodeDef = NodeDef {
         },
     ],
     invariants: &[27 /* qty-3 */, 0 /* age-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 35252,
@@ -637,6 +639,7 @@ static N_ANNOTATION: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x10,
     index: &[
         MemberSlot {
             hash: 42712,
@@ -860,6 +863,7 @@ static N_ATTACHMENT: NodeDef = NodeDef {
         },
     ],
     invariants: &[1 /* att-1 */],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot::NONE,
@@ -1110,6 +1114,7 @@ static N_BUNDLE: NodeDef = NodeDef {
         2, /* bdl-1 */
         3, /* bdl-2 */
     ],
+    required: 0x20,
     index: &[
         MemberSlot {
             hash: 15146,
@@ -1264,6 +1269,7 @@ static N_BUNDLE_LINK: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x18,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -1449,6 +1455,7 @@ static N_BUNDLE_ENTRY: NodeDef = NodeDef {
         },
     ],
     invariants: &[8 /* bdl-8 */, 6 /* bdl-5 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -1598,6 +1605,7 @@ static N_BUNDLE_ENTRY_SEARCH: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -1783,6 +1791,7 @@ static N_BUNDLE_ENTRY_REQUEST: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x18,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -1980,6 +1989,7 @@ static N_BUNDLE_ENTRY_RESPONSE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x8,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -2117,6 +2127,7 @@ static N_CODEABLE_CONCEPT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot::NONE,
@@ -2274,6 +2285,7 @@ static N_CODING: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 1068,
@@ -2791,6 +2803,7 @@ static N_CONDITION: NodeDef = NodeDef {
         14, /* con-4 */
         13, /* con-3 */
     ],
+    required: 0x8000,
     index: &[
         MemberSlot {
             hash: 52566,
@@ -3108,6 +3121,7 @@ static N_CONDITION_STAGE: NodeDef = NodeDef {
         },
     ],
     invariants: &[11 /* con-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -3229,6 +3243,7 @@ static N_CONDITION_EVIDENCE: NodeDef = NodeDef {
         },
     ],
     invariants: &[12 /* con-2 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -3391,6 +3406,7 @@ static N_CONTACT_POINT: NodeDef = NodeDef {
         },
     ],
     invariants: &[15 /* cpt-2 */],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -3571,6 +3587,7 @@ static N_COUNT: NodeDef = NodeDef {
         },
     ],
     invariants: &[27 /* qty-3 */, 10 /* cnt-3 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 35252,
@@ -3751,6 +3768,7 @@ static N_DISTANCE: NodeDef = NodeDef {
         },
     ],
     invariants: &[27 /* qty-3 */, 16 /* dis-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 35252,
@@ -3931,6 +3949,7 @@ static N_DURATION: NodeDef = NodeDef {
         },
     ],
     invariants: &[27 /* qty-3 */, 21 /* drt-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 35252,
@@ -4031,6 +4050,7 @@ static N_ELEMENT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -4350,6 +4370,7 @@ static N_EXTENSION: NodeDef = NodeDef {
         },
     ],
     invariants: &[23 /* ext-1 */],
+    required: 0x4,
     index: &[
         MemberSlot {
             hash: 38013,
@@ -4780,6 +4801,7 @@ static N_HUMAN_NAME: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 1863,
@@ -4986,6 +5008,7 @@ static N_IDENTIFIER: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -5384,6 +5407,7 @@ static N_MESSAGE_HEADER: NodeDef = NodeDef {
         20, /* dom-4 */
         19, /* dom-3 */
     ],
+    required: 0x9100,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -5620,6 +5644,7 @@ static N_MESSAGE_HEADER_DESTINATION: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x20,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -5802,6 +5827,7 @@ static N_MESSAGE_HEADER_SOURCE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x80,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -5962,6 +5988,7 @@ static N_MESSAGE_HEADER_RESPONSE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x18,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -6137,6 +6164,7 @@ static N_META: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot::NONE,
@@ -6317,6 +6345,7 @@ static N_MONEY: NodeDef = NodeDef {
         },
     ],
     invariants: &[27 /* qty-3 */, 24 /* mny-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 35252,
@@ -6449,6 +6478,7 @@ static N_NARRATIVE: NodeDef = NodeDef {
         },
     ],
     invariants: &[40 /* txt-1 */, 41 /* txt-2 */],
+    required: 0xc,
     index: &[
         MemberSlot {
             hash: 31968,
@@ -6643,6 +6673,7 @@ static N_OPERATION_OUTCOME: NodeDef = NodeDef {
         20, /* dom-4 */
         19, /* dom-3 */
     ],
+    required: 0x100,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -6856,6 +6887,7 @@ static N_OPERATION_OUTCOME_ISSUE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x18,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -7355,6 +7387,7 @@ static N_PATIENT: NodeDef = NodeDef {
         20, /* dom-4 */
         19, /* dom-3 */
     ],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 15146,
@@ -7722,6 +7755,7 @@ static N_PATIENT_CONTACT: NodeDef = NodeDef {
         },
     ],
     invariants: &[25 /* pat-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -7892,6 +7926,7 @@ static N_PATIENT_ANIMAL: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x8,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -8026,6 +8061,7 @@ static N_PATIENT_COMMUNICATION: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x8,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -8147,6 +8183,7 @@ static N_PATIENT_LINK: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x18,
     index: &[
         MemberSlot {
             hash: 37583,
@@ -8261,6 +8298,7 @@ static N_PERIOD: NodeDef = NodeDef {
         },
     ],
     invariants: &[26 /* per-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 60851,
@@ -8418,6 +8456,7 @@ static N_QUANTITY: NodeDef = NodeDef {
         },
     ],
     invariants: &[27 /* qty-3 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 35252,
@@ -8550,6 +8589,7 @@ static N_RANGE: NodeDef = NodeDef {
         },
     ],
     invariants: &[30 /* rng-2 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 24895,
@@ -8659,6 +8699,7 @@ static N_RATIO: NodeDef = NodeDef {
         },
     ],
     invariants: &[28 /* rat-1 */],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -8784,6 +8825,7 @@ static N_REFERENCE: NodeDef = NodeDef {
         },
     ],
     invariants: &[29 /* ref-1 */],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 20572,
@@ -8978,6 +9020,7 @@ static N_SAMPLED_DATA: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x18c,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -9212,6 +9255,7 @@ static N_SIGNATURE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x1c,
     index: &[
         MemberSlot {
             hash: 64805,
@@ -9375,6 +9419,7 @@ static N_TIMING: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot {
             hash: 35252,
@@ -9712,6 +9757,7 @@ static N_TIMING_REPEAT: NodeDef = NodeDef {
         33, /* tim-2 */
         34, /* tim-4 */
     ],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -9888,6 +9934,7 @@ static N_BASE64_BINARY: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -9951,6 +9998,7 @@ static N_BOOLEAN: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10014,6 +10062,7 @@ static N_CODE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10077,6 +10126,7 @@ static N_DATE: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10136,6 +10186,7 @@ static N_DATE_TIME: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10199,6 +10250,7 @@ static N_DECIMAL: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10262,6 +10314,7 @@ static N_ID: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10325,6 +10378,7 @@ static N_INSTANT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10388,6 +10442,7 @@ static N_INTEGER: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10451,6 +10506,7 @@ static N_MARKDOWN: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10514,6 +10570,7 @@ static N_OID: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10577,6 +10634,7 @@ static N_POSITIVE_INT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10640,6 +10698,7 @@ static N_STRING: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10703,6 +10762,7 @@ static N_TIME: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10766,6 +10826,7 @@ static N_UNSIGNED_INT: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10829,6 +10890,7 @@ static N_URI: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {
@@ -10892,6 +10954,7 @@ static N_XHTML: NodeDef = NodeDef {
         },
     ],
     invariants: &[],
+    required: 0x0,
     index: &[
         MemberSlot::NONE,
         MemberSlot {

@@ -140,6 +140,9 @@ pub struct NodeDef {
     /// The invariants that apply to this element, as indexes into [`INVARIANTS`] (ele-1
     /// excepted: it is structural).
     pub invariants: &'static [u16],
+    /// The required elements (minimum cardinality above 0): bit `i` for `elements[i]`. The
+    /// walk checks them with one mask instead of a pass over every element of every object.
+    pub required: u64,
     /// The member index: every JSON member name of the elements (`onsetAge` for a choice),
     /// hashed with [`member_hash`] into a power-of-two table (see [`NodeDef::member_at`]).
     pub index: &'static [MemberSlot],
@@ -312,6 +315,43 @@ impl NodeDef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every node of the tables: each type's root, and the backbone nodes below them.
+    fn all_nodes() -> Vec<&'static NodeDef> {
+        let mut nodes: Vec<&'static NodeDef> = TYPES.iter().map(|t| t.root).collect();
+        let mut i = 0;
+        while let Some(node) = nodes.get(i).copied() {
+            for el in node.elements {
+                for t in el.types {
+                    if let Target::Backbone(child) = t.target {
+                        if !nodes.iter().any(|n| std::ptr::eq(*n, child)) {
+                            nodes.push(child);
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        nodes
+    }
+
+    #[test]
+    fn required_masks_name_the_elements_with_a_minimum() {
+        let nodes = all_nodes();
+        assert!(nodes.len() > TYPES.len(), "backbone nodes are walked too");
+        let mut required = 0;
+        for node in nodes {
+            for (i, el) in node.elements.iter().enumerate() {
+                assert_eq!(node.required >> i & 1 == 1, el.min > 0, "{}", el.path);
+                required += usize::from(el.min > 0);
+            }
+            assert_eq!(node.required >> node.elements.len(), 0, "{}", node.path);
+        }
+        assert!(required >= 30, "{required} required elements");
+        let bundle = type_def("Bundle").expect("Bundle").root;
+        let at = bundle.elements.iter().position(|e| e.name == "type");
+        assert_eq!(at.map(|i| bundle.required >> i & 1), Some(1), "Bundle.type");
+    }
 
     #[test]
     fn types_are_sorted_for_lookup() {

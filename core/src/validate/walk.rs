@@ -150,6 +150,8 @@ struct Seen {
     types: [u8; SEEN_SLOTS],
     /// Bit i: an empty value (`""`, `[]`, `{}`, `null`) was given for element i.
     blank: u64,
+    /// Bit i: `types[i]` is set (element i has a value).
+    present: u64,
 }
 
 impl Seen {
@@ -184,6 +186,7 @@ pub fn object<'d, 'a>(
     let mut seen = Seen {
         types: [0; SEEN_SLOTS],
         blank: 0,
+        present: 0,
     };
     let mut content = false;
     for m in obj.members() {
@@ -240,8 +243,11 @@ pub fn object<'d, 'a>(
             "This element has no content: it needs a value or child elements other than id (ele-1).".to_string(),
         );
     }
-    for (i, el) in node.elements.iter().enumerate() {
-        if el.min > 0 && seen.types[i] == 0 {
+    let mut missing = node.required & !seen.present;
+    while missing != 0 {
+        let i = missing.trailing_zeros() as usize;
+        missing &= missing - 1;
+        if let Some(el) = node.elements.get(i) {
             let len = ctx.push(el.name);
             let what = if el.choice {
                 format!("{}[x]", el.name)
@@ -348,6 +354,7 @@ fn check_choice(
         return false;
     }
     *slot = t;
+    seen.present |= 1 << i;
     true
 }
 
