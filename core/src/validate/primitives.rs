@@ -247,17 +247,16 @@ static ID_BYTES: [bool; 256] = {
 
 /// `urn:oid:(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*`
 fn is_oid(s: &str) -> bool {
-    s.strip_prefix("urn:oid:").is_some_and(|rest| {
-        rest.split('.')
-            .all(|arc| is_integer(arc) && !arc.starts_with('-'))
-    })
+    s.strip_prefix("urn:oid:").is_some_and(is_bare_oid)
 }
 
-/// A bare OID (`2.16.724.4.2`), as partner organizations are named.
+/// A bare OID (`2.16.724.4.2`), as partner organizations are named: arcs of digits without
+/// a leading zero, between single dots. Split as bytes (splitting the `str` by a `char`
+/// searched each arc's dot with `memchr`: 680 instructions for this example).
 pub fn is_bare_oid(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('.')
-            .all(|arc| is_integer(arc) && !arc.starts_with('-'))
+    s.as_bytes()
+        .split(|&c| c == b'.')
+        .all(|arc| digits(arc) && (arc.len() == 1 || arc[0] != b'0'))
 }
 
 /// True when every byte is printable ASCII other than space (`!` to `~`, or DEL): then a
@@ -555,6 +554,21 @@ mod tests {
         assert!(is_id("a-b.C9") && !is_id("a_b") && !is_id(&"a".repeat(65)));
         assert!(is_oid("urn:oid:2.16.724.4.41") && !is_oid("2.16.724") && !is_oid("urn:oid:1.02"));
         assert!(is_bare_oid("2.16.724.4.2") && !is_bare_oid("urn:oid:2.16") && !is_bare_oid(""));
+        assert!(is_bare_oid("0") && is_bare_oid("0.0.10") && is_oid("urn:oid:1"));
+        for bad in [
+            "1..2",
+            "1.",
+            ".1",
+            "-1",
+            "1.-2",
+            "01",
+            "1.02",
+            "1.2a",
+            "1 .2",
+            "1.2\u{e9}",
+        ] {
+            assert!(!is_bare_oid(bad), "{bad}");
+        }
         assert!(
             is_code("new-bundle")
                 && is_code("a b")
