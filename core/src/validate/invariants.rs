@@ -151,14 +151,14 @@ fn checks() -> &'static [Check] {
     CHECKS.get_or_init(|| spec::INVARIANTS.iter().map(|d| check_of(d.key)).collect())
 }
 
-/// Runs the invariant of index `index` (into [`spec::INVARIANTS`]) on `obj`; `lacks(name)`
-/// says, when the walk knows it, that `obj` has no member `name` (so the invariants about
-/// `contained`, absent from nearly every resource, look nothing up).
+/// Runs the invariant of index `index` (into [`spec::INVARIANTS`]) on `obj`;
+/// `lacks_contained()` says, when the walk knows it, that `obj` has no member `contained` (so
+/// the invariants about it, absent from nearly every resource, look nothing up).
 pub fn check<'d, 'a>(
     ctx: &mut Ctx<'_, 'd, 'a>,
     index: u16,
     obj: Value<'d, 'a>,
-    lacks: impl Fn(&str) -> bool,
+    lacks_contained: impl Fn() -> bool,
 ) {
     let index = usize::from(index);
     let (Some(def), Some(check)) = (spec::INVARIANTS.get(index), checks().get(index)) else {
@@ -180,7 +180,7 @@ pub fn check<'d, 'a>(
         Check::Bundle => bundle(ctx, key, obj),
         Check::Bdl8 => bdl_8(ctx, obj),
         Check::Contained => {
-            if !lacks("contained") {
+            if !lacks_contained() {
                 contained(ctx, key, obj);
             }
         }

@@ -275,8 +275,12 @@ pub fn object<'d, 'a>(
             ctx.pop(len);
         }
     }
+    // dom-1, dom-2 and dom-4 each ask whether the resource lacks `contained`: looked up once.
+    let lacks_contained = std::cell::OnceCell::new();
     for &index in node.invariants {
-        invariants::check(ctx, index, obj, |name| seen.lacks(node, name));
+        invariants::check(ctx, index, obj, || {
+            *lacks_contained.get_or_init(|| seen.lacks(node, "contained"))
+        });
     }
 }
 
