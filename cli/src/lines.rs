@@ -434,3 +434,32 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod read_until_tests {
+    use super::*;
+
+    #[test]
+    fn read_until_newline_reads_what_take_and_read_until_read() {
+        let input: &[u8] = b"ab\ncdefghij\n\nklmnopqrstuvwxyz\r\nend";
+        for buffer in 1..9 {
+            for cap in 0..20 {
+                let mut ours = BufReader::with_capacity(buffer, input);
+                let mut std_reader = BufReader::with_capacity(buffer, input);
+                loop {
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let got = read_until_newline(&mut ours, cap, &mut a).expect("reads");
+                    let want = std_reader
+                        .by_ref()
+                        .take(cap as u64)
+                        .read_until(b'\n', &mut b)
+                        .expect("reads");
+                    assert_eq!((got, &a), (want, &b), "buffer {buffer}, cap {cap}");
+                    if got == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}

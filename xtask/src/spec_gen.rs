@@ -129,6 +129,10 @@ fn write_node(out: &mut String, defs: &Definitions, def: &TypeDefinition, path: 
         if def.kind == Kind::Primitive && e.path.ends_with(".value") {
             continue;
         }
+        assert!(
+            names.len() < 64,
+            "{path}: more elements than a u64 mask has bits"
+        );
         if e.min > 0 {
             required |= 1 << names.len();
         }

@@ -449,8 +449,8 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Records member names that repeat within the object at tape index `obj` (one whose
-    /// names [`Frame::check_names`]).
+    /// Records member names that repeat within the object at tape index `obj` (called only
+    /// for an object whose frame set [`Frame::check_names`]).
     ///
     /// Objects of up to 32 members whose names have no escapes compare the raw names in
     /// place, length first; the others compare unescaped names.

@@ -345,7 +345,8 @@ mod tests {
                 assert_eq!(node.required >> i & 1 == 1, el.min > 0, "{}", el.path);
                 required += usize::from(el.min > 0);
             }
-            assert_eq!(node.required >> node.elements.len(), 0, "{}", node.path);
+            let beyond = node.required.checked_shr(node.elements.len() as u32);
+            assert_eq!(beyond.unwrap_or(0), 0, "{}", node.path);
         }
         assert!(required >= 30, "{required} required elements");
         let bundle = type_def("Bundle").expect("Bundle").root;

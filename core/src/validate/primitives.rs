@@ -256,7 +256,7 @@ fn is_oid(s: &str) -> bool {
 pub fn is_bare_oid(s: &str) -> bool {
     s.as_bytes()
         .split(|&c| c == b'.')
-        .all(|arc| digits(arc) && (arc.len() == 1 || arc[0] != b'0'))
+        .all(|arc| digits(arc) && (arc.len() == 1 || arc.first() != Some(&b'0')))
 }
 
 /// True when every byte is printable ASCII other than space (`!` to `~`, or DEL): then a
