@@ -160,7 +160,7 @@ impl Seen {
     /// choice, or not an element: the walk does not record those by name).
     fn lacks(&self, node: &NodeDef, name: &str) -> bool {
         node.member_at(name).is_some_and(|(i, _)| {
-            !node.elements[i].choice && self.types[i] == 0 && self.blank & (1 << i) == 0
+            !node.elements[i].choice && (self.present | self.blank) & (1 << i) == 0
         })
     }
 }
