@@ -27,7 +27,7 @@ function adopt(e) {
 
 // The fast path of the validate* functions (wasm/src/input.rs): the document is written
 // straight into an input buffer in the module's memory that lives from call to call, and a
-// document without findings comes back as undefined, for which the one "no issue was found"
+// document without findings comes back as the status 0, for which the one "no issue was found"
 // OperationOutcome JSON, read once, is the answer (validate and validateBytes: a copy of it
 // parsed once). Documents longer than FAST_MAX (UTF-16 units or bytes) take the module's
 // plain functions, which never copy more than the size limit (and the buffer never grows past
@@ -68,8 +68,8 @@ function fastPath(raw) {
       room(doc.length).set(doc);
       len = doc.length;
     }
-    const json = raw.__fastValidate(len, prepared);
-    return json !== undefined ? json : true;
+    // 0: no finding; else the OperationOutcome JSON (or the error to throw) waits in the module.
+    return raw.__fastValidate(len, prepared) === 0 ? true : raw.__fastOutcome();
   }
   return {
     /** The OperationOutcome JSON, or undefined when the fast path does not take `doc`. */

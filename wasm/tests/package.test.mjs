@@ -89,7 +89,7 @@ test("the export map: Node (import, require), browsers, types for both module sy
   const all = [...glue.matchAll(/^exports\.(\w+) = /gm)].map((m) => m[1]).sort();
   const functions = all.filter((f) => !f.startsWith("__fast"));
   assert.deepEqual(all.filter((f) => f.startsWith("__fast")),
-    ["__fastAllOk", "__fastBuffer", "__fastMemory", "__fastPrepare", "__fastValidate"]);
+    ["__fastAllOk", "__fastBuffer", "__fastMemory", "__fastOutcome", "__fastPrepare", "__fastValidate"]);
   assert.ok(functions.length >= 7, functions.join());
   assert.deepEqual(Object.keys(pfhir).sort(), ["PfhirError", ...functions].sort());
   for (const f of ["web.js", "browser.js"]) {
