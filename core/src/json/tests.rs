@@ -170,6 +170,23 @@ fn bytes_eq_agrees_with_slice_equality_at_every_length_and_position() {
     }
 }
 
+/// The word-at-a-time comparison WebAssembly uses up to 64 bytes, run natively here.
+#[test]
+fn words_eq_agrees_with_slice_equality_at_every_length_and_position() {
+    for n in 0..80usize {
+        let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+        assert!(words_eq(&a, &a.clone()), "equal, length {n}");
+        for at in 0..n {
+            let mut b = a.clone();
+            b[at] ^= 0x20;
+            assert!(!words_eq(&a, &b), "length {n}, differs at {at}");
+        }
+        let mut longer = a.clone();
+        longer.push(b'z');
+        assert!(!words_eq(&a, &longer), "lengths {n} and {}", n + 1);
+    }
+}
+
 #[test]
 fn get_finds_escaped_names_and_the_first_of_repeated_ones() {
     let d = doc(r#"{"a\u0062": 1, "x": 2, "x": 3, "abc": 4}"#);

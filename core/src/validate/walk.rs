@@ -60,10 +60,13 @@ pub fn resource<'d, 'a>(ctx: &mut Ctx<'_, 'd, 'a>, v: Value<'d, 'a>, contained: 
                     local_refs: Vec::new(),
                 });
             }
-            object(ctx, v, td.root, Role::Resource);
+            let given = object(ctx, v, td.root, Role::Resource);
             if !contained {
                 if let Some(c) = ctx.containers.pop() {
-                    invariants::dom_3(ctx, &c);
+                    // dom-3 is about contained resources, absent from nearly every resource.
+                    if !given.lacks(td.root, "contained") {
+                        invariants::dom_3(ctx, &c);
+                    }
                 }
             }
         }
@@ -155,13 +158,25 @@ struct Seen {
 }
 
 impl Seen {
+    /// The elements the object gave.
+    fn given(&self) -> Given {
+        Given(self.present | self.blank)
+    }
+}
+
+/// The elements of its node that an object gave, a value or an empty one (bit i: element
+/// i), as [`object`] saw them: what later checks of the object ask instead of looking a
+/// member up again.
+#[derive(Clone, Copy)]
+pub struct Given(u64);
+
+impl Given {
     /// True when the object has no member `name`, known from the walk without looking it up
     /// again; false when it has one, or when `name` is not a plain element of `node` (a
     /// choice, or not an element: the walk does not record those by name).
-    fn lacks(&self, node: &NodeDef, name: &str) -> bool {
-        node.member_at(name).is_some_and(|(i, _)| {
-            !node.elements[i].choice && (self.present | self.blank) & (1 << i) == 0
-        })
+    fn lacks(self, node: &NodeDef, name: &str) -> bool {
+        node.member_at(name)
+            .is_some_and(|(i, _)| !node.elements[i].choice && self.0 & (1 << i) == 0)
     }
 }
 
@@ -176,13 +191,14 @@ pub enum Role {
     ExtensionOfValue,
 }
 
-/// Validates the members of an object against a node of the tables.
+/// Validates the members of an object against a node of the tables; returns the elements
+/// it gave.
 pub fn object<'d, 'a>(
     ctx: &mut Ctx<'_, 'd, 'a>,
     obj: Value<'d, 'a>,
     node: &'static NodeDef,
     role: Role,
-) {
+) -> Given {
     let mut seen = Seen {
         types: [0; SEEN_SLOTS],
         blank: 0,
@@ -279,9 +295,10 @@ pub fn object<'d, 'a>(
     let lacks_contained = std::cell::OnceCell::new();
     for &index in node.invariants {
         invariants::check(ctx, index, obj, || {
-            *lacks_contained.get_or_init(|| seen.lacks(node, "contained"))
+            *lacks_contained.get_or_init(|| seen.given().lacks(node, "contained"))
         });
     }
+    seen.given()
 }
 
 /// Where the (last) empty value given for element `i` of `node` is in `obj`: looked up
@@ -694,7 +711,7 @@ fn primitive_extension<'d, 'a>(
                     } else {
                         Role::Element
                     };
-                    object(ctx, item, td.root, role)
+                    object(ctx, item, td.root, role);
                 }
                 other => ctx.report(
                     MessageId::BadPrimitiveExtension,
