@@ -11,6 +11,7 @@ use super::xhtml;
 use crate::json::{Kind, Value};
 use crate::spec;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 /// The UCUM code system (`%ucum`).
 const UCUM: &str = "http://unitsofmeasure.org";
@@ -153,12 +154,14 @@ fn checks() -> &'static [Check] {
 
 /// Runs the invariant of index `index` (into [`spec::INVARIANTS`]) on `obj`;
 /// `lacks_contained()` says, when the walk knows it, that `obj` has no member `contained` (so
-/// the invariants about it, absent from nearly every resource, look nothing up).
+/// the invariants about it, absent from nearly every resource, look nothing up);
+/// `bundle_facts` is empty for each new object, and the Bundle invariants fill it.
 pub fn check<'d, 'a>(
     ctx: &mut Ctx<'_, 'd, 'a>,
     index: u16,
     obj: Value<'d, 'a>,
     lacks_contained: impl Fn() -> bool,
+    bundle_facts: &OnceCell<BundleFacts<'d, 'a>>,
 ) {
     let index = usize::from(index);
     let (Some(def), Some(check)) = (spec::INVARIANTS.get(index), checks().get(index)) else {
@@ -177,7 +180,7 @@ pub fn check<'d, 'a>(
         Check::Txt => txt(ctx, key, obj),
         Check::Implies(a, b) => implies(ctx, key, obj, a, b),
         Check::NonNegative(name) => non_negative(ctx, key, obj, name),
-        Check::Bundle => bundle(ctx, key, obj),
+        Check::Bundle => bundle(ctx, key, obj, bundle_facts),
         Check::Bdl8 => bdl_8(ctx, obj),
         Check::Contained => {
             if !lacks_contained() {
@@ -399,13 +402,63 @@ fn implies(
     }
 }
 
-/// bdl-1, -2, -3, -4, -7, -9: rules on the Bundle as a whole.
-fn bundle(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
-    // Each of these rules reads only what it needs of the Bundle.
-    let bundle_type = || string(obj, "type").unwrap_or_default();
-    let entries = || obj.get("entry");
-    let report_entries = |ctx: &mut Ctx<'_, '_, '_>, name: &'static str| {
-        for (i, e) in entries().into_iter().flat_map(|e| e.items().enumerate()) {
+/// The members of an entry that some Bundle types forbid (bdl-2, bdl-3, bdl-4).
+const ENTRY_MEMBERS: [&str; 3] = ["search", "request", "response"];
+
+/// What the Bundle invariants read of a Bundle, read once for all six of them.
+pub struct BundleFacts<'d, 'a> {
+    /// `Bundle.type` (empty when absent).
+    kind: Cow<'a, str>,
+    /// `Bundle.entry`.
+    entries: Option<Value<'d, 'a>>,
+    /// Whether some entry has each of [`ENTRY_MEMBERS`]: found in one pass over the
+    /// entries' members, where each rule looked each entry's member up (none, in a message).
+    entry_has: [bool; 3],
+}
+
+impl<'d, 'a> BundleFacts<'d, 'a> {
+    fn of(bundle: Value<'d, 'a>) -> Self {
+        let entries = bundle.get("entry");
+        let mut entry_has = [false; 3];
+        for m in entries
+            .into_iter()
+            .flat_map(|e| e.items())
+            .flat_map(|e| e.members())
+        {
+            for (has, name) in entry_has.iter_mut().zip(ENTRY_MEMBERS) {
+                *has |= m.key.str_eq(name);
+            }
+        }
+        BundleFacts {
+            kind: string(bundle, "type").unwrap_or_default(),
+            entries,
+            entry_has,
+        }
+    }
+
+    /// The entries, with their index.
+    fn entries(&self) -> impl Iterator<Item = (usize, Value<'d, 'a>)> {
+        self.entries.into_iter().flat_map(|e| e.items().enumerate())
+    }
+}
+
+/// bdl-1, -2, -3, -4, -7, -9: rules on the Bundle as a whole; `facts` holds what they read
+/// of it, once read by the first of them.
+fn bundle<'d, 'a>(
+    ctx: &mut Ctx<'_, 'd, 'a>,
+    key: &'static str,
+    obj: Value<'d, 'a>,
+    facts: &OnceCell<BundleFacts<'d, 'a>>,
+) {
+    let facts = facts.get_or_init(|| BundleFacts::of(obj));
+    let bundle_type = facts.kind.as_ref();
+    // bdl-2, -3, -4: the entries that have member `ENTRY_MEMBERS[which]`.
+    let report_entries = |ctx: &mut Ctx<'_, '_, '_>, which: usize| {
+        if !facts.entry_has[which] {
+            return;
+        }
+        let name = ENTRY_MEMBERS[which];
+        for (i, e) in facts.entries() {
             if let Some(v) = e.get(name) {
                 let len = ctx.push("entry");
                 ctx.push_index(i);
@@ -417,47 +470,47 @@ fn bundle(ctx: &mut Ctx<'_, '_, '_>, key: &'static str, obj: Value<'_, '_>) {
     match key {
         "bdl-1" => {
             if let Some(total) = obj.get("total") {
-                if !matches!(bundle_type().as_ref(), "searchset" | "history") {
+                if !matches!(bundle_type, "searchset" | "history") {
                     fail(ctx, key, total.offset(), Some("total"));
                 }
             }
         }
-        "bdl-2" if bundle_type() != "searchset" => report_entries(ctx, "search"),
-        "bdl-3" if !matches!(bundle_type().as_ref(), "batch" | "transaction" | "history") => {
-            report_entries(ctx, "request")
+        "bdl-2" if bundle_type != "searchset" => report_entries(ctx, 0),
+        "bdl-3" if !matches!(bundle_type, "batch" | "transaction" | "history") => {
+            report_entries(ctx, 1)
         }
-        "bdl-4"
-            if !matches!(
-                bundle_type().as_ref(),
-                "batch-response" | "transaction-response"
-            ) =>
-        {
-            report_entries(ctx, "response")
+        "bdl-4" if !matches!(bundle_type, "batch-response" | "transaction-response") => {
+            report_entries(ctx, 2)
         }
         "bdl-7" => {
-            let mut seen: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
-            for (i, e) in entries().into_iter().flat_map(|e| e.items().enumerate()) {
+            // (fullUrl, resource.meta.versionId) pairs are distinct: the version is read only
+            // for entries whose fullUrl is equal (none, nearly always).
+            let version = |e: Value<'_, 'a>| {
+                e.get("resource")
+                    .and_then(|r| r.get("meta"))
+                    .and_then(|m| string(m, "versionId"))
+                    .unwrap_or_default()
+            };
+            let mut seen: Vec<(Cow<'_, str>, Value<'_, '_>)> = Vec::new();
+            for (i, e) in facts.entries() {
                 let Some(url) = string(e, "fullUrl") else {
                     continue;
                 };
-                let version = e
-                    .get("resource")
-                    .and_then(|r| r.get("meta"))
-                    .and_then(|m| string(m, "versionId"))
-                    .unwrap_or_default();
-                let pair = (url, version);
-                if seen.contains(&pair) {
+                if seen
+                    .iter()
+                    .any(|(u, other)| *u == url && version(*other) == version(e))
+                {
                     let offset = e.get("fullUrl").map_or(e.offset(), |u| u.offset());
                     let len = ctx.push("entry");
                     ctx.push_index(i);
                     fail(ctx, key, offset, Some("fullUrl"));
                     ctx.pop(len);
                 } else {
-                    seen.push(pair);
+                    seen.push((url, e));
                 }
             }
         }
-        "bdl-9" if bundle_type() == "document" => {
+        "bdl-9" if bundle_type == "document" => {
             let id = obj.get("identifier");
             if !id.is_some_and(|i| has(i, "system") && has(i, "value")) {
                 fail(
