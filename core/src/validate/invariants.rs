@@ -604,10 +604,14 @@ pub fn reference_target(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>, targets: 
         .match_indices('_')
         .find(|&(i, _)| i > 0 && text[i - 1..].starts_with("/_history/"))
         .map_or(&*text, |(i, _)| &text[..i - 1]);
-    let mut segments = path.rsplit('/');
-    let (Some(_id), Some(rtype)) = (segments.next(), segments.next()) else {
+    // `[base/]Type/id`: the type is the segment before the last slash (bytes searched from
+    // the end: `rsplit('/')` ran a `memrchr` per segment, a byte loop in WebAssembly).
+    let last_slash = |s: &str| s.bytes().rposition(|b| b == b'/');
+    let Some(slash) = last_slash(path) else {
         return;
     };
+    let before = &path[..slash];
+    let rtype = last_slash(before).map_or(before, |s| &before[s + 1..]);
     if spec::is_resource_type(rtype) && !targets.contains(&rtype) {
         let len = ctx.push("reference");
         ctx.report(

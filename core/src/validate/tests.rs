@@ -143,3 +143,35 @@ fn the_validator_is_send_and_sync() {
     assert_send_sync::<Validator>();
     assert_send_sync::<Outcome>();
 }
+
+#[test]
+fn reference_targets_are_read_from_the_type_segment_of_every_form() {
+    let v = Validator::base();
+    let target_issue = |reference: &str| {
+        let json =
+            format!(r#"{{"resourceType":"Condition","subject":{{"reference":"{reference}"}}}}"#);
+        issues(&v, &json)
+            .iter()
+            .any(|(id, ..)| *id == MessageId::ReferenceTarget.to_string())
+    };
+    for wrong in [
+        "Practitioner/1",
+        "http://example.org/fhir/Practitioner/1",
+        "http://example.org/fhir/Practitioner/1/_history/2",
+        "Practitioner/",
+    ] {
+        assert!(target_issue(wrong), "{wrong}");
+    }
+    for fine in [
+        "Patient/1",
+        "Group/g",
+        "http://example.org/fhir/Patient/1/_history/2",
+        "1",
+        "/1",
+        "Foo/1",
+        "#p1",
+        "urn:uuid:0b1c8ad4-6f2e-4a8b-9a57-2d1c7a3e5f10",
+    ] {
+        assert!(!target_issue(fine), "{fine}");
+    }
+}
