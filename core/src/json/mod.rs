@@ -366,12 +366,14 @@ impl<'d, 'a> Value<'d, 'a> {
     }
 
     /// The string's text, when the value is a string.
+    #[inline]
     pub fn as_str(&self) -> Option<Cow<'a, str>> {
         (self.kind() == Kind::String).then(|| self.text())
     }
 
     /// True when the value is a string (or member name) equal to `s`. Unescaped text, the
     /// usual case, is compared in place, length first (most names differ in length).
+    #[inline]
     pub fn str_eq(&self, s: &str) -> bool {
         let t = self.token();
         match t.kind {

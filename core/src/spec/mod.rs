@@ -253,6 +253,7 @@ pub struct InvariantDef {
 }
 
 /// Looks a type up by name (constant time: see `name_index`).
+#[inline]
 pub fn type_def(name: &str) -> Option<&'static TypeDef> {
     static INDEX: std::sync::OnceLock<name_index::NameIndex> = std::sync::OnceLock::new();
     INDEX
