@@ -402,13 +402,17 @@ fn implies(
     }
 }
 
-/// The members of an entry that some Bundle types forbid (bdl-2, bdl-3, bdl-4).
+/// The members of an entry that some Bundle types forbid (bdl-2, bdl-3, bdl-4), and their
+/// positions in it.
 const ENTRY_MEMBERS: [&str; 3] = ["search", "request", "response"];
+const SEARCH: usize = 0;
+const REQUEST: usize = 1;
+const RESPONSE: usize = 2;
 
 /// What the Bundle invariants read of a Bundle, read once for all six of them.
 pub struct BundleFacts<'d, 'a> {
     /// `Bundle.type` (empty when absent).
-    kind: Cow<'a, str>,
+    bundle_type: Cow<'a, str>,
     /// `Bundle.entry`.
     entries: Option<Value<'d, 'a>>,
     /// Whether some entry has each of [`ENTRY_MEMBERS`]: found in one pass over the
@@ -430,7 +434,7 @@ impl<'d, 'a> BundleFacts<'d, 'a> {
             }
         }
         BundleFacts {
-            kind: string(bundle, "type").unwrap_or_default(),
+            bundle_type: string(bundle, "type").unwrap_or_default(),
             entries,
             entry_has,
         }
@@ -451,7 +455,7 @@ fn bundle<'d, 'a>(
     facts: &OnceCell<BundleFacts<'d, 'a>>,
 ) {
     let facts = facts.get_or_init(|| BundleFacts::of(obj));
-    let bundle_type = facts.kind.as_ref();
+    let bundle_type = facts.bundle_type.as_ref();
     // bdl-2, -3, -4: the entries that have member `ENTRY_MEMBERS[which]`.
     let report_entries = |ctx: &mut Ctx<'_, '_, '_>, which: usize| {
         if !facts.entry_has[which] {
@@ -475,38 +479,39 @@ fn bundle<'d, 'a>(
                 }
             }
         }
-        "bdl-2" if bundle_type != "searchset" => report_entries(ctx, 0),
+        "bdl-2" if bundle_type != "searchset" => report_entries(ctx, SEARCH),
         "bdl-3" if !matches!(bundle_type, "batch" | "transaction" | "history") => {
-            report_entries(ctx, 1)
+            report_entries(ctx, REQUEST)
         }
         "bdl-4" if !matches!(bundle_type, "batch-response" | "transaction-response") => {
-            report_entries(ctx, 2)
+            report_entries(ctx, RESPONSE)
         }
         "bdl-7" => {
-            // (fullUrl, resource.meta.versionId) pairs are distinct: the version is read only
-            // for entries whose fullUrl is equal (none, nearly always).
+            // (fullUrl, resource.meta.versionId) pairs are distinct: an entry's version is
+            // read only when another entry has its fullUrl (none, nearly always), then once.
             let version = |e: Value<'_, 'a>| {
                 e.get("resource")
                     .and_then(|r| r.get("meta"))
                     .and_then(|m| string(m, "versionId"))
                     .unwrap_or_default()
             };
-            let mut seen: Vec<(Cow<'_, str>, Value<'_, '_>)> = Vec::new();
+            let mut seen: Vec<(Cow<'_, str>, Value<'_, '_>, OnceCell<Cow<'_, str>>)> = Vec::new();
             for (i, e) in facts.entries() {
                 let Some(url) = string(e, "fullUrl") else {
                     continue;
                 };
-                if seen
-                    .iter()
-                    .any(|(u, other)| *u == url && version(*other) == version(e))
-                {
+                let own = OnceCell::new();
+                if seen.iter().any(|(u, other, theirs)| {
+                    *u == url
+                        && theirs.get_or_init(|| version(*other)) == own.get_or_init(|| version(e))
+                }) {
                     let offset = e.get("fullUrl").map_or(e.offset(), |u| u.offset());
                     let len = ctx.push("entry");
                     ctx.push_index(i);
                     fail(ctx, key, offset, Some("fullUrl"));
                     ctx.pop(len);
                 } else {
-                    seen.push((url, e));
+                    seen.push((url, e, own));
                 }
             }
         }
@@ -599,10 +604,11 @@ pub fn reference_target(ctx: &mut Ctx<'_, '_, '_>, obj: Value<'_, '_>, targets: 
         return;
     }
     // The text before `/_history/`, found from its underscores (a cheap byte search; a
-    // substring search costs more than the rest of this check).
+    // substring search costs more than the rest of this check). Compared as bytes: the byte
+    // before an underscore may be inside a character (`é_`), where a `str` slice panics.
     let path = text
         .match_indices('_')
-        .find(|&(i, _)| i > 0 && text[i - 1..].starts_with("/_history/"))
+        .find(|&(i, _)| i > 0 && text.as_bytes()[i - 1..].starts_with(b"/_history/"))
         .map_or(&*text, |(i, _)| &text[..i - 1]);
     // `[base/]Type/id`: the type is the segment before the last slash (bytes searched from
     // the end: `rsplit('/')` ran a `memrchr` per segment, a byte loop in WebAssembly).

@@ -159,6 +159,8 @@ fn reference_targets_are_read_from_the_type_segment_of_every_form() {
         "http://example.org/fhir/Practitioner/1",
         "http://example.org/fhir/Practitioner/1/_history/2",
         "Practitioner/",
+        "Practitioner/é_1",
+        "http://example.org/fhir/Practitioner/1/_history/é_2",
     ] {
         assert!(target_issue(wrong), "{wrong}");
     }
@@ -169,6 +171,9 @@ fn reference_targets_are_read_from_the_type_segment_of_every_form() {
         "1",
         "/1",
         "Foo/1",
+        "é_",
+        "_",
+        "Patient/é_/_history/2",
         "#p1",
         "urn:uuid:0b1c8ad4-6f2e-4a8b-9a57-2d1c7a3e5f10",
     ] {
