@@ -47,7 +47,7 @@ function fastPath(raw) {
     // instance (a second copy of web.js) may have moved; a call before the module is
     // initialized throws here. When the memory grows, its old ArrayBuffer is detached and a
     // view of it has length 0 (and offset 0), so the test below makes a new view without
-    // reading memory.buffer (a getter: 0.5% of a call) on every call.
+    // reading memory.buffer (a getter) on every call: 1.5% of validateBytesJson's time.
     const size = n > MIN_ROOM ? n : MIN_ROOM;
     const ptr = raw.__fastBuffer(size);
     if (view === null || view.byteOffset !== ptr || view.length < n) {

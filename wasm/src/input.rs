@@ -8,8 +8,8 @@
 //!
 //! The protocol, for one call: [`prepare_validator`] when the call has options (it reads
 //! them, which may run any JS: a getter; so it runs before the buffer is written), then
-//! [`input_buffer`] for room (the JS side asks again only when its view of the buffer is too
-//! short, or the memory grew), the JS side writes the bytes, then [`validate_input`], then
+//! [`input_buffer`] for room (the JS side makes a new view of the buffer only when it moved
+//! or the memory grew), the JS side writes the bytes, then [`validate_input`], then
 //! [`take_outcome`] unless it answered [`ALL_OK`]. These
 //! exports (named `__fast...` in JS) are internal: the package's entry points do not
 //! re-export them, and they are left out of the TypeScript declarations.
@@ -69,7 +69,8 @@ const TAKE_OUTCOME: u32 = 1;
 /// [`prepare_validator`] when `prepared`, else with the default one. Returns a status word,
 /// not the answer: [`ALL_OK`] (the commonest answer) or [`TAKE_OUTCOME`]. A plain number
 /// crosses into JS as it is, where a `Result<Option<String>>` came back as four values that
-/// V8 boxes in an array on every call (about 4% of a call's time, with the garbage it makes).
+/// V8 boxed in an array on every call: 8.5% of `validateBytesJson`'s time, with the garbage
+/// it made (`wasm/bench/ab-bench.mjs`).
 #[wasm_bindgen(js_name = __fastValidate, skip_typescript)]
 pub fn validate_input(len: usize, prepared: bool) -> u32 {
     let run = |v: &Validator| INPUT.with_borrow(|b| v.validate(&b[..len.min(b.len())]));

@@ -292,11 +292,11 @@ pub fn object<'d, 'a>(
         }
     }
     // dom-1, dom-2 and dom-4 each ask whether the resource lacks `contained`: looked up once.
-    let lacks_contained = std::cell::OnceCell::new();
+    let contained_absent = std::cell::OnceCell::new();
     let bundle_facts = std::cell::OnceCell::new();
     for &index in node.invariants {
         let lacks_contained =
-            || *lacks_contained.get_or_init(|| seen.given().lacks(node, "contained"));
+            || *contained_absent.get_or_init(|| seen.given().lacks(node, "contained"));
         invariants::check(ctx, index, obj, lacks_contained, &bundle_facts);
     }
     seen.given()
