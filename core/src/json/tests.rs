@@ -154,36 +154,25 @@ fn positions_on_one_long_line_are_linear() {
     assert_eq!(last.0, 1);
 }
 
+/// `bytes_eq`, and the word-at-a-time comparison WebAssembly uses up to 64 bytes (run
+/// natively here), against slice equality.
 #[test]
-fn bytes_eq_agrees_with_slice_equality_at_every_length_and_position() {
-    for n in 0..40usize {
-        let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
-        assert!(bytes_eq(&a, &a.clone()), "equal, length {n}");
-        for at in 0..n {
-            let mut b = a.clone();
-            b[at] ^= 0x20;
-            assert!(!bytes_eq(&a, &b), "length {n}, differs at {at}");
+fn bytes_eq_and_words_eq_agree_with_slice_equality_at_every_length_and_position() {
+    type Eq = fn(&[u8], &[u8]) -> bool;
+    let comparisons: [(&str, Eq); 2] = [("bytes_eq", bytes_eq), ("words_eq", words_eq)];
+    for (name, eq) in comparisons {
+        for n in 0..80usize {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(eq(&a, &a.clone()), "{name}: equal, length {n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!eq(&a, &b), "{name}: length {n}, differs at {at}");
+            }
+            let mut longer = a.clone();
+            longer.push(b'z');
+            assert!(!eq(&a, &longer), "{name}: lengths {n} and {}", n + 1);
         }
-        let mut longer = a.clone();
-        longer.push(b'z');
-        assert!(!bytes_eq(&a, &longer), "lengths {n} and {}", n + 1);
-    }
-}
-
-/// The word-at-a-time comparison WebAssembly uses up to 64 bytes, run natively here.
-#[test]
-fn words_eq_agrees_with_slice_equality_at_every_length_and_position() {
-    for n in 0..80usize {
-        let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
-        assert!(words_eq(&a, &a.clone()), "equal, length {n}");
-        for at in 0..n {
-            let mut b = a.clone();
-            b[at] ^= 0x20;
-            assert!(!words_eq(&a, &b), "length {n}, differs at {at}");
-        }
-        let mut longer = a.clone();
-        longer.push(b'z');
-        assert!(!words_eq(&a, &longer), "lengths {n} and {}", n + 1);
     }
 }
 
