@@ -121,3 +121,110 @@ fn base_validation_takes_a_multi_megabyte_code_system() {
         "a limit the caller sets still applies"
     );
 }
+
+/// The string values of a JSON text (not its member names) with `ch` put before and after
+/// every ASCII punctuation byte, and an underscore after it: `"Patient/1"` becomes
+/// `"Patienté/é_1"`. Code that searches bytes and then slices text one byte off a match
+/// (`text[i - 1..]`) panics on such text when `ch` is more than one byte.
+fn spiced_string_values(src: &[u8], ch: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(src.len() * 2);
+    let mut i = 0;
+    while i < src.len() {
+        if src[i] != b'"' {
+            out.push(src[i]);
+            i += 1;
+            continue;
+        }
+        // A string literal from i to its closing quote (escapes skipped over).
+        let mut end = i + 1;
+        while end < src.len() && src[end] != b'"' {
+            end += if src[end] == b'\\' { 2 } else { 1 };
+        }
+        let end = end.min(src.len().saturating_sub(1));
+        let after = src[end + 1..].iter().find(|b| !b.is_ascii_whitespace());
+        let is_name = after == Some(&b':');
+        out.push(b'"');
+        let mut j = i + 1;
+        while j < end {
+            let b = src[j];
+            if b == b'\\' {
+                out.extend_from_slice(&src[j..(j + 2).min(end)]);
+                j += 2;
+                continue;
+            }
+            if !is_name && b.is_ascii_punctuation() {
+                out.extend_from_slice(ch.as_bytes());
+                out.push(b);
+                out.extend_from_slice(ch.as_bytes());
+                out.push(b'_');
+            } else {
+                out.push(b);
+            }
+            j += 1;
+        }
+        out.extend_from_slice(&src[end..=end]);
+        i = end + 1;
+    }
+    out
+}
+
+#[test]
+fn characters_of_two_three_and_four_bytes_around_the_punctuation_of_every_string_break_nothing() {
+    let dirs = ["tests/fixtures/validation", "tests/fixtures/partner"];
+    let mut inputs = Vec::new();
+    for dir in dirs {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(dir);
+        for entry in std::fs::read_dir(&dir).expect("fixture folder") {
+            let path = entry.expect("entry").path();
+            let name = path.to_string_lossy().into_owned();
+            if name.ends_with(".json")
+                && !name.ends_with(".expected.json")
+                && !name.ends_with(".outcome.json")
+            {
+                inputs.push((name, std::fs::read(&path).expect("fixture")));
+            }
+        }
+    }
+    assert!(
+        inputs.len() > 100,
+        "the corpus is missing: {} inputs",
+        inputs.len()
+    );
+    let partner = Validator::partner();
+    let base = Validator::base();
+    let mut spiced = 0;
+    for (name, bytes) in &inputs {
+        for ch in ["é", "€", "😀"] {
+            let text = spiced_string_values(bytes, ch);
+            if text.len() > bytes.len() {
+                spiced += 1;
+            }
+            // Lines end at LF, CRLF or a lone CR, as the validator counts them.
+            let breaks = text
+                .iter()
+                .enumerate()
+                .filter(|&(k, &b)| b == b'\n' || (b == b'\r' && text.get(k + 1) != Some(&b'\n')))
+                .count();
+            let lines = breaks as u32 + 1;
+            for validator in [&partner, &base] {
+                let out = validator.validate(&text);
+                for issue in &out.issues {
+                    assert!(
+                        issue.line <= lines.max(1),
+                        "{name} with {ch}: an issue on line {} of {lines}",
+                        issue.line
+                    );
+                }
+                assert!(out
+                    .to_json()
+                    .starts_with("{\"resourceType\":\"OperationOutcome\""));
+            }
+        }
+    }
+    assert!(
+        spiced > 300,
+        "only {spiced} inputs had punctuation in a string value"
+    );
+}
