@@ -75,6 +75,15 @@ impl ApiError {
         }
     }
 
+    /// An `internal` error: pfhir itself went wrong, not the caller.
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: ErrorCode::Internal,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
     fn options(e: &OptionsError) -> ApiError {
         ApiError::argument(format!("invalid options: {e}"))
     }
@@ -297,27 +306,14 @@ pub fn build(input_json: &str, spec: &BuildSpec, now_ms: f64) -> Result<String, 
         // Indented from the compact text (a generic JSON value keeps the member order):
         // reading it back into the typed model would bring the model's readers into the
         // .wasm (+120 KB gzipped).
-        let value: serde_json::Value = serde_json::from_slice(&json)
-            .map_err(|e| plain_error(ErrorCode::Internal, e.to_string()))?;
-        serde_json::to_vec_pretty(&value).map_err(|e| {
-            plain_error(
-                ErrorCode::Internal,
-                format!("the Bundle could not be written ({e})"),
-            )
-        })?
+        let value: serde_json::Value =
+            serde_json::from_slice(&json).map_err(|e| ApiError::internal(e.to_string()))?;
+        serde_json::to_vec_pretty(&value)
+            .map_err(|e| ApiError::internal(format!("the Bundle could not be written ({e})")))?
     } else {
         json
     };
-    String::from_utf8(bytes)
-        .map_err(|_| plain_error(ErrorCode::Internal, "the Bundle JSON is not UTF-8".into()))
-}
-
-fn plain_error(code: ErrorCode, message: String) -> ApiError {
-    ApiError {
-        code,
-        message,
-        fields: Vec::new(),
-    }
+    String::from_utf8(bytes).map_err(|_| ApiError::internal("the Bundle JSON is not UTF-8"))
 }
 
 /// The error of a [`BuildError`], coded as the C ABI codes it (`BuildError::code`).
@@ -485,7 +481,7 @@ pub fn hl7_convert(message: &[u8], options: Hl7Options) -> Result<(String, Vec<u
         .bundle_json()
         .map(|b| String::from_utf8_lossy(&b).into_owned());
     let outcome: serde_json::Value = serde_json::from_str(&conv.outcome_json())
-        .map_err(|_| plain_error(ErrorCode::Internal, "internal error: the outcome".into()))?;
+        .map_err(|_| ApiError::internal("internal error: the outcome"))?;
     let result = serde_json::json!({
         "bundle": bundle,
         "kind": conv.kind.map(|k| k.as_str()),

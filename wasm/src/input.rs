@@ -17,7 +17,6 @@
 use crate::api::{self, Opt};
 use crate::{to_js, validator_of};
 use pfhir_core::validate::{Outcome, Validator};
-use pfhir_core::ErrorCode;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -99,11 +98,7 @@ pub fn take_outcome() -> Result<String, JsValue> {
 
 /// The `PfhirError` (code `internal`) of a broken fast-path protocol.
 fn internal(what: &str) -> JsValue {
-    to_js(api::ApiError {
-        code: ErrorCode::Internal,
-        message: format!("internal error: {what}"),
-        fields: Vec::new(),
-    })
+    to_js(api::ApiError::internal(format!("internal error: {what}")))
 }
 
 /// The OperationOutcome JSON of a document without findings (what [`validate_input`]'s

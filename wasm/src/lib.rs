@@ -143,11 +143,9 @@ fn array_bytes(bytes: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
 
 fn parse_json(json: &str) -> Result<JsValue, JsValue> {
     JSON::parse(json).map_err(|_| {
-        to_js(ApiError {
-            code: ErrorCode::Internal,
-            message: "internal error: pfhir wrote JSON that does not parse".to_string(),
-            fields: Vec::new(),
-        })
+        to_js(ApiError::internal(
+            "internal error: pfhir wrote JSON that does not parse",
+        ))
     })
 }
 
@@ -241,11 +239,9 @@ pub fn findings(
     #[wasm_bindgen(unchecked_param_type = "OperationOutcome")] outcome: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let not_an_outcome = || {
-        to_js(ApiError {
-            code: ErrorCode::InvalidArgument,
-            message: "findings() takes an OperationOutcome: an object with an issue array".into(),
-            fields: Vec::new(),
-        })
+        to_js(ApiError::argument(
+            "findings() takes an OperationOutcome: an object with an issue array",
+        ))
     };
     let issues: Array = Reflect::get(outcome, &JsValue::from_str("issue"))
         .ok()

@@ -402,12 +402,8 @@ fn implies(
     }
 }
 
-/// The members of an entry that some Bundle types forbid (bdl-2, bdl-3, bdl-4), and their
-/// positions in it.
+/// The members of an entry that some Bundle types forbid (bdl-2, bdl-3, bdl-4).
 const ENTRY_MEMBERS: [&str; 3] = ["search", "request", "response"];
-const SEARCH: usize = 0;
-const REQUEST: usize = 1;
-const RESPONSE: usize = 2;
 
 /// What the Bundle invariants read of a Bundle, read once for all six of them.
 pub struct BundleFacts<'d, 'a> {
@@ -440,6 +436,14 @@ impl<'d, 'a> BundleFacts<'d, 'a> {
         }
     }
 
+    /// Whether some entry has the member `name` (one of [`ENTRY_MEMBERS`]).
+    fn some_entry_has(&self, name: &str) -> bool {
+        ENTRY_MEMBERS
+            .iter()
+            .zip(self.entry_has)
+            .any(|(n, has)| has && *n == name)
+    }
+
     /// The entries, with their index.
     fn entries(&self) -> impl Iterator<Item = (usize, Value<'d, 'a>)> {
         self.entries.into_iter().flat_map(|e| e.items().enumerate())
@@ -456,12 +460,11 @@ fn bundle<'d, 'a>(
 ) {
     let facts = facts.get_or_init(|| BundleFacts::of(obj));
     let bundle_type = facts.bundle_type.as_ref();
-    // bdl-2, -3, -4: the entries that have member `ENTRY_MEMBERS[which]`.
-    let report_entries = |ctx: &mut Ctx<'_, '_, '_>, which: usize| {
-        if !facts.entry_has[which] {
+    // bdl-2, -3, -4: the entries that have member `name`.
+    let report_entries = |ctx: &mut Ctx<'_, '_, '_>, name: &'static str| {
+        if !facts.some_entry_has(name) {
             return;
         }
-        let name = ENTRY_MEMBERS[which];
         for (i, e) in facts.entries() {
             if let Some(v) = e.get(name) {
                 let len = ctx.push("entry");
@@ -479,12 +482,12 @@ fn bundle<'d, 'a>(
                 }
             }
         }
-        "bdl-2" if bundle_type != "searchset" => report_entries(ctx, SEARCH),
+        "bdl-2" if bundle_type != "searchset" => report_entries(ctx, "search"),
         "bdl-3" if !matches!(bundle_type, "batch" | "transaction" | "history") => {
-            report_entries(ctx, REQUEST)
+            report_entries(ctx, "request")
         }
         "bdl-4" if !matches!(bundle_type, "batch-response" | "transaction-response") => {
-            report_entries(ctx, RESPONSE)
+            report_entries(ctx, "response")
         }
         "bdl-7" => {
             // (fullUrl, resource.meta.versionId) pairs are distinct: an entry's version is
