@@ -214,6 +214,10 @@ fn names_alike_in_length_and_ends_are_not_duplicates() {
     let alike = doc(r#"{"abxa": 1, "acya": 2, "abxa": 3}"#);
     let names: Vec<_> = alike.duplicates.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["abxa"]);
+    // The shortest names: empty (its bit is read from its two quotes) and one byte.
+    let short = doc(r#"{"": 1, "a": 2, "b": 3, "": 4, "a": 5}"#);
+    let names: Vec<_> = short.duplicates.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["", "a"]);
     let distinct: String = (0..30).map(|i| format!("\"name{i}\": {i}, ")).collect();
     let text = format!("{{{distinct}\"last\": 0}}");
     let d = doc(&text);
