@@ -180,3 +180,35 @@ fn reference_targets_are_read_from_the_type_segment_of_every_form() {
         assert!(!target_issue(fine), "{fine}");
     }
 }
+
+#[test]
+fn a_choice_is_refused_only_when_a_second_type_follows_a_recorded_one() {
+    let v = Validator::base();
+    let twice = |members: &str| -> Vec<String> {
+        let json = format!(r#"{{"resourceType":"Patient",{members}}}"#);
+        issues(&v, &json)
+            .into_iter()
+            .filter(|i| i.0 == MessageId::ChoiceTwice.to_string())
+            .map(|i| i.2)
+            .collect()
+    };
+    // A value and the `_name` object of the same type: one choice.
+    assert!(twice(r#""deceasedDateTime":"2020","_deceasedDateTime":{"id":"x"}"#).is_empty());
+    assert!(twice(r#""_deceasedDateTime":{"id":"x"},"deceasedDateTime":"2020""#).is_empty());
+    // An empty value records no type: the type after it is the first.
+    assert!(twice(r#""deceasedBoolean":"","deceasedDateTime":"2020""#).is_empty());
+    // A second type, whether as a value or as a `_name` object; a third is compared with the
+    // first, not with the refused second.
+    assert_eq!(
+        twice(r#""deceasedBoolean":true,"_deceasedDateTime":{"id":"x"}"#),
+        ["Patient.deceasedDateTime"]
+    );
+    assert_eq!(
+        twice(r#""deceasedBoolean":"","deceasedDateTime":"2020","deceasedBoolean":true"#),
+        ["Patient.deceasedBoolean"]
+    );
+    assert_eq!(
+        twice(r#""deceasedBoolean":true,"deceasedDateTime":"2020","deceasedBoolean":false"#),
+        ["Patient.deceasedDateTime"]
+    );
+}

@@ -139,21 +139,22 @@ fn without_underscore<'a>(key: &Cow<'a, str>) -> Cow<'a, str> {
     }
 }
 
-/// Slots of [`Seen`]: one per element of a node.
+/// Elements of a node that [`Seen`] tracks: one bit each.
 const SEEN_SLOTS: usize = 64;
 // The generator counts the elements of the largest node: a bigger one fails the build here
 // instead of sharing slots (what `i % 64` used to hide).
 const _: () = assert!(spec::MAX_NODE_ELEMENTS <= SEEN_SLOTS);
 
-/// The elements of one node that were seen, and which type each choice took. Cleared for
-/// every object: kept to 80 bytes (an offset per element, as it once held, made clearing it
-/// 2.6% of validation time).
+/// The elements of one node that an object gave so far: two words, made for every object.
+/// Which type a choice took is not kept: it is looked up again in the object when the
+/// choice is given a second time ([`first_type`]), which is rare. An array of the types
+/// (64 bytes cleared per object) cost 2% in WebAssembly, where clearing it was a
+/// `memory.fill` call per object (an offset per element, as it once held, had made the
+/// clearing 2.6% of validation time natively).
 struct Seen {
-    /// `types[i]` is 0 when element i is absent, else 1 + the index of its TypeRef.
-    types: [u8; SEEN_SLOTS],
     /// Bit i: an empty value (`""`, `[]`, `{}`, `null`) was given for element i.
     blank: u64,
-    /// Bit i: `types[i]` is set (element i has a value).
+    /// Bit i: element i has a value (of the type of its first one, for a choice).
     present: u64,
 }
 
@@ -200,7 +201,6 @@ pub fn object<'d, 'a>(
     role: Role,
 ) -> Given {
     let mut seen = Seen {
-        types: [0; SEEN_SLOTS],
         blank: 0,
         present: 0,
     };
@@ -229,7 +229,7 @@ pub fn object<'d, 'a>(
                 let el = &node.elements[i];
                 let name = &key[1..];
                 let len = ctx.push(without_underscore(&key));
-                if !check_choice(ctx, &mut seen, i, el, t, name, m.key.offset()) {
+                if !check_choice(ctx, &mut seen, (obj, node), (i, t), name, m.key.offset()) {
                     ctx.pop(len);
                     continue;
                 }
@@ -243,7 +243,7 @@ pub fn object<'d, 'a>(
                 let blank = m.value.is_blank();
                 if blank {
                     seen.blank |= 1 << i;
-                } else if !check_choice(ctx, &mut seen, i, el, t, &key, m.key.offset()) {
+                } else if !check_choice(ctx, &mut seen, (obj, node), (i, t), &key, m.key.offset()) {
                     ctx.pop(len);
                     continue;
                 }
@@ -353,21 +353,18 @@ fn unknown_member(ctx: &mut Ctx<'_, '_, '_>, node: &'static NodeDef, key: &str, 
     ctx.pop(len);
 }
 
-/// Records that element `i` has its type `t`; reports a second type of a choice (and returns
-/// false) instead.
+/// Records that element `i` of the object `obj` (of `node`) has a value of its type `t`;
+/// reports a second type of a choice (and returns false) instead.
 fn check_choice(
     ctx: &mut Ctx<'_, '_, '_>,
     seen: &mut Seen,
-    i: usize,
-    el: &ElementDef,
-    t: usize,
+    (obj, node): (Value<'_, '_>, &'static NodeDef),
+    (i, t): (usize, usize),
     key: &str,
     offset: usize,
 ) -> bool {
-    // 0 means absent: type t is recorded as t + 1 (the generator keeps t below 255).
-    let t = t as u8 + 1;
-    let slot = &mut seen.types[i];
-    if el.choice && *slot != 0 && *slot != t {
+    let el = &node.elements[i];
+    if el.choice && seen.present & (1 << i) != 0 && first_type(obj, node, i) != Some(t) {
         ctx.report(
             MessageId::ChoiceTwice,
             offset,
@@ -375,9 +372,21 @@ fn check_choice(
         );
         return false;
     }
-    *slot = t;
     seen.present |= 1 << i;
     true
+}
+
+/// The type of the first member of `obj` that gave element `i` of `node` a value (a
+/// non-empty value, or a primitive's `_name` object): the type [`check_choice`] recorded for
+/// the element, since it refuses any later member of another type.
+#[cold]
+fn first_type(obj: Value<'_, '_>, node: &'static NodeDef, i: usize) -> Option<usize> {
+    obj.members()
+        .find_map(|m| match lookup(node, &m.key.text()) {
+            Lookup::Extension(e, t) if e == i => Some(t),
+            Lookup::Value(e, t) if e == i && !m.value.is_blank() => Some(t),
+            _ => None,
+        })
 }
 
 /// A member name for messages: at most 64 characters.
