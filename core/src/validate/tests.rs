@@ -144,15 +144,22 @@ fn the_validator_is_send_and_sync() {
     assert_send_sync::<Outcome>();
 }
 
+/// The FHIRPath of each issue of `json` with the message `id`.
+fn expressions_of(v: &Validator, json: &str, id: MessageId) -> Vec<String> {
+    issues(v, json)
+        .into_iter()
+        .filter(|i| i.0 == id.to_string())
+        .map(|i| i.2)
+        .collect()
+}
+
 #[test]
 fn reference_targets_are_read_from_the_type_segment_of_every_form() {
     let v = Validator::base();
     let target_issue = |reference: &str| {
         let json =
             format!(r#"{{"resourceType":"Condition","subject":{{"reference":"{reference}"}}}}"#);
-        issues(&v, &json)
-            .iter()
-            .any(|(id, ..)| *id == MessageId::ReferenceTarget.to_string())
+        !expressions_of(&v, &json, MessageId::ReferenceTarget).is_empty()
     };
     for wrong in [
         "Practitioner/1",
@@ -184,13 +191,9 @@ fn reference_targets_are_read_from_the_type_segment_of_every_form() {
 #[test]
 fn a_choice_is_refused_only_when_a_second_type_follows_a_recorded_one() {
     let v = Validator::base();
-    let twice = |members: &str| -> Vec<String> {
+    let twice = |members: &str| {
         let json = format!(r#"{{"resourceType":"Patient",{members}}}"#);
-        issues(&v, &json)
-            .into_iter()
-            .filter(|i| i.0 == MessageId::ChoiceTwice.to_string())
-            .map(|i| i.2)
-            .collect()
+        expressions_of(&v, &json, MessageId::ChoiceTwice)
     };
     // A value and the `_name` object of the same type: one choice.
     assert!(twice(r#""deceasedDateTime":"2020","_deceasedDateTime":{"id":"x"}"#).is_empty());
