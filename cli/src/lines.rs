@@ -1,7 +1,7 @@
 //! NDJSON input in batches of lines, every line capped so that memory stays bounded.
 //!
-//! Two ways in: [`read_batches`] reads a stream (standard input, a pipe) on one thread and
-//! hands batches to the others; [`ChunkReader`] lets each thread read its own byte ranges of a
+//! Two ways in: [`Batches`] reads a stream (standard input, a pipe) as the threads take its
+//! batches in turn; [`ChunkReader`] lets each thread read its own byte ranges of a
 //! regular file with positional reads, so no thread copies lines for the others and the
 //! reading is spread over every core. Both number lines within their batch (blank lines
 //! counted); the caller adds the lines of the batches before.
@@ -68,39 +68,65 @@ impl Batch {
     }
 }
 
-/// Reads `reader` to its end and emits its non-blank lines in batches, in order; a line
-/// longer than `keep` bytes is cut to `keep + 1` bytes (enough for a size check to refuse it)
-/// and the rest of it is skipped, never held. A read error is emitted last. Stops when `emit`
-/// returns `false`.
-pub fn read_batches<R: BufRead>(
-    mut reader: R,
+/// The non-blank lines of a stream in batches, in order: reads `reader` as it is iterated,
+/// to its end; a line longer than `keep` bytes is cut to `keep + 1` bytes (enough for a size
+/// check to refuse it) and the rest of it is skipped, never held. A read error comes last.
+pub struct Batches<R> {
+    reader: R,
     keep: usize,
-    emit: &mut dyn FnMut(std::io::Result<Batch>) -> bool,
-) {
-    // Keep one byte past the limit, and one more for a `\r` before the `\n`.
-    let cap = keep.saturating_add(2);
-    let mut batch = Batch::default();
-    loop {
-        match read_line(&mut reader, cap, &mut batch.data) {
-            Ok(None) => break,
-            Ok(Some(start)) => {
-                batch.push_line(start, keep);
-                let full = batch.lines.len() >= BATCH_LINES || batch.data.len() >= BATCH_BYTES;
-                if full && !emit(Ok(std::mem::take(&mut batch))) {
-                    return;
-                }
-            }
-            Err(e) => {
-                if batch.count > 0 && !emit(Ok(std::mem::take(&mut batch))) {
-                    return;
-                }
-                emit(Err(e));
-                return;
-            }
+    /// A read error, given after the lines read before it.
+    failed: Option<std::io::Error>,
+    done: bool,
+}
+
+impl<R: BufRead> Batches<R> {
+    /// The batches of `reader`, lines cut after `keep` bytes.
+    pub fn new(reader: R, keep: usize) -> Batches<R> {
+        Batches {
+            reader,
+            keep,
+            failed: None,
+            done: false,
         }
     }
-    if batch.count > 0 {
-        emit(Ok(batch));
+}
+
+impl<R: BufRead> Iterator for Batches<R> {
+    type Item = std::io::Result<Batch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.failed.take() {
+            return Some(Err(e));
+        }
+        if self.done {
+            return None;
+        }
+        // Keep one byte past the limit, and one more for a `\r` before the `\n`.
+        let cap = self.keep.saturating_add(2);
+        let mut batch = Batch::default();
+        loop {
+            match read_line(&mut self.reader, cap, &mut batch.data) {
+                Ok(None) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(Some(start)) => {
+                    batch.push_line(start, self.keep);
+                    if batch.lines.len() >= BATCH_LINES || batch.data.len() >= BATCH_BYTES {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    self.done = true;
+                    if batch.count == 0 {
+                        return Some(Err(e));
+                    }
+                    self.failed = Some(e);
+                    break;
+                }
+            }
+        }
+        (batch.count > 0).then_some(Ok(batch))
     }
 }
 
@@ -154,7 +180,7 @@ impl<'f> ChunkReader<'f> {
         }
     }
 
-    /// The lines of the file that start in `chunk`, like [`read_batches`] gives them (each
+    /// The lines of the file that start in `chunk`, like [`Batches`] gives them (each
     /// line whole, even where it runs past the chunk's end; cut after `keep` bytes). A line
     /// that began in an earlier chunk is skipped, but only up to this chunk's end: a line
     /// longer than a chunk is read once, by the chunk it starts in.
@@ -319,13 +345,12 @@ mod tests {
     fn all(input: &[u8], keep: usize) -> Vec<(usize, Vec<u8>)> {
         let mut out = Vec::new();
         let mut base = 0;
-        read_batches(input, keep, &mut |b| {
+        for b in Batches::new(input, keep) {
             let b = b.expect("no read error");
             assert!(b.line_count() > 0 && b.len() <= BATCH_LINES);
             out.extend(b.lines().map(|(n, l)| (base + n, l.to_vec())));
             base += b.line_count();
-            true
-        });
+        }
         out
     }
 
@@ -416,6 +441,35 @@ mod tests {
         assert_eq!(got[2], (3, b"      ".to_vec()));
         assert_eq!(got[3], (4, b"exact".to_vec()));
         assert_eq!(got.len(), 4);
+    }
+
+    /// Gives `data`, then fails.
+    struct FailsAfter<'d>(&'d [u8]);
+
+    impl Read for FailsAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("the disk went away"));
+            }
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_comes_after_the_lines_read_before_it_and_ends_the_batches() {
+        let mut batches = Batches::new(BufReader::new(FailsAfter(b"a\nb\nc")), 100);
+        let first = batches.next().expect("a batch").expect("no error yet");
+        let lines: Vec<&[u8]> = first.lines().map(|(_, l)| l).collect();
+        assert_eq!(lines, [b"a".as_slice(), b"b".as_slice()]);
+        let err = batches.next().expect("the error").expect_err("an error");
+        assert_eq!(err.to_string(), "the disk went away");
+        assert!(batches.next().is_none());
+        let mut at_once = Batches::new(BufReader::new(FailsAfter(b"")), 100);
+        assert!(matches!(at_once.next(), Some(Err(_))));
+        assert!(at_once.next().is_none());
     }
 
     #[test]

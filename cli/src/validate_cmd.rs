@@ -5,15 +5,15 @@
 //! summary), and memory is bounded by a window of lines (or files) in flight, not by the
 //! size of the input.
 
-use crate::lines::{self, Batch, Chunk, ChunkReader};
-use crate::pipeline::{self, Emit};
+use crate::lines::{self, Batch, Batches, Chunk, ChunkReader};
+use crate::pipeline;
 use crate::render;
 use crate::{read_input, CliError, ExitCode};
 use pfhir_core::json::LineIndex;
 use pfhir_core::validate::{Outcome, Validator};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::time::Instant;
 
 /// Batches of NDJSON lines in flight per thread (queued, being validated, or written out).
@@ -41,13 +41,7 @@ pub fn validate_files(
     pipeline::ordered_map(
         jobs,
         jobs * FILES_PER_JOB,
-        |emit: &mut Emit<'_, &String>| {
-            for file in files {
-                if !emit(file) {
-                    return;
-                }
-            }
-        },
+        files.iter(),
         |file| report_file(validator, file, json),
         |report| {
             let (text, has_errors) = report?;
@@ -137,6 +131,24 @@ impl Tally {
     }
 }
 
+/// The parts of an NDJSON input, taken by the threads in turn: the chunks of a regular file
+/// (of `len` bytes), or the batches of a stream (`file`, or standard input when `None`),
+/// read by whichever thread takes the next one.
+fn parts<'f>(
+    file: Option<&'f File>,
+    len: Option<u64>,
+    keep: usize,
+) -> Box<dyn Iterator<Item = Part> + Send + 'f> {
+    let stream = |reader: Box<dyn Read + Send + 'f>| {
+        Batches::new(std::io::BufReader::with_capacity(1 << 20, reader), keep).map(Part::Lines)
+    };
+    match (file, len) {
+        (Some(_), Some(len)) => Box::new(lines::chunks(len).map(Part::Chunk)),
+        (Some(f), None) => Box::new(stream(Box::new(f))),
+        (None, _) => Box::new(stream(Box::new(std::io::stdin()))),
+    }
+}
+
 /// Validates one NDJSON file; `true` when every line is valid.
 fn validate_one_ndjson(
     validator: &Validator,
@@ -166,23 +178,7 @@ fn validate_one_ndjson(
     pipeline::ordered_map_with(
         jobs,
         jobs * BATCHES_PER_JOB,
-        |emit: &mut Emit<'_, Part>| match (opened.as_ref(), regular) {
-            (Some(_), Some(len)) => {
-                for chunk in lines::chunks(len) {
-                    if !emit(Part::Chunk(chunk)) {
-                        return;
-                    }
-                }
-            }
-            (Some(f), None) => lines::read_batches(
-                std::io::BufReader::with_capacity(1 << 20, f),
-                keep,
-                &mut |b| emit(Part::Lines(b)),
-            ),
-            (None, _) => {
-                lines::read_batches(std::io::stdin().lock(), keep, &mut |b| emit(Part::Lines(b)))
-            }
-        },
+        parts(opened.as_ref(), regular, keep),
         // Only a regular file is read in chunks: a stream needs no chunk reader.
         || regular.and(opened.as_ref()).map(ChunkReader::new),
         |reader, part| match part {
