@@ -93,8 +93,8 @@ pub fn validate_ndjson(
     })
 }
 
-/// Work for one thread: lines the reading thread took from a stream (standard input, a
-/// pipe), or a chunk of a regular file that the worker reads itself.
+/// Work for one thread: a batch of lines it read from a stream (standard input, a pipe), or
+/// a chunk of a regular file that it reads itself.
 enum Part {
     Lines(std::io::Result<Batch>),
     Chunk(Chunk),
