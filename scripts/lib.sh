@@ -43,6 +43,29 @@ apt_ensure() {
         --no-install-recommends "${missing[@]}"
 }
 
+# Profile-guided optimization (scripts/pgo writes the profile; scripts/dist builds with it):
+# the profile, and the target folder of the builds that use it (their flags differ from every
+# other build's, so they keep a folder of their own instead of rebuilding the main one).
+PGO_DIR="$CARGO_TARGET_DIR/pgo"
+PGO_PROFILE="$PGO_DIR/pfhir.profdata"
+PGO_TARGET_DIR="$PGO_DIR/use"
+
+# The llvm-profdata of rustup's llvm-tools for this rustc (its LLVM reads rustc's profiles).
+llvm_profdata() {
+    local sysroot host
+    sysroot="$(rustc --print sysroot)"
+    host="$(rustc -vV | sed -n 's/^host: //p')"
+    printf '%s\n' "$sysroot/lib/rustlib/$host/bin/llvm-profdata"
+}
+
+# pgo_build CARGO_ARGS...: `cargo build --release --locked CARGO_ARGS` with the profile of
+# scripts/pgo, into PGO_TARGET_DIR (outputs in $PGO_TARGET_DIR/release).
+pgo_build() {
+    [ -f "$PGO_PROFILE" ] || { echo "error: no PGO profile at $PGO_PROFILE (run scripts/pgo)" >&2; return 1; }
+    (cd "$ROOT" && CARGO_TARGET_DIR="$PGO_TARGET_DIR" RUSTFLAGS="${RUSTFLAGS:-} -Cprofile-use=$PGO_PROFILE" \
+        cargo build --release --locked "$@")
+}
+
 # build_native: the debug libpfhir (pfhir-ffi) and the pfhir CLI (the sandbox) that every
 # binding's tests load; cargo makes it a no-op when nothing changed.
 build_native() {
