@@ -4,7 +4,7 @@ Writes to OUT one compact line per document: the valid partner Bundles of tests/
 (hl7v2/*.bundle.json, build/*.bundle.json; not partner/good-bundle.json, the template that
 scripts/bench-peers varies) 100 times over, and every tenth time the documents of the
 validation corpus that are JSON (their errors: wrong types, unknown elements, bad codes...), so
-that about one line in eleven is invalid. Standard library only.
+that about one line in five is invalid. Standard library only.
 
 Usage: python3 scripts/pgo.d/train.py ROOT OUT
 """
