@@ -66,6 +66,16 @@ pgo_build() {
         cargo build --release --locked "$@")
 }
 
+# shipped_build [CARGO_ARGS...]: the pfhir CLI and libpfhir as scripts/dist ships them for
+# x86_64 Linux, in $PGO_TARGET_DIR/release: scripts/pgo trains an instrumented build on the
+# repository's partner data, then both packages are built with its profile, in one build (the
+# profile names pfhir-core's functions as that build compiles them). A second call costs seconds.
+shipped_build() {
+    "$ROOT/scripts/pgo" >/dev/null
+    step "pfhir and libpfhir: release build with the PGO profile, as shipped ($PGO_TARGET_DIR)"
+    pgo_build "$@" -p pfhir-ffi -p pfhir-cli
+}
+
 # build_native: the debug libpfhir (pfhir-ffi) and the pfhir CLI (the sandbox) that every
 # binding's tests load; cargo makes it a no-op when nothing changed.
 build_native() {

@@ -7,7 +7,8 @@
 // their minimum, and (Linux) the mean on-CPU time of the thread per call, which a loaded
 // machine disturbs less than the wall clock.
 // PFHIR_WASM_PKG=dir measures another build of the package (default: wasm/pkg);
-// BENCH_SECONDS=n, the time per case (default 3).
+// BENCH_SECONDS=n, the time per case (default 3); BENCH_ONLY=name, only the case whose call
+// starts with name (wasm/bench/vs-native runs validateBytesJson).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -20,13 +21,16 @@ const text = readFileSync(file, "utf8");
 const bytes = readFileSync(file);
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 
-const cases = [
+const allCases = [
   ["validateJson(string) -> OperationOutcome JSON", () => pfhir.validateJson(text)],
   ["validateBytesJson(Uint8Array) -> JSON", () => pfhir.validateBytesJson(bytes)],
   ["validate(string) -> plain object", () => pfhir.validate(text)],
   ["validateBytes(Uint8Array) -> plain object", () => pfhir.validateBytes(bytes)],
   ["validateJson(string, {profile: 'base'})", () => pfhir.validateJson(text, { profile: "base" })],
 ];
+const only = process.env.BENCH_ONLY;
+const cases = only ? allCases.filter(([name]) => name.startsWith(`${only}(`)) : allCases;
+if (cases.length === 0) throw new Error(`BENCH_ONLY=${only}: no such case`);
 
 // Warm-up, as criterion does: V8 compiles WASM with a baseline compiler first and tiers hot
 // functions up to its optimizing compiler in the background; measure after that.

@@ -7,7 +7,8 @@
  * Outcome inside its timed loop too). Build it -O2 against the release library:
  * ffi/tests/c/bench.sh does it and runs both benchmarks (README "Performance").
  *
- * Usage: bench REPO_ROOT [SECONDS_PER_BENCHMARK]   (default 5; 0 = one quick pass)
+ * Usage: bench REPO_ROOT [SECONDS_PER_BENCHMARK [NAME]]   (default 5; 0 = one quick pass)
+ * NAME runs only the benchmark of that name (wasm/bench/vs-native runs the partner one).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -132,6 +133,9 @@ static int run(const char *name, const corpus *c, double seconds) {
   return 1;
 }
 
+/* Whether the benchmark `name` runs: every one when `only` is NULL. */
+static int wanted(const char *only, const char *name) { return only == NULL || strcmp(only, name) == 0; }
+
 static pfhir_validator *validator(pfhir_profile profile) {
   pfhir_validator_options *opts = NULL;
   pfhir_validator *v = NULL;
@@ -161,9 +165,10 @@ int main(int argc, char **argv) {
   size_t n = 0, cap = 0, i;
   DIR *d;
   struct dirent *e;
+  const char *only;
   int ok;
   if (argc < 2) {
-    fprintf(stderr, "usage: %s REPO_ROOT [SECONDS_PER_BENCHMARK]\n", argv[0]);
+    fprintf(stderr, "usage: %s REPO_ROOT [SECONDS_PER_BENCHMARK [NAME]]\n", argv[0]);
     return 2;
   }
   snprintf(path, sizeof(path), "%s/tests/fixtures/partner/good-bundle.json", argv[1]);
@@ -207,8 +212,13 @@ int main(int argc, char **argv) {
   bundle.count = 1;
   examples.v = base;
   printf("libpfhir %s through the C ABI\n", pfhir_version());
-  ok = run("partner_bundle/validate_partner", &bundle, seconds) &&
-       run("official_examples/validate_base", &examples, seconds);
+  only = argc > 3 ? argv[3] : NULL;
+  ok = (wanted(only, "partner_bundle/validate_partner")
+            ? run("partner_bundle/validate_partner", &bundle, seconds)
+            : 1) &&
+       (wanted(only, "official_examples/validate_base")
+            ? run("official_examples/validate_base", &examples, seconds)
+            : 1);
   pfhir_validator_free(partner);
   pfhir_validator_free(base);
   for (i = 0; i < n; i++) {
