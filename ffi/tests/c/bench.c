@@ -134,7 +134,9 @@ static int run(const char *name, const corpus *c, double seconds) {
 }
 
 /* Whether the benchmark `name` runs: every one when `only` is NULL. */
-static int wanted(const char *only, const char *name) { return only == NULL || strcmp(only, name) == 0; }
+static int wanted(const char *only, const char *name) {
+  return only == NULL || strcmp(only, name) == 0;
+}
 
 static pfhir_validator *validator(pfhir_profile profile) {
   pfhir_validator_options *opts = NULL;
