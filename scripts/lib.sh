@@ -66,12 +66,17 @@ pgo_build() {
         cargo build --release --locked "$@")
 }
 
-# shipped_build [CARGO_ARGS...]: the pfhir CLI and libpfhir as scripts/dist ships them for
-# x86_64 Linux, in $PGO_TARGET_DIR/release: scripts/pgo trains an instrumented build on the
+# shipped_build [--quiet]: the pfhir CLI and libpfhir as scripts/dist ships them for x86_64
+# Linux, in $PGO_TARGET_DIR/release: scripts/pgo trains an instrumented build on the
 # repository's partner data, then both packages are built with its profile, in one build (the
-# profile names pfhir-core's functions as that build compiles them). A second call costs seconds.
+# profile names pfhir-core's functions as that build compiles them). A second call costs
+# seconds. --quiet keeps scripts/pgo's and cargo's progress out of the output (errors stay).
 shipped_build() {
-    "$ROOT/scripts/pgo" >/dev/null
+    if [ "${1:-}" = --quiet ]; then
+        "$ROOT/scripts/pgo" >/dev/null
+    else
+        "$ROOT/scripts/pgo"
+    fi
     step "pfhir and libpfhir: release build with the PGO profile, as shipped ($PGO_TARGET_DIR)"
     pgo_build "$@" -p pfhir-ffi -p pfhir-cli
 }

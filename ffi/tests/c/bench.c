@@ -184,6 +184,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s REPO_ROOT [SECONDS_PER_BENCHMARK [NAME]]\n", argv[0]);
     return 2;
   }
+  only = argc > 3 ? argv[3] : NULL;
+  if (only != NULL && !wanted(only, "partner_bundle/validate_partner") &&
+      !wanted(only, "official_examples/validate_base")) {
+    fprintf(stderr, "no benchmark is named %s\n", only);
+    return 2;
+  }
   snprintf(path, sizeof(path), "%s/tests/fixtures/partner/good-bundle.json", argv[1]);
   good.data = read_all(path, &good.len);
   snprintf(path, sizeof(path), "%s/vendor/fhir-stu3/examples", argv[1]);
@@ -225,7 +231,6 @@ int main(int argc, char **argv) {
   bundle.count = 1;
   examples.v = base;
   printf("libpfhir %s through the C ABI\n", pfhir_version());
-  only = argc > 3 ? argv[3] : NULL;
   ok = (wanted(only, "partner_bundle/validate_partner")
             ? run("partner_bundle/validate_partner", &bundle, seconds)
             : 1) &&

@@ -159,9 +159,11 @@ gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$ROOT/include" "$HERE/bench.c" -L"$LIB
   -Wl,-rpath,"$LIBDIR" -o "$OUT/bench"
 set +e
 "$OUT/bench" "$ROOT" 0; record bench $?
-# A name runs that benchmark alone (wasm/bench/vs-native).
+# A name runs that benchmark alone (wasm/bench/vs-native); an unknown one is an error.
 only=$("$OUT/bench" "$ROOT" 0 partner_bundle/validate_partner | grep -c '^[a-z_]*/')
 [ "$only" = 1 ]; record bench-one-benchmark $?
+"$OUT/bench" "$ROOT" 0 no/such_benchmark >/dev/null 2>&1
+[ $? -eq 2 ]; record bench-unknown-name $?
 set -e
 
 echo
