@@ -45,7 +45,8 @@ make_wheel() {
   local tag="$1" native="$2" name="$3" readme
   readme="$(stage_dir "wheel-$tag")"
   docs_into "$readme" python "$tag" "WHEEL_TAG=$tag" >/dev/null
-  python3 - "$ROOT/bindings/python" "$native" "$name" "$tag" "$readme/README.md" "$DIST" "$VERSION" \
+  SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" \
+    python3 - "$ROOT/bindings/python" "$native" "$name" "$tag" "$readme/README.md" "$DIST" "$VERSION" \
     "$ROOT/LICENSE" "$ROOT/LICENSE-MIT" "$ROOT/LICENSE-APACHE" <<'PY'
 import base64, hashlib, os, sys, time, tomllib, zipfile
 from pathlib import Path
